@@ -1,0 +1,1 @@
+"""Accounts: one per person and town; the same e-mail may hold one in each town."""

@@ -1,0 +1,164 @@
+"""Account forms. Labels and messages are lazy so they follow the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from projektfabrik.accounts.models import Kind
+from projektfabrik.accounts.passwords import MIN_LENGTH
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [
+        (Kind.CITIZEN.value, _l("Citizen")),
+        (Kind.BUSINESS.value, _l("Business")),
+        (Kind.ADMINISTRATION.value, _l("Administration")),
+    ]
+
+
+def _email_field(label: str | None = None) -> EmailField:
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            InputRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address, e.g. name@example.org.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def _new_password_field(label: str | None = None) -> PasswordField:
+    return PasswordField(
+        label or _l("Password"),
+        validators=[
+            InputRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_LENGTH,
+                max=200,
+                message=_l("The password must have at least %(min)d characters.", min=MIN_LENGTH),
+            ),
+        ],
+        description=_l("At least %(min)d characters.", min=MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[InputRequired(_l("Please enter a name.")), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field()
+    password = _new_password_field()
+    kind = RadioField(_l("I take part as"), choices=kind_choices, default=Kind.CITIZEN.value)
+    accept_privacy = BooleanField(
+        _l("I have read the privacy notice."),
+        validators=[InputRequired(_l("Please confirm that you have read the privacy notice."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Please enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay logged in on this device"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[InputRequired(_l("Please enter a name.")), Length(max=100)],
+    )
+    kind = RadioField(_l("I take part as"), choices=kind_choices)
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Business, association or office, if any."),
+    )
+    district = SelectField(_l("District"), coerce=str, validate_choice=True)
+    skills = StringField(
+        _l("Skills"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separated by commas, e.g. carpentry, accounting, social media."),
+    )
+    bio = TextAreaField(
+        _l("About me"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("A few sentences for the people you will work with."),
+    )
+    avatar = FileField(
+        _l("Picture"),
+        validators=[
+            FileAllowed(
+                ["jpg", "jpeg", "png", "webp", "gif"],
+                _l("Please choose a picture (JPEG, PNG, WebP or GIF)."),
+            )
+        ],
+        description=_l("Optional. JPEG, PNG, WebP or GIF, at most 5 MB."),
+    )
+    remove_avatar = BooleanField(_l("Remove my picture"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("New e-mail address"))
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Please enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    confirm = BooleanField(
+        _l("Yes, delete my account."),
+        validators=[InputRequired(_l("Please confirm that you want to delete your account."))],
+    )

@@ -1,0 +1,100 @@
+"""People of a town and their roles there."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.isolation import TenantScoped
+from projektfabrik.tenancy.models import District
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class Kind(enum.StrEnum):
+    """Who someone is in the town; teams show their make-up by kind."""
+
+    CITIZEN = "citizen"
+    BUSINESS = "business"
+    ADMINISTRATION = "administration"
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _new_ref() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class User(TenantScoped, UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "ref"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Public reference for URLs: row ids would reveal how many people other towns have.
+    ref: Mapped[str] = mapped_column(String(16), default=_new_ref)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[Kind] = mapped_column(
+        Enum(Kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Kind.CITIZEN,
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Role.MEMBER,
+    )
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
+    skills: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    avatar_file: Mapped[str | None] = mapped_column(String(100))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the login cookie: rotating it logs out every session of this account.
+    session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
+
+    district: Mapped[District | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+    def rotate_session_token(self) -> None:
+        self.session_token = _new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

@@ -1,0 +1,291 @@
+"""Account operations, testable without a request.
+
+Functions here change the session but never commit: the caller decides the
+transaction, so a mail queued here is committed together with the change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from projektfabrik.accounts.tokens import Purpose, make_token
+from projektfabrik.db import utcnow
+from projektfabrik.extensions import db
+from projektfabrik.mail.outbox import queue_mail
+from projektfabrik.tenancy.context import current_tenant
+from projektfabrik.tenancy.links import external_url_for
+
+
+class AccountError(Exception):
+    """An operation was refused; ``field`` names the form field to show it at."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def find_by_ref(ref: str) -> User | None:
+    return db.session.scalar(select(User).where(User.ref == ref, User.deleted_at.is_(None)))
+
+
+def _locale_for(user: User) -> str:
+    return user.locale or current_tenant().default_locale or "de"
+
+
+def send_templated_mail(
+    user: User, template: str, recipient: str | None = None, **context: Any
+) -> None:
+    """Render ``mail/<template>.txt`` in the recipient's language and queue it."""
+    with force_locale(_locale_for(user)):
+        body = render_template(
+            f"mail/{template}.txt", user=user, tenant=current_tenant(), **context
+        )
+        subject, _sep, text = body.partition("\n\n")
+    queue_mail(recipient or user.email, subject.strip(), text.strip() + "\n")
+
+
+def register(display_name: str, email: str, password: str, kind: str, locale: str | None) -> User:
+    """Create an unverified account and queue the verification mail.
+
+    An address that already has an account gets a mail saying so instead, so
+    the form never reveals who is registered.
+    """
+    email = normalise_email(email)
+    existing = find_by_email(email)
+    if existing is not None:
+        send_templated_mail(
+            existing, "already_registered", login_url=external_url_for("accounts.login")
+        )
+        return existing
+    user = User(
+        display_name=display_name.strip(),
+        email=email,
+        password_hash=hash_password(password),
+        kind=Kind(kind),
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = make_token(user, Purpose.VERIFY_EMAIL)
+    send_templated_mail(user, "verify_email", url=external_url_for("accounts.verify", token=token))
+
+
+def mark_verified(user: User) -> None:
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        verify_password(DUMMY_HASH, password)  # same work either way
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link if the address has an account; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = make_token(user, Purpose.RESET_PASSWORD)
+    send_templated_mail(
+        user, "reset_password", url=external_url_for("accounts.reset_password", token=token)
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; every other session of the account ends."""
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is not correct."), "current_password")
+    set_password(user, new_password)
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    """Mail a confirmation link to the new address; the address changes when it is opened."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is not correct."), "current_password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError(_("This is already your e-mail address."), "email")
+    if find_by_email(new_email) is not None:
+        raise AccountError(_("Another account uses this e-mail address."), "email")
+    token = make_token(user, Purpose.CHANGE_EMAIL, email=new_email)
+    send_templated_mail(
+        user,
+        "change_email",
+        recipient=new_email,
+        new_email=new_email,
+        url=external_url_for("accounts.confirm_email_change", token=token),
+    )
+
+
+def confirm_email_change(user: User, new_email: str) -> None:
+    if find_by_email(new_email) is not None:
+        raise AccountError(_("Another account uses this e-mail address."))
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    user.rotate_session_token()
+    send_templated_mail(user, "email_changed", recipient=old_email, new_email=new_email)
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    display_name: str
+    kind: str
+    organisation: str
+    district_id: int | None
+    skills: str
+    bio: str
+
+
+def normalise_skills(raw: str) -> str:
+    """Comma-separated, trimmed, without duplicates (case-insensitive), order kept."""
+    seen: dict[str, str] = {}
+    for part in raw.split(","):
+        skill = " ".join(part.split())
+        if skill and skill.lower() not in seen:
+            seen[skill.lower()] = skill
+    return ", ".join(seen.values())
+
+
+def update_profile(user: User, changes: ProfileChanges) -> None:
+    user.display_name = changes.display_name.strip()
+    user.kind = Kind(changes.kind)
+    user.organisation = changes.organisation.strip()
+    user.district_id = changes.district_id
+    user.skills = normalise_skills(changes.skills)
+    user.bio = changes.bio.strip()
+
+
+def export_data(user: User) -> str:
+    """Everything the platform keeps about a person, as JSON (GDPR Art. 15 and 20)."""
+    data = {
+        "municipality": current_tenant().name,
+        "exported_at": utcnow().isoformat(),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "kind": user.kind.value,
+            "role": user.role.value,
+            "organisation": user.organisation,
+            "district": user.district.name if user.district else None,
+            "skills": user.skill_list,
+            "bio": user.bio,
+            "locale": user.locale,
+            "has_avatar": bool(user.avatar_file),
+            "email_verified_at": user.email_verified_at.isoformat()
+            if user.email_verified_at
+            else None,
+            "created_at": user.created_at.isoformat(),
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def delete_account(user: User, current_password: str) -> None:
+    """Anonymise the account: personal data goes, what the person wrote stays."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is not correct."), "current_password")
+    if user.role == Role.ADMIN and count_admins() <= 1:
+        raise AccountError(
+            _("You are the only administrator. Make someone else an administrator first.")
+        )
+    anonymise(user)
+
+
+def anonymise(user: User) -> None:
+    user.email = f"deleted-{user.ref}@invalid"
+    user.display_name = _("Deleted account")
+    user.password_hash = None
+    user.organisation = ""
+    user.skills = ""
+    user.bio = ""
+    user.district_id = None
+    user.avatar_file = None
+    user.locale = None
+    user.role = Role.MEMBER
+    user.deleted_at = utcnow()
+    user.rotate_session_token()
+
+
+def count_admins() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN, User.deleted_at.is_(None))
+        )
+        or 0
+    )
+
+
+def create_user(
+    email: str,
+    password: str | None,
+    role: Role = Role.MEMBER,
+    display_name: str | None = None,
+    verified: bool = True,
+    kind: Kind = Kind.CITIZEN,
+) -> User:
+    """Operator path: an account that needs no verification round-trip."""
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise AccountError(_("Another account uses this e-mail address."), "email")
+    user = User(
+        email=email,
+        password_hash=hash_password(password) if password else None,
+        display_name=display_name or email.split("@")[0],
+        role=role,
+        kind=kind,
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def invite(user: User) -> str:
+    """Queue an invitation mail whose link lets the person choose a password; return the link."""
+    token = make_token(user, Purpose.INVITATION)
+    url = external_url_for("accounts.accept_invitation", token=token)
+    send_templated_mail(user, "invitation", url=url)
+    return url

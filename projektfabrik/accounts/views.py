@@ -1,0 +1,400 @@
+"""Register, verify, log in and out, reset, profile and account settings."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from projektfabrik.accounts import avatars, services
+from projektfabrik.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    kind_choices,
+)
+from projektfabrik.accounts.models import User
+from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
+from projektfabrik.extensions import db, limiter, login_manager
+from projektfabrik.i18n import select_locale
+from projektfabrik.ratelimit import login_identity_key
+from projektfabrik.tenancy.models import District
+from projektfabrik.urls import safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+LOGIN_LIMIT = "10 per 15 minutes"
+RESET_LIMIT = "5 per hour"
+
+
+def _only_posts() -> bool:
+    return request.method != "POST"
+
+
+# --- session -----------------------------------------------------------------
+
+
+def load_user(user_id: str) -> User | None:
+    """Restore the user from the cookie. Tenant criteria apply: another town's id finds nobody."""
+    raw_id, _sep, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.scalar(select(User).where(User.id == int(raw_id)))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def init_login(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    app.jinja_env.globals["kind_label"] = kind_label
+
+
+def kind_label(kind: object) -> str:
+    value = getattr(kind, "value", kind)
+    return str(dict(kind_choices()).get(value, value))
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    # A new session id at login: keep only the language choice, drop the rest.
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+
+
+def _field_error(form: object, error: services.AccountError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+# --- registration and verification ----------------------------------------
+
+
+@bp.route("/registrieren", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        services.register(
+            form.display_name.data,
+            form.email.data,
+            form.password.data,
+            form.kind.data,
+            select_locale(),
+        )
+        db.session.commit()
+        return redirect(url_for("accounts.check_mail", email=form.email.data))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/registrieren/post")
+def check_mail() -> str:
+    return render_template("accounts/check_mail.html", email=request.args.get("email", ""))
+
+
+@bp.get("/bestaetigen/<token>")
+def verify(token: str) -> ResponseReturnValue:
+    try:
+        redeemed = redeem_token(token, Purpose.VERIFY_EMAIL)
+    except TokenError as error:
+        return render_template("accounts/token_invalid.html", reason=error.reason), 400
+    services.mark_verified(redeemed.user)
+    db.session.commit()
+    flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/bestaetigen/erneut", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def resend_verification() -> ResponseReturnValue:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_by_email(form.email.data)
+        if user is not None and user.is_active and not user.is_verified:
+            services.send_verification(user)
+            db.session.commit()
+        return redirect(url_for("accounts.check_mail", email=form.email.data))
+    return render_template("accounts/resend.html", form=form)
+
+
+# --- log in and out ---------------------------------------------------------------
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"], key_func=login_identity_key)
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors = [_("E-mail address or password is not correct.")]
+        elif not user.is_verified:
+            flash(
+                _("Please confirm your e-mail address first. We can send the link again."),
+                "error",
+            )
+            return redirect(url_for("accounts.resend_verification"))
+        else:
+            db.session.commit()  # a rehashed password, if any
+            _start_session(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+            return redirect(safe_next_url(request.args.get("next"), url_for("site.landing")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/abmelden")
+def logout() -> Response:
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("site.landing"))
+
+
+# --- password reset and invitations ---------------------------------------------
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _("If an account uses this address, we have sent a link to choose a new password."),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _choose_password(token: str, purpose: Purpose, template: str) -> ResponseReturnValue:
+    try:
+        redeemed = redeem_token(token, purpose)
+    except TokenError as error:
+        return render_template("accounts/token_invalid.html", reason=error.reason), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = redeemed.user
+        services.set_password(user, form.password.data)
+        services.mark_verified(user)  # the link arrived by mail: the address works
+        db.session.commit()
+        _start_session(user)
+        flash(_("Your new password is saved. You are logged in."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template(template, form=form, user=redeemed.user)
+
+
+@bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    return _choose_password(token, Purpose.RESET_PASSWORD, "accounts/reset_password.html")
+
+
+@bp.route("/einladung/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> ResponseReturnValue:
+    return _choose_password(token, Purpose.INVITATION, "accounts/invitation.html")
+
+
+# --- profile -------------------------------------------------------------------
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    districts = db.session.scalars(select(District).order_by(District.position, District.name))
+    return [("", _("No district"))] + [(str(d.id), d.name) for d in districts]
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = ProfileForm(obj=None if request.method == "POST" else user)
+    form.district.choices = _district_choices()
+    if request.method == "GET":
+        form.kind.data = user.kind.value
+        form.district.data = str(user.district_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                user,
+                services.ProfileChanges(
+                    display_name=form.display_name.data,
+                    kind=form.kind.data,
+                    organisation=form.organisation.data or "",
+                    district_id=int(form.district.data) if form.district.data else None,
+                    skills=form.skills.data or "",
+                    bio=form.bio.data or "",
+                ),
+            )
+            if form.remove_avatar.data:
+                avatars.remove_avatar(user)
+            elif form.avatar.data:
+                avatars.save_avatar(user, form.avatar.data.stream)
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, user=user)
+
+
+@bp.get("/leute/<ref>/bild/<filename>")
+def avatar(ref: str, filename: str) -> Response:
+    user = services.find_by_ref(ref)
+    if user is None or user.avatar_file != filename:
+        abort(404)
+    path = avatars.avatar_path(user)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/webp", max_age=3600)
+
+
+# --- account settings --------------------------------------------------------
+
+
+@bp.get("/konto")
+@login_required
+def settings() -> str:
+    return render_template(
+        "accounts/settings.html",
+        email_form=ChangeEmailForm(prefix="email"),
+        password_form=ChangePasswordForm(prefix="password"),
+        delete_form=DeleteAccountForm(prefix="delete"),
+    )
+
+
+def _settings_with(**forms: object) -> str:
+    context = {
+        "email_form": ChangeEmailForm(prefix="email", formdata=None),
+        "password_form": ChangePasswordForm(prefix="password", formdata=None),
+        "delete_form": DeleteAccountForm(prefix="delete", formdata=None),
+    }
+    context.update(forms)
+    return render_template("accounts/settings.html", **context)
+
+
+@bp.post("/konto/email")
+@login_required
+def change_email() -> ResponseReturnValue:
+    form = ChangeEmailForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.current_password.data, form.email.data)
+        except services.AccountError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Your address changes when you open it.",
+                    email=form.email.data,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.settings"))
+    return _settings_with(email_form=form), 400
+
+
+@bp.get("/konto/email/<token>")
+def confirm_email_change(token: str) -> ResponseReturnValue:
+    try:
+        redeemed = redeem_token(token, Purpose.CHANGE_EMAIL)
+        services.confirm_email_change(redeemed.user, redeemed.email)
+    except TokenError as error:
+        return render_template("accounts/token_invalid.html", reason=error.reason), 400
+    except services.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.settings"))
+    db.session.commit()
+    if current_user.is_authenticated and current_user.id == redeemed.user.id:
+        _start_session(redeemed.user)
+    flash(_("Your e-mail address is changed."), "success")
+    return redirect(
+        url_for("accounts.settings" if current_user.is_authenticated else "accounts.login")
+    )
+
+
+@bp.post("/konto/passwort")
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            _start_session(current_user._get_current_object())  # type: ignore[attr-defined]
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_with(password_form=form), 400
+
+
+@bp.get("/konto/daten.json")
+@login_required
+def export_data() -> Response:
+    response = current_app.response_class(
+        services.export_data(current_user), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/konto/loeschen")
+@login_required
+def delete_account() -> ResponseReturnValue:
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        picture = avatars.avatar_path(user)
+        try:
+            services.delete_account(user, form.current_password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            if picture is not None:
+                picture.unlink(missing_ok=True)
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted. What you wrote stays, without your name."), "success")
+            return redirect(url_for("site.landing"))
+    return _settings_with(delete_form=form), 400

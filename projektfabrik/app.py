@@ -1,0 +1,86 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from projektfabrik import config as config_module
+from projektfabrik import i18n, security
+from projektfabrik.extensions import csrf, db, limiter, login_manager
+from projektfabrik.tenancy import isolation
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides what the environment says (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["DATABASE_URL"]
+    )
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    _init_database(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from projektfabrik import errors
+    from projektfabrik.accounts import views as accounts_views
+    from projektfabrik.mail.outbox import deliver_after_request
+    from projektfabrik.tenancy import views as site_views
+    from projektfabrik.tenancy import web as tenancy_web
+
+    tenancy_web.init_app(app)
+    app.register_blueprint(site_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    accounts_views.init_login(app)
+    errors.init_app(app)
+    app.teardown_request(deliver_after_request)
+
+    offenders = isolation.check_models(db.Model)
+    if offenders:
+        raise RuntimeError(
+            "models without tenant scoping (add TenantScoped or __tenant_global__ = True): "
+            + ", ".join(offenders)
+        )
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    # Import every core model so the metadata is complete before anything uses it.
+    from projektfabrik.accounts import models as _accounts  # noqa: F401
+    from projektfabrik.mail import models as _mail  # noqa: F401
+    from projektfabrik.tenancy import models as _tenancy  # noqa: F401
+
+    db.init_app(app)
+    # Flask-SQLAlchemy builds every scoped session from this class.
+    isolation.install(FlaskSQLAlchemySession)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys and let readers run beside one writer."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,239 @@
+"""The operator's command line: ``projektfabrik ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from projektfabrik.accounts import services as accounts
+from projektfabrik.accounts.models import Role
+from projektfabrik.extensions import db
+from projektfabrik.tenancy import config_files
+from projektfabrik.tenancy.context import tenant_context
+from projektfabrik.tenancy.isolation import ALL_TENANTS
+from projektfabrik.tenancy.links import public_url
+from projektfabrik.tenancy.models import Tenant
+
+
+def _create_app() -> Flask:
+    from projektfabrik.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Projektfabrik: run many municipalities' participation sites on one deployment."""
+
+
+def _tenants_dir() -> Path:
+    return Path(current_app.config["TENANTS_DIR"])
+
+
+def _get_tenant(slug: str) -> Tenant:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise click.ClickException(f"no municipality with slug {slug!r}")
+    return tenant
+
+
+def _request_context_for(tenant: Tenant):  # type: ignore[no-untyped-def]
+    """A request context on the town's canonical host, so ``url_for`` builds its paths."""
+    return current_app.test_request_context(base_url=public_url(tenant, "/"))
+
+
+# --- db ----------------------------------------------------------------------
+
+
+@click.group()
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Bring the database schema up to date (creates it when empty)."""
+    from projektfabrik.migrations import runner
+
+    runner.upgrade()
+    click.echo("database is up to date")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Generate a migration from the models (developers)."""
+    from projektfabrik.migrations import runner
+
+    runner.revision(message)
+
+
+# --- tenant ------------------------------------------------------------------
+
+
+@click.group()
+def tenant() -> None:
+    """Municipalities."""
+
+
+@tenant.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The town's name as people know it.")
+@click.option("--host", "hosts", multiple=True, required=True, help="First: canonical.")
+@click.option("--admin-email", help="Invite this address as the town's first admin.")
+@with_appcontext
+def tenant_create(slug: str, name: str, hosts: tuple[str, ...], admin_email: str | None) -> None:
+    """Create a municipality (and write tenants/SLUG/tenant.toml if missing)."""
+    try:
+        config_files.validate_slug(slug)
+        host_list = config_files.validate_hosts(list(hosts))
+    except config_files.TenantConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if db.session.scalar(select(Tenant).where(Tenant.slug == slug)) is not None:
+        raise click.ClickException(f"municipality {slug!r} exists already")
+    folder = _tenants_dir() / slug
+    wrote = config_files.write_new(folder, slug, name, host_list)
+    try:
+        spec = config_files.load(folder)
+        spec.name, spec.hosts = name, host_list
+        town = config_files.apply(spec)
+        link = None
+        if admin_email:
+            with tenant_context(town), _request_context_for(town):
+                admin = accounts.create_user(admin_email, None, role=Role.ADMIN, verified=False)
+                link = accounts.invite(admin)
+        db.session.commit()
+    except (config_files.TenantConfigError, accounts.AccountError) as exc:
+        db.session.rollback()
+        if wrote:
+            (folder / "tenant.toml").unlink()
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    click.echo(f"created {slug}: {public_url(town, '/')}")
+    if wrote:
+        click.echo(f"wrote {folder / 'tenant.toml'}")
+    if link:
+        _deliver_mail()
+        click.echo(f"invitation for {admin_email}: {link}")
+
+
+@tenant.command("sync")
+@click.argument("slugs", nargs=-1)
+@with_appcontext
+def tenant_sync(slugs: tuple[str, ...]) -> None:
+    """Copy tenant.toml of the given (or every) town into the database."""
+    folders = [_tenants_dir() / s for s in slugs] or sorted(
+        p.parent for p in _tenants_dir().glob("*/tenant.toml")
+    )
+    try:
+        for folder in folders:
+            town = config_files.apply(config_files.load(folder))
+            click.echo(f"synced {town.slug}")
+        db.session.commit()
+    except config_files.TenantConfigError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+
+
+@tenant.command("list")
+@with_appcontext
+def tenant_list() -> None:
+    """List the municipalities with their hosts."""
+    towns = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
+    if not towns:
+        click.echo("no municipalities yet: projektfabrik tenant create ...")
+    for town in towns:
+        hosts = ", ".join(h.host + ("" if h.is_canonical else " (alias)") for h in town.hosts)
+        click.echo(f"{town.slug}\t{town.name}\t{hosts}")
+
+
+# --- user ----------------------------------------------------------------------
+
+
+@click.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.option("--tenant", "slug", required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--name", "display_name")
+@with_appcontext
+def user_create(slug: str, email: str, password: str, role: str, display_name: str | None) -> None:
+    """Create a verified account in a town."""
+    town = _get_tenant(slug)
+    with tenant_context(town):
+        try:
+            accounts.create_user(email, password, role=Role(role), display_name=display_name)
+        except accounts.AccountError as exc:
+            raise click.ClickException(exc.message) from exc
+        db.session.commit()
+    click.echo(f"created {role} {email} in {slug}")
+
+
+# --- mail ----------------------------------------------------------------------
+
+
+@click.group()
+def mail() -> None:
+    """The mail outbox."""
+
+
+def _deliver_mail() -> tuple[int, int]:
+    from projektfabrik.mail.outbox import deliver_due
+
+    return deliver_due()
+
+
+@mail.command("send")
+@with_appcontext
+def mail_send() -> None:
+    """Send due mail from the outbox (run it from a timer every minute)."""
+    sent, failed = _deliver_mail()
+    click.echo(f"sent {sent}, failed {failed} (kept for retry)")
+
+
+@mail.command("status")
+@with_appcontext
+def mail_status() -> None:
+    """Count mail waiting, sent and given up, over all towns."""
+    from sqlalchemy import func
+
+    from projektfabrik.mail.models import OutboxMessage
+    from projektfabrik.mail.outbox import MAX_ATTEMPTS
+
+    def count(*where) -> int:  # type: ignore[no-untyped-def]
+        stmt = select(func.count()).select_from(OutboxMessage).where(*where)
+        return db.session.scalar(stmt.execution_options(**ALL_TENANTS)) or 0
+
+    waiting = count(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+    given_up = count(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts >= MAX_ATTEMPTS)
+    sent = count(OutboxMessage.sent_at.is_not(None))
+    click.echo(f"waiting {waiting}, sent {sent}, given up {given_up}")
+
+
+# --- demo ----------------------------------------------------------------------
+
+
+@main.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Seed the demo towns Musterstadt and Beispielhausen (safe to run again)."""
+    from projektfabrik.demo import seed
+
+    for line in seed():
+        click.echo(line)
+
+
+main.add_command(db_group, "db")
+main.add_command(tenant)
+main.add_command(user)
+main.add_command(mail)

@@ -1,0 +1,77 @@
+"""Configuration read from ``PROJEKTFABRIK_*`` environment variables.
+
+Every setting has a default that works for the demo on one machine. The full
+list with explanations is in the README's configuration table; keep both in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PREFIX = "PROJEKTFABRIK_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (default, type). Defaults may be callables taking the instance path.
+SETTINGS: dict[str, tuple[Any, type]] = {
+    "DATABASE_URL": (None, str),
+    "SECRET_KEY": (None, str),
+    "TENANTS_DIR": (str(REPO_ROOT / "tenants"), str),
+    "TRANSLATIONS_DIR": (str(REPO_ROOT / "translations"), str),
+    "UPLOADS_DIR": (None, str),
+    "SMTP_URL": ("", str),
+    "MAIL_FROM": ("", str),
+    "REDIS_URL": ("", str),
+    "PREFERRED_URL_SCHEME": ("http", str),
+    "PUBLIC_PORT": ("", str),
+    "PROXY_FIX": (False, bool),
+    "RATELIMIT_ENABLED": (True, bool),
+    "MAIL_CONSOLE": (False, bool),
+}
+
+
+def _parse(value: str, kind: type) -> Any:
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment."""
+    environ = dict(os.environ if environ is None else environ)
+    config: dict[str, Any] = {}
+    for name, (default, kind) in SETTINGS.items():
+        raw = environ.get(PREFIX + name)
+        config[name] = _parse(raw, kind) if raw not in (None, "") else default
+
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "projektfabrik.sqlite")
+    if not config["UPLOADS_DIR"]:
+        config["UPLOADS_DIR"] = str(Path(instance_path) / "uploads")
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so the demo needs no setup.
+
+    Production sets ``PROJEKTFABRIK_SECRET_KEY``; every worker must share it.
+    """
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write ``postgresql://`` and still get the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

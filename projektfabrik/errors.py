@@ -1,0 +1,64 @@
+"""Error pages in the town's look and language; a bare page where no town is known."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from projektfabrik.extensions import db
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("You are not allowed to do this.")),
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("The upload is larger than allowed.")),
+        429: (
+            _("Too many attempts"),
+            _("Please wait a few minutes before you try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("An error occurred on our side. Nothing you entered was saved half-way."),
+        ),
+    }
+
+
+def _render(code: int, title: str | None = None, text: str | None = None) -> tuple[str, int]:
+    if g.get("tenant") is None:
+        # Unknown host: say nothing about which towns this deployment serves.
+        return render_template("errors/bare.html", code=code), code
+    default_title, default_text = _messages().get(code, (_("Error"), ""))
+    return (
+        render_template(
+            "errors/error.html", code=code, title=title or default_title, text=text or default_text
+        ),
+        code,
+    )
+
+
+def handle_http(error: HTTPException) -> tuple[str, int]:
+    return _render(error.code or 500)
+
+
+def handle_csrf(error: CSRFError) -> tuple[str, int]:
+    return _render(
+        400,
+        _("The form has expired"),
+        _("Please go back, reload the page and send the form again."),
+    )
+
+
+def handle_crash(error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_crash)

@@ -1,0 +1,61 @@
+"""Languages, dates and money: German first, English complete.
+
+Message ids in the code are English; ``translations/de`` holds the German
+text. The town's default locale applies unless the person chose another.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g, session
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from projektfabrik.extensions import babel
+
+LOCALES = {"de": "Deutsch", "en": "English"}
+DEFAULT_LOCALE = "de"
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    tenant = g.get("tenant")
+    if tenant is not None and tenant.default_locale in LOCALES:
+        return tenant.default_locale
+    return DEFAULT_LOCALE
+
+
+def select_timezone() -> str:
+    tenant = g.get("tenant")
+    return tenant.timezone if tenant is not None else "Europe/Berlin"
+
+
+def money(cents: int | None) -> str:
+    """Integer cents as the reader expects: "1.234,56 €" in German, "€1,234.56" in English."""
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, "EUR")
+
+
+def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def date_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.globals["LOCALES"] = LOCALES
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,112 @@
+"""Queue mail with the data change that causes it; deliver after the commit.
+
+``queue_mail`` only adds a row to the session, so a request that fails rolls
+the mail back with everything else, and a request that succeeds cannot lose
+its mail: when SMTP is down the row stays and ``deliver_due`` (run after each
+request and by ``projektfabrik mail send`` from a timer) tries again with a
+growing pause.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from projektfabrik.db import utcnow
+from projektfabrik.extensions import db
+from projektfabrik.mail.models import OutboxMessage
+from projektfabrik.mail.transport import transport_from_config
+from projektfabrik.tenancy.context import tenant_context
+from projektfabrik.tenancy.isolation import ALL_TENANTS
+from projektfabrik.tenancy.models import Tenant
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def queue_mail(recipient: str, subject: str, body_text: str) -> OutboxMessage:
+    """Add a mail for the current town to the session; it is sent after commit."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+    db.session.add(message)
+    g.setdefault("mail_queued", True)
+    return message
+
+
+def sender_address(tenant: Tenant) -> str:
+    address = current_app.config.get("MAIL_FROM") or f"noreply@{tenant.canonical_host}"
+    return formataddr((tenant.sender_name, address))
+
+
+def build_email(row: OutboxMessage, tenant: Tenant) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender_address(tenant)
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Message-ID"] = make_msgid(domain=tenant.canonical_host)
+    message.set_content(row.body_text)
+    return message
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+def deliver_due(limit: int = 100) -> tuple[int, int]:
+    """Send due mail of every town; return (sent, failed).
+
+    Each message is sent under its own town's context, so nothing about one
+    town's mail can be read or changed while handling another's.
+    """
+    now = utcnow()
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.tenant_id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .execution_options(**ALL_TENANTS)
+    ).all()
+    transport = transport_from_config(current_app.config["SMTP_URL"])
+    sent = failed = 0
+    for message_id, tenant_id in due:
+        tenant = db.session.get(Tenant, tenant_id)
+        with tenant_context(tenant):
+            row = db.session.get(OutboxMessage, message_id)
+            if row is None or row.sent_at is not None:
+                continue
+            try:
+                transport.send(build_email(row, tenant))
+            except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                row.next_attempt_at = utcnow() + _backoff(row.attempts)
+                failed += 1
+                log.warning("mail %s to town %s not sent: %s", row.id, tenant.slug, exc)
+            else:
+                row.attempts += 1
+                row.sent_at = utcnow()
+                row.last_error = ""
+                sent += 1
+            db.session.commit()
+    return sent, failed
+
+
+def deliver_after_request(exc: BaseException | None) -> None:
+    """Teardown hook: try the mail this request queued right away."""
+    if exc is not None or not g.pop("mail_queued", False):
+        return
+    try:
+        with tenant_context(None):
+            deliver_due()
+    except Exception:  # noqa: BLE001 - the outbox keeps it; the timer retries
+        log.exception("immediate mail delivery failed; left in the outbox")
+        db.session.rollback()

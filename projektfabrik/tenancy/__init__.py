@@ -1,0 +1,1 @@
+"""Tenancy: one deployment, many municipalities, no data crossing between them."""

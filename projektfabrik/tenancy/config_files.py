@@ -1,0 +1,193 @@
+"""``tenants/<slug>/tenant.toml``: the operator's description of a town.
+
+The file is the source; ``projektfabrik tenant sync`` (and ``tenant create``,
+``demo``) copy it into the database, where the running site reads it.
+Texts (welcome, legal pages) live in Markdown files beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.branding import HEX_COLOUR
+from projektfabrik.tenancy.context import tenant_context
+from projektfabrik.tenancy.models import District, Tenant, TenantHost
+from projektfabrik.tenancy.resolver import normalise_host
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+TEXT_FIELDS = {
+    "welcome": "welcome_md",
+    "impressum": "impressum_md",
+    "privacy": "privacy_md",
+    "accessibility": "accessibility_md",
+}
+
+
+class TenantConfigError(ValueError):
+    pass
+
+
+@dataclass
+class TenantSpec:
+    slug: str
+    name: str
+    hosts: list[str]
+    default_locale: str = "de"
+    timezone: str = "Europe/Berlin"
+    primary_color: str = "#005a9c"
+    logo: str | None = None
+    mail_sender_name: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # field name -> markdown
+    districts: list[str] = field(default_factory=list)
+    plugins: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_slug(slug: str) -> str:
+    if not SLUG.match(slug):
+        raise TenantConfigError(
+            f"invalid slug {slug!r}: lower-case letters, digits and dashes, at most 63"
+        )
+    return slug
+
+
+def validate_hosts(hosts: list[str]) -> list[str]:
+    cleaned = []
+    for host in hosts:
+        normal = normalise_host(host)
+        if not normal or normal != host.strip().lower():
+            raise TenantConfigError(f"invalid host name {host!r} (no port, no scheme)")
+        cleaned.append(normal)
+    if not cleaned:
+        raise TenantConfigError("a municipality needs at least one host")
+    return cleaned
+
+
+def load(folder: Path) -> TenantSpec:
+    path = folder / "tenant.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TenantConfigError(f"{path}: {exc}") from exc
+    branding = raw.get("branding", {})
+    color = branding.get("primary_color", "#005a9c")
+    if not HEX_COLOUR.match(color):
+        raise TenantConfigError(f"{path}: primary_color must look like #1a2b3c")
+    texts = {}
+    for key, filename in raw.get("texts", {}).items():
+        if key not in TEXT_FIELDS:
+            raise TenantConfigError(f"{path}: unknown text {key!r}")
+        text_path = folder / filename
+        if text_path.parent.resolve() != folder.resolve():
+            raise TenantConfigError(f"{path}: text files must lie beside tenant.toml")
+        texts[TEXT_FIELDS[key]] = text_path.read_text(encoding="utf-8")
+    locale = raw.get("default_locale", "de")
+    if locale not in ("de", "en"):
+        raise TenantConfigError(f"{path}: default_locale must be de or en")
+    return TenantSpec(
+        slug=validate_slug(raw.get("slug", folder.name)),
+        name=raw["name"],
+        hosts=validate_hosts(raw.get("hosts", [])),
+        default_locale=locale,
+        timezone=raw.get("timezone", "Europe/Berlin"),
+        primary_color=color,
+        logo=branding.get("logo"),
+        mail_sender_name=raw.get("mail_sender_name"),
+        texts=texts,
+        districts=list(raw.get("districts", [])),
+        plugins=dict(raw.get("plugins", {})),
+    )
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+
+
+def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
+    """Write a starter ``tenant.toml`` unless one exists; return whether it wrote."""
+    path = folder / "tenant.toml"
+    if path.exists():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "\n".join(
+            [
+                f"# {name}: configuration of this municipality's site.",
+                "# After editing, run: projektfabrik tenant sync " + slug,
+                f"name = {_q(name)}",
+                "# The first host is canonical; the others redirect to it.",
+                "hosts = [" + ", ".join(_q(h) for h in hosts) + "]",
+                'default_locale = "de"',
+                'timezone = "Europe/Berlin"',
+                "districts = []",
+                "",
+                "[branding]",
+                'primary_color = "#005a9c"',
+                "",
+                "[texts]",
+                '# welcome = "welcome.md"',
+                '# impressum = "impressum.md"',
+                '# privacy = "datenschutz.md"',
+                '# accessibility = "barrierefreiheit.md"',
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return True
+
+
+def apply(spec: TenantSpec) -> Tenant:
+    """Create or update the town in the database from its spec (caller commits)."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == spec.slug))
+    if tenant is None:
+        tenant = Tenant(slug=spec.slug, name=spec.name)
+        db.session.add(tenant)
+    tenant.name = spec.name
+    tenant.default_locale = spec.default_locale
+    tenant.timezone = spec.timezone
+    tenant.primary_color = spec.primary_color
+    tenant.logo_file = spec.logo
+    tenant.mail_sender_name = spec.mail_sender_name
+    for column in TEXT_FIELDS.values():
+        setattr(tenant, column, spec.texts.get(column, ""))
+    _apply_hosts(tenant, spec.hosts)
+    db.session.flush()
+    with tenant_context(tenant):
+        _apply_districts(spec.districts)
+        db.session.flush()  # while the town is in context: the flush guard checks it
+    return tenant
+
+
+def _apply_hosts(tenant: Tenant, hosts: list[str]) -> None:
+    for row in db.session.scalars(select(TenantHost).where(TenantHost.host.in_(hosts))):
+        if row.tenant_id != tenant.id:
+            raise TenantConfigError(f"host {row.host} already serves another municipality")
+    existing = {h.host: h for h in tenant.hosts}
+    for host_row in list(tenant.hosts):
+        if host_row.host not in hosts:
+            tenant.hosts.remove(host_row)
+    for position, host in enumerate(hosts):
+        row = existing.get(host)
+        if row is None:
+            row = TenantHost(host=host)
+            tenant.hosts.append(row)
+        row.is_canonical = position == 0
+
+
+def _apply_districts(names: list[str]) -> None:
+    """Add missing districts and order them; never delete one (people may point to it)."""
+    current = {d.name: d for d in db.session.scalars(select(District))}
+    for position, name in enumerate(names):
+        district = current.get(name)
+        if district is None:
+            district = District(name=name)
+            db.session.add(district)
+        district.position = position

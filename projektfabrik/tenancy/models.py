@@ -1,0 +1,76 @@
+"""Municipalities, their host names and their districts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.isolation import TenantScoped
+
+
+class Tenant(db.Model):
+    """A municipality: one branded site of the deployment."""
+
+    __tablename__ = "tenant"
+    __tenant_global__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_locale: Mapped[str] = mapped_column(String(10), default="de")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    primary_color: Mapped[str] = mapped_column(String(7), default="#005a9c")
+    logo_file: Mapped[str | None] = mapped_column(String(200))
+    mail_sender_name: Mapped[str | None] = mapped_column(String(200))
+    welcome_md: Mapped[str] = mapped_column(Text, default="")
+    impressum_md: Mapped[str] = mapped_column(Text, default="")
+    privacy_md: Mapped[str] = mapped_column(Text, default="")
+    accessibility_md: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    hosts: Mapped[list[TenantHost]] = relationship(
+        back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.id"
+    )
+
+    @property
+    def canonical_host(self) -> str:
+        for host in self.hosts:
+            if host.is_canonical:
+                return host.host
+        raise LookupError(f"municipality {self.slug} has no canonical host")
+
+    @property
+    def sender_name(self) -> str:
+        return self.mail_sender_name or self.name
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class TenantHost(db.Model):
+    """A host name that serves a town; exactly one per town is canonical."""
+
+    __tablename__ = "tenant_host"
+    __tenant_global__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+    host: Mapped[str] = mapped_column(String(253), unique=True)
+    is_canonical: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    tenant: Mapped[Tenant] = relationship(back_populates="hosts")
+
+
+class District(TenantScoped, db.Model):
+    """An Ortsteil or Stadtbezirk; people and projects are tagged with one."""
+
+    __tablename__ = "district"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)

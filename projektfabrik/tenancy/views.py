@@ -1,0 +1,96 @@
+"""The town's own pages: landing page, legal pages, branding, language switch, health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from projektfabrik.extensions import db
+from projektfabrik.i18n import LOCALES
+from projektfabrik.markup import render_markdown
+from projektfabrik.tenancy import services
+from projektfabrik.tenancy.branding import palette
+from projektfabrik.urls import safe_next_url
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def landing() -> str:
+    return render_template(
+        "site/landing.html",
+        welcome=render_markdown(g.tenant.welcome_md),
+        stats=services.landing_stats(),
+        recent_people=services.recent_people(limit=6),
+    )
+
+
+LEGAL_PAGES = {
+    "impressum": ("impressum_md", lambda: _("Legal notice")),
+    "datenschutz": ("privacy_md", lambda: _("Privacy notice")),
+    "barrierefreiheit": ("accessibility_md", lambda: _("Accessibility statement")),
+}
+
+
+@bp.get("/<any(impressum, datenschutz, barrierefreiheit):page>")
+def legal(page: str) -> str:
+    field, title = LEGAL_PAGES[page]
+    body = getattr(g.tenant, field)
+    return render_template("site/legal.html", title=title(), body=render_markdown(body))
+
+
+@bp.get("/branding/theme.css")
+def theme_css() -> Response:
+    """The town's colours as CSS custom properties (no inline style: the CSP forbids it)."""
+    css = render_template("site/theme.css", palette=palette(g.tenant.primary_color))
+    response = current_app.response_class(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/branding/logo")
+def logo() -> Response:
+    if not g.tenant.logo_file:
+        abort(404)
+    folder = Path(current_app.config["TENANTS_DIR"]).resolve() / g.tenant.slug
+    path = (folder / g.tenant.logo_file).resolve()
+    if folder not in path.parents or not path.is_file():
+        abort(404)
+    response = send_file(path, max_age=300)
+    return response
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next"), url_for("site.landing")))
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}, 200

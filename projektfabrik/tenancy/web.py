@@ -1,0 +1,52 @@
+"""Request-time tenancy: resolve the town, redirect aliases, bind the session."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, g, redirect, request, session
+from werkzeug.wrappers import Response
+
+from projektfabrik.tenancy.context import reset_tenant, set_tenant
+from projektfabrik.tenancy.links import public_url
+from projektfabrik.tenancy.resolver import resolve
+
+#: Endpoints that answer on any host (load balancers probe by IP address).
+HOSTLESS_ENDPOINTS = {"healthz", "static"}
+
+
+def _enter_tenant() -> Response | None:
+    if request.endpoint in HOSTLESS_ENDPOINTS:
+        g.tenant = None
+        return None
+    resolution = resolve(request)
+    if resolution is None:
+        g.tenant = None
+        abort(404)
+    tenant = resolution.tenant
+    if not resolution.is_canonical:
+        target = request.full_path if request.query_string else request.path
+        return redirect(public_url(tenant, target), code=308)
+    g.tenant = tenant
+    g.tenant_token = set_tenant(tenant)
+    # A cookie issued by another town (copied, or a shared parent domain) is void here.
+    if session.get("tenant", tenant.id) != tenant.id:
+        session.clear()
+    return None
+
+
+def _bind_session(response: Response) -> Response:
+    tenant = g.get("tenant")
+    if tenant is not None and session and "tenant" not in session:
+        session["tenant"] = tenant.id
+    return response
+
+
+def _leave_tenant(exc: BaseException | None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        reset_tenant(token)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_enter_tenant)
+    app.after_request(_bind_session)
+    app.teardown_request(_leave_tenant)
