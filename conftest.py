@@ -1,0 +1,3 @@
+"""Shared fixtures for core and plugin tests live in projektfabrik.testing."""
+
+pytest_plugins = ["projektfabrik.testing"]

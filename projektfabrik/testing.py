@@ -1,0 +1,286 @@
+"""Pytest fixtures shared by the core's and every plugin's tests.
+
+Loaded through ``pytest_plugins`` in the repository's ``conftest.py``. The
+tests run against real parts: a database (SQLite by default, PostgreSQL when
+``PROJEKTFABRIK_TEST_DATABASE_URL`` names one) and a real SMTP server on
+loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from projektfabrik.accounts import services as accounts
+from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.app import create_app
+from projektfabrik.extensions import db
+from projektfabrik.tenancy import config_files
+from projektfabrik.tenancy.context import tenant_context
+from projektfabrik.tenancy.models import Tenant
+
+TEST_PASSWORD = "correct horse battery"
+
+
+# --- SMTP -----------------------------------------------------------------------
+
+
+class Mailbox:
+    """What the loopback SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    def add(self, raw: bytes) -> None:
+        with self._lock:
+            self.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def last_to(self, address: str) -> EmailMessage:
+        found = self.to(address)
+        assert found, f"no mail to {address}; got {[str(m['To']) for m in self.messages]}"
+        return found[-1]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 5.0) -> EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.to(address)) >= count:
+                break
+            time.sleep(0.05)
+        return self.last_to(address)
+
+
+def body_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return re.findall(r"https?://\S+", body_of(message))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[str, Mailbox]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            mailbox.add(envelope.original_content or envelope.content)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[str, Mailbox]) -> Iterator[Mailbox]:
+    box = smtp_server[1]
+    box.clear()
+    yield box
+    box.clear()
+
+
+# --- database ----------------------------------------------------------------
+
+
+def _prepare_postgres(url: str) -> str:
+    """Create a fresh database for this run next to the one named in the URL."""
+    parsed = make_url(url)
+    name = f"{parsed.database or 'projektfabrik_test'}_{os.getpid()}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from projektfabrik.config import normalise_database_url
+
+    configured = os.environ.get("PROJEKTFABRIK_TEST_DATABASE_URL")
+    if configured:
+        url = _prepare_postgres(normalise_database_url(configured))
+        yield url
+        _drop_postgres(url)
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Create every table once per run (the migrations have a test of their own)."""
+    app = create_app(_base_config(database_url, tmp_path_factory.mktemp("schema"), ""))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _base_config(database_url: str, folder: Path, smtp_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "TENANTS_DIR": str(folder / "tenants"),
+        "UPLOADS_DIR": str(folder / "uploads"),
+        "SMTP_URL": smtp_url,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+def truncate_all() -> None:
+    """Empty every table, bypassing the ORM (and so the tenant wall) on purpose."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(schema: str, tmp_path: Path, smtp_server: tuple[str, Mailbox]) -> dict[str, Any]:
+    """Override entries in a test module with its own ``app_config`` fixture."""
+    return _base_config(schema, tmp_path, smtp_server[0])
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(app_config)
+    application.test_client_class = HostClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        truncate_all()
+        db.engine.dispose()
+
+
+# --- towns and people ----------------------------------------------------------
+
+
+class HostClient(FlaskClient):
+    """A test client that sends every request to one town's host."""
+
+    base_url = "http://localhost"
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if not (args and not isinstance(args[0], str)):
+            kwargs.setdefault("base_url", self.base_url)
+        return super().open(*args, **kwargs)
+
+
+@dataclass
+class Town:
+    tenant: Tenant
+    host: str
+    app: Flask
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.tenant.slug
+
+    def client(self, host: str | None = None) -> FlaskClient:
+        client = self.app.test_client()
+        assert isinstance(client, HostClient)
+        client.base_url = f"http://{host or self.host}"
+        return client
+
+    def context(self):  # type: ignore[no-untyped-def]
+        return tenant_context(self.tenant)
+
+    def user(
+        self,
+        email: str | None = None,
+        role: Role = Role.MEMBER,
+        verified: bool = True,
+        name: str | None = None,
+        kind: Kind = Kind.CITIZEN,
+        password: str = TEST_PASSWORD,
+    ) -> User:
+        email = email or f"{uuid.uuid4().hex[:8]}@example.org"
+        with self.context(), self.app.test_request_context(base_url=f"http://{self.host}"):
+            person = accounts.create_user(
+                email, password, role=role, display_name=name, verified=verified, kind=kind
+            )
+            db.session.commit()
+            return person
+
+
+def make_town(
+    app: Flask, slug: str, name: str, hosts: list[str], districts: list[str] | None = None
+) -> Town:
+    spec = config_files.TenantSpec(
+        slug=slug, name=name, hosts=hosts, districts=districts or [], default_locale="de"
+    )
+    tenant = config_files.apply(spec)
+    db.session.commit()
+    return Town(tenant=tenant, host=hosts[0], app=app, aliases=hosts[1:])
+
+
+@pytest.fixture
+def town_a(app: Flask) -> Town:
+    return make_town(
+        app, "stadt-a", "Stadt A", ["stadt-a.test", "www.stadt-a.test"], ["Altstadt", "Hafen"]
+    )
+
+
+@pytest.fixture
+def town_b(app: Flask) -> Town:
+    return make_town(app, "stadt-b", "Stadt B", ["stadt-b.test"], ["Oberdorf"])
+
+
+def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
+    response = client.post("/anmelden", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
