@@ -35,6 +35,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
 
     _init_database(app)
+    from projektfabrik.tenancy import web as tenancy_web
+
+    # First before_request hook: CSRF checks, rate limits and error pages need the town.
+    tenancy_web.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -45,9 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.accounts import views as accounts_views
     from projektfabrik.mail.outbox import deliver_after_request
     from projektfabrik.tenancy import views as site_views
-    from projektfabrik.tenancy import web as tenancy_web
 
-    tenancy_web.init_app(app)
     app.register_blueprint(site_views.bp)
     app.register_blueprint(accounts_views.bp)
     accounts_views.init_login(app)

@@ -108,6 +108,7 @@ def tenant_create(slug: str, name: str, hosts: tuple[str, ...], admin_email: str
             with tenant_context(town), _request_context_for(town):
                 admin = accounts.create_user(admin_email, None, role=Role.ADMIN, verified=False)
                 link = accounts.invite(admin)
+                db.session.flush()  # while the town is in context
         db.session.commit()
     except (config_files.TenantConfigError, accounts.AccountError) as exc:
         db.session.rollback()

@@ -8,6 +8,7 @@ loopback.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import socket
@@ -216,7 +217,17 @@ class HostClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if not (args and not isinstance(args[0], str)):
             kwargs.setdefault("base_url", self.base_url)
-        return super().open(*args, **kwargs)
+        # Run the request in an empty context, as a server would: its own app
+        # context (g, database session) and no town left over from the test.
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    @property
+    def host(self) -> str:
+        return self.base_url.split("://", 1)[1]
+
+    def cookie_value(self, name: str = "session") -> str | None:
+        cookie = self.get_cookie(name, domain=self.host)
+        return cookie.value if cookie is not None else None
 
 
 @dataclass

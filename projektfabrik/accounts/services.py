@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -268,6 +269,10 @@ def create_user(
 ) -> User:
     """Operator path: an account that needs no verification round-trip."""
     email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(_("Please enter a valid e-mail address."), "email") from exc
     if find_by_email(email) is not None:
         raise AccountError(_("Another account uses this e-mail address."), "email")
     user = User(

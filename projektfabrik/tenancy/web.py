@@ -10,7 +10,7 @@ from projektfabrik.tenancy.links import public_url
 from projektfabrik.tenancy.resolver import resolve
 
 #: Endpoints that answer on any host (load balancers probe by IP address).
-HOSTLESS_ENDPOINTS = {"healthz", "static"}
+HOSTLESS_ENDPOINTS = {"site.healthz", "static"}
 
 
 def _enter_tenant() -> Response | None:
