@@ -1,0 +1,59 @@
+"""Every string the core shows has a German translation with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from projektfabrik.config import REPO_ROOT
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _source_messages() -> set[str]:
+    with open(REPO_ROOT / "babel.cfg") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(REPO_ROOT / "projektfabrik"),
+        method_map,
+        options_map,
+        keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)},
+    ):
+        found.update([message] if isinstance(message, str) else [m for m in message if m])
+    return found
+
+
+@pytest.fixture(scope="module")
+def german() -> dict[str, str]:
+    path = Path(REPO_ROOT / "translations" / "de" / "LC_MESSAGES" / "messages.po")
+    with open(path, "rb") as po:
+        catalog = read_po(po, locale="de")
+    return {m.id: ("" if m.fuzzy else m.string) for m in catalog if m.id}
+
+
+def test_every_message_has_a_german_translation(german: dict[str, str]) -> None:
+    missing = sorted(m for m in _source_messages() if not german.get(m))
+    assert not missing, (
+        "German translations missing (see docs/i18n.md for the workflow):\n" + "\n".join(missing)
+    )
+
+
+def test_translations_keep_their_placeholders(german: dict[str, str]) -> None:
+    wrong = [
+        msgid
+        for msgid, text in german.items()
+        if text and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))
+    ]
+    assert not wrong, wrong
+
+
+def test_a_german_page_is_german(town_a) -> None:  # type: ignore[no-untyped-def]
+    page = town_a.client().get("/anmelden").get_data(as_text=True)
+    assert "Passwort vergessen?" in page
+    assert "Forgot your password?" not in page
