@@ -56,6 +56,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.teardown_request(deliver_after_request)
 
+    from projektfabrik import plugins
+
+    # After the core's blueprints, before the model check: plugins bring models.
+    plugins.init_app(app)
+
     offenders = isolation.check_models(db.Model)
     if offenders:
         raise RuntimeError(

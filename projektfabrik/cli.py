@@ -12,6 +12,7 @@ from sqlalchemy import select
 from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Role
 from projektfabrik.extensions import db
+from projektfabrik.plugins import cli as plugins_cli
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
@@ -66,12 +67,16 @@ def db_upgrade() -> None:
 
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
+@click.option("--plugin", help="Put the revision on this plugin's branch.")
 @with_appcontext
-def db_revision(message: str) -> None:
+def db_revision(message: str, plugin: str | None) -> None:
     """Generate a migration from the models (developers)."""
     from projektfabrik.migrations import runner
 
-    runner.revision(message)
+    try:
+        runner.revision(message, plugin=plugin)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 # --- tenant ------------------------------------------------------------------
@@ -238,3 +243,4 @@ main.add_command(db_group, "db")
 main.add_command(tenant)
 main.add_command(user)
 main.add_command(mail)
+plugins_cli.attach(main, tenant)  # plugins, tenant enable|disable|plugins

@@ -102,7 +102,7 @@ def load(folder: Path) -> TenantSpec:
         mail_sender_name=raw.get("mail_sender_name"),
         texts=texts,
         districts=list(raw.get("districts", [])),
-        plugins=dict(raw.get("plugins", {})),
+        plugins=_plugin_table(raw.get("plugins", {}), path),
     )
 
 
@@ -162,6 +162,7 @@ def apply(spec: TenantSpec) -> Tenant:
     db.session.flush()
     with tenant_context(tenant):
         _apply_districts(spec.districts)
+        _apply_plugins(spec)
         db.session.flush()  # while the town is in context: the flush guard checks it
     return tenant
 
@@ -180,6 +181,22 @@ def _apply_hosts(tenant: Tenant, hosts: list[str]) -> None:
             row = TenantHost(host=host)
             tenant.hosts.append(row)
         row.is_canonical = position == 0
+
+
+def _plugin_table(table: Any, path: Path) -> dict[str, Any]:
+    """``[plugins.NAME]`` tables; the format is checked in projektfabrik.plugins.state."""
+    from projektfabrik.plugins.state import parse_plugin_table
+
+    if not isinstance(table, dict):
+        raise TenantConfigError(f"{path}: [plugins] must be a table")
+    parse_plugin_table(table, str(path))
+    return dict(table)
+
+
+def _apply_plugins(spec: TenantSpec) -> None:
+    from projektfabrik.plugins.state import apply_plugin_table
+
+    apply_plugin_table(spec.plugins, f"tenants/{spec.slug}/tenant.toml")
 
 
 def _apply_districts(names: list[str]) -> None:

@@ -1,0 +1,1 @@
+"""The town admin's area (``/verwaltung``): the admin's overview and the "Module" page."""

@@ -1,0 +1,82 @@
+"""The town admin's pages. Admins only: guests are sent to log in, everyone else gets 403."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from projektfabrik.admin import services
+from projektfabrik.admin.forms import SwitchForm
+from projektfabrik.extensions import db, login_manager
+from projektfabrik.plugins import runtime, state
+from projektfabrik.plugins.types import NavArea
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
+
+
+@bp.before_request
+def only_admins() -> ResponseReturnValue | None:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("admin/index.html", sections=runtime.nav_items(NavArea.ADMIN))
+
+
+@bp.get("/module")
+def modules() -> str:
+    return render_template("admin/modules.html", modules=services.modules())
+
+
+@bp.post("/module/<name>/schalten")
+def switch_module(name: str) -> ResponseReturnValue:
+    record = services.available(name)
+    if record is None:
+        abort(404)
+    form = SwitchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    enabled = form.enabled.data == "1"
+    state.set_enabled(name, enabled)
+    db.session.commit()
+    log.info(
+        "%s switched %s %s in %s",
+        current_user.ref,
+        name,
+        "on" if enabled else "off",
+        current_user.tenant_id,
+    )
+    if enabled:
+        flash(_("%(module)s is switched on.", module=record.title), "success")
+    else:
+        flash(_("%(module)s is switched off.", module=record.title), "success")
+    return redirect(url_for("admin.modules") + f"#module-{name}")
+
+
+@bp.post("/module/<name>/einstellungen")
+def save_module_settings(name: str) -> ResponseReturnValue:
+    record = services.available(name)
+    if record is None or record.settings is None or record.settings.form is None:
+        abort(404)
+    form = services.settings_form(record, formdata=request.form)
+    assert form is not None
+    if form.validate():
+        state.save_settings(name, services.settings_from(form, record))
+        db.session.commit()
+        flash(_("The settings of %(module)s are saved.", module=record.title), "success")
+        return redirect(url_for("admin.modules") + f"#module-{name}")
+    services.hide_secrets(form, record, state.settings(name))
+    return render_template(
+        "admin/modules.html", modules=services.modules(bound=name, bound_form=form)
+    ), 400

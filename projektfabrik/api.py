@@ -1,0 +1,125 @@
+"""Everything a plugin may use from the core. Plugins import from here only.
+
+Names here are kept stable; anything else in ``projektfabrik`` may change
+without notice. See docs/plugins.md for how each is meant to be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from flask import render_template
+from flask_babel import gettext, lazy_gettext, ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from projektfabrik.accounts.models import Role, User
+from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.extensions import db
+from projektfabrik.mail.outbox import queue_mail
+from projektfabrik.markup import render_markdown
+from projektfabrik.plugins.events import emit
+from projektfabrik.plugins.hookspecs import hookimpl
+from projektfabrik.plugins.runtime import (
+    can,
+    export_formats,
+    export_response,
+    render_slot,
+    search_documents,
+)
+from projektfabrik.plugins.state import is_enabled
+from projektfabrik.plugins.state import settings as plugin_settings
+from projektfabrik.plugins.types import (
+    Asset,
+    AssetKind,
+    Event,
+    ExportFormat,
+    NavArea,
+    NavItem,
+    Permission,
+    PluginInfo,
+    PluginSettings,
+    PluginSwitched,
+    ProjectTab,
+    SearchDocument,
+    Slot,
+    SlotContent,
+)
+from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none, tenant_context
+from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
+from projektfabrik.tenancy.links import external_url_for
+from projektfabrik.tenancy.models import Tenant
+
+#: The core revision that creates the ``tenant`` and ``user_account`` tables. A
+#: plugin's first migration names it in ``depends_on``.
+CORE_BASE_REVISION = "71071106cf4e"
+
+_ = gettext
+
+
+@contextmanager
+def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
+    """For a plugin's CLI command: run the block as the town ``slug``.
+
+    With ``plugin``, refuse (``click.ClickException``) unless the town has that
+    plugin switched on.
+    """
+    town = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if town is None:
+        raise click.ClickException(f"no municipality with slug {slug!r}")
+    with tenant_context(town):
+        if plugin is not None and not is_enabled(plugin):
+            raise click.ClickException(f"{plugin} is switched off in {slug}")
+        yield town
+
+
+__all__ = [
+    "ALL_TENANTS",
+    "CORE_BASE_REVISION",
+    "Asset",
+    "AssetKind",
+    "Event",
+    "ExportFormat",
+    "NavArea",
+    "NavItem",
+    "Permission",
+    "PluginInfo",
+    "PluginSettings",
+    "PluginSwitched",
+    "ProjectTab",
+    "Role",
+    "SearchDocument",
+    "Slot",
+    "SlotContent",
+    "Tenant",
+    "TenantScoped",
+    "UTCDateTime",
+    "User",
+    "_",
+    "can",
+    "cli_town",
+    "current_tenant",
+    "current_tenant_or_none",
+    "current_user",
+    "db",
+    "emit",
+    "export_formats",
+    "export_response",
+    "external_url_for",
+    "gettext",
+    "hookimpl",
+    "is_enabled",
+    "lazy_gettext",
+    "login_required",
+    "ngettext",
+    "plugin_settings",
+    "queue_mail",
+    "render_markdown",
+    "render_slot",
+    "render_template",
+    "search_documents",
+    "tenant_context",
+    "utcnow",
+]

@@ -1,0 +1,133 @@
+"""The hooks a plugin may implement. Each one is documented in docs/plugins.md.
+
+Two kinds:
+
+* App assembly hooks run once when the app is built, for every installed
+  plugin (whether or not any town has it switched on).
+* Request-time hooks run only for the plugins the current town has enabled
+  (and the core's internal plugins). Their results are sorted by ``order``;
+  a plugin that raises is logged and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+PROJECT_NAME = "projektfabrik"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+#: Hooks called once per app for every installed plugin.
+ASSEMBLY_HOOKS = (
+    "pf_plugin_info",
+    "pf_blueprints",
+    "pf_migrations",
+    "pf_cli",
+    "pf_translations",
+    "pf_tenant_settings",
+    "pf_permissions",
+    "pf_init_app",
+)
+
+#: Hooks called per request for the town's enabled plugins only.
+REQUEST_HOOKS = (
+    "pf_nav_items",
+    "pf_template_slot",
+    "pf_project_tabs",
+    "pf_check_permission",
+    "pf_on_event",
+    "pf_export_formats",
+    "pf_search_documents",
+    "pf_assets",
+)
+
+
+# --- app assembly ------------------------------------------------------------
+
+
+@hookspec
+def pf_plugin_info() -> Any:
+    """Return a ``PluginInfo`` (title and description for the "Module" page)."""
+
+
+@hookspec
+def pf_blueprints() -> Iterable[Any]:
+    """Return the plugin's Flask blueprints; each needs its own ``url_prefix``."""
+
+
+@hookspec
+def pf_migrations() -> str | Path | None:
+    """Return the folder of the plugin's Alembic revisions (branch label = plugin name)."""
+
+
+@hookspec
+def pf_cli() -> Iterable[Any]:
+    """Return click commands; they appear as ``projektfabrik <plugin> <command>``."""
+
+
+@hookspec
+def pf_translations() -> str | Path | None:
+    """Return the plugin's translations folder (``<locale>/LC_MESSAGES/messages.po``)."""
+
+
+@hookspec
+def pf_tenant_settings() -> Any:
+    """Return a ``PluginSettings``: per-town settings with defaults, a form, secret keys."""
+
+
+@hookspec
+def pf_permissions() -> Iterable[Any]:
+    """Return the ``Permission`` declarations the plugin checks with ``api.can``."""
+
+
+@hookspec
+def pf_init_app(app: Any) -> None:
+    """Last step of building the app: template filters, extra config, anything else."""
+
+
+# --- request time ----------------------------------------------------------------
+
+
+@hookspec
+def pf_nav_items(user: Any) -> Iterable[Any] | None:
+    """Return ``NavItem`` entries for the main navigation or the admin overview."""
+
+
+@hookspec
+def pf_template_slot(slot: Any, context: Mapping[str, Any]) -> Iterable[Any] | None:
+    """Return ``SlotContent`` for the named ``Slot`` of a page, or ``None``."""
+
+
+@hookspec
+def pf_project_tabs(project: Any, user: Any) -> Iterable[Any] | None:
+    """Return ``ProjectTab`` entries for a project's page."""
+
+
+@hookspec(firstresult=True)
+def pf_check_permission(user: Any, permission: str, obj: Any) -> bool | None:
+    """Return ``False`` to deny, ``True`` to grant, ``None`` to leave it to the default."""
+
+
+@hookspec
+def pf_on_event(event: Any) -> None:
+    """React to an ``Event`` after the transaction that caused it was committed."""
+
+
+@hookspec
+def pf_export_formats(subject: str) -> Iterable[Any] | None:
+    """Return ``ExportFormat`` entries for a kind of thing (``subject``)."""
+
+
+@hookspec
+def pf_search_documents() -> Iterable[Any] | None:
+    """Return the current town's ``SearchDocument`` entries for the search index."""
+
+
+@hookspec
+def pf_assets() -> Iterable[Any] | None:
+    """Return ``Asset`` entries (stylesheets, scripts) to load on the town's pages."""

@@ -1,0 +1,102 @@
+"""One message catalogue per language: the core's merged with every plugin's.
+
+Flask-Babel looks up translations through a "domain". The app gets one
+:class:`MergedDomain` that loads, for the request's language, each installed
+plugin's catalogue and then the core's (so the core wins where msgids
+collide). Each catalogue is read from ``messages.mo`` when that is at least as
+new as ``messages.po``, and otherwise compiled from ``messages.po`` in memory,
+so a plugin installed from source needs no compile step. The merged catalogue
+is kept per language and re-read when a file changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, support
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.signals import appcontext_pushed
+from flask_babel import Domain, get_babel, get_locale
+
+DOMAIN = "messages"
+EXTENSION = "projektfabrik.i18n_domain"
+
+
+def _files(folder: Path, locale: Locale) -> tuple[Path | None, Path | None]:
+    """The (.mo, .po) files of a folder for a locale: the full code first, then the language."""
+    for code in dict.fromkeys((str(locale), locale.language)):
+        base = folder / code / "LC_MESSAGES"
+        mo, po = base / f"{DOMAIN}.mo", base / f"{DOMAIN}.po"
+        if mo.is_file() or po.is_file():
+            return (mo if mo.is_file() else None, po if po.is_file() else None)
+    return None, None
+
+
+def _mtime(path: Path | None) -> float:
+    return path.stat().st_mtime if path is not None else 0.0
+
+
+def load_catalogue(folder: Path, locale: Locale) -> support.NullTranslations | None:
+    mo, po = _files(folder, locale)
+    if mo is not None and (po is None or _mtime(mo) >= _mtime(po)):
+        with mo.open("rb") as fp:
+            return support.Translations(fp=fp, domain=DOMAIN)
+    if po is not None:
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=str(locale))
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return support.Translations(fp=buffer, domain=DOMAIN)
+    return None
+
+
+class MergedDomain(Domain):
+    """The app's translations: plugin catalogues first, the core's over them."""
+
+    def __init__(self, core_folders: Sequence[str | Path], plugin_folders: Sequence[Path]):
+        self._folders = [Path(p) for p in plugin_folders] + [Path(p) for p in core_folders]
+        super().__init__(translation_directories=[str(p) for p in self._folders], domain=DOMAIN)
+        self._merged: dict[str, tuple[tuple[float, ...], support.Translations]] = {}
+
+    def get_translations(self) -> support.NullTranslations:
+        try:
+            locale = get_locale()
+        except RuntimeError:
+            # The app's locale selector needs a request (session, user); the
+            # command line has none and speaks the msgids' English.
+            return support.NullTranslations()
+        if locale is None:
+            return support.NullTranslations()
+        files = [path for folder in self._folders for path in _files(folder, locale)]
+        signature = tuple(_mtime(path) for path in files)
+        cached = self._merged.get(str(locale))
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        merged = support.Translations()
+        for folder in self._folders:
+            catalogue = load_catalogue(folder, locale)
+            if catalogue is None:
+                continue
+            merged.merge(catalogue)
+            # merge() copies messages only, not the plural rule.
+            if hasattr(catalogue, "plural"):
+                merged.plural = catalogue.plural
+        self._merged[str(locale)] = (signature, merged)
+        return merged
+
+
+def _use_merged_domain(sender: Flask, **extra: Any) -> None:
+    sender.extensions[EXTENSION].as_default()
+
+
+def init_app(app: Flask, plugin_folders: Sequence[Path]) -> None:
+    """Make every app context of ``app`` translate with the merged catalogues."""
+    core_folders = get_babel(app).translation_directories
+    app.extensions[EXTENSION] = MergedDomain(core_folders, plugin_folders)
+    appcontext_pushed.connect(_use_merged_domain, app)

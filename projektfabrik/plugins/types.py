@@ -1,0 +1,160 @@
+"""The small typed values that hooks return and the core sorts.
+
+Every value a request-time hook contributes carries an explicit ``order``:
+the core sorts by ``(order, plugin name)`` and never by registration order.
+All are frozen: a plugin cannot change what another plugin contributed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class NavArea(enum.StrEnum):
+    """Where a navigation entry appears."""
+
+    #: The site's main navigation in the page header.
+    MAIN = "main"
+    #: The town admin's overview page (``/verwaltung/``).
+    ADMIN = "admin"
+
+
+class Slot(enum.StrEnum):
+    """Places in the core's pages where plugins may add HTML.
+
+    A template renders a slot with ``{{ plugin_slot("landing.main") }}``; the
+    values here are the names templates use.
+    """
+
+    #: The landing page, after the introduction and before "Who is taking part".
+    LANDING_MAIN = "landing.main"
+    #: Every page of a town, in the footer above the legal links.
+    PAGE_FOOTER = "page.footer"
+
+
+class AssetKind(enum.StrEnum):
+    CSS = "css"
+    JS = "js"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What the town admin reads about a plugin on the "Module" page."""
+
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a navigation area, built with ``url_for(endpoint, **values)``."""
+
+    label: str
+    endpoint: str
+    order: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+    area: NavArea = NavArea.MAIN
+
+
+@dataclass(frozen=True)
+class SlotContent:
+    """HTML for a template slot. A plain ``str`` is escaped; pass ``Markup`` for HTML."""
+
+    html: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ProjectTab:
+    """A tab on a project's page, linking to ``url_for(endpoint, **values)``."""
+
+    key: str
+    label: str
+    endpoint: str
+    order: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Something people may or may not do, declared by the plugin that checks it.
+
+    ``min_role`` is the least role that has it by default: ``None`` (everyone,
+    guests too), ``"member"``, ``"moderator"`` or ``"admin"``. The name must
+    start with the plugin's name and a dot (``"pinnwand.post"``).
+    """
+
+    name: str
+    label: str
+    min_role: str | None = "member"
+
+
+@dataclass(frozen=True)
+class PluginSettings:
+    """Per-town settings a plugin declares.
+
+    ``defaults`` names every setting and its default (JSON values only). A
+    town's ``tenant.toml`` may override defaults; the town's admin overrides
+    both with ``form`` (a ``FlaskForm`` subclass whose field names are keys of
+    ``defaults``). Keys in ``secret`` are never put back into a form.
+    """
+
+    defaults: Mapping[str, Any]
+    form: type | None = None
+    secret: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A download format for a kind of thing (``subject``), e.g. a board as CSV.
+
+    ``render(obj)`` returns the file's content (``bytes`` or ``str``).
+    """
+
+    key: str
+    label: str
+    mimetype: str
+    extension: str
+    render: Callable[[Any], bytes | str]
+    order: int
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """Something of a town that a search should find, with the page that shows it."""
+
+    kind: str
+    key: str
+    title: str
+    text: str
+    endpoint: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A stylesheet or script from a blueprint's static folder, on every page of the town."""
+
+    endpoint: str
+    filename: str
+    order: int
+    kind: AssetKind = AssetKind.CSS
+
+
+# --- events ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event. Subclasses are frozen dataclasses with plain fields."""
+
+
+@dataclass(frozen=True)
+class PluginSwitched(Event):
+    """A town's admin or the operator switched a plugin on or off."""
+
+    plugin: str
+    enabled: bool
