@@ -1,0 +1,64 @@
+"""Gunicorn settings for Projektfabrik: ``gunicorn -c deploy/gunicorn.conf.py projektfabrik.wsgi:app``.
+
+Workers are stateless (sessions live in signed cookies, data in the database,
+rate limits in Redis when PROJEKTFABRIK_REDIS_URL is set), so any number of
+them, on any number of machines, can serve any town.
+
+Environment:
+    PROJEKTFABRIK_BIND               address(es) to listen on, comma-separated
+                                     (default 127.0.0.1:8000; "unix:/run/projektfabrik/web.sock" works too)
+    PROJEKTFABRIK_WORKERS            worker processes (default 2 x CPU cores + 1)
+    PROJEKTFABRIK_THREADS            threads per worker (default 1)
+    PROJEKTFABRIK_TIMEOUT            seconds before a stuck worker is restarted (default 30)
+    PROJEKTFABRIK_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* gunicorn trusts (default 127.0.0.1)
+"""
+
+import os
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+wsgi_app = "projektfabrik.wsgi:app"
+proc_name = "projektfabrik"
+
+bind = [
+    b.strip()
+    for b in os.environ.get("PROJEKTFABRIK_BIND", "127.0.0.1:8000").split(",")
+    if b.strip()
+]
+workers = _int("PROJEKTFABRIK_WORKERS", 2 * _cores() + 1)
+threads = _int("PROJEKTFABRIK_THREADS", 1)
+
+# A request that needs longer than this is a bug (slow work belongs in a timer job).
+timeout = _int("PROJEKTFABRIK_TIMEOUT", 30)
+graceful_timeout = 30
+# nginx keeps connections to the upstream open; a few seconds are enough.
+keepalive = 5
+
+# Recycle workers now and then so a slow leak never grows large.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Only the local proxy may say which client and scheme a request came from.
+forwarded_allow_ips = os.environ.get("PROJEKTFABRIK_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Heartbeat files in memory, not on a disk that may stall.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Logs to stdout/stderr: journald or the container runtime collects them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("PROJEKTFABRIK_LOG_LEVEL", "info")
+# Which town (Host) was asked, and how long the answer took in milliseconds.
+access_log_format = '%(h)s %({host}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
