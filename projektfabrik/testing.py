@@ -279,6 +279,25 @@ def make_town(
     return Town(tenant=tenant, host=hosts[0], app=app, aliases=hosts[1:])
 
 
+def use_plugin(town: Town, name: str, enabled: bool = True, **settings: Any) -> None:
+    """List plugin ``name`` for the town as its tenant.toml would, then ``tenant sync``:
+
+    ``[plugins.NAME] enabled = ...`` (the first switch; an existing switch is
+    kept) with ``settings`` as the town's defaults. Plugins listed before stay.
+    """
+    from projektfabrik.plugins.state import apply_plugin_table, town_plugins
+
+    with town.context():
+        table = {
+            row.name: {"enabled": row.enabled, "settings": dict(row.defaults)}
+            for row in town_plugins().values()
+            if row.allowed
+        }
+        table[name] = {"enabled": enabled, "settings": settings}
+        apply_plugin_table(table)
+        db.session.commit()
+
+
 @pytest.fixture
 def town_a(app: Flask) -> Town:
     return make_town(

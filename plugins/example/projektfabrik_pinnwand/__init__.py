@@ -1,0 +1,3 @@
+"""Pinnwand: a notice board for the town. The example plugin of docs/plugins.md."""
+
+NAME = "pinnwand"

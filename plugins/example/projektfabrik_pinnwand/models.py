@@ -1,0 +1,48 @@
+"""A note on the board. Tenant-scoped: each town sees only its own notes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, utcnow
+
+
+def _new_ref() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class Note(TenantScoped, db.Model):
+    __tablename__ = "pinnwand_note"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ref"),
+        Index("ix_pinnwand_note_tenant_created", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Public reference for URLs: row ids would reveal how many notes other towns have.
+    ref: Mapped[str] = mapped_column(String(16), default=_new_ref)
+    text: Mapped[str] = mapped_column(Text)
+    # The project board the note is on; None for the town's main board.
+    project_ref: Mapped[str | None] = mapped_column(String(32))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Added by the second revision: moderators pin notes to the top.
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    author: Mapped[User | None] = relationship()
+
+
+@dataclass(frozen=True)
+class NotePosted(Event):
+    """Someone put a note on the board (delivered after the commit)."""
+
+    note_ref: str
+    text: str
+    author_name: str

@@ -1,0 +1,73 @@
+"""What the board does, without HTTP: list, post, pin, remove, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from projektfabrik.api import db, emit, plugin_settings
+from projektfabrik_pinnwand import NAME
+from projektfabrik_pinnwand.models import Note, NotePosted
+
+PROJECT_REF = re.compile(r"^[0-9a-z][0-9a-z-]{0,31}$")
+
+
+def settings() -> dict[str, Any]:
+    return plugin_settings(NAME)
+
+
+def notes(project_ref: str | None = None, limit: int | None = None) -> Sequence[Note]:
+    """The notes of the current town's board (or a project's), pinned first, newest next."""
+    stmt = (
+        select(Note)
+        .where(
+            Note.project_ref.is_(None) if project_ref is None else Note.project_ref == project_ref
+        )
+        .order_by(Note.pinned.desc(), Note.created_at.desc(), Note.id.desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return db.session.scalars(stmt).all()
+
+
+def find(ref: str) -> Note | None:
+    return db.session.scalar(select(Note).where(Note.ref == ref))
+
+
+def post(text: str, author: Any, project_ref: str | None = None) -> Note:
+    """Put a note on the board (the caller commits); announce it after the commit."""
+    note = Note(text=text.strip(), author_id=author.id, project_ref=project_ref)
+    db.session.add(note)
+    db.session.flush()
+    emit(NotePosted(note_ref=note.ref, text=note.text, author_name=author.display_name))
+    return note
+
+
+def remove(note: Note) -> None:
+    db.session.delete(note)
+
+
+def toggle_pin(note: Note) -> None:
+    note.pinned = not note.pinned
+
+
+def as_csv(rows: Sequence[Note]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["ref", "created_at", "author", "pinned", "text"])
+    for note in rows:
+        writer.writerow(
+            [
+                note.ref,
+                note.created_at.isoformat(),
+                note.author.display_name if note.author else "",
+                "yes" if note.pinned else "no",
+                note.text,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,123 @@
+"""The board's pages under /pinnwand. The core answers 404 here while the town has
+the plugin switched off, before any of this code runs."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from projektfabrik.api import (
+    _,
+    can,
+    current_user,
+    db,
+    export_formats,
+    export_response,
+    render_template,
+)
+from projektfabrik_pinnwand import services
+from projektfabrik_pinnwand.forms import NoteForm
+
+bp = Blueprint(
+    "pinnwand",
+    __name__,
+    url_prefix="/pinnwand",
+    template_folder="templates",
+    static_folder="static",
+)
+
+EXPORT_SUBJECT = "pinnwand.board"
+
+
+def board_title() -> str:
+    return services.settings()["board_title"] or _("Notice board")
+
+
+@bp.route("/", methods=["GET", "POST"])
+def board() -> ResponseReturnValue:
+    return _board(project_ref=None)
+
+
+@bp.route("/projekt/<project_ref>", methods=["GET", "POST"])
+def project_board(project_ref: str) -> ResponseReturnValue:
+    if not services.PROJECT_REF.match(project_ref):
+        abort(404)
+    return _board(project_ref=project_ref)
+
+
+def _here(project_ref: str | None) -> str:
+    if project_ref is None:
+        return url_for("pinnwand.board")
+    return url_for("pinnwand.project_board", project_ref=project_ref)
+
+
+def _board(project_ref: str | None) -> ResponseReturnValue:
+    config = services.settings()
+    may_post = can("pinnwand.post")
+    form = NoteForm()
+    if request.method == "POST":
+        if not may_post:
+            abort(403)
+        if form.validate():
+            code = config["posting_code"]
+            if code and not hmac.compare_digest((form.code.data or "").encode(), code.encode()):
+                form.code.errors = [_("The posting code is not correct.")]
+            elif len(form.text.data.strip()) > config["max_length"]:
+                form.text.errors = [
+                    _("Please keep it to %(count)d characters.", count=config["max_length"])
+                ]
+            else:
+                services.post(form.text.data, current_user, project_ref)
+                db.session.commit()
+                flash(_("Your note is on the board."), "success")
+                return redirect(_here(project_ref))
+        form.code.data = ""
+    return render_template(
+        "pinnwand/board.html",
+        title=board_title(),
+        project_ref=project_ref,
+        notes=services.notes(project_ref),
+        form=form if may_post else None,
+        needs_code=bool(config["posting_code"]),
+        max_length=config["max_length"],
+        may_moderate=can("pinnwand.moderate"),
+        formats=export_formats(EXPORT_SUBJECT) if project_ref is None else [],
+        here=_here(project_ref),
+    )
+
+
+def _note_or_404(ref: str):  # type: ignore[no-untyped-def]
+    note = services.find(ref)
+    if note is None:
+        abort(404)
+    return note
+
+
+@bp.post("/notiz/<ref>/entfernen")
+def remove(ref: str) -> ResponseReturnValue:
+    note = _note_or_404(ref)
+    own = current_user.is_authenticated and note.author_id == current_user.id
+    if not (own or can("pinnwand.moderate", note)):
+        abort(403)
+    target = _here(note.project_ref)
+    services.remove(note)
+    db.session.commit()
+    flash(_("The note is removed."), "success")
+    return redirect(target)
+
+
+@bp.post("/notiz/<ref>/anheften")
+def pin(ref: str) -> ResponseReturnValue:
+    note = _note_or_404(ref)
+    if not can("pinnwand.moderate", note):
+        abort(403)
+    services.toggle_pin(note)
+    db.session.commit()
+    return redirect(_here(note.project_ref))
+
+
+@bp.get("/export/<key>")
+def export(key: str) -> ResponseReturnValue:
+    return export_response(EXPORT_SUBJECT, key, services.notes(), filename="pinnwand")
