@@ -48,10 +48,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik import errors
     from projektfabrik.accounts import views as accounts_views
     from projektfabrik.mail.outbox import deliver_after_request
+    from projektfabrik.marketplace import moderation, opendata
+    from projektfabrik.marketplace import views as marketplace_views
+    from projektfabrik.notifications import views as notifications_views
     from projektfabrik.tenancy import views as site_views
 
     app.register_blueprint(site_views.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(marketplace_views.bp)
+    app.register_blueprint(moderation.bp)
+    app.register_blueprint(opendata.bp)
+    app.register_blueprint(notifications_views.bp)
+    notifications_views.init_app(app)
     accounts_views.init_login(app)
     errors.init_app(app)
     app.teardown_request(deliver_after_request)
@@ -74,6 +82,9 @@ def _init_database(app: Flask) -> None:
     # Import every core model so the metadata is complete before anything uses it.
     from projektfabrik.accounts import models as _accounts  # noqa: F401
     from projektfabrik.mail import models as _mail  # noqa: F401
+    from projektfabrik.marketplace import models as _marketplace  # noqa: F401
+    from projektfabrik.notifications import models as _notifications  # noqa: F401
+    from projektfabrik.teams import models as _teams  # noqa: F401
     from projektfabrik.tenancy import models as _tenancy  # noqa: F401
 
     db.init_app(app)

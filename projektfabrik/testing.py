@@ -172,6 +172,7 @@ def _base_config(database_url: str, folder: Path, smtp_url: str) -> dict[str, An
         "UPLOADS_DIR": str(folder / "uploads"),
         "SMTP_URL": smtp_url,
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_FAST": True,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
     }
@@ -314,3 +315,32 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any
     response = client.post("/anmelden", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+class QueryCounter:
+    """Counts SQL statements sent by the app's engine while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> type[QueryCounter]:
+    return QueryCounter

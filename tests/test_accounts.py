@@ -218,7 +218,7 @@ def test_profile_edit_with_avatar(town_a: Town, town_b: Town) -> None:
             "display_name": "Anna Aktiv",
             "kind": "business",
             "organisation": "Laden am Hafen",
-            "district": str(hafen.id),
+            "district": "Hafen",
             "skills": "Holz, holz, Buchhaltung ,  ",
             "bio": "Hallo!",
             "avatar": (_png(), "me.png"),
@@ -270,7 +270,7 @@ def test_profile_refuses_a_district_of_another_town(town_a: Town, town_b: Town) 
 
         foreign = db.session.scalar(select(District))
     response = client.post(
-        "/profil", data={"display_name": "A", "kind": "citizen", "district": str(foreign.id)}
+        "/profil", data={"display_name": "A", "kind": "citizen", "district": foreign.name}
     )
     assert response.status_code == 200
     with town_a.context():

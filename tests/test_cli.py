@@ -67,7 +67,7 @@ def test_tenant_create_refuses_a_bad_admin_address(app: Flask) -> None:
         app, "tenant", "create", "x", "--name", "X", "--host", "x.test", "--admin-email", "nope"
     )
     assert result.exit_code != 0
-    assert "valid e-mail" in result.output
+    assert "E-Mail-Adresse" in result.output  # the CLI speaks the default language, German
     assert db.session.scalar(select(Tenant)) is None
 
 

@@ -35,7 +35,10 @@ def test_upgrade_matches_the_models(empty_database_url: str, tmp_path: Path) -> 
     with app.app_context():
         runner.upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection,
+                opts={"compare_type": True, "include_object": runner.include_object},
+            )
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], "models and migrations differ; run: projektfabrik db revision -m '...'"

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.accounts.passwords import (
-    DUMMY_HASH,
     hash_password,
     needs_rehash,
+    verify_dummy,
     verify_password,
 )
 from projektfabrik.accounts.tokens import Purpose, make_token
@@ -107,7 +107,7 @@ def mark_verified(user: User) -> None:
 def authenticate(email: str, password: str) -> User | None:
     user = find_by_email(email)
     if user is None or not user.is_active:
-        verify_password(DUMMY_HASH, password)  # same work either way
+        verify_dummy(password)  # same work either way
         return None
     if not verify_password(user.password_hash, password):
         return None

@@ -38,7 +38,7 @@ from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.ratelimit import login_identity_key
-from projektfabrik.tenancy.models import District
+from projektfabrik.tenancy.services import district_named, districts
 from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -233,8 +233,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
 
 
 def _district_choices() -> list[tuple[str, str]]:
-    districts = db.session.scalars(select(District).order_by(District.position, District.name))
-    return [("", _("No district"))] + [(str(d.id), d.name) for d in districts]
+    return [("", _("No district"))] + [(d.name, d.name) for d in districts()]
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -245,7 +244,7 @@ def profile() -> ResponseReturnValue:
     form.district.choices = _district_choices()
     if request.method == "GET":
         form.kind.data = user.kind.value
-        form.district.data = str(user.district_id or "")
+        form.district.data = user.district.name if user.district else ""
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -254,7 +253,9 @@ def profile() -> ResponseReturnValue:
                     display_name=form.display_name.data,
                     kind=form.kind.data,
                     organisation=form.organisation.data or "",
-                    district_id=int(form.district.data) if form.district.data else None,
+                    district_id=district.id
+                    if (district := district_named(form.district.data))
+                    else None,
                     skills=form.skills.data or "",
                     bio=form.bio.data or "",
                 ),

@@ -6,6 +6,7 @@ from alembic import context
 from flask import current_app
 
 from projektfabrik.extensions import db
+from projektfabrik.migrations.runner import include_object
 
 
 def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
@@ -24,6 +25,7 @@ def run_migrations() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             render_item=render_item,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

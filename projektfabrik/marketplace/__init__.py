@@ -1,0 +1,1 @@
+"""The town's public project marketplace."""

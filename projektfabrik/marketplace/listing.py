@@ -1,0 +1,164 @@
+"""The marketplace list: filters from the URL, one page of cards, a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from math import ceil
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from projektfabrik.accounts.models import Kind, User
+from projektfabrik.extensions import db
+from projektfabrik.marketplace import search
+from projektfabrik.marketplace.models import Category, Project, Status
+from projektfabrik.teams.models import Membership
+from projektfabrik.tenancy.models import District
+
+PAGE_SIZE = 24
+SORTS = ("newest", "supported", "active")
+PUBLIC_STATUSES = [s for s in Status if s != Status.ARCHIVED]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the person asked for. URL parameters are German, like the page."""
+
+    q: str = ""
+    status: str = ""
+    category: str = ""  # by name: URLs never carry row ids
+    district: str = ""
+    looking: bool = False
+    skill: str = ""
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        status = args.get("status", "")
+        sort = args.get("sortierung", "newest")
+        return cls(
+            q=args.get("suche", "").strip()[:200],
+            status=status if status in {s.value for s in Status} else "",
+            category=args.get("kategorie", "").strip()[:80],
+            district=args.get("ortsteil", "").strip()[:120],
+            looking=args.get("sucht") == "1",
+            skill=args.get("faehigkeit", "").strip()[:80],
+            sort=sort if sort in SORTS else "newest",
+            page=max(_int(args.get("seite")) or 1, 1),
+        )
+
+    def to_args(self, **changes: object) -> dict[str, str]:
+        """URL parameters for this view, with ``changes`` (e.g. another page)."""
+        values = {**asdict(self), **changes}
+        names = {
+            "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
+            "looking": "sucht", "skill": "faehigkeit", "sort": "sortierung", "page": "seite",
+        }  # fmt: skip
+        args = {}
+        for key, name in names.items():
+            value = values[key]
+            if key == "looking":
+                value = "1" if value else ""
+            if key == "sort" and value == "newest" or key == "page" and value == 1:
+                continue
+            if value not in (None, "", False):
+                args[name] = str(value)
+        return args
+
+    @property
+    def active(self) -> bool:
+        return bool(self.to_args(page=1, sort="newest"))
+
+
+@dataclass
+class Card:
+    project: Project
+    makeup: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def team_size(self) -> int:
+        return sum(self.makeup.values())
+
+
+@dataclass
+class Page:
+    cards: list[Card]
+    total: int
+    page: int
+    pages: int
+
+
+def filtered(filters: Filters, dialect: str) -> Select[tuple[Project]]:
+    stmt = select(Project)
+    if filters.status:
+        stmt = stmt.where(Project.status == Status(filters.status))
+    else:
+        stmt = stmt.where(Project.status.in_(PUBLIC_STATUSES))
+    if filters.category:
+        stmt = stmt.where(
+            Project.category_id
+            == select(Category.id).where(Category.name == filters.category).scalar_subquery()
+        )
+    if filters.district:
+        stmt = stmt.where(
+            Project.district_id
+            == select(District.id).where(District.name == filters.district).scalar_subquery()
+        )
+    if filters.looking:
+        stmt = stmt.where(Project.looking_for_members.is_(True))
+    if filters.skill:
+        # Skills are stored as "a, b, c"; match one whole entry, any case.
+        padded = func.lower(", " + Project.wanted_skills + ",")
+        stmt = stmt.where(padded.contains(f", {filters.skill.lower()},", autoescape=True))
+    match = search.criterion(filters.q, dialect)
+    if match is not None:
+        stmt = stmt.where(match)
+    return stmt
+
+
+def ordered(stmt: Select[tuple[Project]], sort: str) -> Select[tuple[Project]]:
+    if sort == "supported":
+        return stmt.order_by(Project.support_count.desc(), Project.id.desc())
+    if sort == "active":
+        return stmt.order_by(Project.last_activity_at.desc(), Project.id.desc())
+    return stmt.order_by(Project.created_at.desc(), Project.id.desc())
+
+
+def team_makeup(project_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Members per project and kind (citizen, business, administration), in one query."""
+    makeup: dict[int, dict[str, int]] = defaultdict(dict)
+    if not project_ids:
+        return makeup
+    rows = db.session.execute(
+        select(Membership.project_id, User.kind, func.count())
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.project_id.in_(project_ids))
+        .group_by(Membership.project_id, User.kind)
+    )
+    for project_id, kind, count in rows:
+        makeup[project_id][Kind(kind).value] = count
+    return makeup
+
+
+def list_projects(filters: Filters, page_size: int = PAGE_SIZE) -> Page:
+    dialect = db.session.get_bind().dialect.name
+    stmt = filtered(filters, dialect)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(ceil(total / page_size), 1)
+    page = min(filters.page, pages)
+    projects = db.session.scalars(
+        ordered(stmt, filters.sort)
+        .options(joinedload(Project.category), joinedload(Project.district))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    makeup = team_makeup([p.id for p in projects])
+    cards = [Card(project=p, makeup=makeup.get(p.id, {})) for p in projects]
+    return Page(cards=cards, total=total, page=page, pages=pages)

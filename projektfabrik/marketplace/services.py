@@ -1,0 +1,529 @@
+"""Marketplace operations, testable without a request. Callers commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import IO
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from projektfabrik.accounts.models import Role, User
+from projektfabrik.accounts.services import normalise_skills
+from projektfabrik.db import utcnow
+from projektfabrik.extensions import db
+from projektfabrik.images import delete_image, save_image
+from projektfabrik.marketplace import search
+from projektfabrik.marketplace.models import (
+    Category,
+    Comment,
+    Follow,
+    Project,
+    ProjectUpdate,
+    Report,
+    ReportStatus,
+    Status,
+    StatusChange,
+    Support,
+)
+from projektfabrik.notifications.services import notify
+from projektfabrik.teams.models import Membership, TeamRole
+from projektfabrik.tenancy.services import district_named
+
+IMAGE_AREA = "projects"
+IMAGE_SIZE = (960, 540)
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+class MarketplaceError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    title: str
+    pitch: str
+    description_md: str = ""
+    category: str = ""  # names, as the forms and URLs carry them
+    district: str = ""
+    wanted_skills: str = ""
+    looking_for_members: bool = True
+
+
+# --- lookups -----------------------------------------------------------------
+
+
+def get_project(number: int) -> Project | None:
+    return db.session.scalar(select(Project).where(Project.number == number))
+
+
+def get_project_for_page(number: int) -> Project | None:
+    """The project with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Project)
+        .where(Project.number == number)
+        .options(
+            joinedload(Project.category),
+            joinedload(Project.district),
+            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
+        )
+    )
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def membership(project: Project, user: User | None) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
+    )
+
+
+def owners(project: Project) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id, Membership.role == TeamRole.OWNER)
+        )
+    )
+
+
+def has_owner(project: Project) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Membership.project_id == project.id, Membership.role == TeamRole.OWNER
+                )
+            )
+        )
+    )
+
+
+def can_edit(project: Project, user: User | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    member = membership(project, user)
+    return member is not None and member.is_owner
+
+
+def can_edit_as(user: User | None, member: Membership | None) -> bool:
+    """``can_edit`` when the person's membership is already loaded."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN or (member is not None and member.is_owner)
+
+
+def is_team_member(project: Project, user: User | None) -> bool:
+    return membership(project, user) is not None
+
+
+# --- projects ------------------------------------------------------------------
+
+
+def category_named(name: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.name == name)) if name else None
+
+
+def _apply(project: Project, data: ProjectInput) -> None:
+    # Looked up through the wall: another town's category or district is not found.
+    category = category_named(data.category)
+    if data.category and category is None:
+        raise MarketplaceError(_("Please choose a category from the list."), "category")
+    district = district_named(data.district)
+    if data.district and district is None:
+        raise MarketplaceError(_("Please choose a district from the list."), "district")
+    project.title = data.title.strip()
+    project.pitch = " ".join(data.pitch.split())
+    project.description_md = data.description_md.strip()
+    project.category_id = category.id if category else None
+    project.district_id = district.id if district else None
+    project.wanted_skills = normalise_skills(data.wanted_skills)
+    project.looking_for_members = data.looking_for_members
+    project.search_text, project.search_stems = search.index_text(
+        project.title, project.pitch, project.description_md, project.wanted_skills
+    )
+
+
+def _next_number() -> int:
+    return (db.session.scalar(select(func.max(Project.number))) or 0) + 1
+
+
+def publish_idea(
+    author: User, data: ProjectInput, lead: bool = True, image: IO[bytes] | None = None
+) -> Project:
+    """Publish an idea. ``lead``: the author leads it; otherwise it waits to be adopted."""
+    project = Project(created_by_id=author.id, status=Status.IDEA)
+    _apply(project, data)
+    if image is not None:
+        project.image_file = save_image(image, IMAGE_AREA, IMAGE_SIZE)
+    for attempt in range(5):
+        project.number = _next_number()
+        savepoint = db.session.begin_nested()
+        try:
+            db.session.add(project)
+            db.session.flush()
+        except IntegrityError:
+            # Someone took the number at the same moment; take the next one.
+            savepoint.rollback()
+            if attempt == 4:
+                raise
+        else:
+            savepoint.commit()
+            break
+    db.session.add(
+        StatusChange(project_id=project.id, to_status=Status.IDEA, changed_by_id=author.id)
+    )
+    db.session.add(Follow(project_id=project.id, user_id=author.id))
+    if lead:
+        db.session.add(Membership(project_id=project.id, user_id=author.id, role=TeamRole.OWNER))
+    return project
+
+
+def update_project(
+    project: Project, data: ProjectInput, image: IO[bytes] | None = None, remove_image: bool = False
+) -> None:
+    _apply(project, data)
+    if remove_image or image is not None:
+        delete_image(IMAGE_AREA, project.image_file)
+        project.image_file = None
+    if image is not None:
+        project.image_file = save_image(image, IMAGE_AREA, IMAGE_SIZE)
+    touch(project)
+
+
+def touch(project: Project) -> None:
+    project.last_activity_at = utcnow()
+
+
+def adopt(project: Project, user: User) -> None:
+    """Someone takes the lead of an idea that has no team yet."""
+    if has_owner(project):
+        raise MarketplaceError(_("This project already has a team."))
+    existing = membership(project, user)
+    if existing is not None:
+        existing.role = TeamRole.OWNER
+    else:
+        db.session.add(Membership(project_id=project.id, user_id=user.id, role=TeamRole.OWNER))
+    if project.status == Status.IDEA:
+        change_status(project, Status.TEAM_FORMING, user)
+    follow(project, user)
+    touch(project)
+    db.session.flush()
+    notify(
+        _followers(project),
+        "project_adopted",
+        lambda: _(
+            "%(name)s now leads the project “%(title)s”.",
+            name=user.display_name,
+            title=project.title,
+        ),
+        f"/projekte/{project.number}",
+        exclude=user,
+    )
+
+
+def change_status(project: Project, status: Status, by: User) -> None:
+    if project.status == status:
+        return
+    db.session.add(
+        StatusChange(
+            project_id=project.id, from_status=project.status, to_status=status, changed_by_id=by.id
+        )
+    )
+    project.status = status
+    touch(project)
+    db.session.flush()
+    notify(
+        _followers(project),
+        "status_change",
+        lambda: _(
+            "“%(title)s” is now: %(status)s", title=project.title, status=status_label(status)
+        ),
+        f"/projekte/{project.number}",
+        exclude=by,
+    )
+
+
+def status_history(project: Project) -> list[StatusChange]:
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.project_id == project.id)
+            .order_by(StatusChange.changed_at, StatusChange.id)
+        )
+    )
+
+
+def status_label(status: Status | str) -> str:
+    labels = {
+        Status.IDEA: _("Idea"),
+        Status.TEAM_FORMING: _("Team forming"),
+        Status.PLANNING: _("Planning"),
+        Status.FUNDING_APPLIED: _("Funding applied for"),
+        Status.RUNNING: _("Running"),
+        Status.COMPLETED: _("Completed"),
+        Status.ARCHIVED: _("Archived"),
+    }
+    return labels[Status(status)]
+
+
+# --- support and follow --------------------------------------------------------
+
+
+def has_supported(project: Project, user: User | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(
+        db.session.scalar(
+            select(exists().where(Support.project_id == project.id, Support.user_id == user.id))
+        )
+    )
+
+
+def toggle_support(project: Project, user: User) -> bool:
+    """Support, or take the support back; return whether the person supports it now."""
+    row = db.session.scalar(
+        select(Support).where(Support.project_id == project.id, Support.user_id == user.id)
+    )
+    if row is None:
+        db.session.add(Support(project_id=project.id, user_id=user.id))
+        delta = 1
+    else:
+        db.session.delete(row)
+        delta = -1
+    db.session.flush()
+    # Counted in the database, so two people supporting at once both count.
+    db.session.execute(
+        update(Project)
+        .where(Project.id == project.id)
+        .values(support_count=Project.support_count + delta)
+    )
+    db.session.refresh(project)
+    return delta > 0
+
+
+def is_following(project: Project, user: User | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(
+        db.session.scalar(
+            select(exists().where(Follow.project_id == project.id, Follow.user_id == user.id))
+        )
+    )
+
+
+def follow(project: Project, user: User) -> None:
+    if not is_following(project, user):
+        db.session.add(Follow(project_id=project.id, user_id=user.id))
+
+
+def toggle_follow(project: Project, user: User) -> bool:
+    row = db.session.scalar(
+        select(Follow).where(Follow.project_id == project.id, Follow.user_id == user.id)
+    )
+    if row is None:
+        db.session.add(Follow(project_id=project.id, user_id=user.id))
+        return True
+    db.session.delete(row)
+    return False
+
+
+def _followers(project: Project) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Follow, Follow.user_id == User.id)
+            .where(Follow.project_id == project.id)
+        )
+    )
+
+
+# --- updates and comments -------------------------------------------------------
+
+
+def post_update(project: Project, author: User, body_md: str) -> ProjectUpdate:
+    if not body_md.strip():
+        raise MarketplaceError(_("Please write something."), "body")
+    item = ProjectUpdate(project_id=project.id, author_id=author.id, body_md=body_md.strip())
+    db.session.add(item)
+    touch(project)
+    db.session.flush()
+    notify(
+        _followers(project),
+        "project_update",
+        lambda: _("News from “%(title)s”", title=project.title),
+        f"/projekte/{project.number}#neuigkeit-{item.ref}",
+        exclude=author,
+    )
+    return item
+
+
+def updates(project: Project) -> list[ProjectUpdate]:
+    return list(
+        db.session.scalars(
+            select(ProjectUpdate)
+            .where(ProjectUpdate.project_id == project.id)
+            .options(selectinload(ProjectUpdate.author))
+            .order_by(ProjectUpdate.created_at.desc(), ProjectUpdate.id.desc())
+        )
+    )
+
+
+def add_comment(project: Project, author: User, body: str, parent_id: int | None = None) -> Comment:
+    body = body.strip()
+    if not body:
+        raise MarketplaceError(_("Please write a comment."), "body")
+    parent = None
+    if parent_id is not None:
+        parent = db.session.scalar(
+            select(Comment).where(Comment.id == parent_id, Comment.project_id == project.id)
+        )
+        if parent is None:
+            raise MarketplaceError(_("The comment you answer to does not exist."))
+        if parent.parent_id is not None:  # one level of replies keeps threads readable
+            parent = db.session.get(Comment, parent.parent_id)
+    comment = Comment(
+        project_id=project.id,
+        author_id=author.id,
+        body=body,
+        parent_id=parent.id if parent else None,
+    )
+    db.session.add(comment)
+    touch(project)
+    db.session.flush()
+    recipients = _followers(project)
+    if parent is not None and parent.author is not None:
+        recipients.append(parent.author)
+    notify(
+        recipients,
+        "comment",
+        lambda: _(
+            "%(name)s commented on “%(title)s”", name=author.display_name, title=project.title
+        ),
+        f"/projekte/{project.number}#kommentar-{comment.ref}",
+        exclude=author,
+    )
+    follow(project, author)
+    return comment
+
+
+def comments(project: Project) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments, oldest first, each with its replies."""
+    rows = list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.project_id == project.id)
+            .options(selectinload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+    replies: dict[int, list[Comment]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            replies.setdefault(row.parent_id, []).append(row)
+    return [(row, replies.get(row.id, [])) for row in rows if row.parent_id is None]
+
+
+def can_edit_comment(comment: Comment, user: User | None) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and comment.author_id == user.id
+        and not comment.is_hidden
+        and utcnow() - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+
+
+def edit_comment(comment: Comment, user: User, body: str) -> None:
+    if not can_edit_comment(comment, user):
+        raise MarketplaceError(_("Comments can be changed for 15 minutes after writing them."))
+    if not body.strip():
+        raise MarketplaceError(_("Please write a comment."), "body")
+    comment.body = body.strip()
+    comment.edited_at = utcnow()
+
+
+# --- moderation ---------------------------------------------------------------
+
+
+def report_comment(comment: Comment, reporter: User, reason: str) -> Report:
+    reason = reason.strip()
+    if not reason:
+        raise MarketplaceError(_("Please tell the moderators what is wrong."), "reason")
+    report = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason)
+    db.session.add(report)
+    db.session.flush()
+    moderators = db.session.scalars(
+        select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]), User.deleted_at.is_(None))
+    )
+    notify(
+        moderators,
+        "report",
+        lambda: _("A comment was reported: %(reason)s", reason=reason[:200]),
+        "/moderation",
+        exclude=reporter,
+    )
+    return report
+
+
+def open_reports() -> list[Report]:
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.status == ReportStatus.OPEN)
+            .order_by(Report.created_at, Report.id)
+        )
+    )
+
+
+def get_report(report_id: int) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.id == report_id))
+
+
+def hide_comment(report: Report, moderator: User, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise MarketplaceError(_("Please give the reason; the author will read it."), "reason")
+    comment = report.comment
+    comment.hidden_at = utcnow()
+    comment.hidden_reason = reason
+    _decide_all(comment, moderator, ReportStatus.HIDDEN)
+    project = db.session.get(Project, comment.project_id)
+    if comment.author is not None and project is not None:
+        notify(
+            [comment.author],
+            "comment_hidden",
+            lambda: _(
+                "Your comment on “%(title)s” was hidden by the moderators. Reason: %(reason)s",
+                title=project.title,
+                reason=reason,
+            ),
+            f"/projekte/{project.number}#kommentar-{comment.ref}",
+        )
+
+
+def dismiss_report(report: Report, moderator: User) -> None:
+    _decide_all(report.comment, moderator, ReportStatus.DISMISSED)
+
+
+def _decide_all(comment: Comment, moderator: User, status: ReportStatus) -> None:
+    """Close every open report on the comment with the same decision."""
+    for report in db.session.scalars(
+        select(Report).where(Report.comment_id == comment.id, Report.status == ReportStatus.OPEN)
+    ):
+        report.status = status
+        report.decided_at = utcnow()
+        report.decided_by_id = moderator.id

@@ -1,0 +1,345 @@
+"""The marketplace, project pages and what people do on them."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from projektfabrik.extensions import db
+from projektfabrik.images import ImageError, image_path
+from projektfabrik.marketplace import services
+from projektfabrik.marketplace.forms import (
+    CommentForm,
+    NewIdeaForm,
+    ProjectForm,
+    ReportForm,
+    StatusForm,
+    UpdateForm,
+)
+from projektfabrik.marketplace.listing import Filters, list_projects
+from projektfabrik.marketplace.models import Comment, Project, Status
+from projektfabrik.markup import render_markdown
+from projektfabrik.tenancy.links import external_url_for
+
+bp = Blueprint("marketplace", __name__)
+bp.add_app_template_global(services.status_label, "status_label")
+
+
+def _choices(form: ProjectForm) -> None:
+    form.category.choices = [("", _("No category"))] + [
+        (c.name, c.name) for c in services.categories()
+    ]
+    form.district.choices = [("", _("Whole town"))] + [
+        (d.name, d.name) for d in services.districts()
+    ]
+
+
+def _input(form: ProjectForm) -> services.ProjectInput:
+    return services.ProjectInput(
+        title=form.title.data or "",
+        pitch=form.pitch.data or "",
+        description_md=form.description_md.data or "",
+        category=form.category.data or "",
+        district=form.district.data or "",
+        wanted_skills=form.wanted_skills.data or "",
+        looking_for_members=bool(form.looking_for_members.data),
+    )
+
+
+def _show_error(form: Any, error: services.MarketplaceError | ImageError) -> None:
+    db.session.rollback()
+    name = getattr(error, "field", None) or ("image" if isinstance(error, ImageError) else None)
+    field = getattr(form, name, None) if name else None
+    message = getattr(error, "message", str(error))
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        flash(message, "error")
+
+
+def with_project(view):  # type: ignore[no-untyped-def]
+    """Load the project by its per-town number; 404 when this town has none."""
+
+    @wraps(view)
+    def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
+        project = services.get_project(number)
+        if project is None:
+            abort(404)
+        return view(project, **kwargs)
+
+    return wrapper
+
+
+def _back(project: Project, anchor: str = "") -> Response:
+    return redirect(url_for("marketplace.project", number=project.number) + anchor)
+
+
+# --- the list ------------------------------------------------------------------
+
+
+@bp.get("/projekte")
+def index() -> str:
+    filters = Filters.from_args(request.args)
+    return render_template(
+        "marketplace/index.html",
+        filters=filters,
+        page=list_projects(filters),
+        categories=services.categories(),
+        districts=services.districts(),
+        statuses=[(s.value, services.status_label(s)) for s in Status],
+    )
+
+
+# --- publishing and editing ------------------------------------------------------
+
+
+@bp.route("/projekte/neu", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    form = NewIdeaForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            project = services.publish_idea(
+                current_user,
+                _input(form),
+                lead=bool(form.lead.data),
+                image=form.image.data.stream if form.image.data else None,
+            )
+        except (services.MarketplaceError, ImageError) as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your idea is published."), "success")
+            return _back(project)
+    return render_template("marketplace/edit.html", form=form, project=None)
+
+
+@bp.route("/projekte/<int:number>/bearbeiten", methods=["GET", "POST"])
+@login_required
+@with_project
+def edit(project: Project) -> ResponseReturnValue:
+    if not services.can_edit(project, current_user):
+        abort(404 if not services.is_team_member(project, current_user) else 403)
+    form = ProjectForm(obj=project if request.method == "GET" else None)
+    _choices(form)
+    if request.method == "GET":
+        form.category.data = project.category.name if project.category else ""
+        form.district.data = project.district.name if project.district else ""
+    if form.validate_on_submit():
+        try:
+            services.update_project(
+                project,
+                _input(form),
+                image=form.image.data.stream if form.image.data else None,
+                remove_image=bool(form.remove_image.data),
+            )
+        except (services.MarketplaceError, ImageError) as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The project is saved."), "success")
+            return _back(project)
+    return render_template("marketplace/edit.html", form=form, project=project)
+
+
+# --- the project page ------------------------------------------------------------
+
+
+@bp.get("/projekte/<int:number>")
+def project(number: int) -> str:
+    return _render_project(_for_page(number), "marketplace/project.html")
+
+
+@bp.get("/projekte/<int:number>/drucken")
+def print_view(number: int) -> str:
+    return _render_project(_for_page(number), "marketplace/print.html")
+
+
+def _for_page(number: int) -> Project:
+    found = services.get_project_for_page(number)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render_project(project: Project, template: str, **forms: Any) -> str:
+    user = current_user if current_user.is_authenticated else None
+    member = next((m for m in project.memberships if user and m.user_id == user.id), None)
+    status_form = StatusForm(formdata=None, status=project.status.value)
+    status_form.status.choices = [(s.value, services.status_label(s)) for s in Status]
+    context = {
+        "project": project,
+        "description": render_markdown(project.description_md),
+        "team": project.memberships,
+        "member": member,
+        "can_edit": services.can_edit_as(user, member),
+        "has_owner": any(m.is_owner for m in project.memberships),
+        "supported": services.has_supported(project, user),
+        "following": services.is_following(project, user),
+        "updates": [(u, render_markdown(u.body_md)) for u in services.updates(project)],
+        "comments": services.comments(project),
+        "history": services.status_history(project),
+        "can_edit_comment": lambda c: services.can_edit_comment(c, user),
+        "share_url": external_url_for("marketplace.project", number=project.number),
+        "comment_form": CommentForm(formdata=None),
+        "update_form": UpdateForm(formdata=None),
+        "status_form": status_form,
+    }
+    context.update(forms)
+    return render_template(template, **context)
+
+
+@bp.get("/projekte/<int:number>/bild/<filename>")
+@with_project
+def image(project: Project, filename: str) -> Response:
+    if project.image_file != filename:
+        abort(404)
+    path = image_path(services.IMAGE_AREA, filename)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/webp", max_age=86400)
+
+
+# --- actions ---------------------------------------------------------------------
+
+
+@bp.post("/projekte/<int:number>/unterstuetzen")
+@login_required
+@with_project
+def support(project: Project) -> Response:
+    now = services.toggle_support(project, current_user)
+    db.session.commit()
+    flash(_("Thank you for your support!") if now else _("Your support is withdrawn."), "success")
+    return _back(project, "#unterstuetzung")
+
+
+@bp.post("/projekte/<int:number>/folgen")
+@login_required
+@with_project
+def follow(project: Project) -> Response:
+    now = services.toggle_follow(project, current_user)
+    db.session.commit()
+    flash(
+        _("You follow this project and will hear about news.")
+        if now
+        else _("You no longer follow this project."),
+        "success",
+    )
+    return _back(project, "#unterstuetzung")
+
+
+@bp.post("/projekte/<int:number>/uebernehmen")
+@login_required
+@with_project
+def adopt(project: Project) -> Response:
+    try:
+        services.adopt(project, current_user)
+    except services.MarketplaceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("You lead this project now. Good luck!"), "success")
+    return _back(project)
+
+
+@bp.post("/projekte/<int:number>/status")
+@login_required
+@with_project
+def change_status(project: Project) -> Response:
+    if not services.can_edit(project, current_user):
+        abort(403)
+    value = request.form.get("status", "")
+    if value not in {s.value for s in Status}:
+        abort(400)
+    services.change_status(project, Status(value), current_user)
+    db.session.commit()
+    flash(_("The status is now: %(status)s", status=services.status_label(value)), "success")
+    return _back(project)
+
+
+@bp.post("/projekte/<int:number>/neuigkeiten")
+@login_required
+@with_project
+def post_update(project: Project) -> ResponseReturnValue:
+    if not services.is_team_member(project, current_user) and not services.can_edit(
+        project, current_user
+    ):
+        abort(403)
+    form = UpdateForm()
+    if form.validate_on_submit():
+        item = services.post_update(project, current_user, form.body.data)
+        db.session.commit()
+        flash(_("Your news is published."), "success")
+        return _back(project, f"#neuigkeit-{item.ref}")
+    return _render_project(project, "marketplace/project.html", update_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/kommentare")
+@login_required
+@with_project
+def comment(project: Project) -> ResponseReturnValue:
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = _comment_by_ref(project, form.parent.data) if form.parent.data else None
+        try:
+            item = services.add_comment(
+                project, current_user, form.body.data, parent.id if parent else None
+            )
+        except services.MarketplaceError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            return _back(project, f"#kommentar-{item.ref}")
+    return _render_project(project, "marketplace/project.html", comment_form=form), 400
+
+
+def _comment_by_ref(project: Project, ref: str) -> Comment:
+    found = db.session.scalar(
+        select(Comment).where(Comment.ref == ref, Comment.project_id == project.id)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/projekte/<int:number>/kommentare/<ref>/bearbeiten", methods=["GET", "POST"])
+@login_required
+@with_project
+def edit_comment(project: Project, ref: str) -> ResponseReturnValue:
+    item = _comment_by_ref(project, ref)
+    if not services.can_edit_comment(item, current_user):
+        abort(403)
+    form = CommentForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(item, current_user, form.body.data)
+        except services.MarketplaceError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            return _back(project, f"#kommentar-{item.ref}")
+    return render_template("marketplace/edit_comment.html", form=form, project=project, item=item)
+
+
+@bp.route("/projekte/<int:number>/kommentare/<ref>/melden", methods=["GET", "POST"])
+@login_required
+@with_project
+def report(project: Project, ref: str) -> ResponseReturnValue:
+    item = _comment_by_ref(project, ref)
+    if item.is_hidden:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report_comment(item, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("Thank you. The moderators will look at it."), "success")
+        return _back(project, f"#kommentar-{item.ref}")
+    return render_template("marketplace/report.html", form=form, project=project, item=item)

@@ -1,0 +1,1 @@
+"""Telling people what happened: in the app, and by mail."""

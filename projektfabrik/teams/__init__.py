@@ -1,0 +1,1 @@
+"""Teams: the people behind a project."""
