@@ -37,7 +37,11 @@ def emit(event: Event) -> None:
     tenant_id = current_tenant_id_or_none()
     if tenant_id is None:
         raise NoTenantError("an event needs a municipality in context")
-    db.session.info.setdefault(PENDING, []).append((tenant_id, event))
+    session = db.session()
+    if not session.in_transaction():
+        # Tie the event to a transaction now, so a rollback drops it.
+        session.begin()
+    session.info.setdefault(PENDING, []).append((tenant_id, event))
 
 
 def _after_commit(session: Session) -> None:
