@@ -52,6 +52,12 @@ max_requests_jitter = 200
 # Only the local proxy may say which client and scheme a request came from.
 forwarded_allow_ips = os.environ.get("PROJEKTFABRIK_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# gunicorn >= 25.1 opens a control socket at ~/.gunicorn/gunicorn.ctl by default:
+# a second instance on the same machine (another checkout, a second service)
+# would fight over that one path, and nothing here uses it. Older gunicorn
+# ignores the setting.
+control_socket_disable = True
+
 # Heartbeat files in memory, not on a disk that may stall.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
