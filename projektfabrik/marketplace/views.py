@@ -27,6 +27,7 @@ from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.marketplace.models import Comment, Project, Status
 from projektfabrik.markup import render_markdown
 from projektfabrik.tenancy.links import external_url_for
+from projektfabrik.tenancy.services import districts
 
 bp = Blueprint("marketplace", __name__)
 bp.add_app_template_global(services.status_label, "status_label")
@@ -36,9 +37,7 @@ def _choices(form: ProjectForm) -> None:
     form.category.choices = [("", _("No category"))] + [
         (c.name, c.name) for c in services.categories()
     ]
-    form.district.choices = [("", _("Whole town"))] + [
-        (d.name, d.name) for d in services.districts()
-    ]
+    form.district.choices = [("", _("Whole town"))] + [(d.name, d.name) for d in districts()]
 
 
 def _input(form: ProjectForm) -> services.ProjectInput:
@@ -92,7 +91,7 @@ def index() -> str:
         filters=filters,
         page=list_projects(filters),
         categories=services.categories(),
-        districts=services.districts(),
+        districts=districts(),
         statuses=[(s.value, services.status_label(s)) for s in Status],
     )
 
