@@ -137,6 +137,11 @@ def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
                 '# privacy = "datenschutz.md"',
                 '# accessibility = "barrierefreiheit.md"',
                 "",
+                "# Plugins this town may use, with the switch's first position and",
+                "# default settings (docs/plugins.md). Installed: projektfabrik plugins",
+                "# [plugins.pinnwand]",
+                "# enabled = true",
+                "",
             ]
         ),
         encoding="utf-8",
