@@ -316,3 +316,26 @@ def test_only_admins_and_operators_switch(town_a: Town, allow: object) -> None:
     response = client.post("/verwaltung/module/pinnwand/schalten", data={"enabled": "1"})
     assert response.status_code == 403
     assert client.get("/pinnwand/").status_code == 404
+
+
+def test_the_project_page_shows_the_tab_only_while_enabled(town_a: Town, allow: object) -> None:
+    from projektfabrik.marketplace import services as marketplace
+
+    author = town_a.user()
+    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+        project = marketplace.publish_idea(
+            author, marketplace.ProjectInput(title="Gemeinschaftsgarten", pitch="Am Hafen")
+        )
+        db.session.commit()
+        number = project.number
+    client = town_a.client()
+    tab = f'href="/pinnwand/projekt/{number}"'
+    assert tab not in client.get(f"/projekte/{number}").get_data(as_text=True)
+    allow(town_a, pinnwand=True)  # type: ignore[operator]
+    assert tab in client.get(f"/projekte/{number}").get_data(as_text=True)
+    assert client.get(f"/pinnwand/projekt/{number}").status_code == 200
+    with town_a.context():
+        state.set_enabled("pinnwand", False)
+        db.session.commit()
+    assert tab not in client.get(f"/projekte/{number}").get_data(as_text=True)
+    assert client.get(f"/pinnwand/projekt/{number}").status_code == 404
