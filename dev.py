@@ -221,11 +221,17 @@ def postgres_reachable(url: str) -> tuple[bool, str]:
         "import sys, psycopg\n"
         "from sqlalchemy.engine import make_url\n"
         "u = make_url(sys.argv[1]).set(drivername='postgresql', database='postgres')\n"
-        "psycopg.connect(u.render_as_string(hide_password=False), connect_timeout=3).close()\n"
+        "try:\n"
+        "    psycopg.connect(u.render_as_string(hide_password=False), connect_timeout=3).close()\n"
+        "except Exception as exc:\n"
+        "    sys.exit(' '.join(str(exc).split())[:200])\n"
     )
-    result = subprocess.run(
-        [str(PYTHON), "-c", probe, url], cwd=ROOT, capture_output=True, text=True, timeout=30
-    )
+    try:
+        result = subprocess.run(
+            [str(PYTHON), "-c", probe, url], cwd=ROOT, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return False, "no answer within 30 s"
     lines = result.stderr.strip().splitlines()
     return result.returncode == 0, (lines[-1] if lines else "")
 
