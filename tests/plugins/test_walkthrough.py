@@ -2,8 +2,8 @@
 
 Every file of the walkthrough is copied out of the page, the distribution is
 built and installed with pip (into a folder of its own, not into the project's
-environment), and then the page's steps run in fresh interpreters: the entry
-point loads, `projektfabrik plugins` lists it, `db upgrade` creates its table
+environment), and then the page's steps run, command by command, in a fresh
+interpreter that has it installed: the entry point loads, `projektfabrik plugins` lists it, `db upgrade` creates its table
 as the model describes it, a town lists it in tenant.toml and syncs, its
 command adds an office hour, its German page and landing-page box show it,
 and the walkthrough's own tests pass.
@@ -26,16 +26,35 @@ FILE_BLOCK = re.compile(
     r"<!-- file: (?P<path>[^ ]+) -->\n```[a-z]*\n(?P<body>.*?)^```\n", re.S | re.M
 )
 
-CHECK_APP = """
+STEPS = r"""
 import sys
+from pathlib import Path
 from importlib.metadata import entry_points
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from click.testing import CliRunner
 from projektfabrik.app import create_app
+from projektfabrik.cli import main
 from projektfabrik.extensions import db
+
+
+def cli(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result.output
+
 
 (ep,) = [e for e in entry_points(group="projektfabrik.plugins") if e.name == "sprechstunde"]
 ep.load()
+assert "sprechstunde\t0.1.0\tprojektfabrik-sprechstunde" in cli("plugins")
+cli("db", "upgrade")
+cli("tenant", "create", "musterdorf", "--name", "Musterdorf", "--host", "musterdorf.test")
+toml = Path(sys.argv[1]) / "musterdorf" / "tenant.toml"
+toml.write_text(toml.read_text() + "\n[plugins.sprechstunde]\nenabled = true\n")
+cli("tenant", "sync", "musterdorf")
+out = cli("sprechstunde", "add", "musterdorf", "Dienstag 16–18 Uhr", "Rathaus, Zimmer 3")
+assert "added to musterdorf" in out, out
+
 app = create_app()
 with app.app_context():
     with db.engine.connect() as connection:
@@ -101,16 +120,8 @@ def test_the_walkthrough_example_builds_installs_and_works(tmp_path: Path) -> No
         PROJEKTFABRIK_TENANTS_DIR=str(run / "tenants"),
         PROJEKTFABRIK_SECRET_KEY="walkthrough",
     )
-    cli = [sys.executable, "-c", "from projektfabrik.cli import main; main()"]
-    assert "sprechstunde\t0.1.0\tprojektfabrik-sprechstunde" in _run([*cli, "plugins"], run, env)
-    _run([*cli, "db", "upgrade"], run, env)
-    _run([*cli, "tenant", "create", "musterdorf", "--name", "Musterdorf", "--host", "musterdorf.test"], run, env)  # fmt: skip
-    toml = run / "tenants" / "musterdorf" / "tenant.toml"
-    toml.write_text(toml.read_text() + "\n[plugins.sprechstunde]\nenabled = true\n")
-    _run([*cli, "tenant", "sync", "musterdorf"], run, env)
-    out = _run([*cli, "sprechstunde", "add", "musterdorf", "Dienstag 16–18 Uhr", "Rathaus, Zimmer 3"], run, env)  # fmt: skip
-    assert "added to musterdorf" in out
-    assert "walkthrough works" in _run([sys.executable, "-c", CHECK_APP], run, env)
+    steps = [sys.executable, "-c", STEPS, env["PROJEKTFABRIK_TENANTS_DIR"]]
+    assert "walkthrough works" in _run(steps, run, env)
 
     # "8. Tests": the walkthrough's own tests, with the fixtures the repository's
     # root conftest.py provides.
