@@ -6,7 +6,8 @@ plugin's catalogue and then the core's (so the core wins where msgids
 collide). Each catalogue is read from ``messages.mo`` when that is at least as
 new as ``messages.po``, and otherwise compiled from ``messages.po`` in memory,
 so a plugin installed from source needs no compile step. The merged catalogue
-is kept per language and re-read when a file changes.
+is kept per language and re-read when a file changes (checked once per
+request).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from typing import Any
 from babel import Locale, support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.signals import appcontext_pushed
 from flask_babel import Domain, get_babel, get_locale
 
 DOMAIN = "messages"
 EXTENSION = "projektfabrik.i18n_domain"
+_PER_REQUEST = "_pf_translations"
 
 
 def _files(folder: Path, locale: Locale) -> tuple[Path | None, Path | None]:
@@ -73,6 +75,14 @@ class MergedDomain(Domain):
             return support.NullTranslations()
         if locale is None:
             return support.NullTranslations()
+        # Every _() asks; look at the files once per request (app context).
+        per_request = g.setdefault(_PER_REQUEST, {}) if has_app_context() else {}
+        key = (id(self), str(locale))
+        if key not in per_request:
+            per_request[key] = self._translations(locale)
+        return per_request[key]
+
+    def _translations(self, locale: Locale) -> support.Translations:
         files = [path for folder in self._folders for path in _files(folder, locale)]
         signature = tuple(_mtime(path) for path in files)
         cached = self._merged.get(str(locale))
