@@ -7,6 +7,7 @@ text. The town's default locale applies unless the person chose another.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from flask import Flask, g, session
 from flask_babel import format_currency, format_date, format_datetime, get_locale
@@ -39,7 +40,7 @@ def money(cents: int | None) -> str:
     """Integer cents as the reader expects: "1.234,56 €" in German, "€1,234.56" in English."""
     if cents is None:
         return ""
-    return format_currency(cents / 100, "EUR")
+    return format_currency(Decimal(cents) / 100, "EUR")  # exact: no float on the way
 
 
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:

@@ -1,0 +1,1 @@
+"""Project planning: profile, work plan, resources, schedule, finance plan, exports."""
