@@ -301,17 +301,15 @@ class PluginManager:
         return sorted(found, key=lambda impl: impl.plugin_name)
 
     def call(self, hook_name: str, enabled: Iterable[str], **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a hook for the given plugins only; each call isolated.
+        """Call a hook for the given plugins only, each call isolated.
 
         A plugin that raises is logged and skipped; the others still answer.
-        Returns ``(plugin name, return value)`` pairs.
+        Returns ``(plugin name, list of what it returned)`` pairs.
         """
         results = []
         for impl in self.impls(hook_name, enabled):
             try:
-                value = impl.function(*(kwargs[arg] for arg in impl.argnames))
-                if hook_name != "pf_check_permission":
-                    value = _as_list(value)
+                value = _as_list(impl.function(*(kwargs[arg] for arg in impl.argnames)))
             except Exception:
                 log.exception("plugin %s failed in %s; skipped", impl.plugin_name, hook_name)
                 continue
@@ -334,7 +332,11 @@ class PluginManager:
                         kind.__name__,
                     )
                     continue
-                items.append((getattr(item, "order", 0), name, position, item))
+                order = getattr(item, "order", 0)
+                if not isinstance(order, int):
+                    log.error("plugin %s gave %s an order that is no int; skipped", name, hook_name)
+                    continue
+                items.append((order, name, position, item))
         items.sort(key=lambda entry: entry[:3])
         return [(name, item) for _order, name, _position, item in items]
 
