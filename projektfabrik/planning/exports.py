@@ -143,25 +143,44 @@ def _logo_path() -> Path | None:
     return path
 
 
+def _fetcher(allowed: set[str]) -> Any:
+    """A URL fetcher for WeasyPrint that fetches only ``allowed`` (the town's logo):
+    nothing in a plan can make the renderer fetch another URL or file."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 68: fetchers are functions
+        from weasyprint import default_url_fetcher  # type: ignore[attr-defined]
+
+        def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+            if url not in allowed:
+                raise ValueError(f"not fetched: {url}")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+
+    class OnlyAllowed(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url not in allowed:
+                raise ValueError(f"not fetched: {url}")
+            return super().fetch(url, headers)
+
+    return OnlyAllowed()
+
+
 def render_pdf(view: services.PlanView) -> bytes:
     """The plan as an A4 PDF with the town's name, colour and logo and page numbers."""
-    from weasyprint import CSS, HTML, default_url_fetcher
+    from weasyprint import CSS, HTML
 
     logo = _logo_path()
-    allowed = {logo.as_uri()} if logo else set()
-
-    def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-        # Only the town's logo: nothing in a plan can make the renderer fetch a URL.
-        if url not in allowed:
-            raise ValueError(f"not fetched: {url}")
-        return default_url_fetcher(url, *args, **kwargs)
-
-    html = render_template(
-        "planning/pdf.html", logo_url=logo.as_uri() if logo else None, **document_context(view)
-    )
+    logo_url = logo.as_uri() if logo else None
+    fetcher = _fetcher({logo_url} if logo_url else set())
+    html = render_template("planning/pdf.html", logo_url=logo_url, **document_context(view))
     document = HTML(string=html, url_fetcher=fetcher, base_url=str(STATIC))
     return document.write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS)), CSS(string=_brand_css())],
+        stylesheets=[
+            CSS(filename=str(PRINT_CSS), url_fetcher=fetcher),
+            CSS(string=_brand_css(), url_fetcher=fetcher),
+        ],
     )
 
 

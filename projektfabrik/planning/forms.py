@@ -121,7 +121,7 @@ class WorkPackageForm(_RevisionForm):
         validators=[Optional(), Length(max=services.TEXT_MAX)],
         render_kw={"rows": 3},
     )
-    responsible = SelectField(_l("Responsible"), validate_choice=True)
+    responsible = SelectField(_l("Responsible"), validate_choice=True, default="")
 
     def __init__(self, *args: Any, team: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -133,7 +133,7 @@ class TaskForm(_RevisionForm):
         _l("Title"),
         validators=[InputRequired(_l("Please give the task a title.")), Length(max=200)],
     )
-    work_package = SelectField(_l("Work package"), validate_choice=True)
+    work_package = SelectField(_l("Work package"), validate_choice=True, default="")
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=services.TEXT_MAX)],
@@ -144,7 +144,7 @@ class TaskForm(_RevisionForm):
         validators=[Optional(), Length(max=services.TEXT_MAX)],
         render_kw={"rows": 2},
     )
-    responsible = SelectField(_l("Responsible"), validate_choice=True)
+    responsible = SelectField(_l("Responsible"), validate_choice=True, default="")
     start = DateField(
         _l("Start"),
         validators=[Optional()],
@@ -213,7 +213,7 @@ class RequirementForm(_RevisionForm):
     )
     cost_type = SelectField(_l("Cost type"), validate_choice=True)
     source = SelectField(_l("Paid from"), validate_choice=True)
-    task = SelectField(_l("For the task"), validate_choice=True)
+    task = SelectField(_l("For the task"), validate_choice=True, default="")
 
     def __init__(self, *args: Any, tasks: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -265,7 +265,7 @@ class OfferForm(FlaskForm):
         validators=[InputRequired(_l("Please say what you offer.")), Length(max=300)],
         description=_l("E.g. “our club room on Tuesday evenings” or “a trailer for a weekend”."),
     )
-    requirement = SelectField(_l("For which need"), validate_choice=True)
+    requirement = SelectField(_l("For which need"), validate_choice=True, default="")
     message = TextAreaField(
         _l("Message to the team"),
         validators=[Optional(), Length(max=services.TEXT_MAX)],

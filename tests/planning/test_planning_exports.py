@@ -1,0 +1,169 @@
+"""The plan as PDF, XLSX, CSV, print view and ICS: right figures, and only what the reader may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from projektfabrik.planning import exports
+from projektfabrik.planning.models import WorkPackage
+from projektfabrik.testing import Town, login
+
+if TYPE_CHECKING:
+    from conftest import Team
+
+
+@pytest.fixture
+def plan(team: Team) -> Team:
+    post = team.owner.post
+    post(
+        "/projekte/1/plan/profil",
+        data={"version": "0", "problem": "Brachfläche hinter der Schule", "goal": "Ein Garten"},
+    )
+    post("/projekte/1/plan/eintraege/arbeitspakete/neu", data={"name": "Beete bauen"})
+    wp = team.find(WorkPackage)
+    post(
+        "/projekte/1/plan/eintraege/aufgaben/neu",
+        data={"title": "Holz besorgen", "work_package": wp.ref, "start": "2026-03-01",
+              "end": "2026-04-15", "status": "open", "responsible": team.member_user.ref},
+    )  # fmt: skip
+    post(
+        "/projekte/1/plan/eintraege/meilensteine/neu",
+        data={"title": "Eröffnung", "due": "2026-06-20"},
+    )
+    post(
+        "/projekte/1/plan/eintraege/ressourcen/neu",
+        data={"description": "Lärchenholz", "kind": "material", "quantity": "12", "unit": "Bretter",
+              "cost": "1.234,56", "cost_type": "material", "source": "funding", "task": ""},
+    )  # fmt: skip
+    post(
+        "/projekte/1/plan/eintraege/kosten/neu",
+        data={"description": "Versicherung", "cost_type": "administrative", "amount": "65,44"},
+    )
+    post(
+        "/projekte/1/plan/eintraege/finanzierung/neu",
+        data={"kind": "own_funds", "description": "Vereinskasse", "amount": "300"},
+    )
+    post(
+        "/projekte/1/plan/eintraege/finanzierung/neu",
+        data={"kind": "requested_funding", "description": "Bürgerfonds", "amount": "1.000"},
+    )
+    return team
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\xa0", " ")
+
+
+def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team) -> None:
+    response = plan.owner.get("/projekte/1/plan/export/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="projektplan-1.pdf"' in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.data))
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = _pdf_text(response.data)
+    assert "Stadt A" in text and "Nachbarschaftsgarten" in text
+    assert "Brachfläche hinter der Schule" in text and "Holz besorgen" in text
+    assert "1.300,00 €" in text  # total costs: 1.234,56 + 65,44
+    assert "Page 1 of" in text  # German once the lead has translated "Page" and "of"
+    assert "23,08 %" in text  # own funds 300 / 1.300
+
+
+def test_the_print_view_is_html_with_the_same_plan(plan: Team) -> None:
+    page = plan.owner.get("/projekte/1/plan/drucken").get_data(as_text=True)
+    assert "Lärchenholz" in page and "1.300,00\xa0€" in page and "<style" not in page
+
+
+def test_the_spreadsheet_has_a_sheet_per_section_and_money_as_numbers(plan: Team) -> None:
+    response = plan.owner.get("/projekte/1/plan/export/xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert len(book.sheetnames) == 5
+    resources = book.worksheets[3]
+    row = [c.value for c in resources[2]]
+    assert row[0] == "Lärchenholz" and row[2] == 12
+    assert Decimal(str(row[4])) == Decimal("1234.56")
+    assert "€" in resources.cell(row=2, column=5).number_format
+    finance = book.worksheets[4]
+    values = {r[0]: r[1] for r in finance.iter_rows(values_only=True) if r and r[0]}
+    assert Decimal(str(values["Total costs"])) == Decimal("1300")
+    assert Decimal(str(values["Total financing"])) == Decimal("1300")
+    assert Decimal(str(values["Balance (financing minus costs)"])) == 0
+
+
+def test_the_csv_is_one_long_table(plan: Team) -> None:
+    response = plan.owner.get("/projekte/1/plan/export/csv")
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["section", "item", "number", "field", "value"]
+    found = {(r[0], r[1], r[3]): r[4] for r in rows[1:]}
+    assert found[("resources", "requirement", "cost_eur")] == "1234.56"
+    assert found[("finance", "total", "total_costs_eur")] == "1300.00"
+    assert found[("finance", "total", "balance_eur")] == "0.00"
+    assert found[("finance", "total", "own_share_percent")] == "23.08"
+    assert found[("work_plan", "task", "start")] == "2026-03-01"
+
+
+def test_outsiders_download_only_the_public_sections(plan: Team, town_a: Town) -> None:
+    plan.owner.post("/projekte/1/plan/sichtbarkeit", data={"profile": "y"})
+    outsider = town_a.client()
+    login(outsider, town_a.user("outsider@example.org").email)
+    text = _pdf_text(outsider.get("/projekte/1/plan/export/pdf").data)
+    assert "Brachfläche hinter der Schule" in text
+    assert "Holz besorgen" not in text and "1.300,00" not in text and "Lärchenholz" not in text
+    book = load_workbook(io.BytesIO(outsider.get("/projekte/1/plan/export/xlsx").data))
+    assert book.sheetnames == ["Profile"]
+    rows = outsider.get("/projekte/1/plan/export/csv").get_data(as_text=True)
+    assert "Brachfläche" in rows and "Lärchenholz" not in rows and "finance" not in rows
+    page = outsider.get("/projekte/1/plan/drucken").get_data(as_text=True)
+    assert "Brachfläche" in page and "Lärchenholz" not in page
+    assert outsider.get("/projekte/1/plan/zeitplan/meilensteine.ics").status_code == 404
+
+
+def test_without_weasyprint_the_pdf_link_says_so(
+    plan: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "pdf_available", lambda: False)
+    page = plan.owner.get("/projekte/1/plan").get_data(as_text=True)
+    assert "PDF export is not available on this server." in page
+    assert "/plan/export/pdf" not in page and "/plan/export/xlsx" in page
+    response = plan.owner.get("/projekte/1/plan/export/pdf")
+    assert response.status_code == 503
+    assert "PDF export is not available on this server" in response.get_data(as_text=True)
+
+
+def test_the_export_formats_come_through_the_hook(plan: Team) -> None:
+    with plan.town.app.test_request_context(base_url=f"http://{plan.town.host}"):
+        from projektfabrik.plugins.runtime import export_formats
+
+        with plan.town.context():
+            keys = [f.key for f in export_formats(exports.SUBJECT)]
+    assert keys == ["pdf", "xlsx", "csv"]
+
+
+def test_the_pdf_shows_the_towns_logo(plan: Team, town_a: Town) -> None:
+    from PIL import Image
+
+    from projektfabrik.extensions import db
+
+    folder = plan.town.app.config["TENANTS_DIR"] + "/" + town_a.slug
+    import os
+
+    os.makedirs(folder, exist_ok=True)
+    Image.new("RGB", (40, 40), "red").save(folder + "/logo.png")
+    with town_a.context():
+        tenant = db.session.merge(town_a.tenant)
+        tenant.logo_file = "logo.png"
+        db.session.commit()
+    data = plan.owner.get("/projekte/1/plan/export/pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    assert any(page.images for page in reader.pages)
