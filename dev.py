@@ -138,7 +138,11 @@ def ensure_environment() -> None:
         created = not PYTHON.exists()
         if created:
             say(f"creating {VENV.relative_to(ROOT)} with Python {sys.version.split()[0]}")
-            must([sys.executable, "-m", "venv", VENV])
+            if run([sys.executable, "-m", "venv", VENV]) != 0:
+                sys.exit(
+                    "dev.py: could not create .venv. On Debian or Ubuntu: "
+                    "apt-get install python3-venv, then remove .venv and try again."
+                )
         fingerprint = install_fingerprint()
         current = STAMP.read_text().strip() if STAMP.exists() else ""
         if current != fingerprint:
