@@ -7,8 +7,7 @@ from flask import Flask
 from projektfabrik_pinnwand.models import Note
 from sqlalchemy import select
 
-from projektfabrik.accounts.models import Role
-from projektfabrik.extensions import db
+from projektfabrik.api import Role, db, search_documents
 from projektfabrik.testing import Mailbox, Town, body_of, login, use_plugin
 
 
@@ -107,8 +106,6 @@ def test_csv_export_and_search_documents(app: Flask, board: Town) -> None:
     assert "Tausche Tomaten gegen Gurken" in response.get_data(as_text=True)
     assert board.client().get("/pinnwand/export/pdf").status_code == 404
     assert 'href="/pinnwand/export/csv"' in board.client().get("/pinnwand/").get_data(as_text=True)
-
-    from projektfabrik.api import search_documents
 
     with app.test_request_context(base_url="http://stadt-a.test"), board.context():
         docs = search_documents()
