@@ -11,18 +11,25 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | None, top_level: int = 2) -> Markup:
+    """Render and sanitise; the text's largest heading becomes ``<h{top_level}>``.
+
+    The page title is the only h1, and heading levels must not skip (WCAG), so
+    a text whose headings start at ``##`` or at ``#`` reads the same.
+    """
     if not text:
         return Markup("")
     html = _md.render(text)
-    # Headings in user text start at h2: the page title is the only h1.
-    for level in (5, 4, 3, 2, 1):
-        html = html.replace(f"<h{level}>", f"<h{min(level + 1, 4)}>")
-        html = html.replace(f"</h{level}>", f"</h{min(level + 1, 4)}>")
+    levels = [lvl for lvl in range(1, 7) if f"<h{lvl}>" in html]
+    if levels:
+        shift = top_level - levels[0]
+        for level in sorted(levels, reverse=shift > 0):
+            new = min(max(level + shift, top_level), 6)
+            html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -18,8 +18,14 @@ class ConsoleTransport(Transport):
     """Prints the mail; the demo's way of showing verification links."""
 
     def send(self, message: EmailMessage) -> None:
+        # Decoded, not as sent: quoted-printable would break links across lines.
+        headers = "\n".join(
+            f"{k}: {v}" for k, v in message.items() if k != "Content-Transfer-Encoding"
+        )
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
         print(
-            "\n----- mail -----\n" + message.as_string() + "\n----------------",
+            f"\n----- mail -----\n{headers}\n\n{text}\n----------------",
             file=sys.stdout,
             flush=True,
         )
