@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from flask import render_template
@@ -20,6 +21,8 @@ from projektfabrik.db import UTCDateTime, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
+from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
+from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.events import emit
 from projektfabrik.plugins.hookspecs import hookimpl
 from projektfabrik.plugins.runtime import (
@@ -59,6 +62,46 @@ CORE_BASE_REVISION = "71071106cf4e"
 _ = gettext
 
 
+# --- projects and their plans (read-only for plugins) -------------------------------
+
+
+def find_project(ref: str | int) -> Any:
+    """The current town's project with the public reference ``ref`` (its per-town
+    number, as in ``project.ref``), or ``None``."""
+    from projektfabrik.marketplace.services import get_project
+
+    text = str(ref)
+    if not text.isdigit() or len(text) > 9:
+        return None
+    return get_project(int(text))
+
+
+def is_project_editor(project: Any, user: Any) -> bool:
+    """Whether ``user`` may edit the project's plan: its team members and the town's admins."""
+    from projektfabrik.planning.services import is_editor
+
+    return is_editor(project, user)
+
+
+def project_team(project: Any) -> list[User]:
+    """The people of the project's team (owners and members)."""
+    from projektfabrik.planning.services import team
+
+    return team(project)
+
+
+def plan_snapshot(project: Any) -> dict[str, Any]:
+    """The whole plan as plain JSON values: title, pitch and one dict per section
+    (``profile``, ``work_plan``, ``resources``, ``finance``), amounts in cents."""
+    from projektfabrik.planning.models import Section
+    from projektfabrik.planning.services import snapshot
+
+    plan: dict[str, Any] = {"title": project.title, "pitch": project.pitch}
+    for section in Section:
+        plan[section.value] = snapshot(project, section)
+    return plan
+
+
 @contextmanager
 def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
     """For a plugin's CLI command: run the block as the town ``slug``.
@@ -82,6 +125,8 @@ __all__ = [
     "AssetKind",
     "Event",
     "ExportFormat",
+    "FinanceSummary",
+    "MoneyError",
     "NavArea",
     "NavItem",
     "Permission",
@@ -108,13 +153,21 @@ __all__ = [
     "export_formats",
     "export_response",
     "external_url_for",
+    "finance_summary",
+    "find_project",
+    "format_cents",
+    "format_input",
     "gettext",
     "hookimpl",
     "is_enabled",
+    "is_project_editor",
     "lazy_gettext",
     "login_required",
     "ngettext",
+    "parse_cents",
+    "plan_snapshot",
     "plugin_settings",
+    "project_team",
     "queue_mail",
     "render_markdown",
     "render_slot",

@@ -59,7 +59,7 @@ def _core_heads(script: ScriptDirectory) -> list[str]:
 
 def test_the_plugin_brings_its_own_branch(app: Any) -> None:
     locations = get_manager(app).migration_locations()
-    assert set(locations) == {"pinnwand"}
+    assert "pinnwand" in locations  # other plugins of the repository may be installed too
     script = ScriptDirectory.from_config(runner.alembic_config())
     assert script.get_revision("pinnwand@head").revision == SECOND
     assert script.get_revision(FIRST).branch_labels == {"pinnwand"}

@@ -1,0 +1,85 @@
+"""The hook implementations: everything the core learns about funding comes from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from projektfabrik.api import (
+    NavArea,
+    NavItem,
+    PluginInfo,
+    ProjectTab,
+    format_cents,
+    hookimpl,
+    lazy_gettext,
+)
+from projektfabrik_funding import models as _models  # noqa: F401 - the tables
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def pf_plugin_info() -> PluginInfo:
+    return PluginInfo(
+        title=lazy_gettext("Funding"),
+        description=lazy_gettext(
+            "Funding pots of the town; teams apply from their project plan, "
+            "the town checks, decides, pays out and checks the proof of use."
+        ),
+    )
+
+
+@hookimpl
+def pf_blueprints() -> list[Any]:
+    from projektfabrik_funding.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def pf_migrations() -> Path:
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def pf_translations() -> Path:
+    return HERE / "translations"
+
+
+@hookimpl
+def pf_init_app(app: Any) -> None:
+    app.jinja_env.filters.setdefault("cents", format_cents)
+
+
+@hookimpl
+def pf_nav_items(user: Any) -> list[NavItem]:
+    items = [NavItem(label=lazy_gettext("Funding"), endpoint="funding.index", order=60)]
+    if getattr(user, "is_authenticated", False):
+        from projektfabrik_funding import services
+
+        if user.is_admin:
+            items.append(
+                NavItem(
+                    label=lazy_gettext("Funding pots and applications"),
+                    endpoint="funding.admin_index",
+                    order=60,
+                    area=NavArea.ADMIN,
+                )
+            )
+        if services.juror_applications(user):
+            items.append(NavItem(label=lazy_gettext("Jury"), endpoint="funding.jury", order=61))
+    return items
+
+
+@hookimpl
+def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
+    return [
+        ProjectTab(
+            key="funding",
+            label=lazy_gettext("Funding"),
+            endpoint="funding.project_tab",
+            values={"project_ref": str(project.ref)},
+            order=40,
+        )
+    ]
