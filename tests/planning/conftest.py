@@ -1,74 +1,19 @@
-"""A town with a project and its team: an owner and a member, both logged in."""
+"""Fixtures of the planning tests: a town with a project and its team (an owner and a
+member, both logged in). Helpers are in ``planning_helpers``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import select
+from planning_helpers import Team, make_team, pdf_or_skip
 
-from projektfabrik.accounts.models import User
-from projektfabrik.extensions import db
-from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project
-from projektfabrik.teams.models import Membership, TeamRole
-from projektfabrik.testing import Town, login
-
-
-def publish(town: Town, author: User, title: str = "Nachbarschaftsgarten") -> Project:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
-        project = marketplace.publish_idea(
-            author, marketplace.ProjectInput(title=title, pitch="Wir gärtnern zusammen.")
-        )
-        db.session.commit()
-        return project
-
-
-@dataclass
-class Team:
-    town: Town
-    project: Project
-    owner_user: User
-    member_user: User
-    owner: FlaskClient
-    member: FlaskClient
-
-    def login(self, user: User) -> FlaskClient:
-        client = self.town.client()
-        login(client, user.email)
-        return client
-
-    def find(self, model: type, **where: Any) -> Any:
-        return find(self.town, model, **where)
-
-
-def find(town: Town, model: type, **where: Any) -> Any:
-    """The first row of ``model`` in ``town`` (by id), or None."""
-    with town.context():
-        statement = select(model).order_by(model.id)  # type: ignore[attr-defined]
-        for name, value in where.items():
-            statement = statement.where(getattr(model, name) == value)
-        found = db.session.scalar(statement)
-        if found is not None:
-            db.session.expunge(found)
-        return found
-
-
-def make_team(town: Town, prefix: str = "") -> Team:
-    owner = town.user(f"{prefix}owner@example.org", name="Olga Owner")
-    member = town.user(f"{prefix}member@example.org", name="Mia Member")
-    project = publish(town, owner)
-    with town.context():
-        db.session.add(Membership(project_id=project.id, user_id=member.id, role=TeamRole.MEMBER))
-        db.session.commit()
-    team = Team(town, project, owner, member, town.client(), town.client())
-    login(team.owner, owner.email)
-    login(team.member, member.email)
-    return team
+from projektfabrik.testing import Town
 
 
 @pytest.fixture
 def team(town_a: Town) -> Team:
     return make_team(town_a)
+
+
+@pytest.fixture
+def needs_pdf() -> None:
+    pdf_or_skip()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from openpyxl import load_workbook
+from planning_helpers import de, de_html
 from pypdf import PdfReader
 
 from projektfabrik.planning import exports
@@ -16,7 +17,7 @@ from projektfabrik.planning.models import WorkPackage
 from projektfabrik.testing import Town, login
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from planning_helpers import Team
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages).replace("\xa0", " ")
 
 
-def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team) -> None:
+def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team, needs_pdf: None) -> None:
     response = plan.owner.get("/projekte/1/plan/export/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename="projektplan-1.pdf"' in response.headers["Content-Disposition"]
@@ -73,7 +74,7 @@ def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team) -> None:
     assert "Stadt A" in text and "Nachbarschaftsgarten" in text
     assert "Brachfläche hinter der Schule" in text and "Holz besorgen" in text
     assert "1.300,00 €" in text  # total costs: 1.234,56 + 65,44
-    assert "Page 1 of" in text  # German once the lead has translated "Page" and "of"
+    assert f"{de('Page')} 1 {de('of')}" in text
     assert "23,08 %" in text  # own funds 300 / 1.300
 
 
@@ -93,10 +94,13 @@ def test_the_spreadsheet_has_a_sheet_per_section_and_money_as_numbers(plan: Team
     assert Decimal(str(row[4])) == Decimal("1234.56")
     assert "€" in resources.cell(row=2, column=5).number_format
     finance = book.worksheets[4]
-    values = {r[0]: r[1] for r in finance.iter_rows(values_only=True) if r and r[0]}
-    assert Decimal(str(values["Total costs"])) == Decimal("1300")
-    assert Decimal(str(values["Total financing"])) == Decimal("1300")
-    assert Decimal(str(values["Balance (financing minus costs)"])) == 0
+    rows = list(finance.iter_rows(values_only=True))
+    # Header, six cost types, then the total (labels depend on the reader's language).
+    assert Decimal(str(rows[7][1])) == Decimal("1300")
+    total_financing, balance, own_share = (row[1] for row in rows[-3:])
+    assert Decimal(str(total_financing)) == Decimal("1300")
+    assert Decimal(str(balance)) == 0
+    assert Decimal(str(own_share)) == Decimal("0.2308")  # 23,08 %, formatted as a percentage
 
 
 def test_the_csv_is_one_long_table(plan: Team) -> None:
@@ -113,7 +117,9 @@ def test_the_csv_is_one_long_table(plan: Team) -> None:
     assert found[("work_plan", "task", "start")] == "2026-03-01"
 
 
-def test_outsiders_download_only_the_public_sections(plan: Team, town_a: Town) -> None:
+def test_outsiders_download_only_the_public_sections(
+    plan: Team, needs_pdf: None, town_a: Town
+) -> None:
     plan.owner.post("/projekte/1/plan/sichtbarkeit", data={"profile": "y"})
     outsider = town_a.client()
     login(outsider, town_a.user("outsider@example.org").email)
@@ -121,7 +127,7 @@ def test_outsiders_download_only_the_public_sections(plan: Team, town_a: Town) -
     assert "Brachfläche hinter der Schule" in text
     assert "Holz besorgen" not in text and "1.300,00" not in text and "Lärchenholz" not in text
     book = load_workbook(io.BytesIO(outsider.get("/projekte/1/plan/export/xlsx").data))
-    assert book.sheetnames == ["Profile"]
+    assert book.sheetnames == [de("Profile")]
     rows = outsider.get("/projekte/1/plan/export/csv").get_data(as_text=True)
     assert "Brachfläche" in rows and "Lärchenholz" not in rows and "finance" not in rows
     page = outsider.get("/projekte/1/plan/drucken").get_data(as_text=True)
@@ -134,14 +140,14 @@ def test_without_weasyprint_the_pdf_link_says_so(
 ) -> None:
     monkeypatch.setattr(exports, "pdf_available", lambda: False)
     page = plan.owner.get("/projekte/1/plan").get_data(as_text=True)
-    assert "PDF export is not available on this server." in page
+    assert de_html("PDF export is not available on this server.") in page
     assert "/plan/export/pdf" not in page and "/plan/export/xlsx" in page
     response = plan.owner.get("/projekte/1/plan/export/pdf")
     assert response.status_code == 503
-    assert "PDF export is not available on this server" in response.get_data(as_text=True)
+    assert de_html("PDF export is not available on this server") in response.get_data(as_text=True)
 
 
-def test_the_export_formats_come_through_the_hook(plan: Team) -> None:
+def test_the_export_formats_come_through_the_hook(plan: Team, needs_pdf: None) -> None:
     with plan.town.app.test_request_context(base_url=f"http://{plan.town.host}"):
         from projektfabrik.plugins.runtime import export_formats
 
@@ -150,7 +156,7 @@ def test_the_export_formats_come_through_the_hook(plan: Team) -> None:
     assert keys == ["pdf", "xlsx", "csv"]
 
 
-def test_the_pdf_shows_the_towns_logo(plan: Team, town_a: Town) -> None:
+def test_the_pdf_shows_the_towns_logo(plan: Team, needs_pdf: None, town_a: Town) -> None:
     from PIL import Image
 
     from projektfabrik.extensions import db

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from planning_helpers import de, de_html
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role
@@ -23,12 +24,12 @@ from projektfabrik.planning.models import (
 from projektfabrik.testing import Town
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from planning_helpers import Team
 
 
 def test_an_owner_writes_the_profile_and_sees_the_next_step(team: Team) -> None:
     page = team.owner.get("/projekte/1/plan").get_data(as_text=True)
-    assert "0 of 17 steps done" in page
+    assert de_html("%(done)d of %(total)d steps done", done=0, total=17) in page
     assert 'href="/projekte/1/plan/profil#problem"' in page
     response = team.owner.post(
         "/projekte/1/plan/profil",
@@ -36,7 +37,7 @@ def test_an_owner_writes_the_profile_and_sees_the_next_step(team: Team) -> None:
     )
     assert response.status_code == 302
     page = team.owner.get("/projekte/1/plan").get_data(as_text=True)
-    assert "2 of 17 steps done" in page
+    assert de_html("%(done)d of %(total)d steps done", done=2, total=17) in page
     assert 'href="/projekte/1/plan/profil#vision"' in page
     page = team.owner.get("/projekte/1/plan/profil").get_data(as_text=True)
     assert "Kein Grün im Viertel" in page and 'name="version" type="hidden" value="1"' in page
@@ -103,12 +104,15 @@ def test_bad_money_keeps_what_was_typed(team: Team) -> None:
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'value="12,3,4"' in page and 'value="Vereinskasse"' in page
-    assert "This is not an amount. Please write it like 1.234,56." in page
+    assert (
+        de_html("This is not an amount. Please write it like %(example)s.", example="1.234,56")
+        in page
+    )
     response = team.owner.post(
         "/projekte/1/plan/eintraege/finanzierung/neu",
         data={"kind": "own_funds", "description": "", "amount": "-5"},
     )
-    assert "Negative amounts are not possible here." in response.get_data(as_text=True)
+    assert de_html("Negative amounts are not possible here.") in response.get_data(as_text=True)
     team.owner.post(
         "/projekte/1/plan/eintraege/finanzierung/neu",
         data={"kind": "own_funds", "description": "", "amount": "1.234,56"},
@@ -159,14 +163,14 @@ def test_finance_page_shows_totals_balance_and_share(team: Team) -> None:
     )
     page = team.owner.get("/projekte/1/plan/finanzen").get_data(as_text=True)
     assert "500,00\xa0€" in page  # 400 material + 100 administrative; the room is given in kind
-    assert "375,00\xa0€ of the costs are not financed yet" in page
+    assert de_html("%(amount)s of the costs are not financed yet", amount="375,00\xa0€") in page
     assert "25\xa0%" in page
     post(
         "/projekte/1/plan/eintraege/finanzierung/neu",
         data={"kind": "requested_funding", "description": "Bürgerfonds", "amount": "375"},
     )
     page = team.owner.get("/projekte/1/plan/finanzen").get_data(as_text=True)
-    assert "balanced: costs equal financing" in page
+    assert de_html("balanced: costs equal financing") in page
 
 
 def test_the_schedule_is_a_table_by_month(team: Team) -> None:
@@ -197,7 +201,7 @@ def test_task_dates_must_be_in_order(team: Team) -> None:
     )  # fmt: skip
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "The end cannot be before the start." in page and 'value="Rückwärts"' in page
+    assert de_html("The end cannot be before the start.") in page and 'value="Rückwärts"' in page
 
 
 def test_responsible_must_be_in_the_team(team: Team, town_a: Town) -> None:
@@ -249,7 +253,7 @@ def test_a_stale_profile_save_is_refused_and_keeps_what_was_typed(team: Team) ->
     )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "Someone else saved this section in the meantime" in page
+    assert 'class="conflict"' in page
     assert "Fassung des Mitglieds" in page  # what they typed, still in the form
     assert "Fassung der Chefin" in page  # what is saved now
     assert 'name="version" type="hidden" value="2"' in page
@@ -306,7 +310,9 @@ def test_a_stale_delete_is_refused(team: Team) -> None:
         data={"revision": str(item.revision)},
         follow_redirects=True,
     )
-    assert "it was not deleted" in response.get_data(as_text=True)
+    assert de_html(
+        "Someone else changed this entry in the meantime; it was not deleted. Please look again."
+    ) in response.get_data(as_text=True)
     assert team.find(services.CostItem) is not None
 
 
@@ -317,7 +323,8 @@ def test_history_shows_who_changed_what_and_an_owner_restores(team: Team) -> Non
     team.owner.post("/projekte/1/plan/profil", data={"version": "0", "goal": "Alt"})
     team.member.post("/projekte/1/plan/profil", data={"version": "1", "goal": "Neu", "vision": "V"})
     page = team.owner.get("/projekte/1/plan/profil/versionen").get_data(as_text=True)
-    assert "Version 2" in page and "Mia Member" in page and "changed: Vision" in page
+    assert de_html("Version %(number)d", number=2) in page and "Mia Member" in page
+    assert de_html("changed: %(field)s", field=de("Vision")) in page
     assert team.owner.get("/projekte/1/plan/profil/versionen/1").status_code == 200
     response = team.owner.post(
         "/projekte/1/plan/profil/versionen/1/wiederherstellen", data={"version": "2"}
@@ -374,7 +381,9 @@ def test_a_restore_on_a_stale_history_page_is_refused(team: Team) -> None:
         data={"version": "2"},
         follow_redirects=True,
     )
-    assert "Someone else saved this section in the meantime" in response.get_data(as_text=True)
+    assert de_html(
+        "Someone else saved this section in the meantime. Please look at the history again."
+    ) in response.get_data(as_text=True)
     with team.town.context():
         assert services.profile(team.find(services.Project)).goal == "C"
     with team.town.context():
@@ -417,7 +426,7 @@ def test_people_offer_resources_and_the_team_decides(team: Team, town_a: Town, m
     team.member.post(f"/projekte/1/plan/angebote/{trailer.ref}/annehmen")
     team.member.post(f"/projekte/1/plan/angebote/{room.ref}/annehmen")
     page = team.member.get("/projekte/1/plan/ressourcen").get_data(as_text=True)
-    assert "Covered: Hanna Helfer offered it." in page
+    assert de_html("Covered: %(name)s offered it.", name="Hanna Helfer") in page
     with team.town.context():
         db.session.expire_all()
         rows = list(db.session.scalars(select(Requirement).order_by(Requirement.position)))
@@ -426,14 +435,16 @@ def test_people_offer_resources_and_the_team_decides(team: Team, town_a: Town, m
         assert {o.status for o in db.session.scalars(select(ResourceOffer))} == {
             OfferStatus.ACCEPTED
         }
-    assert "accepted your offer" in mailbox.last_to("helper@example.org")["Subject"] + str(
-        mailbox.last_to("helper@example.org").get_body()
+    mail = mailbox.last_to("helper@example.org")
+    expected = de(
+        "The team of “%(title)s” accepted your offer. Thank you!", title="Nachbarschaftsgarten"
     )
+    assert expected in mail["Subject"] + mail.get_body().get_content()
     # Deciding twice is refused; the team does not offer to itself.
     response = team.member.post(
         f"/projekte/1/plan/angebote/{room.ref}/ablehnen", follow_redirects=True
     )
-    assert "This offer was decided already." in response.get_data(as_text=True)
+    assert de_html("This offer was decided already.") in response.get_data(as_text=True)
     assert (
         team.member.post(
             "/projekte/1/plan/angebote", data={"kind": "room", "description": "x"}
