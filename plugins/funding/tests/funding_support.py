@@ -35,8 +35,10 @@ def publish(town: Town, author: User, title: str = "Nachbarschaftsgarten") -> Pr
         return project
 
 
-def finance(town: Town, project: Project, author: User, own: int, requested: int) -> None:
-    """Set the finance plan: costs = own + requested (balanced)."""
+def finance(
+    town: Town, project: Project, author: User, own: int, requested: int, unfinanced: int = 0
+) -> None:
+    """Add to the finance plan: costs own + requested + unfinanced, financed by own and requested."""
     with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
         project = db.session.get(Project, project.id)
         person = db.session.get(User, author.id)
@@ -44,7 +46,7 @@ def finance(town: Town, project: Project, author: User, own: int, requested: int
             project,
             person,
             CostItem,
-            planning.CostItemInput("Material", CostType.MATERIAL, own + requested),
+            planning.CostItemInput("Material", CostType.MATERIAL, own + requested + unfinanced),
         )
         planning.add_item(
             project, person, FinancingLine, planning.FinancingInput(FinancingKind.OWN_FUNDS, own)
@@ -111,7 +113,7 @@ class Round:
         return client
 
     def application(self) -> Application:
-        return find(self.town, Application)
+        return find(self.town, Application, project_id=self.project.id)
 
     def fill(self, ref: str, client: FlaskClient | None = None, **extra: str) -> Any:
         data = {

@@ -1,0 +1,341 @@
+"""Applications from the plan: prefill, checks, submission, review, jury, decision,
+payout, proof of use, the audit trail, exports, and the wall between towns."""
+
+from __future__ import annotations
+
+import io
+
+from funding_support import IBAN, Round, finance, find, make_pot, make_round
+from openpyxl import load_workbook
+from projektfabrik_funding.models import Application, AuditEntry, Pot
+
+from projektfabrik.extensions import db
+from projektfabrik.testing import Mailbox, Town, body_of
+
+
+def _history(town: Town) -> list[tuple[str, str]]:
+    with town.context():
+        return [
+            (e.from_state, e.to_state) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)
+        ]
+
+
+def test_an_application_is_prefilled_from_the_plan(round_a: Round) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.start(pot)
+    application = round_a.application()
+    assert application.ref == ref
+    assert application.title == "Nachbarschaftsgarten"
+    assert application.requested_cents == 800_000
+    assert "Wir gärtnern zusammen." in application.summary
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Bevor Sie einreichen können" in page and "8.000,00" in page
+
+
+def test_every_problem_is_listed_at_once(town_a: Town) -> None:
+    team = make_round(town_a)
+    # Unbalanced: 40.000 € more costs than financing; own share 2.000 of 50.000 € = 4 %.
+    finance(town_a, team.project, team.owner, own=0, requested=0, unfinanced=4_000_000)
+    pot = make_pot(town_a, required_attachments=["Satzung"])
+    ref = team.start(pot)
+    response = team.fill(ref, action="submit", declarations="", **{"answer-0": "", "iban": ""})
+    assert response.status_code == 302
+    assert find(town_a, Application).state.value == "draft"
+    page = team.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    for text in (
+        "nicht ausgeglichen",
+        "Eigenanteil ist zu niedrig",
+        "Bitte ausfüllen: IBAN",
+        "Bitte die Frage „Wer macht mit?“ beantworten.",
+        "Es fehlen Anlagen: Satzung",
+        "Bitte die Erklärungen bestätigen.",
+    ):
+        assert text in page, text
+
+
+def test_limits_and_closed_periods_are_named(round_a: Round) -> None:
+    pot = make_pot(round_a.town, max_grant_cents=500_000)
+    ref = round_a.start(pot)
+    round_a.fill(ref, action="submit")
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "außerhalb der Grenzen dieses Topfs" in page
+    with round_a.town.context():
+        found = db.session.get(Pot, pot.id)
+        found.state = "finished"
+        db.session.commit()
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Einreichungsfrist ist nicht offen" in page
+
+
+def test_the_iban_is_validated_and_shown_masked(round_a: Round) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.start(pot)
+    page = round_a.fill(ref, iban="DE88370400440532013000").get_data(as_text=True)
+    assert "Die IBAN ist ungültig" in page
+    assert round_a.fill(ref).status_code == 302
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "DE89 •••• •••• •••• •••• 00" in page
+    assert IBAN not in page and "0532013000" not in page
+
+
+def test_submission_freezes_a_snapshot_mails_a_receipt_and_offers_a_pdf(
+    round_a: Round, mailbox: Mailbox
+) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.submitted(pot)
+    application = round_a.application()
+    assert application.snapshot["requested_cents"] == 800_000
+    assert application.snapshot["plan"]["title"] == "Nachbarschaftsgarten"
+    assert application.snapshot["applicant"]["iban_masked"].startswith("DE89")
+    assert IBAN not in str(application.snapshot)
+    receipt = mailbox.wait_for("owner@example.org")
+    assert "Ihr Förderantrag ist eingegangen" in str(receipt["Subject"])
+    assert f"http://stadt-a.test/foerderung/antraege/{ref}" in body_of(receipt)
+    # Later plan edits do not change what was submitted.
+    finance(round_a.town, round_a.project, round_a.owner, own=100_000, requested=0)
+    assert round_a.application().snapshot == application.snapshot
+    pdf = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # A submitted application is no longer edited.
+    assert round_a.fill(ref).status_code == 403
+
+
+def test_more_information_resubmission_and_the_audit_trail(
+    round_a: Round, mailbox: Mailbox
+) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.submitted(pot)
+    # The team cannot take the administration's steps.
+    round_a.team.post(f"/foerderung/antraege/{ref}/schritt/pruefen")
+    assert round_a.application().state.value == "submitted"
+    assert round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/pruefen").status_code == 302
+    round_a.admin.post(
+        f"/foerderung/antraege/{ref}/schritt/nachfragen", data={"message": "Bitte Satzung."}
+    )
+    assert round_a.application().state.value == "info_requested"
+    message = mailbox.wait_for("owner@example.org", count=2)
+    assert "Bitte Satzung." in body_of(message)
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Bitte Satzung." in page and "Antrag einreichen" in page
+    assert round_a.fill(ref, summary="Jetzt mit Satzung.", action="submit").status_code == 302
+    application = round_a.application()
+    assert application.state.value == "submitted" and application.submissions == 2
+    assert application.snapshot["summary"] == "Jetzt mit Satzung."
+    assert _history(round_a.town) == [
+        ("draft", "submitted"),
+        ("submitted", "formal_check"),
+        ("formal_check", "info_requested"),
+        ("info_requested", "submitted"),
+    ]
+    page = round_a.admin.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Rückfrage gestellt → Eingereicht" in page and "Anna Admin" in page
+    # A step not allowed from this state is refused and changes nothing.
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/abschliessen")
+    assert round_a.application().state.value == "submitted"
+
+
+def _approved(round_a: Round, pot: Pot, amount: str = "8.000") -> str:
+    ref = round_a.submitted(pot)
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/pruefen")
+    round_a.admin.post(
+        f"/foerderung/antraege/{ref}/schritt/bewilligen",
+        data={"amount": amount, "conditions": "Logo der Stadt zeigen."},
+    )
+    return ref
+
+
+def test_approval_never_exceeds_the_budget(round_a: Round) -> None:
+    pot = make_pot(round_a.town, budget_cents=1_000_000)
+    ref = round_a.submitted(pot)
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/pruefen")
+    with round_a.town.context():  # someone else's approval took most of the budget
+        other = Application(
+            pot_id=pot.id,
+            project_id=round_a.project.id,
+            state="approved",
+            approved_cents=300_000,
+        )
+        db.session.add(other)
+        db.session.commit()
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/bewilligen", data={"amount": "8.000"})
+    assert find(round_a.town, Application, ref=ref).state.value == "formal_check"
+    page = round_a.admin.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Nicht genug Geld im Topf" in page
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/bewilligen", data={"amount": "7.000"})
+    assert find(round_a.town, Application, ref=ref).approved_cents == 700_000
+
+
+def test_decision_payout_proof_of_use_and_closing(round_a: Round, mailbox: Mailbox) -> None:
+    pot = make_pot(round_a.town, show_funded=True)
+    ref = _approved(round_a, pot)
+    application = round_a.application()
+    assert application.state.value == "approved" and application.approved_cents == 800_000
+    notice = mailbox.wait_for("owner@example.org", count=2)
+    assert "ist bewilligt" in body_of(notice) and "Logo der Stadt zeigen." in body_of(notice)
+    assert f"/foerderung/antraege/{ref}/bescheid.pdf" in body_of(notice)
+    pdf = round_a.team.get(f"/foerderung/antraege/{ref}/bescheid.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    public = round_a.town.client().get(f"/foerderung/toepfe/{pot.ref}").get_data(as_text=True)
+    assert "Nachbarschaftsgarten" in public
+
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/auszahlen", data={"amount": "8.000"})
+    assert round_a.application().state.value == "paid"
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Verwendungsnachweis einreichen" in page
+    round_a.team.post(
+        f"/foerderung/antraege/{ref}/verwendungsnachweis",
+        data={
+            "report": "Der Garten blüht.",
+            "participants": "40",
+            "costs-material": "9.500",
+            "financing-own_funds": "1.500",
+            "financing-requested_funding": "8.000",
+        },
+    )
+    application = round_a.application()
+    assert application.state.value == "proof_submitted"
+    assert application.proof_actuals["costs"]["material"] == 950_000
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/nachweis-pruefen")
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/abschliessen")
+    assert round_a.application().state.value == "closed"
+    assert [to for _f, to in _history(round_a.town)][-5:] == [
+        "approved",
+        "paid",
+        "proof_submitted",
+        "proof_checked",
+        "closed",
+    ]
+
+
+def test_rejection_with_reason_and_reclaiming_money(round_a: Round, mailbox: Mailbox) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.submitted(pot)
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/pruefen")
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/ablehnen", data={"reason": ""})
+    assert round_a.application().state.value == "formal_check"
+    round_a.admin.post(
+        f"/foerderung/antraege/{ref}/schritt/ablehnen", data={"reason": "Kein Bezug zur Stadt."}
+    )
+    assert round_a.application().state.value == "rejected"
+    assert "Kein Bezug zur Stadt." in body_of(mailbox.wait_for("owner@example.org", count=2))
+
+    second = make_round(round_a.town, prefix="b-")
+    pot2 = make_pot(round_a.town, name="Zweiter Topf")
+    ref2 = _approved(second, pot2)
+    second.admin.post(f"/foerderung/antraege/{ref2}/schritt/auszahlen", data={"amount": "8.000"})
+    second.admin.post(
+        f"/foerderung/antraege/{ref2}/schritt/zurueckfordern",
+        data={"amount": "2.000", "reason": "Nicht verwendet"},
+    )
+    found = find(round_a.town, Application, ref=ref2)
+    assert found.state.value == "reclaimed" and found.reclaimed_cents == 200_000
+
+
+def test_jurors_rate_only_their_applications_and_see_others_after_their_own(
+    round_a: Round,
+) -> None:
+    town = round_a.town
+    pot = make_pot(town, body="jury", jurors_per_application=2)
+    ref = round_a.submitted(pot)
+    one = town.user("jury1@example.org", name="Jutta Jury")
+    two = town.user("jury2@example.org", name="Jan Jury")
+    outsider = town.user("jury3@example.org")
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/pruefen")
+    # Approval needs the jury first.
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/bewilligen", data={"amount": "8.000"})
+    assert round_a.application().state.value == "formal_check"
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/jury")
+    assert round_a.application().state.value == "formal_check"  # no jurors assigned yet
+    round_a.admin.post(
+        f"/foerderung/verwaltung/toepfe/{pot.ref}/jury",
+        data={"emails": "jury1@example.org\njury2@example.org"},
+    )
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/jury")
+    assert round_a.application().state.value == "rating"
+
+    c1, c2, c3 = round_a.client(one), round_a.client(two), round_a.client(outsider)
+    assert c3.get(f"/foerderung/antraege/{ref}").status_code == 404
+    assert c3.post(f"/foerderung/antraege/{ref}/bewertung", data={}).status_code == 404
+    assert "Nachbarschaftsgarten" in c1.get("/foerderung/jury/").get_data(as_text=True)
+    c1.post(
+        f"/foerderung/antraege/{ref}/bewertung",
+        data={"score-0": "8", "score-1": "5", "comment": "Gut"},
+    )
+    page = c2.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Jutta Jury" not in page and "Ihre Bewertung" in page
+    page = c1.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Jutta Jury: 7.0" in page  # (2*8 + 1*5) / 3
+    # A second rating by the same juror is refused.
+    c1.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "0", "score-1": "0"})
+    c2.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "11", "score-1": "5"})
+    page = c2.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Jutta Jury" not in page
+    c2.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "4", "score-1": "10"})
+    page = c2.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "Jutta Jury: 7.0" in page and "Jan Jury: 6.0" in page
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/bewilligen", data={"amount": "8.000"})
+    assert round_a.application().state.value == "approved"
+
+
+def test_overview_and_exports(round_a: Round) -> None:
+    pot = make_pot(round_a.town)
+    ref = _approved(round_a, pot, amount="6.000")
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/auszahlen", data={"amount": "5.000"})
+    page = round_a.admin.get("/foerderung/verwaltung/").get_data(as_text=True)
+    assert "20.000,00" in page and "6.000,00" in page and "5.000,00" in page
+    assert "14.000,00" in page and "Ausgezahlt: 1" in page
+    csv = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv")
+    assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    text = csv.get_data(as_text=True)
+    assert ref in text and "6000.00" in text and "5000.00" in text
+    xlsx = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "ref" and rows[1][0] == ref and rows[1][6] == 6000.0
+    assert (
+        round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.pdf").status_code
+        == 404
+    )
+
+
+def test_town_b_reaches_nothing_of_town_a(round_a: Round, town_b: Town) -> None:
+    pot = make_pot(round_a.town)
+    ref = _approved(round_a, pot)
+    other = make_round(town_b, prefix="b-")
+    admin_b = other.admin
+    gets = [
+        f"/foerderung/toepfe/{pot.ref}",
+        f"/foerderung/antraege/{ref}",
+        f"/foerderung/antraege/{ref}/antrag.pdf",
+        f"/foerderung/antraege/{ref}/bescheid.pdf",
+        f"/foerderung/verwaltung/toepfe/{pot.ref}",
+        f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv",
+        f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx",
+    ]
+    for url in gets:
+        assert admin_b.get(url).status_code == 404, url
+    posts = [
+        f"/foerderung/verwaltung/toepfe/{pot.ref}",
+        f"/foerderung/verwaltung/toepfe/{pot.ref}/jury",
+        f"/foerderung/antraege/{ref}",
+        f"/foerderung/antraege/{ref}/schritt/auszahlen",
+        f"/foerderung/antraege/{ref}/bewertung",
+        f"/foerderung/antraege/{ref}/verwendungsnachweis",
+        f"/foerderung/projekte/{round_a.project.ref}/antrag/{pot.ref}",
+    ]
+    for url in posts:
+        assert admin_b.post(url, data={"amount": "1"}).status_code == 404, url
+    # Town B's own project 1 cannot apply to town A's pot, and B's lists show nothing of A.
+    assert "Bürgerfonds" not in admin_b.get("/foerderung/").get_data(as_text=True)
+    assert "Nachbarschaftsgarten" not in admin_b.get("/foerderung/verwaltung/").get_data(
+        as_text=True
+    )
+    assert round_a.application().state.value == "approved"
+    assert round_a.application().paid_cents is None
+    # Town A's people are no one in town B: its admin pages are not theirs.
+    assert round_a.admin.get(
+        "/foerderung/verwaltung/", base_url="http://stadt-b.test"
+    ).status_code in (
+        302,
+        401,
+    )
