@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, utcnow
@@ -59,6 +59,8 @@ class User(TenantScoped, UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
     skills: Mapped[str] = mapped_column(Text, default="")
+    # Opted in: project teams looking for one of the skills may find this person.
+    findable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     bio: Mapped[str] = mapped_column(Text, default="")
     avatar_file: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(10))

@@ -1,10 +1,14 @@
-"""In-app notifications (the bell); mail goes through the outbox."""
+"""In-app notifications (the bell), each person's mail choices, and sent digests.
+
+Mail goes through the outbox.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
@@ -12,9 +16,24 @@ from projektfabrik.extensions import db
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
+class Delivery(enum.StrEnum):
+    """How a person hears about a kind of notification by mail (the bell always shows it)."""
+
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    OFF = "off"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
 class Notification(TenantScoped, db.Model):
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_unread", "user_id", "read_at"),
+        Index("ix_notification_digest", "delivery", "mailed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -24,3 +43,34 @@ class Notification(TenantScoped, db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's choice for this kind when it was made; "daily" rows wait for the digest.
+    delivery: Mapped[Delivery] = mapped_column(
+        _enum(Delivery), default=Delivery.IMMEDIATELY, server_default=Delivery.IMMEDIATELY.value
+    )
+    # When it went out by mail (alone or in a digest); None: not (yet) mailed.
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationPreference(TenantScoped, db.Model):
+    """A person's mail choice for one kind; without a row the kind's default applies."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
+
+
+class DigestSent(TenantScoped, db.Model):
+    """One row per person and day (in the town's time zone): at most one digest a day."""
+
+    __tablename__ = "notification_digest"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    count: Mapped[int] = mapped_column(default=0)
