@@ -30,9 +30,25 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def queue_mail(recipient: str, subject: str, body_text: str) -> OutboxMessage:
-    """Add a mail for the current town to the session; it is sent after commit."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+#: Headers a caller may set on a queued mail; the outbox sets From, To, Subject itself.
+EXTRA_HEADERS = frozenset(
+    {"Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "Auto-Submitted", "List-Id"}
+)
+
+
+def queue_mail(
+    recipient: str, subject: str, body_text: str, headers: dict[str, str] | None = None
+) -> OutboxMessage:
+    """Add a mail for the current town to the session; it is sent after commit.
+
+    ``headers``: extra headers from :data:`EXTRA_HEADERS` (e.g. an unsubscribe link).
+    """
+    unknown = set(headers or {}) - EXTRA_HEADERS
+    if unknown:
+        raise ValueError(f"headers the outbox does not set: {sorted(unknown)}")
+    message = OutboxMessage(
+        recipient=recipient, subject=subject, body_text=body_text, headers=headers or None
+    )
     db.session.add(message)
     g.setdefault("mail_queued", True)
     return message
@@ -49,6 +65,9 @@ def build_email(row: OutboxMessage, tenant: Tenant) -> EmailMessage:
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Message-ID"] = make_msgid(domain=tenant.canonical_host)
+    for name, value in sorted((row.headers or {}).items()):
+        if name in EXTRA_HEADERS:
+            message[name] = value
     message.set_content(row.body_text)
     return message
 
