@@ -207,6 +207,21 @@ def mail_send() -> None:
     click.echo(f"sent {sent}, failed {failed} (kept for retry)")
 
 
+@mail.command("digest")
+@click.option("--tenant", "slugs", multiple=True, help="Only this town (repeatable).")
+@with_appcontext
+def mail_digest(slugs: tuple[str, ...]) -> None:
+    """Queue today's daily summaries, one per person and town (run it once a day)."""
+    from projektfabrik.notifications.digest import send_all_digests
+
+    for slug in slugs:
+        _get_tenant(slug)
+    for slug, count in send_all_digests(list(slugs)).items():
+        click.echo(f"{slug}: {count} digest(s)")
+    sent, failed = _deliver_mail()
+    click.echo(f"sent {sent}, failed {failed} (kept for retry)")
+
+
 @mail.command("status")
 @with_appcontext
 def mail_status() -> None:

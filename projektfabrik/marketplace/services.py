@@ -29,6 +29,7 @@ from projektfabrik.marketplace.models import (
     StatusChange,
     Support,
 )
+from projektfabrik.notifications.mentions import notify_mentions
 from projektfabrik.notifications.services import notify
 from projektfabrik.teams.models import Membership, TeamRole
 from projektfabrik.tenancy.services import district_named
@@ -407,6 +408,22 @@ def add_comment(project: Project, author: User, body: str, parent_id: int | None
     recipients = _followers(project)
     if parent is not None and parent.author is not None:
         recipients.append(parent.author)
+    # "@Name" of someone in the team or the discussion: a mention instead.
+    mentioned = {
+        u.id
+        for u in notify_mentions(
+            body,
+            [m.user for m in project.memberships] + _commenters(project),
+            author,
+            lambda: _(
+                "%(name)s mentioned you in the discussion of “%(title)s”",
+                name=author.display_name,
+                title=project.title,
+            ),
+            f"/projekte/{project.number}#kommentar-{comment.ref}",
+        )
+    }
+    recipients = [u for u in recipients if u.id not in mentioned]
     notify(
         recipients,
         "comment",
@@ -418,6 +435,16 @@ def add_comment(project: Project, author: User, body: str, parent_id: int | None
     )
     follow(project, author)
     return comment
+
+
+def _commenters(project: Project) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.id.in_(select(Comment.author_id).where(Comment.project_id == project.id))
+            )
+        )
+    )
 
 
 def comments(project: Project) -> list[tuple[Comment, list[Comment]]]:

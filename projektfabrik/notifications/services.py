@@ -1,16 +1,23 @@
-"""Notify people: a row for the bell, and a mail through the outbox.
+"""Notify people: a row for the bell, and mail as each person chose per kind.
 
 Texts are rendered in each recipient's language when the notification is
-made, so the bell and the mail read the same later. Per-kind preferences
-(immediately / daily digest / off) are not built yet: every notification is
-mailed right away.
+made, so the bell and the mail read the same later. Each person chooses per
+kind (see :mod:`projektfabrik.notifications.kinds`) how mail reaches them:
+
+* immediately: the mail is queued in the outbox now;
+* daily: only the bell row is made now; ``projektfabrik mail digest`` collects
+  it into one mail a day (:mod:`projektfabrik.notifications.digest`);
+* off: no mail. The bell always shows everything.
+
+Every mail carries a one-click unsubscribe link (in the text and in the
+``List-Unsubscribe`` headers of RFC 2369 / RFC 8058).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
@@ -18,9 +25,102 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
-from projektfabrik.notifications.models import Notification
+from projektfabrik.notifications.kinds import DIGEST, default_for, kinds_for
+from projektfabrik.notifications.models import Delivery, Notification, NotificationPreference
+from projektfabrik.notifications.tokens import make_unsubscribe_token
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+
+
+def path_for(endpoint: str, **values: object) -> str:
+    """A path of the site, also outside a request (CLI, mail handling)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def unsubscribe_headers(user: User, kind: str) -> tuple[str, dict[str, str]]:
+    """The unsubscribe URL for ``kind`` and the headers that carry it."""
+    url = public_url(
+        current_tenant(),
+        path_for("notifications.unsubscribe", token=make_unsubscribe_token(user, kind)),
+    )
+    headers = {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return url, headers
+
+
+def locale_of(user: User) -> str:
+    return user.locale or current_tenant().default_locale or "de"
+
+
+# --- choices -------------------------------------------------------------------
+
+
+def deliveries(users: Iterable[User], kind: str) -> dict[int, Delivery]:
+    """Each person's choice for ``kind`` (their own, else the default), in one query."""
+    people = list(users)
+    ids = [u.id for u in people]
+    chosen: dict[int, Delivery] = {}
+    if ids:
+        chosen = dict(
+            db.session.execute(
+                select(NotificationPreference.user_id, NotificationPreference.delivery).where(
+                    NotificationPreference.user_id.in_(ids), NotificationPreference.kind == kind
+                )
+            ).all()
+        )
+    default = default_for(kind)
+    return {u.id: Delivery(chosen.get(u.id, default)) for u in people}
+
+
+def preferences(user: User) -> dict[str, Delivery]:
+    """Every kind the person can choose about, with their current choice."""
+    own = dict(
+        db.session.execute(
+            select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
+    return {k.key: Delivery(own.get(k.key, k.default)) for k in kinds_for(user)}
+
+
+def set_preference(user: User, kind: str, delivery: Delivery) -> None:
+    row = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    if row is None:
+        db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+    else:
+        row.delivery = delivery
+
+
+def set_preferences(user: User, choices: Mapping[str, Delivery | str]) -> None:
+    known = {k.key for k in kinds_for(user)}
+    for kind, delivery in choices.items():
+        if kind in known:
+            set_preference(user, kind, Delivery(delivery))
+
+
+def unsubscribe(user: User, kind: str) -> list[str]:
+    """Switch mail off for ``kind`` (for ``"digest"``: every kind now sent daily).
+
+    Returns the kinds switched off.
+    """
+    if kind == DIGEST:
+        kinds = [k for k, d in preferences(user).items() if d == Delivery.DAILY]
+    else:
+        kinds = [kind]
+    for key in kinds:
+        set_preference(user, key, Delivery.OFF)
+    return kinds
+
+
+# --- notifying ---------------------------------------------------------------------
 
 
 def notify(
@@ -29,27 +129,57 @@ def notify(
     text: Callable[[], str],
     link: str,
     exclude: User | None = None,
+    *,
+    details: Callable[[], str] | None = None,
+    reply_to: str | None = None,
 ) -> int:
-    """Notify each active recipient once; ``text`` is called in their language."""
+    """Notify each active recipient once; ``text`` is called in their language.
+
+    ``details`` (also called per language) adds longer text to the mail, e.g.
+    the post that was written; ``reply_to`` sets the mail's Reply-To.
+    Returns how many people were notified (on the bell).
+    """
     tenant = current_tenant()
     seen: set[int] = set()
+    people: list[User] = []
     for user in recipients:
         if user.id in seen or not user.is_active or (exclude is not None and user.id == exclude.id):
             continue
         seen.add(user.id)
-        with force_locale(user.locale or tenant.default_locale):
+        people.append(user)
+    if not people:
+        return 0
+    choices = deliveries(people, kind)
+    now = utcnow()
+    for user in people:
+        delivery = choices[user.id]
+        with force_locale(locale_of(user)):
             message = text()
-            body = render_template(
-                "mail/notification.txt",
-                user=user,
-                tenant=tenant,
-                text=message,
-                url=public_url(tenant, link),
+            note = Notification(
+                user_id=user.id, kind=kind, text=message, link=link, delivery=delivery
             )
-        db.session.add(Notification(user_id=user.id, kind=kind, text=message, link=link))
-        subject, _sep, rest = body.partition("\n\n")
-        queue_mail(user.email, subject.strip(), rest.strip() + "\n")
-    return len(seen)
+            if delivery == Delivery.IMMEDIATELY:
+                unsubscribe_url, headers = unsubscribe_headers(user, kind)
+                if reply_to:
+                    headers["Reply-To"] = reply_to
+                body = render_template(
+                    "mail/notification.txt",
+                    user=user,
+                    tenant=tenant,
+                    text=message,
+                    details=details() if details is not None else "",
+                    url=public_url(tenant, link),
+                    unsubscribe_url=unsubscribe_url,
+                    settings_url=public_url(tenant, path_for("notifications.settings")),
+                )
+                subject, _sep, rest = body.partition("\n\n")
+                queue_mail(user.email, subject.strip(), rest.strip() + "\n", headers=headers)
+                note.mailed_at = now
+        db.session.add(note)
+    return len(people)
+
+
+# --- the bell ------------------------------------------------------------------------
 
 
 def unread_count(user: User) -> int:
