@@ -38,6 +38,7 @@ from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.ratelimit import login_identity_key
+from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.services import district_named, districts
 from projektfabrik.urls import safe_next_url
 
@@ -57,7 +58,8 @@ def _only_posts() -> bool:
 def load_user(user_id: str) -> User | None:
     """Restore the user from the cookie. Tenant criteria apply: another town's id finds nobody."""
     raw_id, _sep, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if not raw_id.isdigit() or not token or current_tenant_id_or_none() is None:
+        # No town (an unknown host's error page): nobody is logged in there.
         return None
     user = db.session.scalar(select(User).where(User.id == int(raw_id)))
     if user is None or user.session_token != token or not user.is_active:
