@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.marketplace import moderation, opendata
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
+    from projektfabrik.teams import views as teams_views
     from projektfabrik.tenancy import views as site_views
 
     app.register_blueprint(site_views.bp)
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(opendata.bp)
     app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(teams_views.bp)
     notifications_views.init_app(app)
     accounts_views.init_login(app)
     errors.init_app(app)

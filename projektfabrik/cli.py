@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -220,6 +221,30 @@ def mail_digest(slugs: tuple[str, ...]) -> None:
         click.echo(f"{slug}: {count} digest(s)")
     sent, failed = _deliver_mail()
     click.echo(f"sent {sent}, failed {failed} (kept for retry)")
+
+
+@mail.command("receive")
+@click.option("--recipient", help="The envelope recipient (Postfix: ${recipient}).")
+@with_appcontext
+def mail_receive(recipient: str | None) -> None:
+    """Read one mail from stdin: a reply to a team mail, posted to the team's board.
+
+    Exit status for the mail server: 0 accepted (or an automatic reply, dropped),
+    67 (EX_NOUSER) refused, the sender gets a bounce.
+    """
+    from projektfabrik.teams.mailin import Refused, receive
+
+    raw = sys.stdin.buffer.read()
+    try:
+        received = receive(raw, recipient)
+    except Refused as exc:
+        click.echo(f"refused: {exc}", err=True)
+        raise SystemExit(67) from exc
+    if received.post is None:
+        click.echo("dropped: automatic reply")
+    else:
+        click.echo(f"posted to {received.tenant_slug} project {received.project_number}")
+        _deliver_mail()
 
 
 @mail.command("status")

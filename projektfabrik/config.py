@@ -23,6 +23,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "UPLOADS_DIR": (None, str),
     "SMTP_URL": ("", str),
     "MAIL_FROM": ("", str),
+    "MAIL_REPLY_DOMAIN": ("", str),
+    "TEAM_FILE_MAX_MB": (10, int),
     "REDIS_URL": ("", str),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),

@@ -34,10 +34,12 @@ def init_app(app: Flask) -> PluginManager:
     from projektfabrik.plugins import events, i18n, runtime
     from projektfabrik.plugins import models as _models  # noqa: F401 - the table
     from projektfabrik.plugins.manager import EXTENSION
+    from projektfabrik.teams.plugin import TeamsPlugin
 
     manager = PluginManager()
     app.extensions[EXTENSION] = manager
     manager.register("admin", AdminPlugin(), internal=True, version=_core_version())
+    manager.register("teams", TeamsPlugin(), internal=True, version=_core_version())
     manager.register("planning", PlanningPlugin(), internal=True, version=_core_version())
     manager.discover()
     manager.check()

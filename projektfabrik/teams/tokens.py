@@ -1,0 +1,117 @@
+"""Links and addresses that carry a team: invitation links and team-mail reply addresses.
+
+Both are bound to one town (by its slug) and one project (by its per-town
+number); neither contains a row id.
+
+* Invitation links (``/projekte/<n>/team/einladung/<token>``): itsdangerous,
+  valid 14 days, and only while the project's access generation is the one
+  they were made with (regenerating the join code retires them).
+* Reply addresses (``team+<slug>.<number>.<signature>@<domain>``): short and
+  lower-case, because an address's local part is at most 64 characters and
+  some mail servers change its case. The signature is an HMAC over the town
+  and the number. The address alone grants nothing: a reply is accepted only
+  from the address of a current member of that team.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from projektfabrik.tenancy.context import current_tenant
+from projektfabrik.tenancy.models import Tenant
+
+INVITATION_SALT = "pf-team-invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+REPLY_PREFIX = "team+"
+REPLY_LOCAL = re.compile(
+    r"^team\+(?P<slug>[a-z0-9-]{1,63})\.(?P<number>\d{1,9})\.(?P<sig>[a-z2-7]{16})$"
+)
+
+
+class TeamTokenError(Exception):
+    def __init__(self, reason: str = "invalid") -> None:
+        super().__init__(reason)
+        self.reason = reason  # "invalid" or "expired"
+
+
+# --- invitations ---------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+
+
+def make_invitation_token(number: int, generation: int, email: str) -> str:
+    payload = {"t": current_tenant().slug, "n": number, "g": generation, "e": email}
+    return _serializer().dumps(payload)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    number: int
+    generation: int
+    email: str
+
+
+def read_invitation_token(token: str, number: int, generation: int) -> Invitation:
+    """Check an invitation for project ``number`` of the current town."""
+    try:
+        payload = _serializer().loads(token, max_age=INVITATION_MAX_AGE)
+    except SignatureExpired as exc:
+        raise TeamTokenError("expired") from exc
+    except BadSignature as exc:
+        raise TeamTokenError("invalid") from exc
+    if (
+        not isinstance(payload, dict)
+        or payload.get("t") != current_tenant().slug
+        or payload.get("n") != number
+    ):
+        raise TeamTokenError("invalid")
+    if payload.get("g") != generation:
+        raise TeamTokenError("expired")
+    return Invitation(number=number, generation=generation, email=str(payload.get("e", "")))
+
+
+# --- reply addresses -------------------------------------------------------------
+
+
+def _signature(slug: str, number: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"pf-team-reply|{slug}|{number}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:16]
+
+
+def reply_domain(tenant: Tenant) -> str:
+    return current_app.config.get("MAIL_REPLY_DOMAIN") or tenant.canonical_host
+
+
+def reply_address(number: int) -> str:
+    tenant = current_tenant()
+    local = f"{REPLY_PREFIX}{tenant.slug}.{number}.{_signature(tenant.slug, number)}"
+    return f"{local}@{reply_domain(tenant)}"
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    slug: str
+    number: int
+    domain: str
+
+
+def parse_reply_address(address: str) -> ReplyTarget:
+    """The town and project a reply address names; :class:`TeamTokenError` if forged."""
+    local, _at, domain = address.strip().strip("<>").rpartition("@")
+    match = REPLY_LOCAL.match(local.lower())
+    if not match:
+        raise TeamTokenError("invalid")
+    slug, number, sig = match["slug"], int(match["number"]), match["sig"]
+    if not hmac.compare_digest(sig, _signature(slug, number)):
+        raise TeamTokenError("invalid")
+    return ReplyTarget(slug=slug, number=number, domain=domain.lower())

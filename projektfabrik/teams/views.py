@@ -1,0 +1,723 @@
+"""A project's team page (public in the town) and its team space (members only).
+
+Routes never show row ids: projects by their per-town number, people by
+their ref, everything else by a random ref. Outside the team, every page of
+the team space, its files and its meetings answer 404, whatever the address;
+a guest is sent to the login page before anything is looked up.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from projektfabrik.extensions import db, limiter, login_manager
+from projektfabrik.marketplace import services as marketplace
+from projektfabrik.marketplace.models import Project, Status
+from projektfabrik.teams import files, meetings, services
+from projektfabrik.teams.forms import (
+    CodeForm,
+    DecisionForm,
+    FileForm,
+    InviteForm,
+    JoinRequestForm,
+    MeetingForm,
+    NeedForm,
+    PostForm,
+    TaskForm,
+    TeamMailForm,
+    WantedForm,
+)
+from projektfabrik.teams.models import Membership, TeamFile
+from projektfabrik.teams.tokens import TeamTokenError
+from projektfabrik.tenancy.context import current_tenant
+from projektfabrik.tenancy.links import public_url
+
+bp = Blueprint("teams", __name__)
+
+CODE_LIMIT = "10 per 15 minutes"
+INVITE_LIMIT = "30 per hour"
+
+
+def _field_error(form: Any, error: services.TeamError | files.FileCheckError) -> None:
+    db.session.rollback()
+    name = getattr(error, "field", None)
+    field = getattr(form, name, None) if name else None
+    message = getattr(error, "message", str(error))
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        flash(message, "error")
+
+
+def _project(number: int) -> Project:
+    project = marketplace.get_project(number)
+    if project is None:
+        abort(404)
+    return project
+
+
+def with_team_project(view):  # type: ignore[no-untyped-def]
+    """The project by its per-town number, and the person's membership (or None)."""
+
+    @wraps(view)
+    def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
+        project = _project(number)
+        return view(project, services.membership_of(project, current_user), **kwargs)
+
+    return wrapper
+
+
+def members_only(view):  # type: ignore[no-untyped-def]
+    """Team space: guests log in first; anyone outside the team gets 404."""
+
+    @wraps(view)
+    def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        project = _project(number)
+        member = services.membership_of(project, current_user)
+        if member is None:
+            abort(404)
+        return view(project, member, **kwargs)
+
+    return wrapper
+
+
+def owners_only(view):  # type: ignore[no-untyped-def]
+    """Team management: 404 outside the team, 403 for members who are not owners."""
+
+    @wraps(view)
+    @members_only
+    def wrapper(project: Project, member: Membership, **kwargs: Any) -> ResponseReturnValue:
+        if not member.is_owner:
+            abort(403)
+        return view(project, member, **kwargs)
+
+    return wrapper
+
+
+def _to_team(project: Project, anchor: str = "") -> Response:
+    return redirect(url_for("teams.team", number=project.number) + anchor)
+
+
+def _to_board(project: Project, anchor: str = "") -> Response:
+    return redirect(url_for("teams.board", number=project.number) + anchor)
+
+
+# --- the team page ----------------------------------------------------------------
+
+
+@bp.get("/projekte/<int:number>/team")
+@with_team_project
+def team(project: Project, member: Membership | None) -> str:
+    return _render_team(project, member)
+
+
+def _render_team(project: Project, member: Membership | None, **forms: Any) -> str:
+    user = current_user if current_user.is_authenticated else None
+    is_owner = member is not None and member.is_owner
+    if is_owner and services.access_or_none(project) is None:
+        # The join code is made the first time an owner looks; saved before
+        # anything else is loaded, so the commit expires nothing the page uses.
+        services.access(project)
+        db.session.commit()
+    context: dict[str, Any] = {
+        "project": project,
+        "member": member,
+        "is_owner": is_owner,
+        "team": services.memberships(project),
+        "needs": services.needs(project),
+        "my_request": services.pending_request(project, user),
+        "closed": project.status == Status.ARCHIVED,
+        "join_form": JoinRequestForm(formdata=None, skills=user.skills if user is not None else ""),
+    }
+    if is_owner:
+        context.update(
+            requests=services.pending_requests(project),
+            decision_form=DecisionForm(formdata=None),
+            invite_form=InviteForm(formdata=None),
+            wanted_form=WantedForm(
+                formdata=None,
+                wanted_skills=project.wanted_skills,
+                looking_for_members=project.looking_for_members,
+            ),
+            need_form=NeedForm(formdata=None),
+            access=services.access(project),
+            matches=services.findable_people(project),
+            owner_count=sum(1 for m in context["team"] if m.is_owner),
+        )
+    context.update(forms)
+    return render_template("teams/team.html", **context)
+
+
+@bp.post("/projekte/<int:number>/team/anfragen")
+@login_required
+@with_team_project
+def ask(project: Project, member: Membership | None) -> ResponseReturnValue:
+    form = JoinRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_to_join(
+                project, current_user, form.motivation.data, form.skills.data or ""
+            )
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request is sent. The owners will answer soon."), "success")
+            return _to_team(project)
+    return _render_team(project, member, join_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/team/anfragen/<ref>/zurueckziehen")
+@login_required
+@with_team_project
+def withdraw(project: Project, member: Membership | None, ref: str) -> Response:
+    item = services.request_by_ref(project, ref)
+    if item is None or item.user_id != current_user.id:
+        abort(404)
+    try:
+        services.withdraw_request(item, current_user)
+    except services.TeamError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your request is withdrawn."), "success")
+    return _to_team(project)
+
+
+@bp.post("/projekte/<int:number>/team/anfragen/<ref>/entscheiden")
+@owners_only
+def decide(project: Project, member: Membership, ref: str) -> ResponseReturnValue:
+    item = services.request_by_ref(project, ref)
+    if item is None:
+        abort(404)
+    form = DecisionForm()
+    decision = request.form.get("decision")
+    if decision not in ("accept", "decline"):
+        abort(400)
+    if form.validate_on_submit():
+        try:
+            services.decide(
+                project, item, current_user, decision == "accept", form.message.data or ""
+            )
+        except services.TeamError as error:
+            flash(error.message, "error")
+            db.session.rollback()
+        else:
+            db.session.commit()
+            if decision == "accept":
+                flash(
+                    _("%(name)s is a member of the team now.", name=item.user.display_name),
+                    "success",
+                )
+            else:
+                flash(
+                    _("The request is declined; %(name)s is told.", name=item.user.display_name),
+                    "success",
+                )
+        return _to_team(project, "#anfragen")
+    return _render_team(project, member, decision_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/team/einladen")
+@limiter.limit(INVITE_LIMIT)
+@owners_only
+def invite(project: Project, member: Membership) -> ResponseReturnValue:
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            services.invite_by_email(
+                project, current_user, form.email.data, form.message.data or ""
+            )
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
+            return _to_team(project, "#einladen")
+    return _render_team(project, member, invite_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/team/leute/<ref>/einladen")
+@limiter.limit(INVITE_LIMIT)
+@owners_only
+def invite_person(project: Project, member: Membership, ref: str) -> Response:
+    person = next(
+        (m.person for m in services.findable_people(project) if m.person.ref == ref), None
+    )
+    if person is None:
+        abort(404)
+    try:
+        services.invite_person(project, current_user, person)
+    except services.TeamError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is invited.", name=person.display_name), "success")
+    return _to_team(project, "#gefunden")
+
+
+@bp.route("/projekte/<int:number>/team/einladung/<token>", methods=["GET", "POST"])
+@with_team_project
+def invitation(project: Project, member: Membership | None, token: str) -> ResponseReturnValue:
+    try:
+        services.check_invitation(project, token)
+    except TeamTokenError as error:
+        return render_template("teams/invitation_invalid.html", reason=error.reason), 400
+    if not current_user.is_authenticated:
+        return render_template("teams/invitation.html", project=project, form=None)
+    if member is not None:
+        flash(_("You are already a member of this team."), "success")
+        return _to_team(project)
+    pending = services.pending_request(project, current_user)
+    form = JoinRequestForm(
+        formdata=request.form if request.method == "POST" else None, skills=current_user.skills
+    )
+    if request.method == "POST" and pending is None and form.validate_on_submit():
+        try:
+            services.request_to_join(
+                project, current_user, form.motivation.data, form.skills.data or "", invited=True
+            )
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request is sent. The owners will answer soon."), "success")
+            return _to_team(project)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "teams/invitation.html", project=project, form=form, pending=pending
+    ), status
+
+
+@bp.get("/projekte/<int:number>/team/code")
+@owners_only
+def code(project: Project, member: Membership) -> str:
+    access = services.access(project)
+    db.session.commit()
+    join_url = public_url(current_tenant(), url_for("teams.join_by_code", code=access.display_code))
+    qr = segno.make(join_url, error="m")
+    return render_template(
+        "teams/code.html",
+        project=project,
+        access=access,
+        join_url=join_url,
+        join_page=public_url(current_tenant(), url_for("teams.join_by_code")),
+        qr=qr.svg_data_uri(scale=6, border=2, dark="#000", light="#fff"),
+    )
+
+
+@bp.post("/projekte/<int:number>/team/code/neu")
+@owners_only
+def new_code(project: Project, member: Membership) -> Response:
+    services.regenerate_code(project, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "The project has a new join code. The old code and earlier invitation links no longer work."
+        ),
+        "success",
+    )
+    return redirect(url_for("teams.code", number=project.number))
+
+
+@bp.route("/beitreten", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+@login_required
+def join_by_code() -> ResponseReturnValue:
+    form = CodeForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.code.data = request.args.get("code", "")[:20]
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            project = services.join_with_code(form.code.data, current_user)
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Welcome to the team of “%(title)s”!", title=project.title), "success")
+            return _to_board(project)
+    status = 400 if request.method == "POST" else 200
+    return render_template("teams/join_code.html", form=form), status
+
+
+@bp.post("/projekte/<int:number>/team/verlassen")
+@members_only
+def leave(project: Project, member: Membership) -> Response:
+    try:
+        services.leave(project, current_user)
+    except services.TeamError as error:
+        flash(error.message, "error")
+        return _to_team(project, "#mein-platz")
+    db.session.commit()
+    flash(_("You have left the team of “%(title)s”.", title=project.title), "success")
+    return redirect(url_for("marketplace.project", number=project.number))
+
+
+def _person_action(action: str):  # type: ignore[no-untyped-def]
+    def run(project: Project, member: Membership, ref: str) -> Response:
+        if services.member_by_ref(project, ref) is None:
+            abort(404)
+        try:
+            person = getattr(services, action)(project, current_user, ref)
+        except services.TeamError as error:
+            flash(error.message, "error")
+            db.session.rollback()
+            return _to_team(project, "#mitglieder")
+        db.session.commit()
+        messages = {
+            "remove": _("%(name)s is no longer a member of the team."),
+            "make_owner": _("%(name)s is an owner of the project now."),
+            "hand_over": _("You handed the project over to %(name)s. You are a member now."),
+        }
+        flash(messages[action] % {"name": person.display_name}, "success")
+        return _to_team(project, "#mitglieder")
+
+    return run
+
+
+@bp.post("/projekte/<int:number>/team/mitglieder/<ref>/entfernen")
+@owners_only
+def remove(project: Project, member: Membership, ref: str) -> Response:
+    return _person_action("remove")(project, member, ref)
+
+
+@bp.post("/projekte/<int:number>/team/mitglieder/<ref>/mitinhaber")
+@owners_only
+def make_owner(project: Project, member: Membership, ref: str) -> Response:
+    return _person_action("make_owner")(project, member, ref)
+
+
+@bp.post("/projekte/<int:number>/team/mitglieder/<ref>/uebergeben")
+@owners_only
+def hand_over(project: Project, member: Membership, ref: str) -> Response:
+    return _person_action("hand_over")(project, member, ref)
+
+
+@bp.post("/projekte/<int:number>/team/mitglieder/<ref>/aufgabe")
+@members_only
+def set_task(project: Project, member: Membership, ref: str) -> Response:
+    target = services.member_by_ref(project, ref)
+    if target is None:
+        abort(404)
+    if target.user_id != current_user.id and not member.is_owner:
+        abort(403)
+    form = TaskForm()
+    if not form.validate_on_submit():
+        flash(_("The task may have at most 120 characters."), "error")
+        return _to_team(project, "#mitglieder")
+    services.set_task(project, current_user, ref, form.task.data or "")
+    db.session.commit()
+    flash(_("The task is saved."), "success")
+    return _to_team(project, "#mitglieder")
+
+
+@bp.post("/projekte/<int:number>/team/abgeben")
+@owners_only
+def step_down(project: Project, member: Membership) -> Response:
+    try:
+        services.step_down(project, current_user)
+    except services.TeamError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("You are a member of the team now; the other owners lead it."), "success")
+    return _to_team(project, "#mein-platz")
+
+
+@bp.post("/projekte/<int:number>/team/schliessen")
+@owners_only
+def close(project: Project, member: Membership) -> Response:
+    services.close_project(project, current_user)
+    db.session.commit()
+    flash(
+        _("The project is closed (archived). You can reopen it by changing its status."), "success"
+    )
+    return redirect(url_for("marketplace.project", number=project.number))
+
+
+@bp.post("/projekte/<int:number>/team/gesucht")
+@owners_only
+def wanted(project: Project, member: Membership) -> ResponseReturnValue:
+    form = WantedForm()
+    if form.validate_on_submit():
+        services.set_wanted_skills(
+            project,
+            current_user,
+            form.wanted_skills.data or "",
+            bool(form.looking_for_members.data),
+        )
+        db.session.commit()
+        flash(_("Saved: what the team is looking for."), "success")
+        return _to_team(project, "#gesucht")
+    return _render_team(project, member, wanted_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/team/gesucht/neu")
+@owners_only
+def add_need(project: Project, member: Membership) -> ResponseReturnValue:
+    form = NeedForm()
+    if form.validate_on_submit():
+        try:
+            services.add_need(
+                project, current_user, form.kind.data, form.title.data, form.note.data or ""
+            )
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            return _to_team(project, "#gesucht")
+    return _render_team(project, member, need_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/team/gesucht/<ref>/loeschen")
+@owners_only
+def remove_need(project: Project, member: Membership, ref: str) -> Response:
+    try:
+        services.remove_need(project, current_user, ref)
+    except services.TeamError:
+        abort(404)
+    db.session.commit()
+    return _to_team(project, "#gesucht")
+
+
+# --- the team space: board and team mail ---------------------------------------------
+
+
+def _page_arg() -> int:
+    raw = request.args.get("seite", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+
+
+@bp.get("/projekte/<int:number>/teamraum")
+@members_only
+def board(project: Project, member: Membership) -> str:
+    return _render_board(project, member)
+
+
+def _render_board(project: Project, member: Membership, **forms: Any) -> str:
+    page = _page_arg()
+    items, more = services.posts(project, page)
+    upcoming, _past = meetings.meetings(project)
+    context: dict[str, Any] = {
+        "project": project,
+        "member": member,
+        "posts": items,
+        "page": page,
+        "more": more,
+        "upcoming": upcoming[:3],
+        "post_form": PostForm(formdata=None),
+        "mail_form": TeamMailForm(formdata=None),
+    }
+    context.update(forms)
+    return render_template("teams/board.html", **context)
+
+
+@bp.post("/projekte/<int:number>/teamraum/beitraege")
+@members_only
+def add_post(project: Project, member: Membership) -> ResponseReturnValue:
+    form = PostForm()
+    if form.validate_on_submit():
+        try:
+            item = services.post(project, current_user, form.body.data)
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            return _to_board(project, f"#beitrag-{item.ref}")
+    return _render_board(project, member, post_form=form), 400
+
+
+@bp.post("/projekte/<int:number>/teamraum/beitraege/<ref>/loeschen")
+@members_only
+def delete_post(project: Project, member: Membership, ref: str) -> Response:
+    item = services.post_by_ref(project, ref)
+    if item is None:
+        abort(404)
+    try:
+        services.delete_post(project, item, current_user)
+    except services.TeamError:
+        abort(403)
+    db.session.commit()
+    flash(_("The post is deleted."), "success")
+    return _to_board(project)
+
+
+@bp.post("/projekte/<int:number>/teamraum/mail")
+@limiter.limit("20 per hour")
+@members_only
+def team_mail(project: Project, member: Membership) -> ResponseReturnValue:
+    form = TeamMailForm()
+    if form.validate_on_submit():
+        try:
+            item = services.send_team_mail(project, current_user, form.subject.data, form.body.data)
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your mail is on its way to the team."), "success")
+            return _to_board(project, f"#beitrag-{item.ref}")
+    return _render_board(project, member, mail_form=form), 400
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+def _file_form() -> FileForm:
+    form = FileForm()
+    form.file.description = _(
+        "PDF, pictures (PNG, JPEG, WebP), OpenDocument, Word, Excel or plain text; "
+        "at most %(mb)d MB.",
+        mb=files.max_bytes() // (1024 * 1024),
+    )
+    return form
+
+
+def _file_by_ref(project: Project, ref: str) -> TeamFile:
+    item = services.file_by_ref(project, ref)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/projekte/<int:number>/teamraum/dateien", methods=["GET", "POST"])
+@members_only
+def files_page(project: Project, member: Membership) -> ResponseReturnValue:
+    form = _file_form()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            item = services.add_file(project, current_user, upload.stream, upload.filename or "")
+        except (files.FileCheckError, services.TeamError) as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” is shared with the team.", name=item.filename), "success")
+            return redirect(url_for("teams.files_page", number=project.number))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "teams/files.html",
+        project=project,
+        member=member,
+        form=form,
+        files=services.team_files(project),
+        accept=files.ACCEPT,
+    ), status
+
+
+@bp.get("/projekte/<int:number>/teamraum/dateien/<ref>/<path:filename>")
+@members_only
+def download(project: Project, member: Membership, ref: str, filename: str) -> Response:
+    item = _file_by_ref(project, ref)
+    path = files.path_of(item.stored_name)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path, mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/projekte/<int:number>/teamraum/dateien/<ref>/loeschen")
+@members_only
+def delete_file(project: Project, member: Membership, ref: str) -> Response:
+    item = _file_by_ref(project, ref)
+    try:
+        stored_name = services.delete_file(project, item, current_user)
+    except services.TeamError:
+        abort(403)
+    db.session.commit()
+    files.delete(stored_name)  # after the commit: a rollback must not lose the file
+    flash(_("The file is deleted."), "success")
+    return redirect(url_for("teams.files_page", number=project.number))
+
+
+# --- meetings ----------------------------------------------------------------------
+
+
+@bp.route("/projekte/<int:number>/teamraum/treffen", methods=["GET", "POST"])
+@members_only
+def meetings_page(project: Project, member: Membership) -> ResponseReturnValue:
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create(
+                project,
+                current_user,
+                meetings.MeetingInput(
+                    title=form.title.data,
+                    day=form.day.data,
+                    start=form.start.data,
+                    end=form.end.data,
+                    place=form.place.data or "",
+                    video_url=form.video_url.data or "",
+                    description=form.description.data or "",
+                ),
+            )
+        except services.TeamError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is planned; the team is told."), "success")
+            return redirect(
+                url_for("teams.meetings_page", number=project.number) + f"#treffen-{meeting.ref}"
+            )
+    upcoming, past = meetings.meetings(project)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "teams/meetings.html",
+        project=project,
+        member=member,
+        form=form,
+        upcoming=upcoming,
+        past=past,
+    ), status
+
+
+@bp.get("/projekte/<int:number>/teamraum/treffen/<ref>.ics")
+@members_only
+def meeting_ics(project: Project, member: Membership, ref: str) -> Response:
+    meeting = meetings.by_ref(project, ref)
+    if meeting is None:
+        abort(404)
+    response = current_app.response_class(
+        meetings.to_ics(project, meeting), mimetype="text/calendar"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="treffen-{meeting.ref}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/projekte/<int:number>/teamraum/treffen/<ref>/absagen")
+@members_only
+def delete_meeting(project: Project, member: Membership, ref: str) -> Response:
+    meeting = meetings.by_ref(project, ref)
+    if meeting is None:
+        abort(404)
+    try:
+        meetings.delete(project, meeting, current_user)
+    except services.TeamError:
+        abort(403)
+    db.session.commit()
+    flash(_("The meeting is cancelled."), "success")
+    return redirect(url_for("teams.meetings_page", number=project.number))
