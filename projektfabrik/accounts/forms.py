@@ -111,6 +111,13 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Separated by commas, e.g. carpentry, accounting, social media."),
     )
+    findable = BooleanField(
+        _l("Project teams may find me by my skills"),
+        description=_l(
+            "Teams looking for one of your skills then see your name, kind, organisation "
+            "and skills (never your e-mail address) and can invite you."
+        ),
+    )
     bio = TextAreaField(
         _l("About me"),
         validators=[Optional(), Length(max=2000)],

@@ -176,6 +176,7 @@ class ProfileChanges:
     district_id: int | None
     skills: str
     bio: str
+    findable: bool = False
 
 
 def normalise_skills(raw: str) -> str:
@@ -194,6 +195,7 @@ def update_profile(user: User, changes: ProfileChanges) -> None:
     user.organisation = changes.organisation.strip()
     user.district_id = changes.district_id
     user.skills = normalise_skills(changes.skills)
+    user.findable = changes.findable
     user.bio = changes.bio.strip()
 
 
@@ -210,6 +212,7 @@ def export_data(user: User) -> str:
             "organisation": user.organisation,
             "district": user.district.name if user.district else None,
             "skills": user.skill_list,
+            "findable_by_skills": user.findable,
             "bio": user.bio,
             "locale": user.locale,
             "has_avatar": bool(user.avatar_file),
@@ -239,6 +242,7 @@ def anonymise(user: User) -> None:
     user.password_hash = None
     user.organisation = ""
     user.skills = ""
+    user.findable = False
     user.bio = ""
     user.district_id = None
     user.avatar_file = None

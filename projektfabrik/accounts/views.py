@@ -260,6 +260,7 @@ def profile() -> ResponseReturnValue:
                     else None,
                     skills=form.skills.data or "",
                     bio=form.bio.data or "",
+                    findable=bool(form.findable.data),
                 ),
             )
             if form.remove_avatar.data:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from math import ceil
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from projektfabrik.accounts.models import Kind, User
@@ -38,6 +38,10 @@ class Filters:
     skill: str = ""
     sort: str = "newest"
     page: int = 1
+    # "Projects looking for my skills": the flag is in the URL, the skills come
+    # from the person's profile (``for_person``), never from the URL.
+    mine: bool = False
+    my_skills: tuple[str, ...] = ()
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
@@ -52,7 +56,16 @@ class Filters:
             skill=args.get("faehigkeit", "").strip()[:80],
             sort=sort if sort in SORTS else "newest",
             page=max(_int(args.get("seite")) or 1, 1),
+            mine=args.get("fuer-mich") == "1",
         )
+
+    def for_person(self, user: object) -> Filters:
+        """Fill in the person's skills when they asked for projects looking for them."""
+        if not self.mine:
+            return self
+        if user is None:
+            return replace(self, mine=False)  # a guest has no profile: the plain list
+        return replace(self, my_skills=tuple(getattr(user, "skill_list", ())))
 
     def to_args(self, **changes: object) -> dict[str, str]:
         """URL parameters for this view, with ``changes`` (e.g. another page)."""
@@ -60,11 +73,12 @@ class Filters:
         names = {
             "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
             "looking": "sucht", "skill": "faehigkeit", "sort": "sortierung", "page": "seite",
+            "mine": "fuer-mich",
         }  # fmt: skip
         args = {}
         for key, name in names.items():
             value = values[key]
-            if key == "looking":
+            if key in ("looking", "mine"):
                 value = "1" if value else ""
             if key == "sort" and value == "newest" or key == "page" and value == 1:
                 continue
@@ -117,6 +131,11 @@ def filtered(filters: Filters, dialect: str) -> Select[tuple[Project]]:
         # Skills are stored as "a, b, c"; match one whole entry, any case.
         padded = func.lower(", " + Project.wanted_skills + ",")
         stmt = stmt.where(padded.contains(f", {filters.skill.lower()},", autoescape=True))
+    if filters.mine:
+        # Any of the person's skills as a whole entry; without skills, nothing matches.
+        padded = func.lower(", " + Project.wanted_skills + ",")
+        wanted = [padded.contains(f", {s.lower()},", autoescape=True) for s in filters.my_skills]
+        stmt = stmt.where(or_(*wanted) if wanted else false())
     match = search.criterion(filters.q, dialect)
     if match is not None:
         stmt = stmt.where(match)

@@ -85,7 +85,8 @@ def _back(project: Project, anchor: str = "") -> Response:
 
 @bp.get("/projekte")
 def index() -> str:
-    filters = Filters.from_args(request.args)
+    user = current_user if current_user.is_authenticated else None
+    filters = Filters.from_args(request.args).for_person(user)
     return render_template(
         "marketplace/index.html",
         filters=filters,
