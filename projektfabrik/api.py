@@ -50,6 +50,13 @@ from projektfabrik.plugins.types import (
     Slot,
     SlotContent,
 )
+from projektfabrik.teams.events import (
+    JoinDecided,
+    JoinRequested,
+    MemberLeft,
+    OwnershipHandedOver,
+    TeamJoined,
+)
 from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none, tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
 from projektfabrik.tenancy.links import external_url_for
@@ -125,10 +132,14 @@ __all__ = [
     "AssetKind",
     "Event",
     "ExportFormat",
+    "JoinDecided",
+    "JoinRequested",
+    "MemberLeft",
     "FinanceSummary",
     "MoneyError",
     "NavArea",
     "NavItem",
+    "OwnershipHandedOver",
     "Permission",
     "PluginInfo",
     "PluginSettings",
@@ -138,6 +149,7 @@ __all__ = [
     "SearchDocument",
     "Slot",
     "SlotContent",
+    "TeamJoined",
     "Tenant",
     "TenantScoped",
     "UTCDateTime",
