@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -199,11 +200,18 @@ def offer_status_label(status: OfferStatus | str) -> str:
 
 
 def _membership(project: Project, user: User | None) -> Membership | None:
+    """The person's membership in the team (asked once per request: pages ask often)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(
-        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
-    )
+    cache = g.setdefault("_planning_memberships", {}) if has_request_context() else {}
+    key = (project.id, user.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership).where(
+                Membership.project_id == project.id, Membership.user_id == user.id
+            )
+        )
+    return cache[key]
 
 
 def _is_town_admin(user: User | None) -> bool:
