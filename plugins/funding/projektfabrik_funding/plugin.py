@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from projektfabrik.api import (
+    Asset,
     NavArea,
     NavItem,
     PluginInfo,
@@ -83,3 +84,8 @@ def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
             order=40,
         )
     ]
+
+
+@hookimpl
+def pf_assets() -> list[Asset]:
+    return [Asset(endpoint="funding.static", filename="funding.css", order=60)]

@@ -147,12 +147,16 @@ class Round:
         return ref
 
 
-def make_round(town: Town, prefix: str = "") -> Round:
+def make_round(town: Town, prefix: str = "", clients: bool = True) -> Round:
+    """The town's team and admin; ``clients=False`` skips logging in test clients
+    (the browser tests keep the CSRF check on)."""
     use_plugin(town, "funding")
     owner = town.user(f"{prefix}owner@example.org", name="Olga Owner")
     admin_user = town.user(f"{prefix}admin@example.org", role=Role.ADMIN, name="Anna Admin")
     project = publish(town, owner)
     finance(town, project, owner, own=200_000, requested=800_000)
+    if not clients:
+        return Round(town, project, owner, admin_user, town.client(), town.client())
     return Round(town, project, owner, admin_user, _client(town, owner), _client(town, admin_user))
 
 

@@ -242,6 +242,7 @@ DE = {
     "No funding pot takes applications at the moment.": "Zurzeit nimmt kein Fördertopf Anträge an.",
     "The project's team applies for funding here.": "Hier beantragt das Projektteam Förderung.",
     "See the town's funding pots.": "Zu den Fördertöpfen der Stadt.",
+    "Table": "Tabelle",
 }
 
 HERE = Path(__file__).resolve().parents[1] / "projektfabrik_funding" / "translations"
