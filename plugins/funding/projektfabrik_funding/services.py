@@ -615,6 +615,9 @@ def rate(application: Application, juror: User, scores: dict[str, int], comment:
         raise FundingError(_("The rating of this application has ended."))
     if rating.submitted_at is not None:
         raise FundingError(_("You have rated this application already."))
+    ends = application.pot.rating_ends_on
+    if ends is not None and date.today() > ends:
+        raise FundingError(_("The rating period of this pot has ended."))
     names = [c["name"] for c in application.pot.jury_criteria]
     if sorted(scores) != sorted(names) or any(not 0 <= s <= 10 for s in scores.values()):
         raise FundingError(_("Please give every criterion a score from 0 to 10."))
@@ -652,7 +655,7 @@ def juror_applications(user: Any) -> list[Application]:
     )
 
 
-def _lock_pot(pot_id: int) -> Pot:
+def lock_pot(pot_id: int) -> Pot:
     """The pot's row, locked until the transaction ends (``SELECT … FOR UPDATE``).
 
     On SQLite the clause is dropped; the database has one writer at a time, and
@@ -682,7 +685,7 @@ def approve(application: Application, by: User, amount_cents: int, conditions: s
         raise FundingError(_("Please enter the approved amount."))
     if amount_cents > application.requested_cents:
         raise FundingError(_("The approved amount cannot exceed the requested amount."))
-    pot = _lock_pot(application.pot_id)
+    pot = lock_pot(application.pot_id)
     committed = committed_cents(pot)
     if committed + amount_cents > pot.budget_cents:
         raise OverBudget(

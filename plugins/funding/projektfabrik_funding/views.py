@@ -16,6 +16,7 @@ from projektfabrik.api import (
     db,
     finance_summary,
     find_project,
+    format_cents,
     format_input,
     is_project_editor,
     login_required,
@@ -155,8 +156,19 @@ def _apply_pot(form: PotForm, target: Pot) -> None:
     target.show_funded = bool(form.show_funded.data)
 
 
-def _pot_form_errors(form: PotForm) -> bool:
+def _pot_form_errors(form: PotForm, existing: Pot | None = None) -> bool:
     ok = True
+    if existing is not None and not form.budget.errors:
+        # Under the pot's row lock, like an approval: no approval slips in between.
+        committed = services.committed_cents(services.lock_pot(existing.id))
+        if parse_cents(form.budget.data) < committed:
+            form.budget.errors = [
+                _(
+                    "The budget cannot be less than the amounts approved already (%(sum)s).",
+                    sum=format_cents(committed),
+                )
+            ]
+            ok = False
     if (
         form.min_grant.data
         and form.max_grant.data
@@ -225,7 +237,7 @@ def pot_edit(ref: str) -> ResponseReturnValue:
                 "show_funded": target.show_funded,
             }
         )
-    elif form.validate_on_submit() and _pot_form_errors(form):
+    elif form.validate_on_submit() and _pot_form_errors(form, target):
         _apply_pot(form, target)
         db.session.commit()
         flash(_("The pot is saved."), "success")

@@ -138,3 +138,26 @@ def _switch(town: Town, on: bool) -> None:
     with town.context():
         set_enabled("funding", on)
         db.session.commit()
+
+
+def test_the_budget_cannot_drop_below_what_is_approved(round_a: Round) -> None:
+    from projektfabrik_funding.models import Application
+
+    from projektfabrik.extensions import db
+
+    pot = make_pot(round_a.town)
+    with round_a.town.context():
+        db.session.add(
+            Application(
+                pot_id=pot.id,
+                project_id=round_a.project.id,
+                state="approved",
+                approved_cents=900_000,
+            )
+        )
+        db.session.commit()
+    page = round_a.admin.post(
+        f"/foerderung/verwaltung/toepfe/{pot.ref}", data={**POT_FORM, "budget": "8.000"}
+    ).get_data(as_text=True)
+    assert "nicht kleiner sein als die schon bewilligten Beträge (9.000,00" in page
+    assert find(round_a.town, Pot).budget_cents == 2_000_000

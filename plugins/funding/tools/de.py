@@ -243,6 +243,8 @@ DE = {
     "The project's team applies for funding here.": "Hier beantragt das Projektteam Förderung.",
     "See the town's funding pots.": "Zu den Fördertöpfen der Stadt.",
     "Table": "Tabelle",
+    "The budget cannot be less than the amounts approved already (%(sum)s).": "Das Budget kann nicht kleiner sein als die schon bewilligten Beträge (%(sum)s).",
+    "The rating period of this pot has ended.": "Die Bewertungsfrist dieses Topfs ist vorbei.",
 }
 
 HERE = Path(__file__).resolve().parents[1] / "projektfabrik_funding" / "translations"
