@@ -89,3 +89,13 @@ def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
 @hookimpl
 def pf_assets() -> list[Asset]:
     return [Asset(endpoint="funding.static", filename="funding.css", order=60)]
+
+
+@hookimpl
+def pf_on_event(event: Any) -> None:
+    """Tell the town's admins about every submitted application (after the commit)."""
+    from projektfabrik_funding import services
+    from projektfabrik_funding.models import ApplicationSubmitted
+
+    if isinstance(event, ApplicationSubmitted):
+        services.notify_admins(event)

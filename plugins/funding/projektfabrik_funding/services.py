@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
+    Role,
     User,
     _,
     db,
@@ -866,3 +867,22 @@ def as_xlsx(pot: Pot) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def notify_admins(event: ApplicationSubmitted) -> None:
+    application = find_application(event.application_ref)
+    if application is None:
+        return
+    link = external_url_for("funding.application", ref=application.ref)
+    subject = (
+        _("Funding application resubmitted: %(title)s", title=application.title)
+        if event.resubmission
+        else _("New funding application: %(title)s", title=application.title)
+    )
+    admins = db.session.scalars(select(User).where(User.role == Role.ADMIN)).all()
+    for admin in admins:
+        queue_mail(
+            admin.email,
+            subject,
+            _("Pot: %(pot)s", pot=application.pot.name) + f"\n\n{link}\n",
+        )

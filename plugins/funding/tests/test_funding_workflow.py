@@ -339,3 +339,17 @@ def test_town_b_reaches_nothing_of_town_a(round_a: Round, town_b: Town) -> None:
         302,
         401,
     )
+
+
+def test_the_admins_hear_of_every_submission_through_the_event(
+    round_a: Round, mailbox: Mailbox
+) -> None:
+    pot = make_pot(round_a.town)
+    ref = round_a.submitted(pot)
+    message = mailbox.wait_for("admin@example.org")
+    assert "Neuer Förderantrag: Nachbarschaftsgarten" in str(message["Subject"])
+    assert f"/foerderung/antraege/{ref}" in body_of(message)
+    round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/nachfragen", data={"message": "?"})
+    round_a.fill(ref, action="submit")
+    message = mailbox.wait_for("admin@example.org", count=2)
+    assert "erneut eingereicht" in str(message["Subject"])

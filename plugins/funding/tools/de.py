@@ -243,6 +243,9 @@ DE = {
     "The project's team applies for funding here.": "Hier beantragt das Projektteam Förderung.",
     "See the town's funding pots.": "Zu den Fördertöpfen der Stadt.",
     "Table": "Tabelle",
+    "Funding application resubmitted: %(title)s": "Förderantrag erneut eingereicht: %(title)s",
+    "New funding application: %(title)s": "Neuer Förderantrag: %(title)s",
+    "Pot: %(pot)s": "Topf: %(pot)s",
     "The budget cannot be less than the amounts approved already (%(sum)s).": "Das Budget kann nicht kleiner sein als die schon bewilligten Beträge (%(sum)s).",
     "The rating period of this pot has ended.": "Die Bewertungsfrist dieses Topfs ist vorbei.",
 }
