@@ -9,17 +9,24 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import Flask, g, session
+from flask import Flask, g, has_request_context, session
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from projektfabrik.extensions import babel
+from projektfabrik.tenancy.context import current_tenant_or_none
 
 LOCALES = {"de": "Deutsch", "en": "English"}
 DEFAULT_LOCALE = "de"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # Command line and background work: the town in context, else German.
+        tenant = current_tenant_or_none()
+        return (
+            tenant.default_locale if tenant and tenant.default_locale in LOCALES else DEFAULT_LOCALE
+        )
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")
@@ -32,7 +39,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    tenant = g.get("tenant")
+    tenant = g.get("tenant") if has_request_context() else current_tenant_or_none()
     return tenant.timezone if tenant is not None else "Europe/Berlin"
 
 
