@@ -188,6 +188,10 @@ def demo() -> None:
     # console transport), so verification links can be copied from here.
     must([BIN / "projektfabrik", "db", "upgrade"], env)
     must([BIN / "projektfabrik", "demo"], env)
+    # The funding module's example pot; a town with the module off is simply skipped.
+    subprocess.run(
+        [str(BIN / "projektfabrik"), "funding", "demo-pot", "musterstadt"], env=env, check=False
+    )
     public_port = env["PROJEKTFABRIK_PUBLIC_PORT"]
     print(
         "\n  Projektfabrik demo\n\n"
