@@ -125,3 +125,43 @@ def test_unsupported_smtp_url_is_refused(scheme: str) -> None:
 
     with pytest.raises(ValueError):
         SMTPTransport(f"{scheme}://localhost")
+
+
+def test_a_message_being_sent_is_not_sent_twice(
+    town_a: Town, mailbox: Mailbox, app_config: dict[str, Any]
+) -> None:
+    """Two deliverers at once (a worker and the timer): the claimed row is skipped."""
+    import threading
+
+    from projektfabrik.app import create_app
+
+    with town_a.context():
+        queue_mail("x@example.org", "Einmal", "Nur einmal bitte")
+        db.session.commit()
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite has a single writer")
+    other = create_app(app_config)
+    claimed, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        with other.app_context():
+            with tenant_context(None):
+                db.session.scalar(
+                    select(OutboxMessage).with_for_update().execution_options(**ALL_TENANTS)
+                )
+            claimed.set()
+            release.wait(10)
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    assert claimed.wait(10)
+    try:
+        assert deliver_due() == (0, 0)  # locked by the other deliverer: skipped
+    finally:
+        release.set()
+        holder.join(10)
+    assert deliver_due() == (1, 0)
+    assert len(mailbox.to("x@example.org")) == 1

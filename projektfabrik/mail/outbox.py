@@ -99,8 +99,16 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     for message_id, tenant_id in due:
         tenant = db.session.get(Tenant, tenant_id)
         with tenant_context(tenant):
-            row = db.session.get(OutboxMessage, message_id)
-            if row is None or row.sent_at is not None:
+            # Claim the row: on PostgreSQL another worker or the timer skips a
+            # message being sent right now instead of sending it a second time.
+            row = db.session.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+                .with_for_update(skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+            if row is None:
+                db.session.commit()
                 continue
             try:
                 transport.send(build_email(row, tenant))
