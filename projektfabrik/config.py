@@ -30,7 +30,6 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),
     "RATELIMIT_ENABLED": (True, bool),
-    "MAIL_CONSOLE": (False, bool),
 }
 
 
