@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from projektfabrik.accounts.models import Kind
+from projektfabrik.accounts.models import Kind, User
+from projektfabrik.extensions import db
+from projektfabrik.notifications.models import Delivery
+from projektfabrik.notifications.services import preferences
 from projektfabrik.testing import TEST_PASSWORD, Mailbox, Town, body_of, links_in
 
 pytestmark = pytest.mark.browser
@@ -201,3 +205,16 @@ def test_a_team_forms_works_and_changes_hands(
             assert response.status == 404
         neighbour.goto(live_server.url(town_a, "/benachrichtigungen/einstellungen"))
         check_page(neighbour)
+
+    # Bernd has had enough mail about team changes: one click in the mail, no login.
+    unsubscribe = handed["List-Unsubscribe"].strip("<>")
+    assert unsubscribe in body_of(handed)
+    with person(browser, live_server, town_a) as reader:
+        reader.goto(unsubscribe)
+        check_page(reader)
+        click(reader, reader.locator("main form button[type=submit]"))
+        assert reader.locator("main [role=status]").count() == 1
+        check_page(reader)
+    with town_a.context():
+        bernd_account = db.session.scalar(select(User).where(User.email == "bernd@example.org"))
+        assert preferences(bernd_account)["team_change"] == Delivery.OFF
