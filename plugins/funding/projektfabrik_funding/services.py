@@ -129,6 +129,41 @@ def legal_form_label(form: str) -> str:
     }.get(form, form)
 
 
+def profile_labels() -> dict[str, str]:
+    return {
+        "problem": _("Problem"),
+        "goal": _("Goal"),
+        "vision": _("Vision"),
+        "description": _("Description"),
+        "delimitation": _("What the project is not"),
+        "target_groups": _("Target groups"),
+        "results": _("Expected results"),
+        "effects": _("Effects"),
+        "local_reference": _("Local reference"),
+        "partners": _("Partners"),
+    }
+
+
+def line_label(group: str, key: str) -> str:
+    """A finance plan line's name: a cost type (group "costs") or a financing kind."""
+    costs = {
+        "administrative": _("Administrative costs"),
+        "investment": _("Investment"),
+        "material": _("Material costs"),
+        "personnel": _("Personnel costs"),
+        "rent": _("Rent"),
+        "travel": _("Travel costs"),
+    }
+    financing = {
+        "own_funds": _("Own funds"),
+        "third_party": _("Third-party funds"),
+        "donations": _("Donations"),
+        "proceeds": _("Proceeds"),
+        "requested_funding": _("Requested funding"),
+    }
+    return (costs if group == "costs" else financing).get(key, key)
+
+
 # --- IBAN --------------------------------------------------------------------------
 
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")

@@ -548,7 +548,11 @@ def application_pdf(ref: str) -> ResponseReturnValue:
     if not found.snapshot:
         abort(404)
     return pdf.response(
-        "funding/application_pdf.html", f"foerderantrag-{found.ref}", application=found
+        "funding/application_pdf.html",
+        f"foerderantrag-{found.ref}",
+        application=found,
+        services=services,
+        profile_labels=services.profile_labels(),
     )
 
 

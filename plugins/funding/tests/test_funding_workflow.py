@@ -96,6 +96,7 @@ def test_submission_freezes_a_snapshot_mails_a_receipt_and_offers_a_pdf(
     assert round_a.application().snapshot == application.snapshot
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["Content-Disposition"]
     # A submitted application is no longer edited.
     assert round_a.fill(ref).status_code == 403
 

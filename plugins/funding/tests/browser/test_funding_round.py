@@ -170,7 +170,7 @@ def test_a_whole_funding_round(
     check_page(page)
     page.fill("#report", "Der Garten blüht; 40 Menschen haben mitgemacht.")
     page.fill("#participants", "40")
-    page.fill("[id='costs-material']", "9.800")
+    page.get_by_label("Materialkosten").fill("9.800")
     click(page, "Verwendungsnachweis einreichen")
     assert state(page) == "Verwendungsnachweis eingereicht"
 
