@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -121,14 +122,24 @@ def document_context(view: services.PlanView) -> dict[str, Any]:
     }
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _brand_css() -> str:
+    """The town's colours, and "Page 1 of 3" in the reader's language for the footer."""
     colours = palette(current_tenant().primary_color)
-    page = _("Page")
-    of = _("of")
+    words = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    content = " ".join(
+        counters.get(part) or _css_string(part)
+        for part in re.split(r"(\{page\}|\{pages\})", words)
+        if part
+    )
     return (
         f":root {{ --brand: {colours.brand}; --on-brand: {colours.on_brand}; "
         f"--accent: {colours.accent}; }}\n"
-        f'@page {{ @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}\n'
+        f"@page {{ @bottom-right {{ content: {content}; }} }}\n"
     )
 
 

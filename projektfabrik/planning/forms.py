@@ -74,9 +74,6 @@ class _RevisionForm(FlaskForm):
 class ProfileForm(FlaskForm):
     version = HiddenField(default="0")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
     @property
     def expected_version(self) -> int:
         try:

@@ -144,9 +144,9 @@ def share_basis_points(part: int, whole: int) -> int | None:
 
 
 def format_share(basis_points: int | None, locale: Locale | str | None = None) -> str:
-    """``"12,5 %"`` / ``"12.5%"``; an empty string when there is no share."""
+    """``"12,5 %"`` / ``"12.5%"`` (at most two decimals); a dash when there is no share."""
     if basis_points is None:
         return "–"
-    return format_percent(
-        Decimal(basis_points) / 10000, format="#,##0.##\u00a0%", locale=_locale(locale)
-    ).replace("\u00a0%", "\u00a0%" if _separators(locale)[0] == "," else "%")
+    german_style = _separators(locale)[0] == ","
+    pattern = "#,##0.##\u00a0%" if german_style else "#,##0.##%"
+    return format_percent(Decimal(basis_points) / 10000, format=pattern, locale=_locale(locale))

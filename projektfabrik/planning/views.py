@@ -150,8 +150,6 @@ def _back(endpoint: str, project: Project, anchor: str = "") -> Response:
 
 def _flash_error(error: services.PlanError, form: Any) -> None:
     field = getattr(form, error.field, None) if error.field else None
-    if field is None and error.field in ("cost",):
-        field = getattr(form, "cost", None)
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
@@ -579,7 +577,7 @@ def edit_item(project: Project, kind: str, ref: str) -> ResponseReturnValue:
                     return _back(_list_endpoint(model), project)
                 stale = services.StaleEdit(_form_data(fresh), fresh.revision)
                 conflict = _conflict(stale, form, _typed(form))
-                conflict["current"] = _readable(model, fresh)
+                conflict["current"] = _readable(project, model, fresh)
             except services.PlanError as error:
                 db.session.rollback()
                 _flash_error(error, form)
@@ -600,9 +598,9 @@ def _typed(form: Any) -> dict[str, Any]:
     return {f.name: f.data for f in form if f.name not in ("csrf_token", "revision")}
 
 
-def _readable(model: type, item: Any) -> list[tuple[str, str]]:
+def _readable(project: Project, model: type, item: Any) -> list[tuple[str, str]]:
     """The saved item as label/value pairs, for the conflict notice."""
-    form = _form_for(project=item_project(item), model=model, formdata=None, data=_form_data(item))
+    form = _form_for(project, model, formdata=None, data=_form_data(item))
     pairs = []
     for f in form:
         if f.name in ("csrf_token", "revision"):
@@ -615,10 +613,6 @@ def _readable(model: type, item: Any) -> list[tuple[str, str]]:
             value = "" if f.data is None else str(f.data)
         pairs.append((str(f.label.text), value))
     return pairs
-
-
-def item_project(item: Any) -> Project:
-    return services.item_project(item)
 
 
 @bp.post("/eintraege/<kind>/<ref>/loeschen")

@@ -74,7 +74,7 @@ def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team, needs_pdf: 
     assert "Stadt A" in text and "Nachbarschaftsgarten" in text
     assert "Brachfläche hinter der Schule" in text and "Holz besorgen" in text
     assert "1.300,00 €" in text  # total costs: 1.234,56 + 65,44
-    assert f"{de('Page')} 1 {de('of')}" in text
+    assert de("Page %(page)s of %(pages)s", page="1", pages=str(len(reader.pages))) in text
     assert "23,08 %" in text  # own funds 300 / 1.300
 
 
