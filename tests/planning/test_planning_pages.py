@@ -82,6 +82,8 @@ def test_sections_are_private_until_an_owner_makes_them_public(team: Team, town_
         assert client.get("/projekte/1/plan/profil").status_code == 404
         assert "/projekte/1/plan" not in client.get("/projekte/1").get_data(as_text=True)
     team.owner.post("/projekte/1/plan/sichtbarkeit", data={"profile": "y"})
+    assert "/anmelden?next=" in anonymous.get("/projekte/1/plan").get_data(as_text=True)
+    assert 'name="description"' in outsider.get("/projekte/1/plan").get_data(as_text=True)
     for client in (outsider, anonymous):
         assert client.get("/projekte/1/plan").status_code == 200
         page = client.get("/projekte/1/plan/profil").get_data(as_text=True)
