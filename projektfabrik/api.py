@@ -61,6 +61,9 @@ from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none
 from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.models import Tenant
+from projektfabrik.uploads import new_filename as new_upload_name
+from projektfabrik.uploads import resolve_in as resolve_upload
+from projektfabrik.uploads import town_folder as upload_folder
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
 #: plugin's first migration names it in ``depends_on``.
@@ -180,11 +183,14 @@ __all__ = [
     "plan_snapshot",
     "plugin_settings",
     "project_team",
+    "new_upload_name",
     "queue_mail",
     "render_markdown",
     "render_slot",
     "render_template",
+    "resolve_upload",
     "search_documents",
     "tenant_context",
+    "upload_folder",
     "utcnow",
 ]

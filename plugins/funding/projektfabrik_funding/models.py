@@ -216,6 +216,34 @@ class Rating(TenantScoped, db.Model):
     juror: Mapped[User] = relationship()
 
 
+class DocumentKind(enum.StrEnum):
+    ATTACHMENT = "attachment"  # one of the pot's required attachments
+    RECEIPT = "receipt"  # a receipt for the proof of use
+
+
+class Document(TenantScoped, db.Model):
+    """A file uploaded to an application; stored under the town's uploads folder."""
+
+    __tablename__ = "funding_document"
+    __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_application.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind))
+    #: For attachments: the name of the required attachment it is.
+    label: Mapped[str] = mapped_column(String(200), default="")
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 @dataclass(frozen=True)
 class ApplicationSubmitted(Event):
     application_ref: str

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -29,9 +30,12 @@ from projektfabrik.api import (
     finance_summary,
     format_cents,
     is_project_editor,
+    new_upload_name,
     plan_snapshot,
     project_team,
     queue_mail,
+    resolve_upload,
+    upload_folder,
     utcnow,
 )
 from projektfabrik_funding.models import (
@@ -41,6 +45,8 @@ from projektfabrik_funding.models import (
     ApplicationSubmitted,
     AuditEntry,
     Body,
+    Document,
+    DocumentKind,
     Juror,
     Pot,
     PotState,
@@ -921,3 +927,63 @@ def notify_admins(event: ApplicationSubmitted) -> None:
             subject,
             _("Pot: %(pot)s", pot=application.pot.name) + f"\n\n{link}\n",
         )
+
+
+# --- documents ---------------------------------------------------------------------------
+
+UPLOAD_AREA = "funding"
+ALLOWED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def documents(application: Application, kind: DocumentKind | None = None) -> list[Document]:
+    stmt = select(Document).where(Document.application_id == application.id)
+    if kind is not None:
+        stmt = stmt.where(Document.kind == kind)
+    return list(db.session.scalars(stmt.order_by(Document.uploaded_at, Document.id)))
+
+
+def find_document(application: Application, ref: str) -> Document | None:
+    return db.session.scalar(
+        select(Document).where(Document.application_id == application.id, Document.ref == ref)
+    )
+
+
+def add_document(
+    application: Application, by: User, kind: DocumentKind, label: str, filename: str, data: bytes
+) -> Document:
+    """Store an uploaded file (PDF or image, at most 10 MB) with the application."""
+    if kind == DocumentKind.ATTACHMENT:
+        if application.state not in (State.DRAFT, State.INFO_REQUESTED):
+            raise FundingError(_("Attachments are added while the application is being written."))
+        if label not in application.pot.required_attachments:
+            raise FundingError(_("Please choose which attachment this is."))
+    elif application.state != State.PAID:
+        raise FundingError(_("Receipts are uploaded with the proof of use."))
+    if not is_team(application, by):
+        raise FundingError(_("Only the project's team may do this."))
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise FundingError(_("Please upload a PDF, JPEG or PNG file."))
+    if not data or len(data) > MAX_UPLOAD:
+        raise FundingError(_("The file must not be empty and at most 10 MB."))
+    stored = new_upload_name(suffix)
+    (upload_folder(UPLOAD_AREA) / stored).write_bytes(data)
+    document = Document(
+        application_id=application.id,
+        kind=kind,
+        label=label if kind == DocumentKind.ATTACHMENT else "",
+        original_name=Path(filename).name[:200],
+        stored_name=stored,
+        size=len(data),
+        uploaded_by_id=by.id,
+    )
+    db.session.add(document)
+    if kind == DocumentKind.ATTACHMENT and label not in (application.attachments or []):
+        application.attachments = [*(application.attachments or []), label]
+    db.session.flush()
+    return document
+
+
+def document_path(document: Document) -> Path | None:
+    return resolve_upload(upload_folder(UPLOAD_AREA), document.stored_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ from projektfabrik_funding.forms import (
     parse_criteria,
     parse_questions,
 )
-from projektfabrik_funding.models import Application, Body, Pot, PotState, State
+from projektfabrik_funding.models import Application, Body, DocumentKind, Pot, PotState, State
 
 bp = Blueprint(
     "funding",
@@ -438,6 +438,7 @@ def application(ref: str) -> ResponseReturnValue:
         amount_form=AmountForm(formdata=None),
         proof_form=ProofForm(formdata=None),
         planned=services.planned_figures(found),
+        documents=services.documents(found) if (team or admin) else [],
         pdf_available=pdf.available(),
     )
 
@@ -573,3 +574,40 @@ def jury() -> ResponseReturnValue:
         applications=services.juror_applications(current_user),
         services=services,
     )
+
+
+@bp.post("/antraege/<ref>/dateien")
+@login_required
+def upload(ref: str) -> ResponseReturnValue:
+    found = _viewable(ref)
+    if not services.is_team(found, current_user):
+        abort(403)
+    file = request.files.get("file")
+    kind = (
+        DocumentKind.RECEIPT if request.form.get("kind") == "receipt" else DocumentKind.ATTACHMENT
+    )
+    try:
+        if file is None or not file.filename:
+            raise services.FundingError(_("Please choose a file."))
+        services.add_document(
+            found,
+            current_user,
+            kind,
+            request.form.get("label", ""),
+            file.filename,
+            file.read(services.MAX_UPLOAD + 1),
+        )
+    except services.FundingError as error:
+        return _refused(found, error)
+    return _done(found, _("The file is uploaded."))
+
+
+@bp.get("/antraege/<ref>/dateien/<doc_ref>")
+@login_required
+def download(ref: str, doc_ref: str) -> ResponseReturnValue:
+    found = _viewable(ref)
+    document = services.find_document(found, doc_ref)
+    path = services.document_path(document) if document is not None else None
+    if document is None or path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=document.original_name)

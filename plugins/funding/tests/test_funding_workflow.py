@@ -354,3 +354,48 @@ def test_the_admins_hear_of_every_submission_through_the_event(
     round_a.fill(ref, action="submit")
     message = mailbox.wait_for("admin@example.org", count=2)
     assert "erneut eingereicht" in str(message["Subject"])
+
+
+def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
+    round_a: Round, town_b: Town
+) -> None:
+    pot = make_pot(round_a.town, required_attachments=["Satzung"])
+    ref = round_a.start(pot)
+    url = f"/foerderung/antraege/{ref}/dateien"
+    refused = round_a.team.post(
+        url,
+        data={"kind": "attachment", "label": "Satzung", "file": (io.BytesIO(b"x"), "a.exe")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "PDF, JPEG oder PNG" in refused
+    response = round_a.team.post(
+        url,
+        data={
+            "kind": "attachment",
+            "label": "Satzung",
+            "file": (io.BytesIO(b"%PDF-1.4 Satzung"), "satzung.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert round_a.application().attachments == ["Satzung"]
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "satzung.pdf" in page
+    with round_a.town.context():
+        from projektfabrik_funding.models import Document
+
+        doc_ref = db.session.query(Document).one().ref
+    download = f"/foerderung/antraege/{ref}/dateien/{doc_ref}"
+    assert round_a.team.get(download).data == b"%PDF-1.4 Satzung"
+    assert round_a.admin.get(download).status_code == 200
+    stranger = round_a.client(round_a.town.user())
+    assert stranger.get(download).status_code == 404
+    other = make_round(town_b, prefix="b-")
+    assert other.admin.get(download).status_code == 404
+    assert other.team.post(url, data={}).status_code == 404
+    # Receipts only with the proof of use.
+    receipt = {"kind": "receipt", "file": (io.BytesIO(b"%PDF receipt"), "beleg.pdf")}
+    round_a.team.post(url, data=receipt, content_type="multipart/form-data")
+    with round_a.town.context():
+        assert db.session.query(Document).count() == 1

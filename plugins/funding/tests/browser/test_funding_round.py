@@ -168,6 +168,13 @@ def test_a_whole_funding_round(
     log_in(page, live_server, town_a, owner_email)
     page.goto(live_server.url(town_a, path))
     check_page(page)
+    page.set_input_files(
+        "#receipt-file",
+        files=[{"name": "beleg.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 Beleg"}],
+    )
+    click(page, "Hochladen")
+    assert "beleg.pdf" in page.content()
+    check_page(page)
     page.fill("#report", "Der Garten blüht; 40 Menschen haben mitgemacht.")
     page.fill("#participants", "40")
     page.get_by_label("Materialkosten").fill("9.800")
