@@ -156,6 +156,10 @@ class Application(TenantScoped, db.Model):
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submissions: Mapped[int] = mapped_column(Integer, default=0)
+    #: The snapshots of earlier submissions, oldest first (kept when the team resubmits).
+    earlier_snapshots: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     info_request: Mapped[str] = mapped_column(Text, default="")
     approved_cents: Mapped[int | None] = mapped_column(BigInteger)
     conditions: Mapped[str] = mapped_column(Text, default="")

@@ -574,6 +574,11 @@ def submit(application: Application, by: User) -> None:
         raise FundingError(" ".join(found))
     resubmission = application.state == State.INFO_REQUESTED
     transition(application, State.SUBMITTED, by, TEAM)
+    if application.snapshot:
+        application.earlier_snapshots = [
+            *(application.earlier_snapshots or []),
+            application.snapshot,
+        ]
     application.snapshot = freeze(application)
     application.submitted_at = utcnow()
     application.submissions += 1

@@ -122,6 +122,7 @@ def test_more_information_resubmission_and_the_audit_trail(
     application = round_a.application()
     assert application.state.value == "submitted" and application.submissions == 2
     assert application.snapshot["summary"] == "Jetzt mit Satzung."
+    assert [s["summary"] for s in application.earlier_snapshots] == ["Ein Garten für alle."]
     assert _history(round_a.town) == [
         ("draft", "submitted"),
         ("submitted", "formal_check"),
