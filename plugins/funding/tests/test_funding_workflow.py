@@ -4,6 +4,7 @@ payout, proof of use, the audit trail, exports, and the wall between towns."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
 from openpyxl import load_workbook
@@ -400,3 +401,16 @@ def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
     round_a.team.post(url, data=receipt, content_type="multipart/form-data")
     with round_a.town.context():
         assert db.session.query(Document).count() == 1
+
+
+def test_without_weasyprint_the_pdf_links_say_so(round_a: Round, monkeypatch: Any) -> None:
+    from projektfabrik_funding import pdf
+
+    pot = make_pot(round_a.town)
+    ref = round_a.submitted(pot)
+    monkeypatch.setattr(pdf, "available", lambda: False)
+    response = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
+    assert response.status_code == 503
+    assert "WeasyPrint fehlt" in response.get_data(as_text=True)
+    page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    assert "WeasyPrint fehlt" in page and "antrag.pdf" not in page
