@@ -64,3 +64,12 @@ class Team:
     owner_client: FlaskClient
     member: User
     member_client: FlaskClient
+
+
+def shown(app: Flask, msgid: str, **values: Any) -> str:
+    """A message as the towns' pages show it (German, HTML-escaped)."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale("de"):
+        return str(escape(gettext(msgid, **values)))

@@ -17,7 +17,7 @@ from projektfabrik.notifications.models import Delivery, Notification
 from projektfabrik.teams.models import PostSource, TeamFile, TeamMeeting, TeamPost
 from projektfabrik.testing import Mailbox, body_of
 
-from .teamkit import Team, add_member, person, run_cli
+from .teamkit import Team, add_member, person, run_cli, shown
 
 
 def _posts(team: Team) -> list[TeamPost]:
@@ -76,7 +76,12 @@ def test_a_mention_notifies_the_person_once(team: Team, mailbox: Mailbox) -> Non
     )
     mail = mailbox.last_to("lena@example.org")
     subject = mail["Subject"]
-    assert "Olga Owner" in subject and ("mentioned" in subject or "erwähnt" in subject)
+    assert subject == shown(
+        team.town.app,
+        "%(name)s mentioned you on the board of “%(title)s”.",
+        name="Olga Owner",
+        title="Garten am Hafen",
+    )
     kinds = [n.kind for n in _notes(team, lena.id)]
     assert kinds == ["mention"]  # the mention replaces the team_post notification
     assert [n.kind for n in _notes(team, team.member.id)] == ["team_post"]  # x@Max is no mention
