@@ -48,8 +48,9 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
 
 
-def make_invitation_token(number: int, generation: int, email: str) -> str:
-    payload = {"t": current_tenant().slug, "n": number, "g": generation, "e": email}
+def make_invitation_token(number: int, generation: int) -> str:
+    """No address in it: the link may be forwarded, and the owners decide anyway."""
+    payload = {"t": current_tenant().slug, "n": number, "g": generation}
     return _serializer().dumps(payload)
 
 
@@ -57,7 +58,6 @@ def make_invitation_token(number: int, generation: int, email: str) -> str:
 class Invitation:
     number: int
     generation: int
-    email: str
 
 
 def read_invitation_token(token: str, number: int, generation: int) -> Invitation:
@@ -76,7 +76,7 @@ def read_invitation_token(token: str, number: int, generation: int) -> Invitatio
         raise TeamTokenError("invalid")
     if payload.get("g") != generation:
         raise TeamTokenError("expired")
-    return Invitation(number=number, generation=generation, email=str(payload.get("e", "")))
+    return Invitation(number=number, generation=generation)
 
 
 # --- reply addresses -------------------------------------------------------------

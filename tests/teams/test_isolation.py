@@ -115,7 +115,7 @@ def full_team(team: Team, mailbox: Mailbox) -> dict[str, str]:
             "file": db.session.scalar(select(TeamFile.ref)),
             "meeting": db.session.scalar(select(TeamMeeting.ref)),
             "need": db.session.scalar(select(TeamNeed.ref)),
-            "token": make_invitation_token(1, 1, "someone@example.org"),
+            "token": make_invitation_token(1, 1),
             "code": db.session.scalar(select(TeamAccess.join_code)),
         }
 
