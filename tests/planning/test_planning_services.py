@@ -133,3 +133,34 @@ def test_plan_pages_need_few_queries(team: Team, count_queries: Any) -> None:
             team.owner.get("/projekte/1/plan" + path)
         assert len(counted) == before[path], path
     assert before[""] <= 25
+
+
+def test_changes_between_snapshots_say_what_happened() -> None:
+    before = {
+        "goal": "Alt",
+        "tasks": [
+            {"ref": "a", "position": 1, "title": "Bleibt"},
+            {"ref": "b", "position": 2, "title": "Geht"},
+        ],
+    }
+    after = {
+        "goal": "Neu",
+        "tasks": [
+            {"ref": "a", "position": 1, "title": "Bleibt, umbenannt"},
+            {"ref": "c", "position": 2, "title": "Kommt"},
+        ],
+    }
+    found = {(c.what, c.list_name, c.name) for c in services.changes(before, after)}
+    assert found == {
+        ("field", "", "goal"),
+        ("changed", "tasks", "Bleibt, umbenannt"),
+        ("added", "tasks", "Kommt"),
+        ("removed", "tasks", "Geht"),
+    }
+    swapped = {
+        "tasks": [before["tasks"][1] | {"position": 1}, before["tasks"][0] | {"position": 2}]
+    }
+    assert [(c.what, c.list_name) for c in services.changes(before | {"goal": ""}, swapped)] == [
+        ("reordered", "tasks")
+    ]
+    assert services.changes(None, {"goal": ""}) == []
