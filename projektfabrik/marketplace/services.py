@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import IO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -268,17 +269,20 @@ def status_history(project: Project) -> list[StatusChange]:
     )
 
 
+_STATUS_LABELS = {
+    Status.IDEA: lazy_gettext("Idea"),
+    Status.TEAM_FORMING: lazy_gettext("Team forming"),
+    Status.PLANNING: lazy_gettext("Planning"),
+    Status.FUNDING_APPLIED: lazy_gettext("Funding applied for"),
+    Status.RUNNING: lazy_gettext("Running"),
+    Status.COMPLETED: lazy_gettext("Completed"),
+    Status.ARCHIVED: lazy_gettext("Archived"),
+}
+
+
 def status_label(status: Status | str) -> str:
-    labels = {
-        Status.IDEA: _("Idea"),
-        Status.TEAM_FORMING: _("Team forming"),
-        Status.PLANNING: _("Planning"),
-        Status.FUNDING_APPLIED: _("Funding applied for"),
-        Status.RUNNING: _("Running"),
-        Status.COMPLETED: _("Completed"),
-        Status.ARCHIVED: _("Archived"),
-    }
-    return labels[Status(status)]
+    # Lazy strings, translated one at a time: a card needs one label, not seven.
+    return str(_STATUS_LABELS[Status(status)])
 
 
 # --- support and follow --------------------------------------------------------
