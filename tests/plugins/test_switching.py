@@ -154,7 +154,8 @@ def test_a_request_reads_the_switches_with_one_query(
 def test_projektfabrik_plugins_lists_installed_plugins_with_versions(app: Flask) -> None:
     result = cli(app, "plugins")
     assert result.exit_code == 0, result.output
-    assert "pinnwand\t0.1.0\tprojektfabrik-pinnwand\tNotice board" in result.output
+    # The title is translated: the command line speaks the default language, German.
+    assert "pinnwand\t0.1.0\tprojektfabrik-pinnwand\tPinnwand" in result.output
     assert "admin" not in result.output  # internal, not installed
 
 
