@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from projektfabrik.accounts import services as accounts
-from projektfabrik.accounts.models import Kind, Role
+from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
+from projektfabrik.tenancy.links import public_url
 from projektfabrik.tenancy.models import District
 
 DEMO_TOWNS = ("musterstadt", "beispielhausen")
@@ -131,6 +133,145 @@ PEOPLE = {
 }
 
 
+CATEGORIES = ["Umwelt", "Kultur", "Soziales", "Nachbarschaft", "Bildung"]
+
+# (lead, title, pitch, description, category, district, wanted skills, status,
+#  members, supporters, comments as (author, text))
+PROJECTS = {
+    "musterstadt": [
+        (
+            "lena",
+            "Gemeinschaftsgarten am Hafen",
+            "Auf der Brache am Hafen bauen wir Hochbeete und gärtnern gemeinsam – für alle Nachbarn.",
+            "Die Fläche gehört der Stadt und liegt seit Jahren brach. Wir möchten dort **zwölf "
+            "Hochbeete**, eine Regentonne und eine Sitzecke bauen.\n\n- Pflanzaktion im April\n"
+            "- Gießplan für den Sommer\n- Erntefest im September",
+            "Umwelt",
+            2,
+            "Gärtnern, Holzbau, Buchhaltung",
+            "planning",
+            ["tischlerei", "fatima"],
+            ["jonas", "baeckerei", "moderation"],
+            [
+                ("jonas", "Tolle Idee! Ich kann beim Bau der Beete helfen."),
+                ("tischlerei", "Wir liefern das Holz zum Selbstkostenpreis."),
+            ],
+        ),
+        (
+            "jonas",
+            "Reparaturcafé Neustadt",
+            "Einmal im Monat reparieren wir gemeinsam Toaster, Fahrräder und Lieblingspullover.",
+            "Wegwerfen war gestern. Im Saal der Bäckerei treffen sich Tüftlerinnen und Tüftler.",
+            "Nachbarschaft",
+            1,
+            "Elektronik, Nähen, Fahrradtechnik",
+            "team_forming",
+            ["baeckerei"],
+            ["lena", "fatima"],
+            [("fatima", "Ich bringe meine Nähmaschine mit.")],
+        ),
+        (
+            "fatima",
+            "Hausaufgabenhilfe im Nordviertel",
+            "Ehrenamtliche helfen Kindern aus der Nachbarschaft zweimal pro Woche bei den Hausaufgaben.",
+            "",
+            "Bildung",
+            3,
+            "Mathematik, Deutsch als Zweitsprache, Geduld",
+            "running",
+            [],
+            ["admin", "lena", "jonas", "baeckerei"],
+            [],
+        ),
+        (
+            "baeckerei",
+            "Sommerkino auf dem Marktplatz",
+            "Drei Filmabende unter freiem Himmel im August, mit Brezeln und Limonade.",
+            "",
+            "Kultur",
+            0,
+            "Technik, Plakate",
+            "idea",
+            [],
+            ["lena"],
+            [],
+        ),
+    ],
+    "beispielhausen": [
+        (
+            "clara",
+            "Bücherschrank an der Bushaltestelle",
+            "Eine alte Telefonzelle wird zum offenen Bücherschrank für das ganze Dorf.",
+            "",
+            "Kultur",
+            0,
+            "Tischlern, Malen",
+            "team_forming",
+            ["hofladen"],
+            ["admin"],
+            [("hofladen", "Wir holen die Telefonzelle mit dem Traktor ab!")],
+        ),
+        (
+            "hofladen",
+            "Mitfahrbank nach Unterdorf",
+            "Wer auf der Bank sitzt, möchte mitgenommen werden – ganz einfach.",
+            "",
+            "Nachbarschaft",
+            1,
+            "",
+            "idea",
+            [],
+            ["clara"],
+            [],
+        ),
+    ],
+}
+
+
+def _seed_projects(slug: str) -> int:
+    """Projects with teams, supporters and comments; returns how many were added."""
+    from projektfabrik.mail.models import OutboxMessage
+    from projektfabrik.marketplace import services as market
+    from projektfabrik.marketplace.models import Category, Project, Status
+    from projektfabrik.teams.models import Membership
+
+    existing = {c.name for c in db.session.scalars(select(Category))}
+    for position, name in enumerate(CATEGORIES):
+        if name not in existing:
+            db.session.add(Category(name=name, position=position))
+    db.session.flush()
+    districts = list(db.session.scalars(select(District).order_by(District.position)))
+    titles = set(db.session.scalars(select(Project.title)))
+    people = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
+    added = 0
+    for (lead, title, pitch, description, category, district, wanted, status, members,
+         supporters, comments) in PROJECTS[slug]:  # fmt: skip
+        if title in titles:
+            continue
+        project = market.publish_idea(
+            people[lead],
+            market.ProjectInput(
+                title=title, pitch=pitch, description_md=description, category=category,
+                district=districts[district].name if districts else "", wanted_skills=wanted,
+            ),
+        )  # fmt: skip
+        for member in members:
+            db.session.add(Membership(project_id=project.id, user_id=people[member].id))
+        for supporter in supporters:
+            market.toggle_support(project, people[supporter])
+        for author, text in comments:
+            market.add_comment(project, people[author], text)
+        if status != Status.IDEA.value:
+            market.change_status(project, Status(status), people[lead])
+        added += 1
+    db.session.flush()
+    # Seeded activity sends no mail: the demo's console stays readable.
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).values(sent_at=utcnow())
+    )
+    return added
+
+
 def seed() -> Iterator[str]:
     tenants_dir = Path(current_app.config["TENANTS_DIR"])
     for slug in DEMO_TOWNS:
@@ -151,6 +292,10 @@ def seed() -> Iterator[str]:
                 person.skills = skills
                 person.bio = bio
                 created += 1
+            db.session.flush()
+            with current_app.test_request_context(base_url=public_url(town, "/")):
+                projects = _seed_projects(slug)
             db.session.commit()
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"
+        yield f"{town.name}: {projects} projects added ({len(PROJECTS[slug])} in the demo)"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.cli import main
 from projektfabrik.extensions import db
+from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.testing import Mailbox, Town, links_in, login
@@ -111,9 +112,18 @@ def test_demo_is_idempotent(app_config: dict[str, Any]) -> None:
         assert first.exit_code == 0, first.output
         second = run(app, "demo")
         assert "0 people added" in second.output
+        assert "Musterstadt: 0 projects added" in second.output
         count = db.session.scalar(
             select(func.count()).select_from(User).execution_options(**ALL_TENANTS)
         )
         assert count == 10
+        from projektfabrik.marketplace.models import Project
+        from projektfabrik.tenancy.models import Tenant
+
+        musterstadt = db.session.scalar(select(Tenant).where(Tenant.slug == "musterstadt"))
+        with tenant_context(musterstadt):
+            projects = db.session.scalars(select(Project).order_by(Project.number)).all()
+            assert [p.title for p in projects][0] == "Gemeinschaftsgarten am Hafen"
+            assert projects[0].support_count == 3 and len(projects[0].memberships) == 3
         hosts = run(app, "tenant", "list").output
         assert "musterstadt.localhost" in hosts and "beispielhausen.localhost" in hosts

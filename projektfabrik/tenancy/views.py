@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from projektfabrik.extensions import db
 from projektfabrik.i18n import LOCALES
+from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.markup import render_markdown
 from projektfabrik.tenancy import services
 from projektfabrik.tenancy.branding import palette
@@ -38,6 +39,7 @@ def landing() -> str:
         welcome=render_markdown(g.tenant.welcome_md),
         stats=services.landing_stats(),
         recent_people=services.recent_people(limit=6),
+        newest=list_projects(Filters(), page_size=3),
     )
 
 
