@@ -344,3 +344,29 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> type[QueryCounter]:
     return QueryCounter
+
+
+_chromium: dict[str, Any] = {}
+
+
+def shared_chromium(executable: str, args: list[str]) -> Any:
+    """The test run's one Chromium, started on first use and stopped at exit.
+
+    Lives here, in an importable module, so that every conftest that offers a
+    ``browser`` fixture (the core's and plugins') hands out the same browser.
+    """
+    if "browser" not in _chromium:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _chromium["playwright"] = playwright
+        _chromium["browser"] = playwright.chromium.launch(executable_path=executable, args=args)
+
+        def stop() -> None:
+            _chromium.pop("browser").close()
+            _chromium.pop("playwright").stop()
+
+        atexit.register(stop)
+    return _chromium["browser"]

@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from projektfabrik.testing import Town, free_port, make_town
+from projektfabrik.testing import Town, free_port, make_town, shared_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -112,12 +112,9 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    # One Playwright per process: plugins re-export these fixtures from their own
+    # conftest, and a second sync Playwright inside the first one's loop fails.
+    yield shared_chromium(executable, CHROMIUM_ARGS)
 
 
 @pytest.fixture
