@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role, User
-from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import UTCDateTime, enum_type, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
@@ -193,4 +193,5 @@ __all__ = [
     "tenant_context",
     "upload_folder",
     "utcnow",
+    "enum_type",
 ]

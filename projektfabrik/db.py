@@ -6,9 +6,10 @@ migrations generated on SQLite and PostgreSQL agree.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -50,3 +51,9 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_type(cls: type[enum.Enum]) -> Enum:
+    """A Python enum stored by its values as short strings (no native DB enum type,
+    so adding a member needs no ALTER TYPE on PostgreSQL)."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

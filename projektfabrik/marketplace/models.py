@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
 from projektfabrik.teams.models import Membership
 from projektfabrik.tenancy.isolation import TenantScoped
@@ -33,10 +33,6 @@ def _new_ref() -> str:
 def _ref_column() -> Mapped[str]:
     """A random public reference: URLs and anchors never show global row ids."""
     return mapped_column(String(16), default=_new_ref, index=True)
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Status(enum.StrEnum):

@@ -8,10 +8,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.isolation import TenantScoped
 
@@ -22,10 +23,6 @@ class Delivery(enum.StrEnum):
     IMMEDIATELY = "immediately"
     DAILY = "daily"
     OFF = "off"
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Notification(TenantScoped, db.Model):

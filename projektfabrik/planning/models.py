@@ -17,7 +17,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -28,13 +27,10 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
 from projektfabrik.marketplace.models import _ref_column
 from projektfabrik.tenancy.isolation import TenantScoped
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Section(enum.StrEnum):

@@ -12,11 +12,12 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.isolation import TenantScoped
 
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
 #: Letters and digits that cannot be confused when read aloud or from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 def _new_ref() -> str:

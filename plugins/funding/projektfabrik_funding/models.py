@@ -17,7 +17,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -27,14 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, utcnow
+from projektfabrik.api import enum_type as _enum
 
 
 def new_ref() -> str:
     return secrets.token_urlsafe(9)
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class PotState(enum.StrEnum):
