@@ -31,6 +31,9 @@ class Tenant(db.Model):
     privacy_md: Mapped[str] = mapped_column(Text, default="")
     accessibility_md: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Raised by one with every commit that changes something of the town
+    #: (:mod:`projektfabrik.tenancy.versioning`); part of every page-cache key.
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     hosts: Mapped[list[TenantHost]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.id"
