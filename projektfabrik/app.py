@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, security
+from projektfabrik import i18n, pagecache, security
 from projektfabrik.extensions import csrf, db, limiter, login_manager
-from projektfabrik.tenancy import isolation
+from projektfabrik.tenancy import isolation, versioning
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # After the core's blueprints, before the model check: plugins bring models.
     plugins.init_app(app)
+    pagecache.init_app(app)
 
     offenders = isolation.check_models(db.Model)
     if offenders:
@@ -92,6 +93,7 @@ def _init_database(app: Flask) -> None:
     db.init_app(app)
     # Flask-SQLAlchemy builds every scoped session from this class.
     isolation.install(FlaskSQLAlchemySession)
+    versioning.install(FlaskSQLAlchemySession)
 
 
 @event.listens_for(Engine, "connect")

@@ -14,6 +14,8 @@ from projektfabrik.tenancy.isolation import TenantScoped
 
 class OutboxMessage(TenantScoped, db.Model):
     __tablename__ = "outbox_message"
+    # Mail waiting to go out shows on no page (tenancy/versioning.py).
+    __affects_public_pages__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

@@ -27,6 +27,7 @@ class Delivery(enum.StrEnum):
 
 class Notification(TenantScoped, db.Model):
     __tablename__ = "notification"
+    __affects_public_pages__ = False  # private to one person (tenancy/versioning.py)
     __table_args__ = (
         Index("ix_notification_user_unread", "user_id", "read_at"),
         Index("ix_notification_digest", "delivery", "mailed_at"),
@@ -52,6 +53,7 @@ class NotificationPreference(TenantScoped, db.Model):
     """A person's mail choice for one kind; without a row the kind's default applies."""
 
     __tablename__ = "notification_preference"
+    __affects_public_pages__ = False  # private to one person (tenancy/versioning.py)
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +66,7 @@ class DigestSent(TenantScoped, db.Model):
     """One row per person and day (in the town's time zone): at most one digest a day."""
 
     __tablename__ = "notification_digest"
+    __affects_public_pages__ = False  # private to one person (tenancy/versioning.py)
     __table_args__ = (UniqueConstraint("user_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,122 @@
+"""A town's content version: raised by one with every commit that changes the town.
+
+The page cache (:mod:`projektfabrik.pagecache`) keys every stored page on
+``Tenant.content_version``. The number is read with the town itself, which
+every request loads anyway, so telling a fresh cached page from a stale one
+costs no query.
+
+What raises it: any commit whose flush inserted, changed or deleted a row of a
+:class:`TenantScoped` model, or changed the :class:`Tenant` row, and any ORM
+bulk ``insert``/``update``/``delete`` on such a model. Models whose changes can
+never show on a page that is cached (the mail outbox, notifications) say so
+with ``__affects_public_pages__ = False`` and are left out: they change all the
+time and would empty the cache for nothing. Everything else counts, plugins'
+models included, so forgetting to declare something costs cache hits, never
+correctness.
+
+The raise is the last statement of the committing transaction (``before_commit``),
+so the new number and the new data become visible together: a request that
+sees the new number also sees the new data. Taking the town row's lock last,
+just before the commit, keeps it held for microseconds and cannot deadlock
+with another transaction's row locks.
+
+Writes that bypass the ORM session (raw SQL, ``COPY``) do not raise it; the
+cache's time limit (``PAGE_CACHE_SECONDS``) bounds how long they go unseen.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from projektfabrik.tenancy.context import current_tenant_id_or_none
+from projektfabrik.tenancy.isolation import TenantScoped
+from projektfabrik.tenancy.models import Tenant
+
+#: Key in ``Session.info``: the ids of the towns changed in this transaction.
+_CHANGED = "projektfabrik_changed_tenants"
+#: Stands for "every town" (an operator's bulk statement across towns).
+EVERY_TOWN = 0
+
+
+def affects_public_pages(cls: type) -> bool:
+    """Whether a change to a row of ``cls`` may change what a cached page shows."""
+    if cls is Tenant or issubclass(cls, Tenant):
+        return True
+    return issubclass(cls, TenantScoped) and getattr(cls, "__affects_public_pages__", True)
+
+
+def _changed(session: Session) -> set[int]:
+    return session.info.setdefault(_CHANGED, set())
+
+
+def _note_flush(session: Session, flush_context: Any) -> None:
+    # after_flush: tenant ids are stamped by now, and new/dirty/deleted still
+    # describe what this flush wrote.
+    changed = _changed(session)
+    for obj in chain(session.new, session.deleted):
+        _note_object(changed, obj)
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            _note_object(changed, obj)
+
+
+def _note_object(changed: set[int], obj: Any) -> None:
+    cls = type(obj)
+    if not affects_public_pages(cls):
+        return
+    tenant_id = obj.id if isinstance(obj, Tenant) else obj.tenant_id
+    if tenant_id is not None:
+        changed.add(tenant_id)
+
+
+def _note_bulk_statement(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("projektfabrik_version_bump"):
+        return
+    if not any(affects_public_pages(m.class_) for m in state.all_mappers):
+        return
+    tenant_id = current_tenant_id_or_none()
+    _changed(state.session).add(EVERY_TOWN if tenant_id is None else tenant_id)
+
+
+def _raise_versions(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint: its changes are counted when the whole transaction commits.
+        return
+    # Commit flushes after this hook; flush first so those changes count too.
+    session.flush()
+    changed = session.info.pop(_CHANGED, None)
+    if not changed:
+        return
+    statement = update(Tenant).values(content_version=Tenant.content_version + 1)
+    if EVERY_TOWN not in changed:
+        statement = statement.where(Tenant.id.in_(sorted(changed)))
+    session.execute(
+        statement.execution_options(projektfabrik_version_bump=True, synchronize_session=False)
+    )
+
+
+def _forget(session: Session) -> None:
+    if session.in_nested_transaction():
+        # Rolling back to a savepoint: what came before it still commits. (What
+        # the savepoint wrote stays counted; one needless raise does no harm.)
+        return
+    session.info.pop(_CHANGED, None)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the version keeping to a session class. Safe to call more than once."""
+    listeners = [
+        ("after_flush", _note_flush),
+        ("do_orm_execute", _note_bulk_statement),
+        ("before_commit", _raise_versions),
+        ("after_rollback", _forget),
+    ]
+    for name, listener in listeners:
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
