@@ -26,6 +26,9 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "MAIL_REPLY_DOMAIN": ("", str),
     "TEAM_FILE_MAX_MB": (10, int),
     "REDIS_URL": ("", str),
+    # Pages for visitors who are not logged in (pagecache.py); 0 switches it off.
+    "PAGE_CACHE_SECONDS": (60, int),
+    "PAGE_CACHE_MAX_MB": (32, int),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),

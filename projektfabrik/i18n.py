@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import Flask, g, has_request_context, session
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -18,6 +18,10 @@ from projektfabrik.tenancy.context import current_tenant_or_none
 
 LOCALES = {"de": "Deutsch", "en": "English"}
 DEFAULT_LOCALE = "de"
+#: The visitor's language choice. A cookie of its own, not in the session: a
+#: visitor who picked English keeps an empty session, and so still gets pages
+#: from the page cache (pagecache.py).
+LOCALE_COOKIE = "sprache"
 
 
 def select_locale() -> str:
@@ -29,7 +33,7 @@ def select_locale() -> str:
         )
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
-    chosen = session.get("locale")
+    chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
     tenant = g.get("tenant")

@@ -94,7 +94,9 @@ def test_wrong_password_is_refused_with_a_message(town_a: Town) -> None:
 def test_login_issues_a_new_session(town_a: Town) -> None:
     town_a.user("a@example.org")
     client = town_a.client()
-    client.post("/language", data={"locale": "en"})  # an anonymous session with content
+    # An anonymous session with content.
+    with client.session_transaction(base_url=f"http://{town_a.host}") as session:
+        session["tenant"] = town_a.tenant.id
     before = client.cookie_value()
     login(client, "a@example.org")
     after = client.cookie_value()

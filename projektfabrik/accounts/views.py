@@ -81,11 +81,9 @@ def kind_label(kind: object) -> str:
 
 
 def _start_session(user: User, remember: bool = False) -> None:
-    # A new session id at login: keep only the language choice, drop the rest.
-    locale = session.get("locale")
+    # A fresh session at login: nothing from before survives (the language
+    # choice is a cookie of its own, see i18n.py).
     session.clear()
-    if locale:
-        session["locale"] = locale
     login_user(user, remember=remember)
 
 
@@ -177,10 +175,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/abmelden")
 def logout() -> Response:
     logout_user()
-    locale = session.get("locale")
     session.clear()
-    if locale:
-        session["locale"] = locale
     flash(_("You are logged out."), "success")
     return redirect(url_for("site.landing"))
 

@@ -26,6 +26,7 @@ from projektfabrik.marketplace.forms import (
 from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.marketplace.models import Comment, Project, Status
 from projektfabrik.markup import render_markdown
+from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.services import districts
 
@@ -84,6 +85,7 @@ def _back(project: Project, anchor: str = "") -> Response:
 
 
 @bp.get("/projekte")
+@cached_for_visitors
 def index() -> str:
     user = current_user if current_user.is_authenticated else None
     filters = Filters.from_args(request.args).for_person(user)
@@ -154,11 +156,13 @@ def edit(project: Project) -> ResponseReturnValue:
 
 
 @bp.get("/projekte/<int:number>")
+@cached_for_visitors
 def project(number: int) -> str:
     return _render_project(_for_page(number), "marketplace/project.html")
 
 
 @bp.get("/projekte/<int:number>/drucken")
+@cached_for_visitors
 def print_view(number: int) -> str:
     return _render_project(_for_page(number), "marketplace/print.html")
 
@@ -173,8 +177,6 @@ def _for_page(number: int) -> Project:
 def _render_project(project: Project, template: str, **forms: Any) -> str:
     user = current_user if current_user.is_authenticated else None
     member = next((m for m in project.memberships if user and m.user_id == user.id), None)
-    status_form = StatusForm(formdata=None, status=project.status.value)
-    status_form.status.choices = [(s.value, services.status_label(s)) for s in Status]
     context = {
         "project": project,
         "description": render_markdown(project.description_md),
@@ -189,10 +191,16 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         "history": services.status_history(project),
         "can_edit_comment": lambda c: services.can_edit_comment(c, user),
         "share_url": external_url_for("marketplace.project", number=project.number),
-        "comment_form": CommentForm(formdata=None),
-        "update_form": UpdateForm(formdata=None),
-        "status_form": status_form,
     }
+    if user is not None:
+        # Only people who are logged in see forms. Building one writes a CSRF
+        # token into the session, which would keep a visitor's page out of the
+        # page cache.
+        status_form = StatusForm(formdata=None, status=project.status.value)
+        status_form.status.choices = [(s.value, services.status_label(s)) for s in Status]
+        context["comment_form"] = CommentForm(formdata=None)
+        context["update_form"] = UpdateForm(formdata=None)
+        context["status_form"] = status_form
     context.update(forms)
     return render_template(template, **context)
 

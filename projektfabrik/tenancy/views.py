@@ -13,7 +13,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,10 +20,11 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from projektfabrik.extensions import db
-from projektfabrik.i18n import LOCALES
+from projektfabrik.extensions import csrf, db
+from projektfabrik.i18n import LOCALE_COOKIE, LOCALES
 from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.markup import render_markdown
+from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.tenancy import services
 from projektfabrik.tenancy.branding import palette
 from projektfabrik.urls import safe_next_url
@@ -33,6 +33,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
+@cached_for_visitors
 def landing() -> str:
     return render_template(
         "site/landing.html",
@@ -51,6 +52,7 @@ LEGAL_PAGES = {
 
 
 @bp.get("/<any(impressum, datenschutz, barrierefreiheit):page>")
+@cached_for_visitors
 def legal(page: str) -> str:
     field, title = LEGAL_PAGES[page]
     body = getattr(g.tenant, field)
@@ -79,14 +81,30 @@ def logo() -> Response:
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language() -> Response:
+    """Remember the chosen language in a cookie (and on the account, if logged in).
+
+    Exempt from CSRF so that the footer's switch needs no token, and a page
+    without a form of its own leaves the visitor's session empty (cacheable,
+    see pagecache.py). A forged cross-site post can at most switch a visitor's
+    language: the session cookie is SameSite=Lax, so it never reaches an account.
+    """
     locale = request.form.get("locale", "")
+    response = redirect(safe_next_url(request.form.get("next"), url_for("site.landing")))
     if locale in LOCALES:
-        session["locale"] = locale
+        response.set_cookie(
+            LOCALE_COOKIE,
+            locale,
+            max_age=365 * 24 * 3600,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    return redirect(safe_next_url(request.form.get("next"), url_for("site.landing")))
+    return response
 
 
 @bp.get("/healthz")

@@ -1,0 +1,216 @@
+"""Whole-page cache for visitors who are not logged in.
+
+Most people who open a town's marketplace are not logged in, and for them the
+page is the same for everyone: same town, same address, same language. Such a
+page is rendered once and then served from the cache until the town's content
+changes or ``PAGE_CACHE_SECONDS`` pass (default 60).
+
+Correctness rests on the key. It holds
+
+* the town's id — a page of one town is never served to another;
+* the town's ``content_version``, raised by every commit that changes the town
+  (:mod:`projektfabrik.tenancy.versioning`), so a change shows on the next
+  request, on every worker;
+* the language, the scheme, host, path and query string;
+* the code's build (core and plugin versions), so a deployment never serves
+  a page its predecessor rendered.
+
+A page is only stored when rendering it left no trace of the visitor: status
+200, no cookie set, an empty session that was not written (a CSRF token or a
+flashed message writes it). A request is only answered from the cache when it
+is a GET or HEAD from someone anonymous with an empty session.
+
+The store is Redis when ``PROJEKTFABRIK_REDIS_URL`` is set (shared by every
+worker and machine) and otherwise a bounded in-process LRU. A Redis failure
+is logged and the page is rendered as if nothing was cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Protocol
+
+from flask import Flask, current_app, g, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "projektfabrik.pagecache"
+#: Response header saying how a page was served: "hit" or "miss". For tests,
+#: the benchmark and operators reading logs; it reveals nothing about anyone.
+STATUS_HEADER = "X-Page-Cache"
+
+
+class Store(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl: int) -> None: ...
+
+
+class LocalStore:
+    """A least-recently-used map with a byte budget and an age limit, per process."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            expires, value = entry
+            if expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        if len(value) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + ttl, value)
+            self._size += len(value)
+            while self._size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        _, value = self._entries.pop(key)
+        self._size -= len(value)
+
+
+class RedisStore:
+    """Entries in Redis with an expiry; shared by every worker and machine."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+    def get(self, key: str) -> bytes | None:
+        return self._client.get(key)  # type: ignore[return-value]
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self._client.set(key, value, ex=ttl)
+
+
+class PageCache:
+    def __init__(self, store: Store, seconds: int, build: str) -> None:
+        self.store = store
+        self.seconds = seconds
+        self.build = build
+
+    def key(self) -> str:
+        tenant = g.tenant
+        parts = [
+            self.build,
+            str(tenant.id),
+            str(tenant.content_version),
+            str(get_locale()),
+            request.scheme,
+            request.host,
+            request.path,
+            request.query_string.decode("latin-1"),
+        ]
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        # The town's id in clear too, so an operator can find (and drop) a town's pages.
+        return f"pf:page:{tenant.id}:{digest}"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.store.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+            log.warning("page cache unavailable; rendering", exc_info=True)
+            return None
+
+    def set(self, key: str, value: bytes) -> None:
+        try:
+            self.store.set(key, value, self.seconds)
+        except Exception:  # noqa: BLE001
+            log.warning("page cache unavailable; page not stored", exc_info=True)
+
+
+def _cache() -> PageCache | None:
+    return current_app.extensions.get(EXTENSION)
+
+
+def _anonymous_request() -> bool:
+    if request.method not in ("GET", "HEAD") or g.get("tenant") is None:
+        return False
+    # Flask-Login looks at the session and the remember cookie here.
+    if current_user.is_authenticated:
+        return False
+    return not session
+
+
+def _storable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+        and not session
+    )
+
+
+def _html_response(body: bytes, status: str) -> Response:
+    response = current_app.response_class(body, mimetype="text/html")
+    response.headers[STATUS_HEADER] = status
+    return response
+
+
+def cached_for_visitors(view: Callable[..., ResponseReturnValue]) -> Callable[..., Any]:
+    """Serve an HTML view from the page cache to visitors who are not logged in."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        cache = _cache()
+        if cache is None or not _anonymous_request():
+            return view(*args, **kwargs)
+        key = cache.key()
+        body = cache.get(key)
+        if body is not None:
+            return _html_response(body, "hit")
+        response = current_app.make_response(view(*args, **kwargs))
+        if _storable(response) and response.mimetype == "text/html":
+            cache.set(key, response.get_data())
+        response.headers[STATUS_HEADER] = "miss"
+        return response
+
+    return wrapper
+
+
+def _build_id(app: Flask) -> str:
+    from projektfabrik.plugins import get_manager
+
+    with app.app_context():
+        versions = sorted(f"{r.name}={r.version}" for r in get_manager().installed)
+    return hashlib.sha256(" ".join(versions).encode()).hexdigest()[:12]
+
+
+def init_app(app: Flask) -> None:
+    """Set up the cache; ``PAGE_CACHE_SECONDS = 0`` switches it off."""
+    seconds = int(app.config.get("PAGE_CACHE_SECONDS", 60))
+    if seconds <= 0:
+        app.extensions.pop(EXTENSION, None)
+        return
+    if app.config.get("REDIS_URL"):
+        store: Store = RedisStore(app.config["REDIS_URL"])
+    else:
+        store = LocalStore(int(app.config.get("PAGE_CACHE_MAX_MB", 32)) * 1024 * 1024)
+    app.extensions[EXTENSION] = PageCache(store, seconds, _build_id(app))
