@@ -80,6 +80,7 @@ class TownInfo:
     projects: int
     categories: list[str]
     districts: list[str]
+    tenant_id: int = 0
 
 
 def load_towns(url: str) -> list[TownInfo]:
@@ -89,7 +90,7 @@ def load_towns(url: str) -> list[TownInfo]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             """
-            SELECT h.host,
+            SELECT t.id, h.host,
                    (SELECT coalesce(max(number), 0) FROM project p WHERE p.tenant_id = t.id),
                    ARRAY(SELECT name FROM category c WHERE c.tenant_id = t.id ORDER BY name),
                    ARRAY(SELECT name FROM district d WHERE d.tenant_id = t.id ORDER BY name)
@@ -97,7 +98,7 @@ def load_towns(url: str) -> list[TownInfo]:
             ORDER BY t.slug
             """
         ).fetchall()
-    return [TownInfo(h, n, list(c), list(d)) for h, n, c, d in rows if n]
+    return [TownInfo(h, n, list(c), list(d), i) for i, h, n, c, d in rows if n]
 
 
 def q(**params: Any) -> str:
@@ -176,6 +177,7 @@ class Slice:
     labels: list[str] = field(default_factory=list)
     errors: int = 0
     bytes: int = 0
+    cache_hits: int = 0  # responses with "X-Page-Cache: hit" (python client only)
     app_cpu: float = 0.0  # CPU seconds of the server's workers during the slice
     db_cpu: float = 0.0  # CPU seconds of their PostgreSQL backends
     client_cpu: float = 0.0
@@ -243,8 +245,11 @@ def _delta(before: dict[int, float], after: dict[int, float], pids: set[int]) ->
     return sum(after.get(p, 0.0) - before.get(p, 0.0) for p in pids if p in after)
 
 
-def fetch(port: int, request: bytes, timeout: float = 30.0) -> tuple[int, int]:
-    """Send one request; return ``(status, bytes)``. The server closes the connection."""
+def fetch(port: int, request: bytes, timeout: float = 30.0) -> tuple[int, int, bool]:
+    """Send one request; return ``(status, bytes, from the page cache)``.
+
+    The server closes the connection.
+    """
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(request)
         chunks = []
@@ -256,7 +261,7 @@ def fetch(port: int, request: bytes, timeout: float = 30.0) -> tuple[int, int]:
     data = b"".join(chunks)
     head, _, body = data.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
-    return status, len(body)
+    return status, len(body), b"\r\nX-Page-Cache: hit" in head
 
 
 def python_load(
@@ -268,7 +273,7 @@ def python_load(
 
     def work(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        latencies, labels, errors, size = [], [], 0, 0
+        latencies, labels, errors, size, hits = [], [], 0, 0, 0
         while time.perf_counter() < deadline:
             with lock:
                 if budget[0] <= 0:
@@ -277,14 +282,15 @@ def python_load(
             label, request = target.next(rng)
             start = time.perf_counter()
             try:
-                status, length = fetch(target.port, request)
+                status, length, hit = fetch(target.port, request)
             except OSError:
-                status, length = 0, 0
+                status, length, hit = 0, 0, False
             elapsed = time.perf_counter() - start
             if status == 200:
                 latencies.append(elapsed)
                 labels.append(label)
                 size += length
+                hits += hit
             else:
                 errors += 1
         with lock:
@@ -292,6 +298,7 @@ def python_load(
             slice_.labels += labels
             slice_.errors += errors
             slice_.bytes += size
+            slice_.cache_hits += hits
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(concurrency)]
     for t in threads:
@@ -436,6 +443,7 @@ def summarise(slices: list[Slice]) -> dict[str, Any]:
         "p99_ms": percentile(latencies, 99) * 1000,
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         "bytes_per_response": sum(s.bytes for s in slices) / requests if requests else 0,
+        "cache_hit_rate": sum(s.cache_hits for s in slices) / requests if requests else 0.0,
         "app_cpu_ms_per_request": 1000 * sum(s.app_cpu for s in slices) / max(requests, 1),
         "db_cpu_ms_per_request": 1000 * sum(s.db_cpu for s in slices) / max(requests, 1),
         "client_cpu_ms_per_request": 1000 * sum(s.client_cpu for s in slices) / max(requests, 1),
@@ -454,8 +462,8 @@ def markdown(result: dict[str, Any]) -> str:
     pages = result["pages"]
     lines = [
         "| Page | Requests | req/s | p50 ms | p95 ms | req/s ÷ bare (paired) "
-        "| CPU ms/request (app + db) | bare CPU ÷ page CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| CPU ms/request (app + db) | bare CPU ÷ page CPU | page cache hits |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in ("bare", *APP_PAGES):
         if name not in pages:
@@ -464,10 +472,11 @@ def markdown(result: dict[str, Any]) -> str:
         ratio = "1" if name == "bare" else f"{p['ratio_to_bare']:.2f}"
         cpu_ratio = "1" if name == "bare" else f"{p['cpu_ratio_to_bare']:.2f}"
         cpu = p["app_cpu_ms_per_request"] + p["db_cpu_ms_per_request"]
+        hits = "–" if name == "bare" else f"{100 * p.get('cache_hit_rate', 0):.0f} %"
         lines.append(
             f"| {name} | {p['requests']:,} | {p['rps']:.0f} | {p['p50_ms']:.1f} "
             f"| {p['p95_ms']:.1f} | {ratio} | {cpu:.1f} ({p['app_cpu_ms_per_request']:.1f} "
-            f"+ {p['db_cpu_ms_per_request']:.1f}) | {cpu_ratio} |"
+            f"+ {p['db_cpu_ms_per_request']:.1f}) | {cpu_ratio} | {hits} |"
         )
     target = result["target"]
     lines.append("")
@@ -537,6 +546,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client", choices=("auto", "python", "wrk"), default="python")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rev", help="serve the code of this commit (see snapshot.py)")
+    parser.add_argument(
+        "--app-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the application, e.g. PROJEKTFABRIK_PAGE_CACHE_SECONDS=0",
+    )
+    parser.add_argument(
+        "--changes-per-second",
+        type=float,
+        default=1.0,
+        help="during the slices, raise a random town's content version this often "
+        "(as a support, comment or edit would), so the page cache sees changes",
+    )
     args = parser.parse_args(argv)
 
     # A plain `kill` stops the servers too (the finally block below runs).
@@ -552,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
 
     source = snapshot.export(args.rev) if args.rev else ROOT
     pythonpath = [p for p in args.pythonpath.split(",") if p]
-    app_env = {}
+    app_env = dict(item.split("=", 1) for item in args.app_env)
     if args.rev:
         # The commit's code, without the plugins installed from the working tree.
         pythonpath += [str(BENCH), str(source)]
@@ -586,6 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     servers = [app_server]
     meter = CpuMeter(database_url, args.database)
+    changer = Changer(database_url, [t.tenant_id for t in towns], args.changes_per_second)
     workdir = Path(tempfile.mkdtemp(prefix="projektfabrik-bench-"))
     try:
         app_server.wait(towns[0].host, "/projekte")
@@ -617,6 +641,8 @@ def main(argv: list[str] | None = None) -> int:
             before = meter.sample(masters[name])
             client_before = _client_cpu()
             started = time.perf_counter()
+            if name != "bare":
+                changer.start()
             if client == "wrk":
                 out = wrk_load(wrk, target, seconds, args.concurrency, seed, workdir)
                 elapsed = out["duration_us"] / 1e6
@@ -631,6 +657,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = Slice(name, round_, 0.0)
                 python_load(target, seconds, args.max_requests, args.concurrency, seed, result)
                 result.seconds = time.perf_counter() - started
+            changer.stop()
             after = meter.sample(masters[name])
             result.client_cpu = _client_cpu() - client_before
             result.app_cpu = _delta(before, after, worker_pids)
@@ -712,6 +739,8 @@ def main(argv: list[str] | None = None) -> int:
                 "rounds": args.rounds,
                 "slice_seconds": args.slice,
                 "client": client,
+                "app_env": app_env,
+                "changes_per_second": args.changes_per_second,
                 "page_bytes": page_bytes,
                 "bare_bytes": bare_bytes,
                 "measured_seconds": round(measured, 1),
@@ -727,6 +756,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers:
             server.stop()
         meter.close()
+        changer.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -736,6 +766,49 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(result))
     print(f"\nwritten to {out.relative_to(ROOT)}")
     return 0
+
+
+class Changer:
+    """Raises random towns' content versions in the background, as real edits would.
+
+    Without changes every cached page would stay valid forever, and the
+    benchmark would measure a cache that never misses. Each raise invalidates
+    every cached page of one town, exactly what a new support, comment or edit
+    does (tenancy/versioning.py); the data itself stays as seeded.
+    """
+
+    def __init__(self, url: str, tenant_ids: list[int], per_second: float) -> None:
+        self.url = url
+        self.tenant_ids = tenant_ids
+        self.per_second = per_second
+        self.changes = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.per_second <= 0 or self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        import psycopg
+
+        rng = random.Random(7)
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.wait(rng.expovariate(self.per_second)):
+                conn.execute(
+                    "UPDATE tenant SET content_version = content_version + 1 WHERE id = %s",
+                    (rng.choice(self.tenant_ids),),
+                )
+                self.changes += 1
 
 
 def _client_cpu() -> float:
