@@ -63,6 +63,9 @@ class Project(TenantScoped, db.Model):
         Index("ix_project_tenant_created", "tenant_id", "created_at"),
         Index("ix_project_tenant_supports", "tenant_id", "support_count"),
         Index("ix_project_tenant_activity", "tenant_id", "last_activity_at"),
+        # The marketplace count (town + status) is answered from this index alone
+        # (index-only scan), without reading the project heap (docs/benchmarks.md).
+        Index("ix_project_tenant_status", "tenant_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +77,7 @@ class Project(TenantScoped, db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
     image_file: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.IDEA, index=True)
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.IDEA)
     looking_for_members: Mapped[bool] = mapped_column(Boolean, default=True)
     # Comma-separated, as on profiles; matched against people's skills.
     wanted_skills: Mapped[str] = mapped_column(Text, default="")

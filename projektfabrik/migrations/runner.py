@@ -11,12 +11,20 @@ HERE = Path(__file__).resolve().parent
 
 #: Indexes that exist only on PostgreSQL, written by hand in migrations; the
 #: models cannot declare them, so comparisons leave them out.
-DIALECT_SPECIFIC_INDEXES = {"ix_project_search"}
+DIALECT_SPECIFIC_INDEXES = {"ix_project_search_vector"}
+
+#: Columns that exist only on PostgreSQL (``project.search_vector``, a
+#: tsvector SQLite cannot hold; see marketplace/search.py), left out likewise.
+DIALECT_SPECIFIC_COLUMNS = {"search_vector"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Alembic filter: compare everything but :data:`DIALECT_SPECIFIC_INDEXES`."""
-    return not (type_ == "index" and name in DIALECT_SPECIFIC_INDEXES)
+    """Alembic filter: compare everything but the dialect-specific indexes and columns."""
+    if type_ == "index":
+        return name not in DIALECT_SPECIFIC_INDEXES
+    if type_ == "column":
+        return name not in DIALECT_SPECIFIC_COLUMNS
+    return True
 
 
 def plugin_locations() -> list[str]:
