@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --rev 1b99f14       # about four minutes
 
 ``--rev`` serves the code of one commit (bench/snapshot.py); without it, the
-working tree. ``--whatif`` measures suggested changes (bench/whatif.py).
+working tree.
 docs/benchmarks.md has the results and how to read them.
 
 Starts two gunicorns on free loopback ports: the application
@@ -534,9 +534,6 @@ def main(argv: list[str] | None = None) -> int:
         "--app", default="projektfabrik.wsgi:app", help="WSGI app to measure (module:name)"
     )
     parser.add_argument("--pythonpath", default="", help="extra import path for --app")
-    parser.add_argument(
-        "--whatif", default="", help="patches of bench/whatif.py to apply (see there)"
-    )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--slice", type=float, default=8.0, help="seconds per slice")
@@ -582,11 +579,6 @@ def main(argv: list[str] | None = None) -> int:
         app_env["BENCH_NO_PLUGINS"] = "1"
         if args.app == "projektfabrik.wsgi:app":
             args.app = "serve:app"
-    if args.whatif:
-        args.app = "whatif:app"
-        if str(BENCH) not in pythonpath:
-            pythonpath.insert(0, str(BENCH))
-        app_env["BENCH_WHATIF"] = args.whatif
     database_url = args.server.rstrip("/") + "/" + args.database
     towns = load_towns(database_url)
     if not towns:
@@ -730,7 +722,6 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_after": os.getloadavg(),
             "config": {
                 "app": args.app,
-                "whatif": args.whatif,
                 "database": args.database,
                 "towns": len(towns),
                 "projects": sum(t.projects for t in towns),
