@@ -29,6 +29,7 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # Pages for visitors who are not logged in (pagecache.py); 0 switches it off.
     "PAGE_CACHE_SECONDS": (60, int),
     "PAGE_CACHE_MAX_MB": (32, int),
+    "PAGE_CACHE_RECHECK_SECONDS": (2.0, float),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),

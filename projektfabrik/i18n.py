@@ -28,18 +28,21 @@ def select_locale() -> str:
     if not has_request_context():
         # Command line and background work: the town in context, else German.
         tenant = current_tenant_or_none()
-        return (
-            tenant.default_locale if tenant and tenant.default_locale in LOCALES else DEFAULT_LOCALE
-        )
+        return town_locale(tenant.default_locale if tenant else None)
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
-    chosen = request.cookies.get(LOCALE_COOKIE)
-    if chosen in LOCALES:
-        return chosen
     tenant = g.get("tenant")
-    if tenant is not None and tenant.default_locale in LOCALES:
-        return tenant.default_locale
-    return DEFAULT_LOCALE
+    return visitor_locale(tenant.default_locale if tenant is not None else None)
+
+
+def visitor_locale(town_default: str | None) -> str:
+    """The language of someone not logged in: their cookie, else the town's."""
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    return chosen if chosen in LOCALES else town_locale(town_default)
+
+
+def town_locale(town_default: str | None) -> str:
+    return town_default if town_default in LOCALES else DEFAULT_LOCALE
 
 
 def select_timezone() -> str:

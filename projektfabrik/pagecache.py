@@ -20,6 +20,15 @@ A page is only stored when rendering it left no trace of the visitor: status
 flashed message writes it). A request is only answered from the cache when it
 is a GET or HEAD from someone anonymous with an empty session.
 
+Answering from the cache happens in the first ``before_request`` hook, before
+the town is loaded, when the request carries no session or remember cookie:
+a hit then costs no ORM work at all. For that, each worker keeps what it needs
+of each host (town id, content version, default language) and reads it again
+from the database when it is older than ``PAGE_CACHE_RECHECK_SECONDS``
+(default 2): a change reaches visitors who are not logged in within that
+time, and at once everyone who is logged in (they never get cached pages).
+With 0 the town's row is read on every request, as the rest of the app does.
+
 The store is Redis when ``PROJEKTFABRIK_REDIS_URL`` is set (shared by every
 worker and machine) and otherwise a bounded in-process LRU. A Redis failure
 is logged and the page is rendered as if nothing was cached.
@@ -33,6 +42,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Protocol
 
@@ -40,7 +50,13 @@ from flask import Flask, current_app, g, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
+
+from projektfabrik.extensions import db
+from projektfabrik.i18n import visitor_locale
+from projektfabrik.tenancy.models import Tenant, TenantHost
+from projektfabrik.tenancy.resolver import normalise_host
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +124,69 @@ class RedisStore:
         self._client.set(key, value, ex=ttl)
 
 
+@dataclass(frozen=True)
+class HostInfo:
+    """What the cache needs to know of the town behind a host."""
+
+    tenant_id: int
+    is_canonical: bool
+    content_version: int
+    default_locale: str
+    read_at: float
+
+
+class HostMemo:
+    """Per worker: host → :class:`HostInfo`, read again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._hosts: dict[str, HostInfo] = {}
+
+    def get(self, host: str) -> HostInfo | None:
+        info = self._hosts.get(host)
+        if info is None or time.monotonic() - info.read_at >= self.seconds:
+            info = self._read(host)
+        return info
+
+    def note(self, host: str, tenant: Tenant) -> None:
+        """Remember the town the request loaded anyway: as fresh as it gets."""
+        self._hosts[host] = HostInfo(
+            tenant.id, True, tenant.content_version, tenant.default_locale, time.monotonic()
+        )
+
+    def _read(self, host: str) -> HostInfo | None:
+        row = db.session.execute(
+            select(
+                TenantHost.tenant_id,
+                TenantHost.is_canonical,
+                Tenant.content_version,
+                Tenant.default_locale,
+            )
+            .join(Tenant, Tenant.id == TenantHost.tenant_id)
+            .where(TenantHost.host == host)
+        ).first()
+        if row is None:
+            # Unknown hosts are not remembered: anyone can send any Host header.
+            self._hosts.pop(host, None)
+            return None
+        info = HostInfo(*row, read_at=time.monotonic())
+        self._hosts[host] = info
+        return info
+
+
 class PageCache:
-    def __init__(self, store: Store, seconds: int, build: str) -> None:
+    def __init__(self, store: Store, seconds: int, build: str, recheck_seconds: float) -> None:
         self.store = store
         self.seconds = seconds
         self.build = build
+        self.hosts = HostMemo(recheck_seconds)
 
-    def key(self) -> str:
-        tenant = g.tenant
+    def key(self, tenant_id: int, content_version: int, locale: str) -> str:
         parts = [
             self.build,
-            str(tenant.id),
-            str(tenant.content_version),
-            str(get_locale()),
+            str(tenant_id),
+            str(content_version),
+            locale,
             request.scheme,
             request.host,
             request.path,
@@ -128,7 +194,7 @@ class PageCache:
         ]
         digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
         # The town's id in clear too, so an operator can find (and drop) a town's pages.
-        return f"pf:page:{tenant.id}:{digest}"
+        return f"pf:page:{tenant_id}:{digest}"
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -171,6 +237,8 @@ def _storable(response: Response) -> bool:
 def _html_response(body: bytes, status: str) -> Response:
     response = current_app.response_class(body, mimetype="text/html")
     response.headers[STATUS_HEADER] = status
+    # The page differs for people with a session cookie (logged in).
+    response.vary.add("Cookie")
     return response
 
 
@@ -182,7 +250,9 @@ def cached_for_visitors(view: Callable[..., ResponseReturnValue]) -> Callable[..
         cache = _cache()
         if cache is None or not _anonymous_request():
             return view(*args, **kwargs)
-        key = cache.key()
+        tenant = g.tenant
+        cache.hosts.note(normalise_host(request.host), tenant)
+        key = cache.key(tenant.id, tenant.content_version, str(get_locale()))
         body = cache.get(key)
         if body is not None:
             return _html_response(body, "hit")
@@ -192,7 +262,38 @@ def cached_for_visitors(view: Callable[..., ResponseReturnValue]) -> Callable[..
         response.headers[STATUS_HEADER] = "miss"
         return response
 
+    wrapper.cached_for_visitors = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _serve_early() -> Response | None:
+    """First ``before_request`` hook: a hit for a cookie-less visitor, before anything else.
+
+    Anything unusual (a cookie, an alias or unknown host, a miss) falls through
+    to the normal path, which resolves the town and may still hit or store.
+    """
+    cache = _cache()
+    if cache is None or request.method not in ("GET", "HEAD"):
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "cached_for_visitors", False):
+        return None
+    config = current_app.config
+    cookies = request.cookies
+    if (
+        config["SESSION_COOKIE_NAME"] in cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+    ):
+        return None
+    host = normalise_host(request.host)
+    info = cache.hosts.get(host) if host else None
+    if info is None or not info.is_canonical:
+        return None
+    locale = visitor_locale(info.default_locale)
+    body = cache.get(cache.key(info.tenant_id, info.content_version, locale))
+    if body is None:
+        return None
+    return _html_response(body, "hit")
 
 
 def _build_id(app: Flask) -> str:
@@ -209,8 +310,11 @@ def init_app(app: Flask) -> None:
     if seconds <= 0:
         app.extensions.pop(EXTENSION, None)
         return
+    recheck = float(app.config.get("PAGE_CACHE_RECHECK_SECONDS", 2))
     if app.config.get("REDIS_URL"):
         store: Store = RedisStore(app.config["REDIS_URL"])
     else:
         store = LocalStore(int(app.config.get("PAGE_CACHE_MAX_MB", 32)) * 1024 * 1024)
-    app.extensions[EXTENSION] = PageCache(store, seconds, _build_id(app))
+    app.extensions[EXTENSION] = PageCache(store, seconds, _build_id(app), recheck)
+    # Before the town is resolved: the whole point is to skip that work.
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve_early)

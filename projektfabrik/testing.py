@@ -174,6 +174,9 @@ def _base_config(database_url: str, folder: Path, smtp_url: str) -> dict[str, An
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_FAST": True,
         "WTF_CSRF_ENABLED": False,
+        # Read the town's version on every request, so a test sees its change on
+        # the next one (tests/test_pagecache.py covers the production default).
+        "PAGE_CACHE_RECHECK_SECONDS": 0,
         "SERVER_NAME": None,
     }
 

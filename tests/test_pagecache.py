@@ -79,6 +79,40 @@ def test_a_change_shows_on_the_next_view(town_a: Town) -> None:
     assert "Repair-Café im Rathaus" in page
 
 
+def test_by_default_visitors_see_a_change_within_the_recheck_time(
+    town_a: Town, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projektfabrik.pagecache as pagecache
+
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    app.extensions[pagecache.EXTENSION].hosts.seconds = 2  # the production default
+    author = town_a.user("a@example.org")
+    _publish(town_a, author, "Bücherschrank am Markt")
+    visitor = town_a.client()
+    _get(visitor, "/projekte")
+    _publish(town_a, author, "Repair-Café im Rathaus")
+    now[0] += 1
+    status, page = _get(visitor, "/projekte")
+    assert status == "hit" and "Repair-Café" not in page  # within the 2 seconds
+    member = town_a.client()
+    login(member, author.email)
+    assert "Repair-Café" in member.get("/projekte").get_data(as_text=True)  # at once
+    now[0] += 1.5
+    status, page = _get(visitor, "/projekte")
+    assert status == "miss" and "Repair-Café" in page
+
+
+def test_a_visitor_with_an_empty_session_cookie_still_gets_cached_pages(town_a: Town) -> None:
+    _get(town_a.client(), "/projekte")
+    client = town_a.client()
+    client.set_cookie("session", "not-a-valid-session", domain=town_a.host)
+    assert _get(client, "/projekte")[0] == "hit"
+    head = town_a.client().head("/projekte")
+    assert head.status_code == 200 and head.headers[STATUS_HEADER] == "hit"
+    assert head.get_data() == b""
+
+
 def test_a_supporter_raises_the_count_on_the_cached_project_page(town_a: Town) -> None:
     project = _publish(town_a, town_a.user(), "Bücherschrank am Markt")
     visitor = town_a.client()
