@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             "DATABASE_URL": args.server.rstrip("/") + "/" + args.database,
             "SECRET_KEY": "bench-explain",
             "RATELIMIT_ENABLED": False,
+            # The SQL of rendering the page, not of a cache hit.
+            "PAGE_CACHE_SECONDS": 0,
         }
     )
     report: list[str] = []
