@@ -64,6 +64,8 @@ EXTENSION = "projektfabrik.pagecache"
 #: Response header saying how a page was served: "hit" or "miss". For tests,
 #: the benchmark and operators reading logs; it reveals nothing about anyone.
 STATUS_HEADER = "X-Page-Cache"
+#: After a store failure (Redis down), how long to render without the cache.
+OUTAGE_PAUSE_SECONDS = 10
 
 
 class Store(Protocol):
@@ -180,6 +182,7 @@ class PageCache:
         self.seconds = seconds
         self.build = build
         self.hosts = HostMemo(recheck_seconds)
+        self._down_until = 0.0
 
     def key(self, tenant_id: int, content_version: int, locale: str) -> str:
         parts = [
@@ -197,17 +200,35 @@ class PageCache:
         return f"pf:page:{tenant_id}:{digest}"
 
     def get(self, key: str) -> bytes | None:
+        if self._resting():
+            return None
         try:
             return self.store.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
-            log.warning("page cache unavailable; rendering", exc_info=True)
+            self._failed("rendering")
             return None
 
     def set(self, key: str, value: bytes) -> None:
+        if self._resting():
+            return
         try:
             self.store.set(key, value, self.seconds)
         except Exception:  # noqa: BLE001
-            log.warning("page cache unavailable; page not stored", exc_info=True)
+            self._failed("page not stored")
+
+    def _resting(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _failed(self, consequence: str) -> None:
+        # Leave the store alone for a while: otherwise every request would wait
+        # for the connect timeout twice while Redis is down.
+        self._down_until = time.monotonic() + OUTAGE_PAUSE_SECONDS
+        log.warning(
+            "page cache unavailable (%s); not used for %d s",
+            consequence,
+            OUTAGE_PAUSE_SECONDS,
+            exc_info=True,
+        )
 
 
 def _cache() -> PageCache | None:

@@ -15,7 +15,7 @@ from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
 from projektfabrik.marketplace.models import Project
 from projektfabrik.notifications.models import Notification
-from projektfabrik.pagecache import STATUS_HEADER, LocalStore
+from projektfabrik.pagecache import EXTENSION, STATUS_HEADER, LocalStore
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.testing import Town, login, make_town
 
@@ -346,9 +346,21 @@ def test_a_cache_outage_still_serves_the_page(app: Flask, app_config: dict[str, 
     application = create_app(config)
     with application.app_context():
         town = make_town(application, "stadt-d", "Stadt D", ["stadt-d.test"])
+        cache = application.extensions[EXTENSION]
+        calls = []
+        real_get = cache.store.get
+
+        def counting_get(key: str) -> bytes | None:
+            calls.append(key)
+            return real_get(key)
+
+        cache.store.get = counting_get
         client = application.test_client()
-        for _ in range(2):
+        for _ in range(5):
             response = client.get("/projekte", base_url=f"http://{town.host}")
             assert response.status_code == 200
             assert response.headers[STATUS_HEADER] == "miss"
+        # After the first failure the store is left alone, not asked (and
+        # waited for) on every request.
+        assert len(calls) == 1
         db.session.remove()
