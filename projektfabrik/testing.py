@@ -153,6 +153,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database without tables, of this test alone: for tests that run migrations."""
+    from projektfabrik.config import normalise_database_url
+
+    name = request.node.module.__name__.rsplit(".", 1)[-1]
+    configured = os.environ.get("PROJEKTFABRIK_TEST_DATABASE_URL")
+    if configured:
+        url = _prepare_postgres(f"{normalise_database_url(configured)}_{name}")
+        yield url
+        _drop_postgres(url)
+    else:
+        yield "sqlite:///" + str(tmp_path / f"{name}.sqlite")
+
+
 @pytest.fixture(scope="session")
 def schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Create every table once per run (the migrations have a test of their own)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,20 +11,7 @@ from alembic.migration import MigrationContext
 from projektfabrik.app import create_app
 from projektfabrik.extensions import db
 from projektfabrik.migrations import runner
-from projektfabrik.testing import _base_config, _drop_postgres, _prepare_postgres
-
-
-@pytest.fixture
-def empty_database_url(tmp_path: Path) -> Any:
-    configured = os.environ.get("PROJEKTFABRIK_TEST_DATABASE_URL")
-    if configured:
-        from projektfabrik.config import normalise_database_url
-
-        url = _prepare_postgres(normalise_database_url(configured) + "_migrations")
-        yield url
-        _drop_postgres(url)
-    else:
-        yield "sqlite:///" + str(tmp_path / "migrations.sqlite")
+from projektfabrik.testing import _base_config
 
 
 @pytest.mark.slow

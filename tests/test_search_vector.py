@@ -6,8 +6,6 @@ the database does with it only on PostgreSQL, since SQLite has no tsvector.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from projektfabrik.marketplace import search, services
 from projektfabrik.marketplace.listing import Filters, filtered, list_projects
 from projektfabrik.marketplace.models import Category, Project
 from projektfabrik.migrations import runner
-from projektfabrik.testing import Town, _base_config, _drop_postgres, _prepare_postgres
+from projektfabrik.testing import Town, _base_config
 
 
 def _postgres_sql(stmt: Select[Any]) -> str:
@@ -139,19 +137,6 @@ def test_explain_of_the_search_reads_the_stored_column(garden: Town) -> None:
 
 
 # --- the migration, both ways --------------------------------------------------------
-
-
-@pytest.fixture
-def empty_database_url(tmp_path: Path) -> Iterator[str]:
-    configured = os.environ.get("PROJEKTFABRIK_TEST_DATABASE_URL")
-    if configured:
-        from projektfabrik.config import normalise_database_url
-
-        url = _prepare_postgres(normalise_database_url(configured) + "_search_vector")
-        yield url
-        _drop_postgres(url)
-    else:
-        yield "sqlite:///" + str(tmp_path / "search_vector.sqlite")
 
 
 @pytest.mark.slow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,6 @@ from projektfabrik.plugins import get_manager
 from projektfabrik.testing import (
     HostClient,
     _base_config,
-    _drop_postgres,
-    _prepare_postgres,
     make_town,
     use_plugin,
 )
@@ -37,19 +34,6 @@ notes = sa.table(
     sa.column("text", sa.Text),
     sa.column("created_at", UTCDateTime()),
 )
-
-
-@pytest.fixture
-def empty_database_url(tmp_path: Path) -> Any:
-    configured = os.environ.get("PROJEKTFABRIK_TEST_DATABASE_URL")
-    if configured:
-        from projektfabrik.config import normalise_database_url
-
-        url = _prepare_postgres(normalise_database_url(configured) + "_plugin_migrations")
-        yield url
-        _drop_postgres(url)
-    else:
-        yield "sqlite:///" + str(tmp_path / "plugin-migrations.sqlite")
 
 
 def _core_heads(script: ScriptDirectory) -> list[str]:
