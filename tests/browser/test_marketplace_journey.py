@@ -151,3 +151,49 @@ def test_publish_find_support_comment_report_hide(
     check_page(page)
     page.goto(live_server.url(town_a, "/projekte/neu"))
     check_page(page)
+
+
+def test_visitors_get_cached_pages_that_stay_current(
+    page: Any,
+    browser: Any,
+    live_server: Any,
+    town_a: Town,
+    check_page: Callable[[Any], None],
+) -> None:
+    """Someone not logged in is served from the page cache, in both languages,
+    and sees a supporter's click on the next load."""
+    town_a.user("lena@example.org", name="Lena Lindner")
+    with person(browser, live_server, town_a, "lena@example.org") as lena:
+        lena.goto(live_server.url(town_a, "/projekte/neu"))
+        lena.fill("#title", "Bücherschrank am Markt")
+        lena.fill("#pitch", "Ein offener Bücherschrank für alle.")
+        with lena.expect_navigation():
+            lena.locator("main form.stacked button[type=submit]").first.click()
+
+    def visit(path: str) -> str:
+        response = page.goto(live_server.url(town_a, path))
+        assert response is not None and response.ok
+        return response.headers.get("x-page-cache", "")
+
+    for path in ("/projekte", "/projekte/1"):
+        assert visit(path) == "miss"
+        assert visit(path) == "hit"
+        check_page(page)
+    assert "0 Unterstützungen" in page.locator("#unterstuetzung").inner_text()
+
+    with person(browser, live_server, town_a, "lena@example.org") as lena:
+        lena.goto(live_server.url(town_a, "/projekte/1"))
+        with lena.expect_navigation():
+            lena.get_by_role("button", name="Ich unterstütze das").click()
+
+    assert visit("/projekte/1") == "miss"
+    assert "1 Unterstützung" in page.locator("#unterstuetzung").inner_text()
+
+    # Switching the language keeps the visitor anonymous and cacheable.
+    with page.expect_navigation():
+        page.locator(".language-switch button[value=en]").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert visit("/projekte/1") == "hit"
+    assert "1 supporter" in page.locator("#unterstuetzung").inner_text()
+    check_page(page)
+    assert not [c for c in page.context.cookies() if c["name"] == "session"]
