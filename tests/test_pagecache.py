@@ -207,6 +207,16 @@ def test_town_b_is_never_served_town_a_s_page(town_a: Town, town_b: Town) -> Non
     assert "Nur in Stadt A" not in client_b.get("/projekte").get_data(as_text=True)
 
 
+def test_aliases_and_unknown_hosts_never_get_a_cached_page(town_a: Town) -> None:
+    _get(town_a.client(), "/projekte")
+    assert _get(town_a.client(), "/projekte")[0] == "hit"
+    alias = town_a.client(host="www.stadt-a.test").get("/projekte")
+    assert alias.status_code == 308
+    assert alias.headers["Location"] == "http://stadt-a.test/projekte"
+    stranger = town_a.client(host="stadt-x.test").get("/projekte")
+    assert stranger.status_code == 404 and STATUS_HEADER not in stranger.headers
+
+
 def test_a_change_in_town_a_keeps_town_b_s_pages(town_a: Town, town_b: Town) -> None:
     author_b = town_b.user()
     _publish(town_b, author_b, "Nur in Stadt B")
