@@ -10,6 +10,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,11 +21,11 @@ from projektfabrik.accounts.models import Kind
 from projektfabrik.accounts.passwords import MIN_LENGTH
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[SelectChoice]:
     return [
-        (Kind.CITIZEN.value, _l("Citizen")),
-        (Kind.BUSINESS.value, _l("Business")),
-        (Kind.ADMINISTRATION.value, _l("Administration")),
+        SelectChoice(Kind.CITIZEN.value, _l("Citizen")),
+        SelectChoice(Kind.BUSINESS.value, _l("Business")),
+        SelectChoice(Kind.ADMINISTRATION.value, _l("Administration")),
     ]
 
 

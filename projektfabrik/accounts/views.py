@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from projektfabrik.accounts import avatars, services
 from projektfabrik.accounts.forms import (
@@ -77,7 +78,8 @@ def init_login(app: Flask) -> None:
 
 def kind_label(kind: object) -> str:
     value = getattr(kind, "value", kind)
-    return str(dict(kind_choices()).get(value, value))
+    labels = {choice.value: choice.label for choice in kind_choices()}
+    return str(labels.get(value, value))
 
 
 def _start_session(user: User, remember: bool = False) -> None:
@@ -229,8 +231,8 @@ def accept_invitation(token: str) -> ResponseReturnValue:
 # --- profile -------------------------------------------------------------------
 
 
-def _district_choices() -> list[tuple[str, str]]:
-    return [("", _("No district"))] + [(d.name, d.name) for d in districts()]
+def _district_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No district"))] + [SelectChoice(d.name) for d in districts()]
 
 
 @bp.route("/profil", methods=["GET", "POST"])

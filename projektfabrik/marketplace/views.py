@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from projektfabrik.extensions import db
 from projektfabrik.images import ImageError, image_path
@@ -35,10 +36,12 @@ bp.add_app_template_global(services.status_label, "status_label")
 
 
 def _choices(form: ProjectForm) -> None:
-    form.category.choices = [("", _("No category"))] + [
-        (c.name, c.name) for c in services.categories()
+    form.category.choices = [SelectChoice("", _("No category"))] + [
+        SelectChoice(c.name) for c in services.categories()
     ]
-    form.district.choices = [("", _("Whole town"))] + [(d.name, d.name) for d in districts()]
+    form.district.choices = [SelectChoice("", _("Whole town"))] + [
+        SelectChoice(d.name) for d in districts()
+    ]
 
 
 def _input(form: ProjectForm) -> services.ProjectInput:
@@ -197,7 +200,9 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         # token into the session, which would keep a visitor's page out of the
         # page cache.
         status_form = StatusForm(formdata=None, status=project.status.value)
-        status_form.status.choices = [(s.value, services.status_label(s)) for s in Status]
+        status_form.status.choices = [
+            SelectChoice(s.value, services.status_label(s)) for s in Status
+        ]
         context["comment_form"] = CommentForm(formdata=None)
         context["update_form"] = UpdateForm(formdata=None)
         context["status_form"] = status_form

@@ -6,17 +6,17 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from projektfabrik.notifications.kinds import NotificationKind
 from projektfabrik.notifications.models import Delivery
 
 
-def delivery_choices() -> list[tuple[str, str]]:
+def delivery_choices() -> list[SelectChoice]:
     return [
-        (Delivery.IMMEDIATELY.value, _l("Mail right away")),
-        (Delivery.DAILY.value, _l("In a daily summary")),
-        (Delivery.OFF.value, _l("No mail")),
+        SelectChoice(Delivery.IMMEDIATELY.value, _l("Mail right away")),
+        SelectChoice(Delivery.DAILY.value, _l("In a daily summary")),
+        SelectChoice(Delivery.OFF.value, _l("No mail")),
     ]
 
 

@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -56,8 +57,10 @@ class MoneyField(StringField):
         return format_input(self.data) if self.data is not None else ""
 
 
-def _choices(pairs: list[tuple[str, str]], empty: str | None = None) -> list[tuple[str, str]]:
-    return ([("", empty)] if empty is not None else []) + pairs
+def _choices(pairs: list[tuple[str, str]], empty: str | None = None) -> list[SelectChoice]:
+    """The views hand over (value, label) pairs; WTForms 3.4 takes only SelectChoice."""
+    first = [SelectChoice("", empty)] if empty is not None else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 class _RevisionForm(FlaskForm):
@@ -164,7 +167,9 @@ class TaskForm(_RevisionForm):
         super().__init__(*args, **kwargs)
         self.responsible.choices = _choices(list(team), str(_l("Nobody yet")))
         self.work_package.choices = _choices(list(packages), str(_l("No work package")))
-        self.status.choices = [(s.value, services.task_status_label(s)) for s in TaskStatus]
+        self.status.choices = [
+            SelectChoice(s.value, services.task_status_label(s)) for s in TaskStatus
+        ]
 
 
 class MilestoneForm(_RevisionForm):
@@ -214,9 +219,11 @@ class RequirementForm(_RevisionForm):
 
     def __init__(self, *args: Any, tasks: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, services.kind_label(k)) for k in ResourceKind]
-        self.cost_type.choices = [(c.value, services.cost_type_label(c)) for c in CostType]
-        self.source.choices = [(s.value, services.source_label(s)) for s in Source]
+        self.kind.choices = [SelectChoice(k.value, services.kind_label(k)) for k in ResourceKind]
+        self.cost_type.choices = [
+            SelectChoice(c.value, services.cost_type_label(c)) for c in CostType
+        ]
+        self.source.choices = [SelectChoice(s.value, services.source_label(s)) for s in Source]
         self.task.choices = _choices(list(tasks), str(_l("No particular task")))
 
 
@@ -234,7 +241,9 @@ class CostItemForm(_RevisionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.cost_type.choices = [(c.value, services.cost_type_label(c)) for c in CostType]
+        self.cost_type.choices = [
+            SelectChoice(c.value, services.cost_type_label(c)) for c in CostType
+        ]
 
 
 class FinancingForm(_RevisionForm):
@@ -252,7 +261,9 @@ class FinancingForm(_RevisionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, services.financing_label(k)) for k in FinancingKind]
+        self.kind.choices = [
+            SelectChoice(k.value, services.financing_label(k)) for k in FinancingKind
+        ]
 
 
 class OfferForm(FlaskForm):
@@ -276,7 +287,7 @@ class OfferForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, services.kind_label(k)) for k in ResourceKind]
+        self.kind.choices = [SelectChoice(k.value, services.kind_label(k)) for k in ResourceKind]
         self.requirement.choices = _choices(list(needs), str(_l("Something else")))
 
 

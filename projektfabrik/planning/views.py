@@ -606,7 +606,8 @@ def _readable(project: Project, model: type, item: Any) -> list[tuple[str, str]]
         if f.name in ("csrf_token", "revision"):
             continue
         if f.type == "SelectField":
-            value = dict(f.choices).get(f.data or "", "")
+            labels = {choice.value: choice.label for choice in f.choices}
+            value = labels.get(f.data or "", "")
         elif f.type == "MoneyField":
             value = format_input(f.data)
         else:

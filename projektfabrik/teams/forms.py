@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -81,8 +82,8 @@ class WantedForm(FlaskForm):
     looking_for_members = BooleanField(_l("We are looking for people to join"))
 
 
-def need_kind_choices() -> list[tuple[str, str]]:
-    return [("role", _l("Role")), ("resource", _l("Resource"))]
+def need_kind_choices() -> list[SelectChoice]:
+    return [SelectChoice("role", _l("Role")), SelectChoice("resource", _l("Resource"))]
 
 
 class NeedForm(FlaskForm):

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from projektfabrik.api import (
     User,
@@ -50,7 +51,7 @@ COST_TYPES = ("administrative", "investment", "material", "personnel", "rent", "
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cost_type_choices() -> list[tuple[str, str]]:
+def _cost_type_choices() -> list[SelectChoice]:
     labels = {
         "administrative": _("Administrative costs"),
         "investment": _("Investment"),
@@ -59,7 +60,7 @@ def _cost_type_choices() -> list[tuple[str, str]]:
         "rent": _("Rent"),
         "travel": _("Travel costs"),
     }
-    return [(key, labels[key]) for key in COST_TYPES]
+    return [SelectChoice(key, labels[key]) for key in COST_TYPES]
 
 
 def _require_admin() -> None:
@@ -113,7 +114,7 @@ def pot(ref: str) -> ResponseReturnValue:
         funded=funded,
         services=services,
         is_open=services.is_open(found),
-        cost_types=dict(_cost_type_choices()),
+        cost_types={choice.value: choice.label for choice in _cost_type_choices()},
     )
 
 
@@ -130,8 +131,8 @@ def admin_index() -> ResponseReturnValue:
 
 def _fill_pot_form(form: PotForm) -> None:
     form.eligible_cost_types.choices = _cost_type_choices()
-    form.body.choices = [(b.value, services.body_label(b)) for b in Body]
-    form.state.choices = [(s.value, services.pot_state_label(s)) for s in PotState]
+    form.body.choices = [SelectChoice(b.value, services.body_label(b)) for b in Body]
+    form.state.choices = [SelectChoice(s.value, services.pot_state_label(s)) for s in PotState]
 
 
 def _apply_pot(form: PotForm, target: Pot) -> None:
@@ -342,8 +343,8 @@ def start(project_ref: str, pot_ref: str) -> ResponseReturnValue:
 
 def _application_form(application: Application) -> ApplicationForm:
     form = ApplicationForm()
-    form.legal_form.choices = [("", _("Please choose"))] + [
-        (key, services.legal_form_label(key)) for key in services.LEGAL_FORMS
+    form.legal_form.choices = [SelectChoice("", _("Please choose"))] + [
+        SelectChoice(key, services.legal_form_label(key)) for key in services.LEGAL_FORMS
     ]
     return form
 
