@@ -21,6 +21,7 @@ from projektfabrik.db import UTCDateTime, enum_type, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
+from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.events import emit
@@ -158,6 +159,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "_",
+    "cached_for_visitors",
     "can",
     "cli_town",
     "current_tenant",

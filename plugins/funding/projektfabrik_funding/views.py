@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from projektfabrik.api import (
     User,
     _,
+    cached_for_visitors,
     current_user,
     db,
     finance_summary,
@@ -97,12 +98,14 @@ def _viewable(ref: str) -> Application:
 
 
 @bp.get("/")
+@cached_for_visitors
 def index() -> ResponseReturnValue:
     shown = services.pots([PotState.ACTIVE, PotState.FINISHED])
     return render_template("funding/index.html", pots=shown, services=services)
 
 
 @bp.get("/toepfe/<ref>")
+@cached_for_visitors
 def pot(ref: str) -> ResponseReturnValue:
     found = _pot_or_404(ref)
     if found.state == PotState.INACTIVE and not services.is_admin(current_user):

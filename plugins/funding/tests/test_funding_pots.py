@@ -161,3 +161,32 @@ def test_the_budget_cannot_drop_below_what_is_approved(round_a: Round) -> None:
     ).get_data(as_text=True)
     assert "nicht kleiner sein als die schon bewilligten Beträge (9.000,00" in page
     assert find(round_a.town, Pot).budget_cents == 2_000_000
+
+
+def test_public_pot_pages_are_cached_for_visitors_and_follow_changes(
+    round_a: Round, town_b: Town
+) -> None:
+    from projektfabrik.pagecache import STATUS_HEADER
+
+    pot = make_pot(round_a.town)
+    paths = ["/foerderung/", f"/foerderung/toepfe/{pot.ref}"]
+    for path in paths:
+        assert round_a.town.client().get(path).headers[STATUS_HEADER] == "miss"
+        assert round_a.town.client().get(path).headers[STATUS_HEADER] == "hit"
+    # The admin renames the pot: visitors see the new name on the next view.
+    with round_a.town.context():
+        from projektfabrik.extensions import db
+
+        db.session.get(Pot, pot.id).name = "Kiezfonds"
+        db.session.commit()
+    for path in paths:
+        response = round_a.town.client().get(path)
+        assert response.headers[STATUS_HEADER] == "miss"
+        assert "Kiezfonds" in response.get_data(as_text=True)
+    # Switched off, the pages are gone for visitors at once, cached or not.
+    _switch(round_a.town, False)
+    for path in paths:
+        assert round_a.town.client().get(path).status_code == 404
+    # Town B (funding off there) gets none of town A's pages, by any path.
+    for path in paths:
+        assert town_b.client().get(path).status_code == 404
