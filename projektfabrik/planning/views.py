@@ -57,6 +57,7 @@ from projektfabrik.planning.models import (
 )
 from projektfabrik.planning.money import format_input
 from projektfabrik.plugins.runtime import export_response
+from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 bp = Blueprint("planning", __name__, url_prefix="/projekte/<int:number>/plan")
 
@@ -93,10 +94,7 @@ def with_plan(view):  # type: ignore[no-untyped-def]
 
     @wraps(view)
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        project = services.load_project_for_plan(number)
-        if project is None:
-            abort(404)
-        return view(project, **kwargs)
+        return view(found_or_404(services.load_project_for_plan(number)), **kwargs)
 
     return wrapper
 
@@ -118,10 +116,7 @@ def _require_manager(project: Project) -> None:
 
 
 def _section_or_404(slug: str) -> Section:
-    section = SECTION_SLUGS.get(slug)
-    if section is None:
-        abort(404)
-    return section
+    return found_or_404(SECTION_SLUGS.get(slug))
 
 
 def _render(template: str, project: Project, **context: Any) -> str:
@@ -146,14 +141,6 @@ def _render(template: str, project: Project, **context: Any) -> str:
 
 def _back(endpoint: str, project: Project, anchor: str = "") -> Response:
     return redirect(url_for(endpoint, number=project.number) + anchor)
-
-
-def _flash_error(error: services.PlanError, form: Any) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -226,8 +213,7 @@ def profile(project: Project) -> ResponseReturnValue:
                     error = services.stale_section(project, Section.PROFILE)
                 conflict = _conflict(error, form, values)
             except services.PlanError as error:
-                db.session.rollback()
-                _flash_error(error, form)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(_("The profile is saved."), "success")
@@ -365,8 +351,7 @@ def offer(project: Project) -> ResponseReturnValue:
                 ),
             )
         except services.PlanError as error:
-            db.session.rollback()
-            _flash_error(error, form)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Thank you! The team has been told about your offer."), "success")
@@ -527,6 +512,28 @@ def _list_endpoint(model: type) -> str:
     return SECTION_ENDPOINT[services.ITEM_KINDS[model].section]
 
 
+def _item_or_404(project: Project, kind: str, ref: str) -> tuple[type, Any]:
+    """The list item a URL names, for the team's editors; 404 for everyone else."""
+    model = _item_model(kind)
+    _require_editor(project)
+    return model, found_or_404(services.find_item(model, project, ref))
+
+
+def _saved(project: Project, model: type, item: Any) -> Response:
+    """Commit the added or changed item and go back to it in its list."""
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return _back(_list_endpoint(model), project, f"#eintrag-{item.ref}")
+
+
+def _posted_number(raw: str | None) -> int:
+    """A version or revision a form sent; -1, which matches none, when it is no number."""
+    try:
+        return int(raw or "-1")
+    except ValueError:
+        return -1
+
+
 @bp.route("/eintraege/<kind>/neu", methods=["GET", "POST"])
 @login_required
 @with_plan
@@ -538,12 +545,9 @@ def add_item(project: Project, kind: str) -> ResponseReturnValue:
         try:
             item = services.add_item(project, current_user, model, _input(model, form))
         except services.PlanError as error:
-            db.session.rollback()
-            _flash_error(error, form)
+            show_refusal(form, error)
         else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return _back(_list_endpoint(model), project, f"#eintrag-{item.ref}")
+            return _saved(project, model, item)
     return (
         _render("planning/item_form.html", project, form=form, kind=kind, item=None, conflict=None),
         200 if request.method == "GET" else 400,
@@ -554,11 +558,7 @@ def add_item(project: Project, kind: str) -> ResponseReturnValue:
 @login_required
 @with_plan
 def edit_item(project: Project, kind: str, ref: str) -> ResponseReturnValue:
-    model = _item_model(kind)
-    _require_editor(project)
-    item = services.find_item(model, project, ref)
-    if item is None:
-        abort(404)
+    model, item = _item_or_404(project, kind, ref)
     conflict = None
     if request.method == "GET":
         form = _form_for(project, model, formdata=None, data=_form_data(item))
@@ -579,12 +579,9 @@ def edit_item(project: Project, kind: str, ref: str) -> ResponseReturnValue:
                 conflict = _conflict(stale, form, _typed(form))
                 conflict["current"] = _readable(project, model, fresh)
             except services.PlanError as error:
-                db.session.rollback()
-                _flash_error(error, form)
+                show_refusal(form, error)
             else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return _back(_list_endpoint(model), project, f"#eintrag-{item.ref}")
+                return _saved(project, model, item)
     status = 200 if request.method == "GET" else (409 if conflict else 400)
     return (
         _render(
@@ -620,15 +617,8 @@ def _readable(project: Project, model: type, item: Any) -> list[tuple[str, str]]
 @login_required
 @with_plan
 def delete_item(project: Project, kind: str, ref: str) -> Response:
-    model = _item_model(kind)
-    _require_editor(project)
-    item = services.find_item(model, project, ref)
-    if item is None:
-        abort(404)
-    try:
-        revision = int(request.form.get("revision", "-1"))
-    except ValueError:
-        revision = -1
+    model, item = _item_or_404(project, kind, ref)
+    revision = _posted_number(request.form.get("revision"))
     try:
         services.delete_item(project, current_user, item, revision)
     except services.StaleEdit:
@@ -649,11 +639,7 @@ def delete_item(project: Project, kind: str, ref: str) -> Response:
 @login_required
 @with_plan
 def move_item(project: Project, kind: str, ref: str) -> Response:
-    model = _item_model(kind)
-    _require_editor(project)
-    item = services.find_item(model, project, ref)
-    if item is None:
-        abort(404)
+    model, item = _item_or_404(project, kind, ref)
     step = -1 if request.form.get("richtung") == "hoch" else 1
     try:
         services.move_item(project, current_user, item, step)
@@ -679,16 +665,7 @@ def history(project: Project, slug: str) -> ResponseReturnValue:
     for index, version in enumerate(found):
         before = found[index + 1].snapshot if index + 1 < len(found) else None
         entries.append((version, services.changes(before, version.snapshot)))
-    return _render(
-        "planning/history.html",
-        project,
-        section=section,
-        entries=entries,
-        current=services.section_version(project, section),
-        restore_form=RestoreForm(formdata=None),
-        list_names=services.LIST_NAMES,
-        labels=services.PROFILE_LABELS,
-    )
+    return _render_versions("planning/history.html", project, section, entries=entries)
 
 
 @bp.get("/<slug>/versionen/<int:version>")
@@ -697,18 +674,21 @@ def history(project: Project, slug: str) -> ResponseReturnValue:
 def show_version(project: Project, slug: str, version: int) -> ResponseReturnValue:
     section = _section_or_404(slug)
     _require_editor(project)
-    found = services.get_version(project, section, version)
-    if found is None:
-        abort(404)
+    found = found_or_404(services.get_version(project, section, version))
+    return _render_versions("planning/version.html", project, section, version=found)
+
+
+def _render_versions(template: str, project: Project, section: Section, **context: Any) -> str:
+    """The history and a single version: both offer to bring a version back."""
     return _render(
-        "planning/version.html",
+        template,
         project,
         section=section,
-        version=found,
         current=services.section_version(project, section),
         restore_form=RestoreForm(formdata=None),
         list_names=services.LIST_NAMES,
         labels=services.PROFILE_LABELS,
+        **context,
     )
 
 
@@ -718,13 +698,8 @@ def show_version(project: Project, slug: str, version: int) -> ResponseReturnVal
 def restore(project: Project, slug: str, version: int) -> Response:
     section = _section_or_404(slug)
     _require_manager(project)
-    if services.get_version(project, section, version) is None:
-        abort(404)
-    form = RestoreForm()
-    try:
-        expected = int(form.version.data or "-1")
-    except ValueError:
-        expected = -1
+    found_or_404(services.get_version(project, section, version))
+    expected = _posted_number(RestoreForm().version.data)
     try:
         services.restore(project, current_user, version, section, expected)
     except services.StaleEdit:
@@ -733,9 +708,9 @@ def restore(project: Project, slug: str, version: int) -> Response:
             _("Someone else saved this section in the meantime. Please look at the history again."),
             "error",
         )
-        return redirect(url_for("planning.history", number=project.number, slug=slug))
-    db.session.commit()
-    flash(_("Version %(number)d is back.", number=version), "success")
+    else:
+        db.session.commit()
+        flash(_("Version %(number)d is back.", number=version), "success")
     return redirect(url_for("planning.history", number=project.number, slug=slug))
 
 

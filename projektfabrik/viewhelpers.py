@@ -1,0 +1,45 @@
+"""Small pieces that the planning and team views share."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from flask import abort, flash
+
+from projektfabrik.extensions import db
+
+T = TypeVar("T")
+
+
+class Refusal(Protocol):
+    """What a service raises when it refuses input (PlanError, TeamError, FileCheckError)."""
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def field(self) -> str | None: ...
+
+
+def found_or_404(item: T | None) -> T:
+    """The thing a URL names; a ref that names nothing here answers 404.
+
+    Another team's or town's ref looks up as nothing too, so both look the same.
+    """
+    if item is None:
+        abort(404)
+    return item
+
+
+def show_refusal(form: Any, error: Refusal) -> None:
+    """Roll back the refused change and say why, so the form can be shown again as typed.
+
+    The message goes beside the field it concerns; when that field is not on
+    this form, it is flashed instead, so it is never lost.
+    """
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
