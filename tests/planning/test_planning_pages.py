@@ -392,6 +392,25 @@ def test_a_restore_on_a_stale_history_page_is_refused(team: Team) -> None:
         assert db.session.scalar(select(db.func.count()).select_from(PlanVersion)) == 3
 
 
+def test_a_version_or_revision_that_is_no_number_matches_none(team: Team) -> None:
+    team.owner.post("/projekte/1/plan/profil", data={"version": "0", "goal": "A"})
+    team.owner.post(
+        "/projekte/1/plan/eintraege/kosten/neu",
+        data={"description": "Porto", "cost_type": "administrative", "amount": "10"},
+    )
+    item = team.find(services.CostItem)
+    posts = [
+        ("/projekte/1/plan/profil/versionen/1/wiederherstellen", {"version": "zwei"}),
+        (f"/projekte/1/plan/eintraege/kosten/{item.ref}/loeschen", {"revision": "eins"}),
+        (f"/projekte/1/plan/eintraege/kosten/{item.ref}/loeschen", {}),
+    ]
+    for url, data in posts:
+        assert team.owner.post(url, data=data).status_code == 302, (url, data)
+    assert team.find(services.CostItem) is not None
+    with team.town.context():
+        assert db.session.scalar(select(db.func.count()).select_from(PlanVersion)) == 2
+
+
 # --- offers ---------------------------------------------------------------------------------------
 
 
