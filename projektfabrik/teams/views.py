@@ -8,8 +8,9 @@ a guest is sent to the login page before anything is looked up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 import segno
 from flask import (
@@ -45,33 +46,23 @@ from projektfabrik.teams.forms import (
     TeamMailForm,
     WantedForm,
 )
-from projektfabrik.teams.models import Membership, TeamFile
+from projektfabrik.teams.models import Membership
 from projektfabrik.teams.tokens import TeamTokenError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 bp = Blueprint("teams", __name__)
 
 CODE_LIMIT = "10 per 15 minutes"
 INVITE_LIMIT = "30 per hour"
 
-
-def _field_error(form: Any, error: services.TeamError | files.FileCheckError) -> None:
-    db.session.rollback()
-    name = getattr(error, "field", None)
-    field = getattr(form, name, None) if name else None
-    message = getattr(error, "message", str(error))
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        flash(message, "error")
+T = TypeVar("T")
+Item = TypeVar("Item")
 
 
 def _project(number: int) -> Project:
-    project = marketplace.get_project(number)
-    if project is None:
-        abort(404)
-    return project
+    return found_or_404(marketplace.get_project(number))
 
 
 def with_team_project(view):  # type: ignore[no-untyped-def]
@@ -112,6 +103,17 @@ def owners_only(view):  # type: ignore[no-untyped-def]
         return view(project, member, **kwargs)
 
     return wrapper
+
+
+def _committed(change: Callable[[], object]) -> bool:
+    """Run a change and commit it; when the service refuses it, flash why and save nothing."""
+    try:
+        change()
+    except services.TeamError as error:
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    return True
 
 
 def _to_team(project: Project, anchor: str = "") -> Response:
@@ -173,18 +175,26 @@ def _render_team(project: Project, member: Membership | None, **forms: Any) -> s
 @with_team_project
 def ask(project: Project, member: Membership | None) -> ResponseReturnValue:
     form = JoinRequestForm()
-    if form.validate_on_submit():
-        try:
-            services.request_to_join(
-                project, current_user, form.motivation.data, form.skills.data or ""
-            )
-        except services.TeamError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your request is sent. The owners will answer soon."), "success")
-            return _to_team(project)
+    if form.validate_on_submit() and _request_to_join(project, form, invited=False):
+        return _to_team(project)
     return _render_team(project, member, join_form=form), 400
+
+
+def _request_to_join(project: Project, form: JoinRequestForm, *, invited: bool) -> bool:
+    """Send the person's request from the team page or an invitation link.
+
+    False when the service refuses it; the form then says why.
+    """
+    try:
+        services.request_to_join(
+            project, current_user, form.motivation.data, form.skills.data or "", invited=invited
+        )
+    except services.TeamError as error:
+        show_refusal(form, error)
+        return False
+    db.session.commit()
+    flash(_("Your request is sent. The owners will answer soon."), "success")
+    return True
 
 
 @bp.post("/projekte/<int:number>/team/anfragen/<ref>/zurueckziehen")
@@ -194,12 +204,7 @@ def withdraw(project: Project, member: Membership | None, ref: str) -> Response:
     item = services.request_by_ref(project, ref)
     if item is None or item.user_id != current_user.id:
         abort(404)
-    try:
-        services.withdraw_request(item, current_user)
-    except services.TeamError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if _committed(lambda: services.withdraw_request(item, current_user)):
         flash(_("Your request is withdrawn."), "success")
     return _to_team(project)
 
@@ -207,9 +212,7 @@ def withdraw(project: Project, member: Membership | None, ref: str) -> Response:
 @bp.post("/projekte/<int:number>/team/anfragen/<ref>/entscheiden")
 @owners_only
 def decide(project: Project, member: Membership, ref: str) -> ResponseReturnValue:
-    item = services.request_by_ref(project, ref)
-    if item is None:
-        abort(404)
+    item = found_or_404(services.request_by_ref(project, ref))
     form = DecisionForm()
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
@@ -249,7 +252,7 @@ def invite(project: Project, member: Membership) -> ResponseReturnValue:
                 project, current_user, form.email.data, form.message.data or ""
             )
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
@@ -266,12 +269,7 @@ def invite_person(project: Project, member: Membership, ref: str) -> Response:
     )
     if person is None:
         abort(404)
-    try:
-        services.invite_person(project, current_user, person)
-    except services.TeamError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if _committed(lambda: services.invite_person(project, current_user, person)):
         flash(_("%(name)s is invited.", name=person.display_name), "success")
     return _to_team(project, "#gefunden")
 
@@ -292,17 +290,13 @@ def invitation(project: Project, member: Membership | None, token: str) -> Respo
     form = JoinRequestForm(
         formdata=request.form if request.method == "POST" else None, skills=current_user.skills
     )
-    if request.method == "POST" and pending is None and form.validate_on_submit():
-        try:
-            services.request_to_join(
-                project, current_user, form.motivation.data, form.skills.data or "", invited=True
-            )
-        except services.TeamError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your request is sent. The owners will answer soon."), "success")
-            return _to_team(project)
+    if (
+        request.method == "POST"
+        and pending is None
+        and form.validate_on_submit()
+        and _request_to_join(project, form, invited=True)
+    ):
+        return _to_team(project)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "teams/invitation.html", project=project, form=form, pending=pending
@@ -351,7 +345,7 @@ def join_by_code() -> ResponseReturnValue:
         try:
             project = services.join_with_code(form.code.data, current_user)
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Welcome to the team of “%(title)s”!", title=project.title), "success")
@@ -363,12 +357,8 @@ def join_by_code() -> ResponseReturnValue:
 @bp.post("/projekte/<int:number>/team/verlassen")
 @members_only
 def leave(project: Project, member: Membership) -> Response:
-    try:
-        services.leave(project, current_user)
-    except services.TeamError as error:
-        flash(error.message, "error")
+    if not _committed(lambda: services.leave(project, current_user)):
         return _to_team(project, "#mein-platz")
-    db.session.commit()
     flash(_("You have left the team of “%(title)s”.", title=project.title), "success")
     return redirect(url_for("marketplace.project", number=project.number))
 
@@ -416,9 +406,7 @@ def hand_over(project: Project, member: Membership, ref: str) -> Response:
 @bp.post("/projekte/<int:number>/team/mitglieder/<ref>/aufgabe")
 @members_only
 def set_task(project: Project, member: Membership, ref: str) -> Response:
-    target = services.member_by_ref(project, ref)
-    if target is None:
-        abort(404)
+    target = found_or_404(services.member_by_ref(project, ref))
     if target.user_id != current_user.id and not member.is_owner:
         abort(403)
     form = TaskForm()
@@ -434,12 +422,7 @@ def set_task(project: Project, member: Membership, ref: str) -> Response:
 @bp.post("/projekte/<int:number>/team/abgeben")
 @owners_only
 def step_down(project: Project, member: Membership) -> Response:
-    try:
-        services.step_down(project, current_user)
-    except services.TeamError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if _committed(lambda: services.step_down(project, current_user)):
         flash(_("You are a member of the team now; the other owners lead it."), "success")
     return _to_team(project, "#mein-platz")
 
@@ -482,7 +465,7 @@ def add_need(project: Project, member: Membership) -> ResponseReturnValue:
                 project, current_user, form.kind.data, form.title.data, form.note.data or ""
             )
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             return _to_team(project, "#gesucht")
@@ -501,6 +484,16 @@ def remove_need(project: Project, member: Membership, ref: str) -> Response:
 
 
 # --- the team space: board and team mail ---------------------------------------------
+
+
+def _delete_or_403(delete: Callable[[Project, Item, Any], T], project: Project, item: Item) -> T:
+    """Delete what a member shared and commit; only its author or an owner may (403)."""
+    try:
+        result = delete(project, item, current_user)
+    except services.TeamError:
+        abort(403)
+    db.session.commit()
+    return result
 
 
 def _page_arg() -> int:
@@ -540,7 +533,7 @@ def add_post(project: Project, member: Membership) -> ResponseReturnValue:
         try:
             item = services.post(project, current_user, form.body.data)
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             return _to_board(project, f"#beitrag-{item.ref}")
@@ -550,14 +543,8 @@ def add_post(project: Project, member: Membership) -> ResponseReturnValue:
 @bp.post("/projekte/<int:number>/teamraum/beitraege/<ref>/loeschen")
 @members_only
 def delete_post(project: Project, member: Membership, ref: str) -> Response:
-    item = services.post_by_ref(project, ref)
-    if item is None:
-        abort(404)
-    try:
-        services.delete_post(project, item, current_user)
-    except services.TeamError:
-        abort(403)
-    db.session.commit()
+    item = found_or_404(services.post_by_ref(project, ref))
+    _delete_or_403(services.delete_post, project, item)
     flash(_("The post is deleted."), "success")
     return _to_board(project)
 
@@ -571,7 +558,7 @@ def team_mail(project: Project, member: Membership) -> ResponseReturnValue:
         try:
             item = services.send_team_mail(project, current_user, form.subject.data, form.body.data)
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Your mail is on its way to the team."), "success")
@@ -592,13 +579,6 @@ def _file_form() -> FileForm:
     return form
 
 
-def _file_by_ref(project: Project, ref: str) -> TeamFile:
-    item = services.file_by_ref(project, ref)
-    if item is None:
-        abort(404)
-    return item
-
-
 @bp.route("/projekte/<int:number>/teamraum/dateien", methods=["GET", "POST"])
 @members_only
 def files_page(project: Project, member: Membership) -> ResponseReturnValue:
@@ -608,7 +588,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
         try:
             item = services.add_file(project, current_user, upload.stream, upload.filename or "")
         except (files.FileCheckError, services.TeamError) as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("“%(name)s” is shared with the team.", name=item.filename), "success")
@@ -627,7 +607,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
 @bp.get("/projekte/<int:number>/teamraum/dateien/<ref>/<path:filename>")
 @members_only
 def download(project: Project, member: Membership, ref: str, filename: str) -> Response:
-    item = _file_by_ref(project, ref)
+    item = found_or_404(services.file_by_ref(project, ref))
     path = files.path_of(item.stored_name)
     if path is None:
         abort(404)
@@ -641,12 +621,8 @@ def download(project: Project, member: Membership, ref: str, filename: str) -> R
 @bp.post("/projekte/<int:number>/teamraum/dateien/<ref>/loeschen")
 @members_only
 def delete_file(project: Project, member: Membership, ref: str) -> Response:
-    item = _file_by_ref(project, ref)
-    try:
-        stored_name = services.delete_file(project, item, current_user)
-    except services.TeamError:
-        abort(403)
-    db.session.commit()
+    item = found_or_404(services.file_by_ref(project, ref))
+    stored_name = _delete_or_403(services.delete_file, project, item)
     files.delete(stored_name)  # after the commit: a rollback must not lose the file
     flash(_("The file is deleted."), "success")
     return redirect(url_for("teams.files_page", number=project.number))
@@ -675,7 +651,7 @@ def meetings_page(project: Project, member: Membership) -> ResponseReturnValue:
                 ),
             )
         except services.TeamError as error:
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The meeting is planned; the team is told."), "success")
@@ -697,9 +673,7 @@ def meetings_page(project: Project, member: Membership) -> ResponseReturnValue:
 @bp.get("/projekte/<int:number>/teamraum/treffen/<ref>.ics")
 @members_only
 def meeting_ics(project: Project, member: Membership, ref: str) -> Response:
-    meeting = meetings.by_ref(project, ref)
-    if meeting is None:
-        abort(404)
+    meeting = found_or_404(meetings.by_ref(project, ref))
     response = current_app.response_class(
         meetings.to_ics(project, meeting), mimetype="text/calendar"
     )
@@ -711,13 +685,7 @@ def meeting_ics(project: Project, member: Membership, ref: str) -> Response:
 @bp.post("/projekte/<int:number>/teamraum/treffen/<ref>/absagen")
 @members_only
 def delete_meeting(project: Project, member: Membership, ref: str) -> Response:
-    meeting = meetings.by_ref(project, ref)
-    if meeting is None:
-        abort(404)
-    try:
-        meetings.delete(project, meeting, current_user)
-    except services.TeamError:
-        abort(403)
-    db.session.commit()
+    meeting = found_or_404(meetings.by_ref(project, ref))
+    _delete_or_403(meetings.delete, project, meeting)
     flash(_("The meeting is cancelled."), "success")
     return redirect(url_for("teams.meetings_page", number=project.number))
