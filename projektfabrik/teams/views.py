@@ -26,6 +26,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -363,44 +365,50 @@ def leave(project: Project, member: Membership) -> Response:
     return redirect(url_for("marketplace.project", number=project.number))
 
 
-def _person_action(action: str):  # type: ignore[no-untyped-def]
-    def run(project: Project, member: Membership, ref: str) -> Response:
-        if services.member_by_ref(project, ref) is None:
-            abort(404)
-        try:
-            person = getattr(services, action)(project, current_user, ref)
-        except services.TeamError as error:
-            flash(error.message, "error")
-            db.session.rollback()
-            return _to_team(project, "#mitglieder")
-        db.session.commit()
-        messages = {
-            "remove": _("%(name)s is no longer a member of the team."),
-            "make_owner": _("%(name)s is an owner of the project now."),
-            "hand_over": _("You handed the project over to %(name)s. You are a member now."),
-        }
-        flash(messages[action] % {"name": person.display_name}, "success")
-        return _to_team(project, "#mitglieder")
+def _change_member(
+    project: Project, ref: str, change: Callable[[Project, Any, str], Any], done: LazyString
+) -> Response:
+    """Remove a member, make them an owner or hand the project over to them.
 
-    return run
+    ``done`` is lazy so that it is translated after the commit, as before.
+    """
+    found_or_404(services.member_by_ref(project, ref))
+    try:
+        person = change(project, current_user, ref)
+    except services.TeamError as error:
+        flash(error.message, "error")
+        db.session.rollback()
+        return _to_team(project, "#mitglieder")
+    db.session.commit()
+    flash(done % {"name": person.display_name}, "success")
+    return _to_team(project, "#mitglieder")
 
 
 @bp.post("/projekte/<int:number>/team/mitglieder/<ref>/entfernen")
 @owners_only
 def remove(project: Project, member: Membership, ref: str) -> Response:
-    return _person_action("remove")(project, member, ref)
+    return _change_member(
+        project, ref, services.remove, _l("%(name)s is no longer a member of the team.")
+    )
 
 
 @bp.post("/projekte/<int:number>/team/mitglieder/<ref>/mitinhaber")
 @owners_only
 def make_owner(project: Project, member: Membership, ref: str) -> Response:
-    return _person_action("make_owner")(project, member, ref)
+    return _change_member(
+        project, ref, services.make_owner, _l("%(name)s is an owner of the project now.")
+    )
 
 
 @bp.post("/projekte/<int:number>/team/mitglieder/<ref>/uebergeben")
 @owners_only
 def hand_over(project: Project, member: Membership, ref: str) -> Response:
-    return _person_action("hand_over")(project, member, ref)
+    return _change_member(
+        project,
+        ref,
+        services.hand_over,
+        _l("You handed the project over to %(name)s. You are a member now."),
+    )
 
 
 @bp.post("/projekte/<int:number>/team/mitglieder/<ref>/aufgabe")
