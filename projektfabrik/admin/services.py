@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -24,6 +24,8 @@ class Module:
     version: str
     enabled: bool
     form: FlaskForm | None
+    #: Labels of secret settings whose stored value cannot be decrypted.
+    unreadable: list[str] = field(default_factory=list)
 
 
 def available(name: str) -> PluginRecord | None:
@@ -53,17 +55,32 @@ def settings_form(record: PluginRecord, formdata: MultiDict | None = None) -> Fl
 
 def hide_secrets(form: FlaskForm, record: PluginRecord, values: dict[str, Any]) -> None:
     assert record.settings is not None
+    unreadable = state.unreadable_secrets(record.name)
     for key in record.settings.secret:
         if key not in form:
             continue
-        field = form[key]
-        field.data = ""
-        field.raw_data = []
-        field.description = (
-            _("A value is stored and not shown. Leave the field empty to keep it.")
-            if values.get(key)
-            else _("No value is stored.")
-        )
+        secret_field = form[key]
+        secret_field.data = ""
+        secret_field.raw_data = []
+        if key in unreadable:
+            secret_field.description = _(
+                "The stored value can no longer be read (the site's key has changed or "
+                "the value comes from another site). Please enter it again."
+            )
+        elif values.get(key):
+            secret_field.description = _(
+                "A value is stored and not shown. Leave the field empty to keep it."
+            )
+        else:
+            secret_field.description = _("No value is stored.")
+
+
+def unreadable_labels(form: FlaskForm | None, record: PluginRecord) -> list[str]:
+    """The labels of the secret settings the admin has to enter again."""
+    if form is None:
+        return []
+    unreadable = state.unreadable_secrets(record.name)
+    return [form[key].label.text for key in sorted(unreadable) if key in form]
 
 
 def settings_from(form: FlaskForm, record: PluginRecord) -> dict[str, Any]:
@@ -94,6 +111,7 @@ def modules(bound: str | None = None, bound_form: FlaskForm | None = None) -> li
                 version=record.version,
                 enabled=row.enabled,
                 form=form,
+                unreadable=unreadable_labels(form, record),
             )
         )
     return entries

@@ -17,14 +17,20 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from projektfabrik.extensions import db
+from projektfabrik.plugins import secrets
 from projektfabrik.plugins.manager import NAME, get_manager
 from projektfabrik.plugins.models import TenantPlugin
 from projektfabrik.plugins.types import PluginSwitched
-from projektfabrik.tenancy.context import current_tenant, current_tenant_id_or_none
+from projektfabrik.tenancy.context import (
+    current_tenant,
+    current_tenant_id_or_none,
+    current_tenant_or_none,
+)
 
 log = logging.getLogger(__name__)
 
 _CACHE = "_pf_town_plugins"
+_SETTINGS_CACHE = "_pf_plugin_settings"
 
 
 class PluginStateError(ValueError):
@@ -33,7 +39,7 @@ class PluginStateError(ValueError):
 
 @dataclass(frozen=True)
 class TownPlugin:
-    """A snapshot of one ``tenant_plugin`` row."""
+    """A snapshot of one ``tenant_plugin`` row (secret ``settings`` still encrypted)."""
 
     name: str
     allowed: bool
@@ -71,6 +77,7 @@ def invalidate() -> None:
     """Forget what this request read (after a switch or a settings change)."""
     if has_app_context():
         g.pop(_CACHE, None)
+        g.pop(_SETTINGS_CACHE, None)
 
 
 def enabled_plugins() -> frozenset[str]:
@@ -102,16 +109,62 @@ def available_plugins() -> list[TownPlugin]:
 
 def settings(name: str) -> dict[str, Any]:
     """The plugin's settings for the current town: declared defaults, then the
-    town's tenant.toml, then what the town's admin saved."""
+    town's tenant.toml, then what the town's admin saved (secrets decrypted).
+
+    A secret that cannot be decrypted counts as never saved by the admin; see
+    :func:`unreadable_secrets`.
+    """
+    return dict(_effective(name)[0])
+
+
+def unreadable_secrets(name: str) -> frozenset[str]:
+    """Secret settings the current town's admin saved that cannot be decrypted
+    (``SECRET_KEY`` changed, or the value was copied from another town): the
+    admin has to enter them again."""
+    return _effective(name)[1]
+
+
+def _effective(name: str) -> tuple[dict[str, Any], frozenset[str]]:
     record = get_manager().records.get(name)
     if record is None or record.settings is None:
-        return {}
-    values = dict(record.settings.defaults)
+        return {}, frozenset()
+    tenant_id = current_tenant_id_or_none()
+    # Kept for the request like the rows, so a page that reads the settings
+    # several times decrypts (and warns about an unreadable secret) once.
+    cache: dict[tuple[int | None, str], tuple[dict[str, Any], frozenset[str]]] | None = None
+    if has_app_context():
+        cache = g.setdefault(_SETTINGS_CACHE, {})
+        if (tenant_id, name) in cache:
+            return cache[(tenant_id, name)]
+    spec = record.settings
+    values = dict(spec.defaults)
+    unreadable: set[str] = set()
     row = town_plugins().get(name)
-    if row is not None:
-        for source in (row.defaults, row.settings):
-            values.update({k: v for k, v in source.items() if k in values})
-    return values
+    if row is not None and tenant_id is not None:
+        values.update({k: v for k, v in row.defaults.items() if k in values})
+        for key, stored in row.settings.items():
+            if key not in values:
+                continue
+            if key in spec.secret:
+                try:
+                    stored = secrets.decrypt(tenant_id, name, key, stored)
+                except secrets.SecretUnreadable:
+                    unreadable.add(key)
+                    town = current_tenant_or_none()
+                    log.warning(
+                        "town %s: the stored secret setting %r of plugin %s cannot be "
+                        "decrypted (SECRET_KEY changed or copied from another town); "
+                        "treated as unset until the town's admin enters it again",
+                        town.slug if town is not None else tenant_id,
+                        key,
+                        name,
+                    )
+                    continue
+            values[key] = stored
+    result = (values, frozenset(unreadable))
+    if cache is not None:
+        cache[(tenant_id, name)] = result
+    return result
 
 
 def _row(name: str) -> TenantPlugin | None:
@@ -145,7 +198,9 @@ def set_enabled(name: str, enabled: bool) -> bool:
 def save_settings(name: str, values: Mapping[str, Any]) -> None:
     """Store the town admin's values for declared settings (the caller commits).
 
-    A secret setting given as empty keeps its stored value.
+    Secret settings are stored encrypted, bound to this town, plugin and key
+    (:mod:`projektfabrik.plugins.secrets`). A secret given as empty keeps its
+    stored value; one stored plain, before encryption existed, is encrypted now.
     """
     record = get_manager().records.get(name)
     if record is None or record.settings is None:
@@ -160,7 +215,12 @@ def save_settings(name: str, values: Mapping[str, Any]) -> None:
             raise PluginStateError(f"plugin {name!r} has no setting {key!r}")
         if key in spec.secret and value in (None, ""):
             continue
+        if key in spec.secret:
+            value = secrets.encrypt(row.tenant_id, name, key, value)
         stored[key] = value
+    for key in spec.secret:
+        if key in stored and not secrets.is_encrypted(stored[key]):
+            stored[key] = secrets.encrypt(row.tenant_id, name, key, stored[key])
     row.settings = stored  # a new dict: the JSON column sees the change
     invalidate()
 
