@@ -33,7 +33,7 @@ from projektfabrik.plugins.runtime import (
     render_slot,
     search_documents,
 )
-from projektfabrik.plugins.state import is_enabled
+from projektfabrik.plugins.state import is_enabled, unreadable_secrets
 from projektfabrik.plugins.state import settings as plugin_settings
 from projektfabrik.plugins.types import (
     Asset,
@@ -193,6 +193,7 @@ __all__ = [
     "resolve_upload",
     "search_documents",
     "tenant_context",
+    "unreadable_secrets",
     "upload_folder",
     "utcnow",
     "enum_type",

@@ -124,8 +124,13 @@ def test_a_value_copied_to_another_town_does_not_decrypt_there(
     assert "stadt-b" in warning and "pinnwand" in warning
     assert "geheim-123" not in warning and token["encrypted"] not in warning
 
-    # Town B's pages keep working; its admin is told to enter the code again.
-    assert town_b.client().get("/pinnwand/").status_code == 200
+    # Town B's board keeps working but fails closed: with its code unreadable,
+    # nobody may post (the code would otherwise read as "none").
+    member_b = town_b.client()
+    login(member_b, town_b.user().email)
+    board = member_b.get("/pinnwand/").get_data(as_text=True)
+    assert "Das Schreiben ist pausiert" in board and 'name="text"' not in board
+    assert member_b.post("/pinnwand/", data={"text": "Ohne Code"}).status_code == 403
     client_b = admin_client(town_b)
     page = client_b.get(PAGE).get_data(as_text=True)
     assert REENTER in page and FIELD_HINT in page
@@ -137,6 +142,7 @@ def test_a_value_copied_to_another_town_does_not_decrypt_there(
     assert current(town_b)["posting_code"] == "b-code"
     assert stored(town_b)["posting_code"] != token
     assert REENTER not in client_b.get(PAGE).get_data(as_text=True)
+    assert "Das Schreiben ist pausiert" not in member_b.get("/pinnwand/").get_data(as_text=True)
 
 
 def test_an_app_with_another_secret_key_cannot_read_it(

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from projektfabrik.api import db, emit, plugin_settings
+from projektfabrik.api import db, emit, plugin_settings, unreadable_secrets
 from projektfabrik_pinnwand import NAME
 from projektfabrik_pinnwand.models import Note, NotePosted
 
@@ -19,6 +19,15 @@ PROJECT_REF = re.compile(r"^[0-9a-z][0-9a-z-]{0,31}$")
 
 def settings() -> dict[str, Any]:
     return plugin_settings(NAME)
+
+
+def posting_code_lost() -> bool:
+    """The admin set a posting code that can no longer be decrypted.
+
+    The code then reads as its default, "none": without this check the board
+    would take everyone's notes until the admin enters the code again.
+    """
+    return "posting_code" in unreadable_secrets(NAME)
 
 
 def notes(project_ref: str | None = None, limit: int | None = None) -> Sequence[Note]:

@@ -55,7 +55,9 @@ def _here(project_ref: str | None) -> str:
 
 def _board(project_ref: str | None) -> ResponseReturnValue:
     config = services.settings()
-    may_post = can("pinnwand.post")
+    # Fail closed: a posting code that cannot be read stops posting altogether.
+    paused = services.posting_code_lost()
+    may_post = can("pinnwand.post") and not paused
     form = NoteForm()
     if request.method == "POST":
         if not may_post:
@@ -80,6 +82,7 @@ def _board(project_ref: str | None) -> ResponseReturnValue:
         project_ref=project_ref,
         notes=services.notes(project_ref),
         form=form if may_post else None,
+        paused=paused,
         needs_code=bool(config["posting_code"]),
         max_length=config["max_length"],
         may_moderate=can("pinnwand.moderate"),
