@@ -58,6 +58,26 @@ def test_a_visitor_gets_the_second_view_from_the_cache(town_a: Town) -> None:
         assert response.mimetype == "text/html"
 
 
+def test_a_visitor_who_comes_back_gets_a_304_until_the_page_changes(town_a: Town) -> None:
+    author = town_a.user()
+    _publish(town_a, author, "Bücherschrank am Markt")
+    client = town_a.client()
+    first = client.get("/projekte")
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    for _ in range(2):  # the first (rendered) page and the cached one have one tag
+        again = client.get("/projekte", headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.get_data() == b""
+    _publish(town_a, author, "Repair-Café im Rathaus")
+    changed = client.get("/projekte", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and "Repair-Café" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != tag
+    # People who are logged in get no tag (their page is theirs) and no 304.
+    login(client, author.email)
+    own = client.get("/projekte", headers={"If-None-Match": tag})
+    assert own.status_code == 200 and "ETag" not in own.headers
+
+
 def test_a_hit_costs_only_the_town_lookup(town_a: Town, count_queries) -> None:  # type: ignore[no-untyped-def]
     _publish(town_a, town_a.user(), "Bücherschrank am Markt")
     client = town_a.client()
