@@ -179,6 +179,8 @@ class TeamPost(TenantScoped, db.Model):
     body: Mapped[str] = mapped_column(Text)
     source: Mapped[PostSource] = mapped_column(_enum(PostSource), default=PostSource.BOARD)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set when the author changes the text (within POST_EDIT_WINDOW); shown as "edited".
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User | None] = relationship()
 
@@ -227,5 +229,8 @@ class TeamMeeting(TenantScoped, db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # iCalendar SEQUENCE: raised on every change, so calendar programs replace
+    # the event they imported (same UID) instead of adding a second one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     created_by: Mapped[User | None] = relationship()
