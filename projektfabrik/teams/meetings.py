@@ -7,7 +7,7 @@ which every calendar program understands without time-zone tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.marketplace.models import Project
 from projektfabrik.notifications.services import notify, path_for
+from projektfabrik.teams import services
 from projektfabrik.teams.models import TeamMeeting
 from projektfabrik.teams.services import TeamError, member_users, membership_of
 from projektfabrik.tenancy.context import current_tenant
@@ -62,9 +63,20 @@ def _check_video_url(url: str) -> str:
     return url
 
 
-def create(project: Project, author: User, data: MeetingInput) -> TeamMeeting:
-    if membership_of(project, author) is None:
-        raise TeamError(_("Only members of the team can plan meetings."))
+@dataclass(frozen=True)
+class _Checked:
+    """A meeting's input, cleaned and checked: what is stored."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    place: str
+    video_url: str
+    description: str
+
+
+def _check(data: MeetingInput) -> _Checked:
+    """The same rules when a meeting is planned and when it is changed."""
     title = " ".join(data.title.split())
     if not title:
         raise TeamError(_("Please give the meeting a title."), "title")
@@ -78,32 +90,109 @@ def create(project: Project, author: User, data: MeetingInput) -> TeamMeeting:
         ends_at = local_datetime(data.day, data.end)
         if ends_at <= starts_at:
             raise TeamError(_("The meeting must end after it starts."), "end")
-    meeting = TeamMeeting(
-        project_id=project.id,
+    return _Checked(
         title=title[:200],
         starts_at=starts_at,
         ends_at=ends_at,
         place=place[:300],
         video_url=video_url[:500],
         description=data.description.strip(),
-        created_by_id=author.id,
     )
-    db.session.add(meeting)
-    db.session.flush()
+
+
+def _tell_team(
+    project: Project,
+    meeting: TeamMeeting,
+    author: User,
+    before: tuple[datetime, str, str] | None = None,
+) -> None:
+    """Tell the other members (kind ``team_meeting``, as each chose) where and when.
+
+    ``before``: the earlier time, place and video link of a moved meeting;
+    like the rest, formatted in each recipient's language.
+    """
+
+    def text() -> str:
+        values = {
+            "project": project.title,
+            "title": meeting.title,
+            "when": format_datetime(meeting.starts_at, "short"),
+        }
+        if before is None:
+            return _("Team meeting of “%(project)s”: %(title)s, %(when)s", **values)
+        return _("Meeting of “%(project)s” moved or changed: %(title)s, %(when)s", **values)
+
+    def details() -> str:
+        lines = [p for p in (meeting.place, meeting.video_url) if p]
+        if before is not None:
+            lines.append(_("Before: %(before)s", before=_summary(*before)))
+        return "\n".join(lines)
+
     notify(
         member_users(project),
         "team_meeting",
-        lambda: _(
-            "Team meeting of “%(project)s”: %(title)s, %(when)s",
-            project=project.title,
-            title=meeting.title,
-            when=format_datetime(meeting.starts_at, "short"),
-        ),
+        text,
         path_for("teams.meetings_page", number=project.number) + f"#treffen-{meeting.ref}",
         exclude=author,
-        details=lambda: "\n".join(p for p in (meeting.place, meeting.video_url) if p),
+        details=details,
     )
+
+
+def create(project: Project, author: User, data: MeetingInput) -> TeamMeeting:
+    if membership_of(project, author) is None:
+        raise TeamError(_("Only members of the team can plan meetings."))
+    checked = _check(data)
+    meeting = TeamMeeting(project_id=project.id, created_by_id=author.id, **asdict(checked))
+    db.session.add(meeting)
+    db.session.flush()
+    _tell_team(project, meeting, author)
     return meeting
+
+
+def input_of(meeting: TeamMeeting) -> MeetingInput:
+    """A stored meeting as the form shows it: date and times in the town."""
+    zone = town_zone()
+    starts = meeting.starts_at.astimezone(zone)
+    return MeetingInput(
+        title=meeting.title,
+        day=starts.date(),
+        start=starts.time(),
+        end=meeting.ends_at.astimezone(zone).time() if meeting.ends_at else None,
+        place=meeting.place,
+        video_url=meeting.video_url,
+        description=meeting.description,
+    )
+
+
+def _summary(starts_at: datetime, place: str, video_url: str) -> str:
+    return ", ".join(p for p in (format_datetime(starts_at, "short"), place, video_url) if p)
+
+
+def may_change(project: Project, meeting: TeamMeeting, user: User) -> bool:
+    """The person who planned it or an owner (as for cancelling it)."""
+    return services.may_change(membership_of(project, user), meeting.created_by_id)
+
+
+def update(project: Project, meeting: TeamMeeting, user: User, data: MeetingInput) -> bool:
+    """Change a meeting; True when something changed.
+
+    Every change raises the iCalendar SEQUENCE. When the time or the place
+    changes, the other members are told, with where and when it was before.
+    """
+    if not may_change(project, meeting, user):
+        raise TeamError(_("Only the person who planned it or an owner can change a meeting."))
+    checked = asdict(_check(data))
+    if all(getattr(meeting, name) == value for name, value in checked.items()):
+        return False
+    where_and_when = ("starts_at", "ends_at", "place", "video_url")
+    moved = any(getattr(meeting, name) != checked[name] for name in where_and_when)
+    before = (meeting.starts_at, meeting.place, meeting.video_url)
+    for name, value in checked.items():
+        setattr(meeting, name, value)
+    meeting.sequence += 1
+    if moved:
+        _tell_team(project, meeting, user, before=before)
+    return True
 
 
 def meetings(project: Project) -> tuple[list[TeamMeeting], list[TeamMeeting]]:
@@ -128,8 +217,7 @@ def by_ref(project: Project, ref: str) -> TeamMeeting | None:
 
 
 def delete(project: Project, meeting: TeamMeeting, user: User) -> None:
-    member = membership_of(project, user)
-    if member is None or (meeting.created_by_id != user.id and not member.is_owner):
+    if not may_change(project, meeting, user):
         raise TeamError(_("Only the person who planned it or an owner can cancel a meeting."))
     db.session.delete(meeting)
 
@@ -143,6 +231,8 @@ def to_ics(project: Project, meeting: TeamMeeting) -> bytes:
     event = CalendarEvent()
     event.add("uid", f"{meeting.ref}@{tenant.canonical_host}")
     event.add("dtstamp", utcnow().replace(microsecond=0))
+    # Same UID, higher SEQUENCE: a calendar updates the event it imported before.
+    event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at.astimezone(ZoneInfo("UTC")))
     end = meeting.ends_at or meeting.starts_at + timedelta(hours=1)
     event.add("dtend", end.astimezone(ZoneInfo("UTC")))

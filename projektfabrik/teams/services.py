@@ -10,6 +10,7 @@ step down; they hand over ownership or close the project.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO
 
 from email_validator import EmailNotValidError, validate_email
@@ -64,6 +65,11 @@ from projektfabrik.tenancy.links import public_url
 MOTIVATION_MAX = 2000
 POSTS_PER_PAGE = 30
 FINDABLE_LIMIT = 50
+#: How long the author may change a board post (like the marketplace's comment window,
+#: but longer: the team knows each other, and a fixed date or a typo matters for a day).
+POST_EDIT_WINDOW = timedelta(hours=24)
+#: Posts that went out by mail, or came in by mail: the mailed text cannot be changed.
+MAILED = frozenset({PostSource.TEAM_MAIL, PostSource.MAIL_REPLY})
 
 
 class TeamError(Exception):
@@ -150,6 +156,12 @@ def member_by_ref(project: Project, ref: str) -> Membership | None:
         return _member_by_ref(project, ref)
     except TeamError:
         return None
+
+
+def may_change(member: Membership | None, author_id: int | None) -> bool:
+    """Whether a member may delete (or, for meetings, change) what ``author_id`` shared:
+    its author or an owner."""
+    return member is not None and (member.user_id == author_id or member.is_owner)
 
 
 def _require_owner(project: Project, user: User) -> Membership:
@@ -760,10 +772,38 @@ def post_by_ref(project: Project, ref: str) -> TeamPost | None:
 
 
 def delete_post(project: Project, item: TeamPost, user: User) -> None:
-    member = membership_of(project, user)
-    if member is None or (item.author_id != user.id and not member.is_owner):
+    if not may_change(membership_of(project, user), item.author_id):
         raise TeamError(_("Only the author or an owner can delete a post."))
     db.session.delete(item)
+
+
+def is_own_post(item: TeamPost, user: User | None) -> bool:
+    return user is not None and user.is_authenticated and item.author_id == user.id
+
+
+def can_edit_post(item: TeamPost, user: User | None) -> bool:
+    """Only the author, within the window, and only what was never sent by mail."""
+    return (
+        is_own_post(item, user)
+        and item.source not in MAILED
+        and utcnow() - item.created_at <= POST_EDIT_WINDOW
+    )
+
+
+def edit_post(project: Project, item: TeamPost, user: User, body: str) -> None:
+    """Change the text of one's own post; nobody is notified (they were told of the post)."""
+    if membership_of(project, user) is None or not is_own_post(item, user):
+        raise TeamError(_("Only the author can change a post."))
+    if item.source in MAILED:
+        raise TeamError(_("This post was sent by mail and cannot be changed any more."), "body")
+    if not can_edit_post(item, user):
+        raise TeamError(_("Posts can be changed for 24 hours after writing them."), "body")
+    body = body.strip()
+    if not body:
+        raise TeamError(_("Please write something."), "body")
+    if body != item.body:
+        item.body = body
+        item.edited_at = utcnow()
 
 
 # --- shared files -----------------------------------------------------------------
@@ -806,8 +846,7 @@ def add_file(project: Project, user: User, stream: IO[bytes], original_name: str
 
 def delete_file(project: Project, item: TeamFile, user: User) -> str:
     """Delete the row; return the stored name, to remove the file after the commit."""
-    member = membership_of(project, user)
-    if member is None or (item.uploaded_by_id != user.id and not member.is_owner):
+    if not may_change(membership_of(project, user), item.uploaded_by_id):
         raise TeamError(_("Only the person who shared it or an owner can delete a file."))
     db.session.delete(item)
     return item.stored_name

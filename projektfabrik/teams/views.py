@@ -48,7 +48,7 @@ from projektfabrik.teams.forms import (
     TeamMailForm,
     WantedForm,
 )
-from projektfabrik.teams.models import Membership
+from projektfabrik.teams.models import Membership, TeamMeeting
 from projektfabrik.teams.tokens import TeamTokenError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
@@ -526,6 +526,7 @@ def _render_board(project: Project, member: Membership, **forms: Any) -> str:
         "page": page,
         "more": more,
         "upcoming": upcoming[:3],
+        "can_edit_post": lambda item: services.can_edit_post(item, current_user),
         "post_form": PostForm(formdata=None),
         "mail_form": TeamMailForm(formdata=None),
     }
@@ -555,6 +556,35 @@ def delete_post(project: Project, member: Membership, ref: str) -> Response:
     _delete_or_403(services.delete_post, project, item)
     flash(_("The post is deleted."), "success")
     return _to_board(project)
+
+
+@bp.route("/projekte/<int:number>/teamraum/beitraege/<ref>/bearbeiten", methods=["GET", "POST"])
+@members_only
+def edit_post(project: Project, member: Membership, ref: str) -> ResponseReturnValue:
+    """The author changes their post's text within the window (403 for anyone else).
+
+    A text sent after the window closed is refused beside the field and shown
+    again as typed, so nothing typed is lost.
+    """
+    item = found_or_404(services.post_by_ref(project, ref))
+    if not services.is_own_post(item, current_user) or (
+        request.method == "GET" and not services.can_edit_post(item, current_user)
+    ):
+        abort(403)
+    form = PostForm() if request.method == "POST" else PostForm(formdata=None, obj=item)
+    if form.validate_on_submit():
+        try:
+            services.edit_post(project, item, current_user, form.body.data)
+        except services.TeamError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your post is changed."), "success")
+            return _to_board(project, f"#beitrag-{item.ref}")
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "teams/post_edit.html", project=project, member=member, item=item, form=form
+    ), status
 
 
 @bp.post("/projekte/<int:number>/teamraum/mail")
@@ -639,33 +669,37 @@ def delete_file(project: Project, member: Membership, ref: str) -> Response:
 # --- meetings ----------------------------------------------------------------------
 
 
+def _meeting_input(form: MeetingForm) -> meetings.MeetingInput:
+    return meetings.MeetingInput(
+        title=form.title.data,
+        day=form.day.data,
+        start=form.start.data,
+        end=form.end.data,
+        place=form.place.data or "",
+        video_url=form.video_url.data or "",
+        description=form.description.data or "",
+    )
+
+
+def _to_meeting(project: Project, meeting: TeamMeeting) -> Response:
+    return redirect(
+        url_for("teams.meetings_page", number=project.number) + f"#treffen-{meeting.ref}"
+    )
+
+
 @bp.route("/projekte/<int:number>/teamraum/treffen", methods=["GET", "POST"])
 @members_only
 def meetings_page(project: Project, member: Membership) -> ResponseReturnValue:
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = meetings.create(
-                project,
-                current_user,
-                meetings.MeetingInput(
-                    title=form.title.data,
-                    day=form.day.data,
-                    start=form.start.data,
-                    end=form.end.data,
-                    place=form.place.data or "",
-                    video_url=form.video_url.data or "",
-                    description=form.description.data or "",
-                ),
-            )
+            meeting = meetings.create(project, current_user, _meeting_input(form))
         except services.TeamError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The meeting is planned; the team is told."), "success")
-            return redirect(
-                url_for("teams.meetings_page", number=project.number) + f"#treffen-{meeting.ref}"
-            )
+            return _to_meeting(project, meeting)
     upcoming, past = meetings.meetings(project)
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -688,6 +722,33 @@ def meeting_ics(project: Project, member: Membership, ref: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="treffen-{meeting.ref}.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/projekte/<int:number>/teamraum/treffen/<ref>/bearbeiten", methods=["GET", "POST"])
+@members_only
+def edit_meeting(project: Project, member: Membership, ref: str) -> ResponseReturnValue:
+    """Reschedule or change a meeting: its planner or an owner (403 for other members)."""
+    meeting = found_or_404(meetings.by_ref(project, ref))
+    if not meetings.may_change(project, meeting, current_user):
+        abort(403)
+    if request.method == "POST":
+        form = MeetingForm()
+    else:
+        form = MeetingForm(formdata=None, obj=meetings.input_of(meeting))
+    if form.validate_on_submit():
+        try:
+            changed = meetings.update(project, meeting, current_user, _meeting_input(form))
+        except services.TeamError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The meeting is changed."), "success")
+            return _to_meeting(project, meeting)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "teams/meeting_edit.html", project=project, member=member, meeting=meeting, form=form
+    ), status
 
 
 @bp.post("/projekte/<int:number>/teamraum/treffen/<ref>/absagen")

@@ -58,6 +58,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "teams.board": ("GET", "/projekte/{n}/teamraum"),
     "teams.add_post": ("POST", "/projekte/{n}/teamraum/beitraege"),
     "teams.delete_post": ("POST", "/projekte/{n}/teamraum/beitraege/{post}/loeschen"),
+    "teams.edit_post": ("POST", "/projekte/{n}/teamraum/beitraege/{post}/bearbeiten"),
     "teams.team_mail": ("POST", "/projekte/{n}/teamraum/mail"),
     "teams.files_page": ("GET", "/projekte/{n}/teamraum/dateien"),
     "teams.download": ("GET", "/projekte/{n}/teamraum/dateien/{file}/plan.pdf"),
@@ -65,6 +66,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "teams.meetings_page": ("GET", "/projekte/{n}/teamraum/treffen"),
     "teams.meeting_ics": ("GET", "/projekte/{n}/teamraum/treffen/{meeting}.ics"),
     "teams.delete_meeting": ("POST", "/projekte/{n}/teamraum/treffen/{meeting}/absagen"),
+    "teams.edit_meeting": ("POST", "/projekte/{n}/teamraum/treffen/{meeting}/bearbeiten"),
 }
 #: Posts that would change something, with data that would pass the forms.
 DATA = {
