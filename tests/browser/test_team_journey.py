@@ -3,7 +3,8 @@
 Clara (citizen) publishes a project and invites the joinery by mail; Bernd
 (business) opens the link from the mail and asks to join; Stefanie (city
 staff) joins with the code Clara shows; Clara accepts Bernd, the team posts
-on its board and shares a file, and Clara hands the project over to Bernd.
+on its board, shares a file and plans a meeting that Clara then moves, and
+Clara hands the project over to Bernd.
 Every page passes axe-core and fits a phone; a neighbour outside the team
 gets 404 for the team space.
 """
@@ -177,8 +178,23 @@ def test_a_team_forms_works_and_changes_hands(
             bernd.get_by_role("link", name="Wartungsplan.pdf").click()
         assert Path(download.value.path()).read_bytes() == plan.read_bytes()
 
+        # Clara plans a meeting, then moves it; Bernd hears of both.
         page.goto(live_server.url(town_a, "/projekte/1/teamraum/treffen"))
         check_page(page)
+        page.fill("#title", "Werkstatttag")
+        page.fill("#day", "2030-05-14")
+        page.fill("#start", "18:30")
+        page.fill("#place", "Werkstatt Betrieb")
+        click(page, page.locator("main form.stacked button[type=submit]"))
+        click(page, page.get_by_role("link", name="„Werkstatttag“ ändern oder verschieben"))
+        assert page.input_value("#start") == "18:30"
+        check_page(page)
+        page.fill("#start", "19:00")
+        click(page, page.locator("main form.stacked button[type=submit]"))
+        assert "19:00" in page.locator(".meeting", has_text="Werkstatttag").inner_text()
+        check_page(page)
+        moved = mail_about(mailbox, "bernd@example.org", "verschoben")
+        assert "Werkstatt Betrieb" in body_of(moved) and "18:30" in body_of(moved)
 
         # Clara hands the project over to Bernd; now she may leave.
         page.goto(live_server.url(town_a, "/projekte/1/team"))
