@@ -105,11 +105,14 @@ def _tell_team(
     meeting: TeamMeeting,
     author: User,
     before: tuple[datetime, str, str] | None = None,
+    *,
+    cancelled: bool = False,
 ) -> None:
     """Tell the other members (kind ``team_meeting``, as each chose) where and when.
 
     ``before``: the earlier time, place and video link of a moved meeting;
-    like the rest, formatted in each recipient's language.
+    like the rest, formatted in each recipient's language. A cancelled
+    meeting is told with the time and place it had.
     """
 
     def text() -> str:
@@ -118,21 +121,28 @@ def _tell_team(
             "title": meeting.title,
             "when": format_datetime(meeting.starts_at, "short"),
         }
+        if cancelled:
+            return _("Meeting of “%(project)s” cancelled: %(title)s, %(when)s", **values)
         if before is None:
             return _("Team meeting of “%(project)s”: %(title)s, %(when)s", **values)
         return _("Meeting of “%(project)s” moved or changed: %(title)s, %(when)s", **values)
 
     def details() -> str:
+        if cancelled:
+            planned = _summary(meeting.starts_at, meeting.place, meeting.video_url)
+            return _("It was planned for: %(before)s", before=planned)
         lines = [p for p in (meeting.place, meeting.video_url) if p]
         if before is not None:
             lines.append(_("Before: %(before)s", before=_summary(*before)))
         return "\n".join(lines)
 
+    page = path_for("teams.meetings_page", number=project.number)
     notify(
         member_users(project),
         "team_meeting",
         text,
-        path_for("teams.meetings_page", number=project.number) + f"#treffen-{meeting.ref}",
+        # A cancelled meeting is gone from the page: no anchor to land on.
+        page if cancelled else page + f"#treffen-{meeting.ref}",
         exclude=author,
         details=details,
     )
@@ -216,9 +226,12 @@ def by_ref(project: Project, ref: str) -> TeamMeeting | None:
     )
 
 
-def delete(project: Project, meeting: TeamMeeting, user: User) -> None:
+def cancel(project: Project, meeting: TeamMeeting, user: User) -> None:
+    """Cancel (delete) a meeting and tell the other members, with when and where it was."""
     if not may_change(project, meeting, user):
         raise TeamError(_("Only the person who planned it or an owner can cancel a meeting."))
+    # Told before the row goes: the texts are made now, in each person's language.
+    _tell_team(project, meeting, user, cancelled=True)
     db.session.delete(meeting)
 
 

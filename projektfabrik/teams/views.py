@@ -754,7 +754,8 @@ def edit_meeting(project: Project, member: Membership, ref: str) -> ResponseRetu
 @bp.post("/projekte/<int:number>/teamraum/treffen/<ref>/absagen")
 @members_only
 def delete_meeting(project: Project, member: Membership, ref: str) -> Response:
+    """Cancel a meeting (its planner or an owner, 403 for other members); the team is told."""
     meeting = found_or_404(meetings.by_ref(project, ref))
-    _delete_or_403(meetings.delete, project, meeting)
-    flash(_("The meeting is cancelled."), "success")
+    _delete_or_403(meetings.cancel, project, meeting)
+    flash(_("The meeting is cancelled; the team is told."), "success")
     return redirect(url_for("teams.meetings_page", number=project.number))
