@@ -38,7 +38,7 @@ KINDS: tuple[NotificationKind, ...] = (
     NotificationKind("team_mail", _l("Team mail to all members of my teams"), Delivery.IMMEDIATELY),
     NotificationKind("team_post", _l("New posts on my teams' boards"), Delivery.DAILY),
     NotificationKind(
-        "team_meeting", _l("Meetings of my teams: new or changed"), Delivery.IMMEDIATELY
+        "team_meeting", _l("Meetings of my teams: new, changed, cancelled"), Delivery.IMMEDIATELY
     ),
     NotificationKind("mention", _l("Someone mentions me with @"), Delivery.IMMEDIATELY),
     NotificationKind(
