@@ -306,6 +306,15 @@ def test_a_bulk_update_raises_the_version(town_a: Town) -> None:
     assert _version(town_a) == before + 1
 
 
+def test_changing_the_town_s_host_names_raises_its_version(town_a: Town) -> None:
+    from projektfabrik.tenancy.models import TenantHost
+
+    before = _version(town_a)
+    db.session.add(TenantHost(tenant_id=town_a.tenant.id, host="neu.stadt-a.test"))
+    db.session.commit()
+    assert _version(town_a) == before + 1
+
+
 def test_changing_the_town_itself_raises_its_version(town_a: Town) -> None:
     before = _version(town_a)
     db.session.get(Tenant, town_a.tenant.id).primary_color = "#7a0000"

@@ -6,8 +6,9 @@ every request loads anyway, so telling a fresh cached page from a stale one
 costs no query.
 
 What raises it: any commit whose flush inserted, changed or deleted a row of a
-:class:`TenantScoped` model, or changed the :class:`Tenant` row, and any ORM
-bulk ``insert``/``update``/``delete`` on such a model. Models whose changes can
+:class:`TenantScoped` model, the :class:`Tenant` row or one of its
+:class:`TenantHost` rows, and any ORM bulk ``insert``/``update``/``delete`` on
+such a model. Models whose changes can
 never show on a page that is cached (the mail outbox, notifications) say so
 with ``__affects_public_pages__ = False`` and are left out: they change all the
 time and would empty the cache for nothing. Everything else counts, plugins'
@@ -34,7 +35,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.isolation import TenantScoped
-from projektfabrik.tenancy.models import Tenant
+from projektfabrik.tenancy.models import Tenant, TenantHost
 
 #: Key in ``Session.info``: the ids of the towns changed in this transaction.
 _CHANGED = "projektfabrik_changed_tenants"
@@ -43,8 +44,12 @@ EVERY_TOWN = 0
 
 
 def affects_public_pages(cls: type) -> bool:
-    """Whether a change to a row of ``cls`` may change what a cached page shows."""
-    if cls is Tenant or issubclass(cls, Tenant):
+    """Whether a change to a row of ``cls`` may change what a cached page shows.
+
+    The town itself and its host names count too: pages carry links built
+    from the canonical host.
+    """
+    if issubclass(cls, (Tenant, TenantHost)):
         return True
     return issubclass(cls, TenantScoped) and getattr(cls, "__affects_public_pages__", True)
 
