@@ -164,6 +164,12 @@ def test_a_team_forms_works_and_changes_hands(
         bernd.fill("#body", "Ich bringe auch Kaffee mit.")
         click(bernd, bernd.locator("#schreiben button[type=submit]"))
         assert bernd.locator(".team-post").count() == 2
+        # Bernd corrects his post: the edit form passes too, and the post says so.
+        click(bernd, bernd.get_by_role("link", name="Beitrag bearbeiten").first)
+        check_page(bernd)
+        bernd.fill("#body", "Ich bringe auch Kaffee und Kuchen mit.")
+        click(bernd, bernd.locator("main form.stacked button[type=submit]"))
+        assert "bearbeitet" in bernd.locator(".team-post", has_text="Kuchen").inner_text()
 
         plan = tmp_path / "Wartungsplan.pdf"
         plan.write_bytes(b"%PDF-1.4\n% Wartungsplan\n")
