@@ -51,6 +51,7 @@ from projektfabrik.plugins.types import (
     Slot,
     SlotContent,
 )
+from projektfabrik.projects import access
 from projektfabrik.teams.events import (
     JoinDecided,
     JoinRequested,
@@ -79,26 +80,20 @@ _ = gettext
 def find_project(ref: str | int) -> Any:
     """The current town's project with the public reference ``ref`` (its per-town
     number, as in ``project.ref``), or ``None``."""
-    from projektfabrik.marketplace.services import get_project
-
     text = str(ref)
     if not text.isdigit() or len(text) > 9:
         return None
-    return get_project(int(text))
+    return access.find_project(int(text))
 
 
 def is_project_editor(project: Any, user: Any) -> bool:
     """Whether ``user`` may edit the project's plan: its team members and the town's admins."""
-    from projektfabrik.planning.services import is_editor
-
-    return is_editor(project, user)
+    return access.is_editor(project, user)
 
 
 def project_team(project: Any) -> list[User]:
     """The people of the project's team (owners and members)."""
-    from projektfabrik.planning.services import team
-
-    return team(project)
+    return access.team(project)
 
 
 def plan_snapshot(project: Any) -> dict[str, Any]:

@@ -7,10 +7,11 @@ migrations generated on SQLite and PostgreSQL agree.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Enum, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -57,3 +58,18 @@ def enum_type(cls: type[enum.Enum]) -> Enum:
     """A Python enum stored by its values as short strings (no native DB enum type,
     so adding a member needs no ALTER TYPE on PostgreSQL)."""
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+def new_ref(nbytes: int = 9) -> str:
+    """A random, URL-safe public reference (12 characters for the default 9 bytes)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def ref_column(*, nbytes: int = 9, index: bool | None = None) -> Mapped[str]:
+    """A random public reference column: URLs and anchors never show global row ids,
+    which would reveal how many rows other towns have.
+
+    ``nbytes`` sets the length (6 bytes: 8 characters; 9 bytes: 12); the column
+    holds up to 16 characters either way, so a longer ref later needs no migration.
+    """
+    return mapped_column(String(16), default=lambda: new_ref(nbytes), index=index)

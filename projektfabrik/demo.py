@@ -16,6 +16,7 @@ from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
+from projektfabrik.projects import services as projects
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.links import public_url
@@ -232,8 +233,7 @@ def _seed_projects(slug: str) -> int:
     """Projects with teams, supporters and comments; returns how many were added."""
     from projektfabrik.mail.models import OutboxMessage
     from projektfabrik.marketplace import services as market
-    from projektfabrik.marketplace.models import Category, Project, Status
-    from projektfabrik.teams.models import Membership
+    from projektfabrik.projects.models import Category, Membership, Project, Status
 
     existing = {c.name for c in db.session.scalars(select(Category))}
     for position, name in enumerate(CATEGORIES):
@@ -262,7 +262,7 @@ def _seed_projects(slug: str) -> int:
         for author, text in comments:
             market.add_comment(project, people[author], text)
         if status != Status.IDEA.value:
-            market.change_status(project, Status(status), people[lead])
+            projects.change_status(project, Status(status), people[lead])
         added += 1
     db.session.flush()
     # Seeded activity sends no mail: the demo's console stays readable.
@@ -294,8 +294,8 @@ def seed() -> Iterator[str]:
                 created += 1
             db.session.flush()
             with current_app.test_request_context(base_url=public_url(town, "/")):
-                projects = _seed_projects(slug)
+                added = _seed_projects(slug)
             db.session.commit()
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"
-        yield f"{town.name}: {projects} projects added ({len(PROJECTS[slug])} in the demo)"
+        yield f"{town.name}: {added} projects added ({len(PROJECTS[slug])} in the demo)"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"

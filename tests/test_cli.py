@@ -117,7 +117,7 @@ def test_demo_is_idempotent(app_config: dict[str, Any]) -> None:
             select(func.count()).select_from(User).execution_options(**ALL_TENANTS)
         )
         assert count == 10
-        from projektfabrik.marketplace.models import Project
+        from projektfabrik.projects.models import Project
         from projektfabrik.tenancy.models import Tenant
 
         musterstadt = db.session.scalar(select(Tenant).where(Tenant.slug == "musterstadt"))

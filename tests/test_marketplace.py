@@ -14,8 +14,10 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import deliver_due
 from projektfabrik.marketplace import services
 from projektfabrik.marketplace.listing import Filters, list_projects
-from projektfabrik.marketplace.models import Category, Comment, Project, Status
+from projektfabrik.marketplace.models import Comment
 from projektfabrik.notifications.models import Notification
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Category, Project, Status
 from projektfabrik.testing import Mailbox, Town, body_of, login
 
 
@@ -130,20 +132,20 @@ def test_an_idea_without_team_can_be_adopted(town_a: Town) -> None:
     author = town_a.user("author@example.org")
     _publish(town_a, author, "Jemand sollte…")  # lead defaults to True in the service
     with town_a.context():
-        project = services.get_project(1)
+        project = access.find_project(1)
         for m in project.memberships:
             db.session.delete(m)
         db.session.commit()
     lead, client = _client(town_a, "lead@example.org")
     assert client.post("/projekte/1/uebernehmen").status_code == 302
     with town_a.context():
-        project = services.get_project(1)
+        project = access.find_project(1)
         assert project.status == Status.TEAM_FORMING
         assert [m.user_id for m in project.memberships] == [lead.id]
     _, late = _client(town_a, "late@example.org")
     late.post("/projekte/1/uebernehmen")
     with town_a.context():
-        assert len(services.get_project(1).memberships) == 1
+        assert len(access.find_project(1).memberships) == 1
 
 
 # --- support, follow, comments -------------------------------------------------------
@@ -155,10 +157,10 @@ def test_support_once_per_person(town_a: Town) -> None:
     _, client = _client(town_a, "fan@example.org")
     client.post("/projekte/1/unterstuetzen")
     with town_a.context():
-        assert services.get_project(1).support_count == 1
+        assert access.find_project(1).support_count == 1
     client.post("/projekte/1/unterstuetzen")  # second click takes it back
     with town_a.context():
-        assert services.get_project(1).support_count == 0
+        assert access.find_project(1).support_count == 0
     assert town_a.client().post("/projekte/1/unterstuetzen").status_code == 302  # to login
 
 
@@ -265,7 +267,7 @@ def test_sorting(catalogue: Town) -> None:
     assert _titles(catalogue)[0] == "Reparaturcafé"  # newest first
     fan = catalogue.user("fan@example.org")
     with catalogue.context():
-        services.toggle_support(services.get_project(2), fan)
+        services.toggle_support(access.find_project(2), fan)
         db.session.commit()
     assert _titles(catalogue, sort="supported")[0] == "Sommerkino"
 
@@ -292,7 +294,7 @@ def test_marketplace_query_count_is_constant(town_a: Town, count_queries) -> Non
     helper = town_a.user(kind=Kind.BUSINESS)
     _publish(town_a, author, "Erstes")
     with town_a.context():
-        from projektfabrik.teams.models import Membership
+        from projektfabrik.projects.models import Membership
 
         # The baseline already has one of everything; more must not cost more.
         db.session.add(Membership(project_id=1, user_id=helper.id))
@@ -349,7 +351,7 @@ def test_town_b_never_reaches_town_a_projects(town_a: Town, town_b: Town) -> Non
     a = town_a.user("a@example.org")
     _publish(town_a, a, "Geheim in A")
     with town_a.context():
-        comment = services.add_comment(services.get_project(1), a, "Kommentar in A")
+        comment = services.add_comment(access.find_project(1), a, "Kommentar in A")
         db.session.commit()
         ref = comment.ref
     intruder = town_b.user("b@example.org", role=Role.ADMIN)
@@ -365,8 +367,8 @@ def test_town_b_never_reaches_town_a_projects(town_a: Town, town_b: Town) -> Non
     assert "Geheim in A" not in client.get("/projekte").get_data(as_text=True)
     assert "Geheim in A" not in client.get("/projekte?suche=geheim").get_data(as_text=True)
     with town_a.context():
-        assert services.get_project(1).support_count == 0
-        assert services.get_project(1).status == Status.IDEA
+        assert access.find_project(1).support_count == 0
+        assert access.find_project(1).status == Status.IDEA
 
 
 def test_moderators_of_town_b_never_see_or_decide_town_a_reports(
@@ -376,7 +378,7 @@ def test_moderators_of_town_b_never_see_or_decide_town_a_reports(
     town_a.user("mod-a@example.org", role=Role.MODERATOR)
     _publish(town_a, a, "Projekt")
     with town_a.context(), town_a.app.test_request_context(base_url="http://stadt-a.test"):
-        comment = services.add_comment(services.get_project(1), a, "Böse")
+        comment = services.add_comment(access.find_project(1), a, "Böse")
         report = services.report_comment(comment, a, "melden")
         db.session.commit()
         report_ref = report.ref

@@ -13,9 +13,9 @@ from projektfabrik.accounts.models import User
 from projektfabrik.app import create_app
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
-from projektfabrik.marketplace.models import Project
 from projektfabrik.notifications.models import Notification
 from projektfabrik.pagecache import EXTENSION, STATUS_HEADER, LocalStore
+from projektfabrik.projects.models import Project
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.testing import Town, login, make_town
 

@@ -17,10 +17,10 @@ from sqlalchemy.orm import aliased
 
 from projektfabrik.app import create_app
 from projektfabrik.extensions import db
-from projektfabrik.marketplace import search, services
 from projektfabrik.marketplace.listing import Filters, filtered, list_projects
-from projektfabrik.marketplace.models import Category, Project
 from projektfabrik.migrations import runner
+from projektfabrik.projects import access, search, services
+from projektfabrik.projects.models import Category, Project
 from projektfabrik.testing import Town, _base_config
 
 
@@ -90,7 +90,7 @@ def test_a_stemmed_word_is_found_through_the_stored_column(garden: Town, count_q
 
 def test_changing_a_projects_text_changes_its_hits(garden: Town) -> None:
     with garden.context(), garden.app.test_request_context(base_url=f"http://{garden.host}"):
-        project = services.get_project(1)
+        project = access.find_project(1)
         assert project is not None
         services.update_project(
             project, services.ProjectInput(title="Hofprojekt", pitch="Ein Spielplatz für alle.")

@@ -27,17 +27,13 @@ from projektfabrik.accounts.tokens import Purpose, make_token
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
+from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import external_url_for
 
 
-class AccountError(Exception):
-    """An operation was refused; ``field`` names the form field to show it at."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(Refusal):
+    """Account management refused input; see ``projektfabrik.refusal``."""
 
 
 def normalise_email(email: str) -> str:

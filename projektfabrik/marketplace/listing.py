@@ -12,9 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from projektfabrik.accounts.models import Kind, User
 from projektfabrik.extensions import db
-from projektfabrik.marketplace import search
-from projektfabrik.marketplace.models import Category, Project, Status
-from projektfabrik.teams.models import Membership
+from projektfabrik.projects import search
+from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.tenancy.models import District
 
 PAGE_SIZE = 24

@@ -13,7 +13,7 @@ from projektfabrik.accounts.permissions import admin_required, moderator_require
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
 from projektfabrik.marketplace.forms import HideForm, NameForm
-from projektfabrik.marketplace.models import Category, Project
+from projektfabrik.projects.models import Category, Project
 from projektfabrik.tenancy.models import District
 
 bp = Blueprint("moderation", __name__)

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from projektfabrik.extensions import csrf, db
-from projektfabrik.marketplace import services
 from projektfabrik.marketplace.listing import (
     PAGE_SIZE,
     Filters,
@@ -24,7 +23,8 @@ from projektfabrik.marketplace.listing import (
     ordered,
     team_makeup,
 )
-from projektfabrik.marketplace.models import Project, Status
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Project, Status
 from projektfabrik.tenancy.links import external_url_for
 
 bp = Blueprint("opendata", __name__)
@@ -72,7 +72,7 @@ def projects() -> Response:
 
 @bp.get("/api/v1/projects/<int:number>")
 def project(number: int) -> Response:
-    found = services.get_project(number)
+    found = access.find_project(number)
     if found is None or found.status == Status.ARCHIVED:
         return _json({"error": "not found"}, 404)
     return _json(project_json(found, team_makeup([found.id]).get(found.id, {})))

@@ -7,32 +7,29 @@ from datetime import timedelta
 from typing import IO
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.accounts.services import normalise_skills
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.images import delete_image, save_image
-from projektfabrik.marketplace import search
-from projektfabrik.marketplace.models import (
-    Category,
-    Comment,
-    Follow,
-    Project,
-    ProjectUpdate,
-    Report,
-    ReportStatus,
-    Status,
-    StatusChange,
-    Support,
-)
+from projektfabrik.marketplace.models import Comment, ProjectUpdate, Report, ReportStatus, Support
 from projektfabrik.notifications.mentions import notify_mentions
 from projektfabrik.notifications.services import notify
-from projektfabrik.teams.models import Membership, TeamRole
+from projektfabrik.projects import access, search
+from projektfabrik.projects import services as projects
+from projektfabrik.projects.models import (
+    Follow,
+    Membership,
+    Project,
+    Status,
+    StatusChange,
+    TeamRole,
+)
+from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.services import district_named
 
 IMAGE_AREA = "projects"
@@ -40,11 +37,8 @@ IMAGE_SIZE = (960, 540)
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
-class MarketplaceError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class MarketplaceError(Refusal):
+    """The marketplace refused input; see ``projektfabrik.refusal``."""
 
 
 @dataclass(frozen=True)
@@ -61,87 +55,12 @@ class ProjectInput:
 # --- lookups -----------------------------------------------------------------
 
 
-def get_project(number: int) -> Project | None:
-    return db.session.scalar(select(Project).where(Project.number == number))
-
-
-def get_project_for_page(number: int) -> Project | None:
-    """The project with everything its page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Project)
-        .where(Project.number == number)
-        .options(
-            joinedload(Project.category),
-            joinedload(Project.district),
-            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
-        )
-    )
-
-
-def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
-
-
-def membership(project: Project, user: User | None) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return db.session.scalar(
-        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
-    )
-
-
-def owners(project: Project) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project.id, Membership.role == TeamRole.OWNER)
-        )
-    )
-
-
-def has_owner(project: Project) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Membership.project_id == project.id, Membership.role == TeamRole.OWNER
-                )
-            )
-        )
-    )
-
-
-def can_edit(project: Project, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    member = membership(project, user)
-    return member is not None and member.is_owner
-
-
-def can_edit_as(user: User | None, member: Membership | None) -> bool:
-    """``can_edit`` when the person's membership is already loaded."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.role == Role.ADMIN or (member is not None and member.is_owner)
-
-
-def is_team_member(project: Project, user: User | None) -> bool:
-    return membership(project, user) is not None
-
-
 # --- projects ------------------------------------------------------------------
-
-
-def category_named(name: str) -> Category | None:
-    return db.session.scalar(select(Category).where(Category.name == name)) if name else None
 
 
 def _apply(project: Project, data: ProjectInput) -> None:
     # Looked up through the wall: another town's category or district is not found.
-    category = category_named(data.category)
+    category = projects.category_named(data.category)
     if data.category and category is None:
         raise MarketplaceError(_("Please choose a category from the list."), "category")
     district = district_named(data.district)
@@ -203,29 +122,25 @@ def update_project(
         project.image_file = None
     if image is not None:
         project.image_file = save_image(image, IMAGE_AREA, IMAGE_SIZE)
-    touch(project)
-
-
-def touch(project: Project) -> None:
-    project.last_activity_at = utcnow()
+    projects.touch(project)
 
 
 def adopt(project: Project, user: User) -> None:
     """Someone takes the lead of an idea that has no team yet."""
-    if has_owner(project):
+    if access.has_owner(project):
         raise MarketplaceError(_("This project already has a team."))
-    existing = membership(project, user)
+    existing = access.membership(project, user)
     if existing is not None:
         existing.role = TeamRole.OWNER
     else:
         db.session.add(Membership(project_id=project.id, user_id=user.id, role=TeamRole.OWNER))
     if project.status == Status.IDEA:
-        change_status(project, Status.TEAM_FORMING, user)
-    follow(project, user)
-    touch(project)
+        projects.change_status(project, Status.TEAM_FORMING, user)
+    projects.follow(project, user)
+    projects.touch(project)
     db.session.flush()
     notify(
-        _followers(project),
+        projects.followers(project),
         "project_adopted",
         lambda: _(
             "%(name)s now leads the project “%(title)s”.",
@@ -235,54 +150,6 @@ def adopt(project: Project, user: User) -> None:
         f"/projekte/{project.number}",
         exclude=user,
     )
-
-
-def change_status(project: Project, status: Status, by: User) -> None:
-    if project.status == status:
-        return
-    db.session.add(
-        StatusChange(
-            project_id=project.id, from_status=project.status, to_status=status, changed_by_id=by.id
-        )
-    )
-    project.status = status
-    touch(project)
-    db.session.flush()
-    notify(
-        _followers(project),
-        "status_change",
-        lambda: _(
-            "“%(title)s” is now: %(status)s", title=project.title, status=status_label(status)
-        ),
-        f"/projekte/{project.number}",
-        exclude=by,
-    )
-
-
-def status_history(project: Project) -> list[StatusChange]:
-    return list(
-        db.session.scalars(
-            select(StatusChange)
-            .where(StatusChange.project_id == project.id)
-            .order_by(StatusChange.changed_at, StatusChange.id)
-        )
-    )
-
-
-_STATUS_LABELS = {
-    Status.IDEA: lazy_gettext("Idea"),
-    Status.TEAM_FORMING: lazy_gettext("Team forming"),
-    Status.PLANNING: lazy_gettext("Planning"),
-    Status.FUNDING_APPLIED: lazy_gettext("Funding applied for"),
-    Status.RUNNING: lazy_gettext("Running"),
-    Status.COMPLETED: lazy_gettext("Completed"),
-    Status.ARCHIVED: lazy_gettext("Archived"),
-}
-
-
-def status_label(status: Status | str) -> str:
-    # Lazy strings, translated one at a time: a card needs one label, not seven.
-    return str(_STATUS_LABELS[Status(status)])
 
 
 # --- support and follow --------------------------------------------------------
@@ -320,42 +187,6 @@ def toggle_support(project: Project, user: User) -> bool:
     return delta > 0
 
 
-def is_following(project: Project, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return bool(
-        db.session.scalar(
-            select(exists().where(Follow.project_id == project.id, Follow.user_id == user.id))
-        )
-    )
-
-
-def follow(project: Project, user: User) -> None:
-    if not is_following(project, user):
-        db.session.add(Follow(project_id=project.id, user_id=user.id))
-
-
-def toggle_follow(project: Project, user: User) -> bool:
-    row = db.session.scalar(
-        select(Follow).where(Follow.project_id == project.id, Follow.user_id == user.id)
-    )
-    if row is None:
-        db.session.add(Follow(project_id=project.id, user_id=user.id))
-        return True
-    db.session.delete(row)
-    return False
-
-
-def _followers(project: Project) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Follow, Follow.user_id == User.id)
-            .where(Follow.project_id == project.id)
-        )
-    )
-
-
 # --- updates and comments -------------------------------------------------------
 
 
@@ -364,10 +195,10 @@ def post_update(project: Project, author: User, body_md: str) -> ProjectUpdate:
         raise MarketplaceError(_("Please write something."), "body")
     item = ProjectUpdate(project_id=project.id, author_id=author.id, body_md=body_md.strip())
     db.session.add(item)
-    touch(project)
+    projects.touch(project)
     db.session.flush()
     notify(
-        _followers(project),
+        projects.followers(project),
         "project_update",
         lambda: _("News from “%(title)s”", title=project.title),
         f"/projekte/{project.number}#neuigkeit-{item.ref}",
@@ -407,9 +238,9 @@ def add_comment(project: Project, author: User, body: str, parent_id: int | None
         parent_id=parent.id if parent else None,
     )
     db.session.add(comment)
-    touch(project)
+    projects.touch(project)
     db.session.flush()
-    recipients = _followers(project)
+    recipients = projects.followers(project)
     if parent is not None and parent.author is not None:
         recipients.append(parent.author)
     # "@Name" of someone in the team or the discussion: a mention instead.
@@ -437,7 +268,7 @@ def add_comment(project: Project, author: User, body: str, parent_id: int | None
         f"/projekte/{project.number}#kommentar-{comment.ref}",
         exclude=author,
     )
-    follow(project, author)
+    projects.follow(project, author)
     return comment
 
 

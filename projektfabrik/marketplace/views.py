@@ -25,19 +25,22 @@ from projektfabrik.marketplace.forms import (
     UpdateForm,
 )
 from projektfabrik.marketplace.listing import Filters, list_projects
-from projektfabrik.marketplace.models import Comment, Project, Status
+from projektfabrik.marketplace.models import Comment
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.projects import access
+from projektfabrik.projects import services as projects
+from projektfabrik.projects.models import Project, Status
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.services import districts
 
 bp = Blueprint("marketplace", __name__)
-bp.add_app_template_global(services.status_label, "status_label")
+bp.add_app_template_global(projects.status_label, "status_label")
 
 
 def _choices(form: ProjectForm) -> None:
     form.category.choices = [SelectChoice("", _("No category"))] + [
-        SelectChoice(c.name) for c in services.categories()
+        SelectChoice(c.name) for c in projects.categories()
     ]
     form.district.choices = [SelectChoice("", _("Whole town"))] + [
         SelectChoice(d.name) for d in districts()
@@ -72,7 +75,7 @@ def with_project(view):  # type: ignore[no-untyped-def]
 
     @wraps(view)
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        project = services.get_project(number)
+        project = access.find_project(number)
         if project is None:
             abort(404)
         return view(project, **kwargs)
@@ -96,9 +99,9 @@ def index() -> str:
         "marketplace/index.html",
         filters=filters,
         page=list_projects(filters),
-        categories=services.categories(),
+        categories=projects.categories(),
         districts=districts(),
-        statuses=[(s.value, services.status_label(s)) for s in Status],
+        statuses=[(s.value, projects.status_label(s)) for s in Status],
     )
 
 
@@ -131,8 +134,8 @@ def new() -> ResponseReturnValue:
 @login_required
 @with_project
 def edit(project: Project) -> ResponseReturnValue:
-    if not services.can_edit(project, current_user):
-        abort(404 if not services.is_team_member(project, current_user) else 403)
+    if not access.can_manage(project, current_user):
+        abort(404 if not access.is_member(project, current_user) else 403)
     form = ProjectForm(obj=project if request.method == "GET" else None)
     _choices(form)
     if request.method == "GET":
@@ -171,7 +174,7 @@ def print_view(number: int) -> str:
 
 
 def _for_page(number: int) -> Project:
-    found = services.get_project_for_page(number)
+    found = projects.get_project_for_page(number)
     if found is None:
         abort(404)
     return found
@@ -185,13 +188,13 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         "description": render_markdown(project.description_md),
         "team": project.memberships,
         "member": member,
-        "can_edit": services.can_edit_as(user, member),
+        "can_edit": access.can_manage_as(user, member),
         "has_owner": any(m.is_owner for m in project.memberships),
         "supported": services.has_supported(project, user),
-        "following": services.is_following(project, user),
+        "following": projects.is_following(project, user),
         "updates": [(u, render_markdown(u.body_md)) for u in services.updates(project)],
         "comments": services.comments(project),
-        "history": services.status_history(project),
+        "history": projects.status_history(project),
         "can_edit_comment": lambda c: services.can_edit_comment(c, user),
         "share_url": external_url_for("marketplace.project", number=project.number),
     }
@@ -201,7 +204,7 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         # page cache.
         status_form = StatusForm(formdata=None, status=project.status.value)
         status_form.status.choices = [
-            SelectChoice(s.value, services.status_label(s)) for s in Status
+            SelectChoice(s.value, projects.status_label(s)) for s in Status
         ]
         context["comment_form"] = CommentForm(formdata=None)
         context["update_form"] = UpdateForm(formdata=None)
@@ -238,7 +241,7 @@ def support(project: Project) -> Response:
 @login_required
 @with_project
 def follow(project: Project) -> Response:
-    now = services.toggle_follow(project, current_user)
+    now = projects.toggle_follow(project, current_user)
     db.session.commit()
     flash(
         _("You follow this project and will hear about news.")
@@ -267,14 +270,14 @@ def adopt(project: Project) -> Response:
 @login_required
 @with_project
 def change_status(project: Project) -> Response:
-    if not services.can_edit(project, current_user):
+    if not access.can_manage(project, current_user):
         abort(403)
     value = request.form.get("status", "")
     if value not in {s.value for s in Status}:
         abort(400)
-    services.change_status(project, Status(value), current_user)
+    projects.change_status(project, Status(value), current_user)
     db.session.commit()
-    flash(_("The status is now: %(status)s", status=services.status_label(value)), "success")
+    flash(_("The status is now: %(status)s", status=projects.status_label(value)), "success")
     return _back(project)
 
 
@@ -282,9 +285,7 @@ def change_status(project: Project) -> Response:
 @login_required
 @with_project
 def post_update(project: Project) -> ResponseReturnValue:
-    if not services.is_team_member(project, current_user) and not services.can_edit(
-        project, current_user
-    ):
+    if not access.is_member(project, current_user) and not access.can_manage(project, current_user):
         abort(403)
     form = UpdateForm()
     if form.validate_on_submit():

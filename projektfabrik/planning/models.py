@@ -26,10 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from projektfabrik.accounts.models import User
-from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.models import _ref_column
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
@@ -166,7 +165,7 @@ class _Item:
     """Columns every list item of a plan has."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -254,7 +253,7 @@ class ResourceOffer(TenantScoped, db.Model):
     __tablename__ = "plan_resource_offer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )

@@ -27,7 +27,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.models import Project
 from projektfabrik.planning import exports, services
 from projektfabrik.planning.forms import (
     CostItemForm,
@@ -57,6 +56,9 @@ from projektfabrik.planning.models import (
 )
 from projektfabrik.planning.money import format_input
 from projektfabrik.plugins.runtime import export_response
+from projektfabrik.projects import access
+from projektfabrik.projects import services as projects
+from projektfabrik.projects.models import Project
 from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 bp = Blueprint("planning", __name__, url_prefix="/projekte/<int:number>/plan")
@@ -94,7 +96,7 @@ def with_plan(view):  # type: ignore[no-untyped-def]
 
     @wraps(view)
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        return view(found_or_404(services.load_project_for_plan(number)), **kwargs)
+        return view(found_or_404(projects.get_project_with_team(number)), **kwargs)
 
     return wrapper
 
@@ -105,13 +107,13 @@ def _require_view(project: Project, section: Section) -> None:
 
 
 def _require_editor(project: Project) -> None:
-    if not services.is_editor(project, _user()):
+    if not access.is_editor(project, _user()):
         abort(404)
 
 
 def _require_manager(project: Project) -> None:
     _require_editor(project)
-    if not services.is_manager(project, _user()):
+    if not access.can_manage(project, _user()):
         abort(403)
 
 
@@ -122,13 +124,13 @@ def _section_or_404(slug: str) -> Section:
 def _render(template: str, project: Project, **context: Any) -> str:
     user = _user()
     states = services.section_states(project)
-    editor = services.is_editor(project, user)
+    editor = access.is_editor(project, user)
     context.setdefault("visible", services.visible_sections(project, user))
     return render_template(
         template,
         project=project,
         editor=editor,
-        manager=services.is_manager(project, user) if editor else False,
+        manager=access.can_manage(project, user) if editor else False,
         states=states,
         slug_of=SLUG_OF,
         section_endpoint=SECTION_ENDPOINT,
@@ -151,7 +153,7 @@ def _back(endpoint: str, project: Project, anchor: str = "") -> Response:
 def overview(project: Project) -> ResponseReturnValue:
     user = _user()
     visible = services.visible_sections(project, user)
-    editor = services.is_editor(project, user)
+    editor = access.is_editor(project, user)
     if not visible and not editor:
         abort(404)
     states = services.section_states(project)
@@ -196,7 +198,7 @@ def visibility(project: Project) -> Response:
 def profile(project: Project) -> ResponseReturnValue:
     _require_view(project, Section.PROFILE)
     user = _user()
-    editor = services.is_editor(project, user)
+    editor = access.is_editor(project, user)
     found = services.profile(project)
     conflict = None
     if request.method == "POST":
@@ -312,7 +314,7 @@ def _offer_form(project: Project, visible: frozenset[Section], **kwargs: Any) ->
 def resources(project: Project) -> ResponseReturnValue:
     _require_view(project, Section.RESOURCES)
     user = _user()
-    editor = services.is_editor(project, user)
+    editor = access.is_editor(project, user)
     return _render(
         "planning/resources.html",
         project,
@@ -335,7 +337,7 @@ def resources(project: Project) -> ResponseReturnValue:
 def offer(project: Project) -> ResponseReturnValue:
     user = _user()
     visible = services.visible_sections(project, user)
-    if services.is_editor(project, user):
+    if access.is_editor(project, user):
         abort(403)  # the team does not offer to itself
     form = _offer_form(project, visible)
     if form.validate_on_submit():
@@ -433,7 +435,7 @@ def _item_model(kind: str) -> type:
 def _form_for(project: Project, model: type, **kwargs: Any) -> Any:
     form_class = ITEM_FORMS[model]
     if model in (WorkPackage, Task):
-        kwargs["team"] = [(u.ref, u.display_name) for u in services.team(project)]
+        kwargs["team"] = [(u.ref, u.display_name) for u in access.team(project)]
     if model is Task:
         kwargs["packages"] = [(wp.ref, wp.name) for wp in services.work_packages(project)]
     if model is Requirement:

@@ -30,9 +30,10 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.services import normalise_email
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.services import get_project
+from projektfabrik.projects import access
+from projektfabrik.projects.access import find_project
 from projektfabrik.teams.models import PostSource, TeamPost
-from projektfabrik.teams.services import TeamError, membership_of, post
+from projektfabrik.teams.services import TeamError, post
 from projektfabrik.teams.tokens import TeamTokenError, parse_reply_address
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.models import Tenant
@@ -129,11 +130,11 @@ def receive(raw: bytes, recipient: str | None = None) -> Received:
         if is_automatic(message):
             return Received(target.slug, target.number, None)
         sender = normalise_email(parseaddr(str(message.get("From", "")))[1])
-        project = get_project(target.number)
+        project = find_project(target.number)
         person = db.session.scalar(
             select(User).where(User.email == sender, User.deleted_at.is_(None))
         )
-        if project is None or person is None or membership_of(project, person) is None:
+        if project is None or person is None or access.membership(project, person) is None:
             raise Refused("the sender is not a member of this team")
         text = strip_quoted(_plain_text(message))[:MAX_REPLY]
         if not text:

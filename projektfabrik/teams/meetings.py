@@ -21,11 +21,11 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.models import Project
 from projektfabrik.notifications.services import notify, path_for
-from projektfabrik.teams import services
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Project
 from projektfabrik.teams.models import TeamMeeting
-from projektfabrik.teams.services import TeamError, member_users, membership_of
+from projektfabrik.teams.services import TeamError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
 
@@ -138,7 +138,7 @@ def _tell_team(
 
     page = path_for("teams.meetings_page", number=project.number)
     notify(
-        member_users(project),
+        access.team(project),
         "team_meeting",
         text,
         # A cancelled meeting is gone from the page: no anchor to land on.
@@ -149,7 +149,7 @@ def _tell_team(
 
 
 def create(project: Project, author: User, data: MeetingInput) -> TeamMeeting:
-    if membership_of(project, author) is None:
+    if access.membership(project, author) is None:
         raise TeamError(_("Only members of the team can plan meetings."))
     checked = _check(data)
     meeting = TeamMeeting(project_id=project.id, created_by_id=author.id, **asdict(checked))
@@ -180,7 +180,7 @@ def _summary(starts_at: datetime, place: str, video_url: str) -> str:
 
 def may_change(project: Project, meeting: TeamMeeting, user: User) -> bool:
     """The person who planned it or an owner (as for cancelling it)."""
-    return services.may_change(membership_of(project, user), meeting.created_by_id)
+    return access.may_change(access.membership(project, user), meeting.created_by_id)
 
 
 def update(project: Project, meeting: TeamMeeting, user: User, data: MeetingInput) -> bool:

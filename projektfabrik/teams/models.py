@@ -10,65 +10,23 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.accounts.models import User
-from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.db import enum_type as _enum
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.isolation import TenantScoped
-
-if TYPE_CHECKING:
-    from projektfabrik.marketplace.models import Project
 
 #: Letters and digits that cannot be confused when read aloud or from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
-def _new_ref() -> str:
-    return secrets.token_urlsafe(9)
-
-
-def _ref_column() -> Mapped[str]:
-    """A random public reference: URLs never show global row ids."""
-    return mapped_column(String(16), default=_new_ref, index=True)
-
-
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-class TeamRole(enum.StrEnum):
-    OWNER = "owner"
-    MEMBER = "member"
-
-
-class Membership(TenantScoped, db.Model):
-    __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
-    role: Mapped[TeamRole] = mapped_column(_enum(TeamRole), default=TeamRole.MEMBER)
-    # What this person does in the team, in their own words ("Kasse", "Pressearbeit").
-    task: Mapped[str] = mapped_column(String(120), default="")
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user: Mapped[User] = relationship()
-    project: Mapped[Project] = relationship(back_populates="memberships")
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == TeamRole.OWNER
 
 
 class RequestStatus(enum.StrEnum):
@@ -84,7 +42,7 @@ class JoinRequest(TenantScoped, db.Model):
     __tablename__ = "team_join_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
@@ -146,7 +104,7 @@ class TeamNeed(TenantScoped, db.Model):
     __tablename__ = "team_need"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
@@ -168,7 +126,7 @@ class TeamPost(TenantScoped, db.Model):
     __tablename__ = "team_post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
@@ -191,7 +149,7 @@ class TeamFile(TenantScoped, db.Model):
     __tablename__ = "team_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
@@ -215,7 +173,7 @@ class TeamMeeting(TenantScoped, db.Model):
     __tablename__ = "team_meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = _ref_column()
+    ref: Mapped[str] = ref_column(index=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )

@@ -25,12 +25,14 @@ from projektfabrik.accounts.services import normalise_email, normalise_skills
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
-from projektfabrik.marketplace import search
-from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project, Status
 from projektfabrik.notifications.mentions import notify_mentions
 from projektfabrik.notifications.services import notify, path_for
 from projektfabrik.plugins.events import emit
+from projektfabrik.projects import access as project_access
+from projektfabrik.projects import search
+from projektfabrik.projects import services as projects
+from projektfabrik.projects.models import Membership, Project, Status, TeamRole
+from projektfabrik.refusal import Refusal
 from projektfabrik.teams import files
 from projektfabrik.teams.events import (
     JoinDecided,
@@ -42,7 +44,6 @@ from projektfabrik.teams.events import (
 from projektfabrik.teams.models import (
     CODE_ALPHABET,
     JoinRequest,
-    Membership,
     NeedKind,
     PostSource,
     RequestStatus,
@@ -50,7 +51,6 @@ from projektfabrik.teams.models import (
     TeamFile,
     TeamNeed,
     TeamPost,
-    TeamRole,
     new_join_code,
 )
 from projektfabrik.teams.tokens import (
@@ -72,13 +72,8 @@ POST_EDIT_WINDOW = timedelta(hours=24)
 MAILED = frozenset({PostSource.TEAM_MAIL, PostSource.MAIL_REPLY})
 
 
-class TeamError(Exception):
-    """An operation was refused; ``field`` names the form field to show it at."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class TeamError(Refusal):
+    """Team management refused input; see ``projektfabrik.refusal``."""
 
 
 # --- paths ---------------------------------------------------------------------
@@ -93,51 +88,6 @@ def board_path(project: Project, anchor: str = "") -> str:
 
 
 # --- who is in the team ------------------------------------------------------------
-
-
-def membership_of(project: Project, user: User | None) -> Membership | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(
-        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
-    )
-
-
-def memberships(project: Project) -> list[Membership]:
-    """Owners first, then by the day they joined; with each person, in one query."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.project_id == project.id)
-            .options(selectinload(Membership.user).selectinload(User.district))
-            .order_by(Membership.role.desc(), Membership.joined_at, Membership.id)
-        )
-    )
-
-
-def member_users(project: Project) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project.id)
-        )
-    )
-
-
-def owner_users(project: Project) -> list[User]:
-    return marketplace.owners(project)
-
-
-def owner_count(project: Project) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.project_id == project.id, Membership.role == TeamRole.OWNER)
-        )
-        or 0
-    )
 
 
 def _member_by_ref(project: Project, ref: str) -> Membership:
@@ -158,14 +108,8 @@ def member_by_ref(project: Project, ref: str) -> Membership | None:
         return None
 
 
-def may_change(member: Membership | None, author_id: int | None) -> bool:
-    """Whether a member may delete (or, for meetings, change) what ``author_id`` shared:
-    its author or an owner."""
-    return member is not None and (member.user_id == author_id or member.is_owner)
-
-
 def _require_owner(project: Project, user: User) -> Membership:
-    member = membership_of(project, user)
+    member = project_access.membership(project, user)
     if member is None or not member.is_owner:
         raise TeamError(_("Only the project's owners can do this."))
     return member
@@ -178,8 +122,8 @@ def _is_closed(project: Project) -> bool:
 def _add_member(project: Project, user: User, via: str) -> Membership:
     member = Membership(project_id=project.id, user_id=user.id, role=TeamRole.MEMBER)
     db.session.add(member)
-    marketplace.follow(project, user)
-    marketplace.touch(project)
+    projects.follow(project, user)
+    projects.touch(project)
     db.session.flush()
     emit(TeamJoined(project_number=project.number, user_ref=user.ref, via=via))
     return member
@@ -242,7 +186,7 @@ def join_with_code(raw: str, user: User) -> Project:
         raise TeamError(
             _("This code does not belong to any project here. Please check it."), "code"
         )
-    if membership_of(project, user) is not None:
+    if project_access.membership(project, user) is not None:
         raise TeamError(_("You are already a member of this team."), "code")
     if _is_closed(project):
         raise TeamError(_("This project is closed and takes no new members."), "code")
@@ -251,7 +195,7 @@ def join_with_code(raw: str, user: User) -> Project:
     if pending is not None:
         pending.status = RequestStatus.WITHDRAWN
     notify(
-        owner_users(project),
+        project_access.owners(project),
         "team_change",
         lambda: _(
             "%(name)s joined the team of “%(title)s” with the join code.",
@@ -305,7 +249,7 @@ def invite_by_email(project: Project, by: User, email: str, message: str = "") -
 def invite_person(project: Project, by: User, person: User) -> None:
     """Invite someone found by their skills: a notification with the invitation link."""
     _require_owner(project, by)
-    if membership_of(project, person) is not None:
+    if project_access.membership(project, person) is not None:
         raise TeamError(_("This person is already a member of the team."))
     link = path_for(
         "teams.invitation",
@@ -367,7 +311,7 @@ def request_to_join(
         raise TeamError(_("Please tell the team why you want to join."), "motivation")
     if len(motivation) > MOTIVATION_MAX:
         raise TeamError(_("At most %(max)d characters.", max=MOTIVATION_MAX), "motivation")
-    if membership_of(project, user) is not None:
+    if project_access.membership(project, user) is not None:
         raise TeamError(_("You are already a member of this team."))
     if _is_closed(project):
         raise TeamError(_("This project is closed and takes no new members."))
@@ -383,7 +327,7 @@ def request_to_join(
     db.session.add(item)
     db.session.flush()
     notify(
-        owner_users(project),
+        project_access.owners(project),
         "join_request",
         lambda: _(
             "%(name)s asks to join the team of “%(title)s”.",
@@ -420,7 +364,7 @@ def decide(project: Project, item: JoinRequest, owner: User, accept: bool, messa
     item.decided_by_id = owner.id
     item.decision_message = message
     person = item.user
-    if accept and membership_of(project, person) is None:
+    if accept and project_access.membership(project, person) is None:
         if _is_closed(project):
             raise TeamError(_("This project is closed and takes no new members."))
         _add_member(project, person, via="request")
@@ -461,16 +405,16 @@ def _last_owner_message() -> str:
 
 
 def leave(project: Project, user: User) -> None:
-    member = membership_of(project, user)
+    member = project_access.membership(project, user)
     if member is None:
         raise TeamError(_("You are not a member of this team."))
-    if member.is_owner and owner_count(project) <= 1:
+    if member.is_owner and project_access.owner_count(project) <= 1:
         raise TeamError(_last_owner_message())
     db.session.delete(member)
     db.session.flush()
     emit(MemberLeft(project_number=project.number, user_ref=user.ref))
     notify(
-        owner_users(project),
+        project_access.owners(project),
         "team_change",
         lambda: _(
             "%(name)s left the team of “%(title)s”.", name=user.display_name, title=project.title
@@ -557,7 +501,7 @@ def hand_over(project: Project, owner: User, ref: str) -> User:
 def step_down(project: Project, owner: User) -> None:
     """An owner becomes a member, when another owner remains."""
     mine = _require_owner(project, owner)
-    if owner_count(project) <= 1:
+    if project_access.owner_count(project) <= 1:
         raise TeamError(_last_owner_message())
     mine.role = TeamRole.MEMBER
 
@@ -573,7 +517,7 @@ def set_task(project: Project, actor: User, ref: str, task: str) -> None:
 def close_project(project: Project, owner: User) -> None:
     """The last way out for an owner: the project is archived (it keeps its owner)."""
     _require_owner(project, owner)
-    marketplace.change_status(project, Status.ARCHIVED, owner)
+    projects.change_status(project, Status.ARCHIVED, owner)
 
 
 # --- what the team is looking for --------------------------------------------------
@@ -596,7 +540,7 @@ def set_wanted_skills(project: Project, owner: User, raw: str, looking: bool) ->
     project.search_text, project.search_stems = search.index_text(
         project.title, project.pitch, project.description_md, project.wanted_skills
     )
-    marketplace.touch(project)
+    projects.touch(project)
 
 
 def add_need(project: Project, owner: User, kind: str, title: str, note: str = "") -> TeamNeed:
@@ -673,7 +617,7 @@ def post(
     body = body.strip()
     if not body:
         raise TeamError(_("Please write something."), "body")
-    if membership_of(project, author) is None:
+    if project_access.membership(project, author) is None:
         raise TeamError(_("Only members of the team can post here."))
     item = TeamPost(
         project_id=project.id,
@@ -683,10 +627,10 @@ def post(
         source=source,
     )
     db.session.add(item)
-    marketplace.touch(project)
+    projects.touch(project)
     db.session.flush()
     link = board_path(project, f"#beitrag-{item.ref}")
-    members = member_users(project)
+    members = project_access.team(project)
     if source == PostSource.TEAM_MAIL:
         return item
     mentioned = notify_mentions(
@@ -729,7 +673,7 @@ def send_team_mail(project: Project, author: User, subject: str, body: str) -> T
     item = post(project, author, body, subject=subject, source=PostSource.TEAM_MAIL)
     text = item.body
     notify(
-        member_users(project),
+        project_access.team(project),
         "team_mail",
         lambda: _(
             "[%(title)s] %(subject)s (team mail from %(name)s)",
@@ -772,7 +716,7 @@ def post_by_ref(project: Project, ref: str) -> TeamPost | None:
 
 
 def delete_post(project: Project, item: TeamPost, user: User) -> None:
-    if not may_change(membership_of(project, user), item.author_id):
+    if not project_access.may_change(project_access.membership(project, user), item.author_id):
         raise TeamError(_("Only the author or an owner can delete a post."))
     db.session.delete(item)
 
@@ -792,7 +736,7 @@ def can_edit_post(item: TeamPost, user: User | None) -> bool:
 
 def edit_post(project: Project, item: TeamPost, user: User, body: str) -> None:
     """Change the text of one's own post; nobody is notified (they were told of the post)."""
-    if membership_of(project, user) is None or not is_own_post(item, user):
+    if project_access.membership(project, user) is None or not is_own_post(item, user):
         raise TeamError(_("Only the author can change a post."))
     if item.source in MAILED:
         raise TeamError(_("This post was sent by mail and cannot be changed any more."), "body")
@@ -828,7 +772,7 @@ def file_by_ref(project: Project, ref: str) -> TeamFile | None:
 
 def add_file(project: Project, user: User, stream: IO[bytes], original_name: str) -> TeamFile:
     """Check and store an upload for the team (``files.FileCheckError`` if refused)."""
-    if membership_of(project, user) is None:
+    if project_access.membership(project, user) is None:
         raise TeamError(_("Only members of the team can share files."))
     stored = files.store(stream, original_name)
     item = TeamFile(
@@ -840,13 +784,13 @@ def add_file(project: Project, user: User, stream: IO[bytes], original_name: str
         size=stored.size,
     )
     db.session.add(item)
-    marketplace.touch(project)
+    projects.touch(project)
     return item
 
 
 def delete_file(project: Project, item: TeamFile, user: User) -> str:
     """Delete the row; return the stored name, to remove the file after the commit."""
-    if not may_change(membership_of(project, user), item.uploaded_by_id):
+    if not project_access.may_change(project_access.membership(project, user), item.uploaded_by_id):
         raise TeamError(_("Only the person who shared it or an owner can delete a file."))
     db.session.delete(item)
     return item.stored_name

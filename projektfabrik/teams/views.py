@@ -32,8 +32,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projektfabrik.extensions import db, limiter, login_manager
-from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project, Status
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Membership, Project, Status
 from projektfabrik.teams import files, meetings, services
 from projektfabrik.teams.forms import (
     CodeForm,
@@ -48,7 +48,7 @@ from projektfabrik.teams.forms import (
     TeamMailForm,
     WantedForm,
 )
-from projektfabrik.teams.models import Membership, TeamMeeting
+from projektfabrik.teams.models import TeamMeeting
 from projektfabrik.teams.tokens import TeamTokenError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
@@ -64,7 +64,7 @@ Item = TypeVar("Item")
 
 
 def _project(number: int) -> Project:
-    return found_or_404(marketplace.get_project(number))
+    return found_or_404(access.find_project(number))
 
 
 def with_team_project(view):  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def with_team_project(view):  # type: ignore[no-untyped-def]
     @wraps(view)
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
         project = _project(number)
-        return view(project, services.membership_of(project, current_user), **kwargs)
+        return view(project, access.membership(project, current_user), **kwargs)
 
     return wrapper
 
@@ -86,7 +86,7 @@ def members_only(view):  # type: ignore[no-untyped-def]
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         project = _project(number)
-        member = services.membership_of(project, current_user)
+        member = access.membership(project, current_user)
         if member is None:
             abort(404)
         return view(project, member, **kwargs)
@@ -147,7 +147,7 @@ def _render_team(project: Project, member: Membership | None, **forms: Any) -> s
         "project": project,
         "member": member,
         "is_owner": is_owner,
-        "team": services.memberships(project),
+        "team": access.memberships(project),
         "needs": services.needs(project),
         "my_request": services.pending_request(project, user),
         "closed": project.status == Status.ARCHIVED,

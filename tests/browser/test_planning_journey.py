@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services as marketplace
 from projektfabrik.planning import exports
-from projektfabrik.teams.models import Membership, TeamRole
+from projektfabrik.projects.models import Membership, TeamRole
 from projektfabrik.testing import TEST_PASSWORD, Town
 
 pytestmark = pytest.mark.browser

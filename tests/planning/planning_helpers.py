@@ -13,9 +13,8 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project
 from projektfabrik.planning import exports
-from projektfabrik.teams.models import Membership, TeamRole
+from projektfabrik.projects.models import Membership, Project, TeamRole
 from projektfabrik.testing import Town, login
 
 

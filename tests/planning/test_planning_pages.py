@@ -12,6 +12,7 @@ from projektfabrik.accounts.models import Role
 from projektfabrik.extensions import db
 from projektfabrik.planning import services
 from projektfabrik.planning.models import (
+    CostItem,
     FinancingLine,
     OfferStatus,
     PlanVersion,
@@ -21,6 +22,7 @@ from projektfabrik.planning.models import (
     Task,
     WorkPackage,
 )
+from projektfabrik.projects.models import Project
 from projektfabrik.testing import Town
 
 if TYPE_CHECKING:
@@ -260,7 +262,7 @@ def test_a_stale_profile_save_is_refused_and_keeps_what_was_typed(team: Team) ->
     assert "Fassung der Chefin" in page  # what is saved now
     assert 'name="version" type="hidden" value="2"' in page
     with team.town.context():
-        assert services.profile(team.find(services.Project)).goal == "Fassung der Chefin"
+        assert services.profile(team.find(Project)).goal == "Fassung der Chefin"
     # Sending again on purpose saves it.
     assert (
         team.member.post(
@@ -301,7 +303,7 @@ def test_a_stale_delete_is_refused(team: Team) -> None:
         "/projekte/1/plan/eintraege/kosten/neu",
         data={"description": "Porto", "cost_type": "administrative", "amount": "10"},
     )
-    item = team.find(services.CostItem)
+    item = team.find(CostItem)
     team.owner.post(
         f"/projekte/1/plan/eintraege/kosten/{item.ref}",
         data={"description": "Porto", "cost_type": "administrative", "amount": "12",
@@ -315,7 +317,7 @@ def test_a_stale_delete_is_refused(team: Team) -> None:
     assert de_html(
         "Someone else changed this entry in the meantime; it was not deleted. Please look again."
     ) in response.get_data(as_text=True)
-    assert team.find(services.CostItem) is not None
+    assert team.find(CostItem) is not None
 
 
 # --- history --------------------------------------------------------------------------------------
@@ -333,7 +335,7 @@ def test_history_shows_who_changed_what_and_an_owner_restores(team: Team) -> Non
     )
     assert response.status_code == 302
     with team.town.context():
-        project = team.find(services.Project)
+        project = team.find(Project)
         assert services.profile(project).goal == "Alt"
         assert services.profile(project).vision == ""
         latest = services.versions(project, Section.PROFILE)[0]
@@ -387,7 +389,7 @@ def test_a_restore_on_a_stale_history_page_is_refused(team: Team) -> None:
         "Someone else saved this section in the meantime. Please look at the history again."
     ) in response.get_data(as_text=True)
     with team.town.context():
-        assert services.profile(team.find(services.Project)).goal == "C"
+        assert services.profile(team.find(Project)).goal == "C"
     with team.town.context():
         assert db.session.scalar(select(db.func.count()).select_from(PlanVersion)) == 3
 
@@ -398,7 +400,7 @@ def test_a_version_or_revision_that_is_no_number_matches_none(team: Team) -> Non
         "/projekte/1/plan/eintraege/kosten/neu",
         data={"description": "Porto", "cost_type": "administrative", "amount": "10"},
     )
-    item = team.find(services.CostItem)
+    item = team.find(CostItem)
     posts = [
         ("/projekte/1/plan/profil/versionen/1/wiederherstellen", {"version": "zwei"}),
         (f"/projekte/1/plan/eintraege/kosten/{item.ref}/loeschen", {"revision": "eins"}),
@@ -406,7 +408,7 @@ def test_a_version_or_revision_that_is_no_number_matches_none(team: Team) -> Non
     ]
     for url, data in posts:
         assert team.owner.post(url, data=data).status_code == 302, (url, data)
-    assert team.find(services.CostItem) is not None
+    assert team.find(CostItem) is not None
     with team.town.context():
         assert db.session.scalar(select(db.func.count()).select_from(PlanVersion)) == 2
 

@@ -17,6 +17,7 @@ from projektfabrik.planning.models import (
     Section,
     Source,
 )
+from projektfabrik.projects.services import get_project_with_team
 
 if TYPE_CHECKING:
     from planning_helpers import Team
@@ -31,7 +32,7 @@ def session_of(team: Team) -> Iterator[Any]:
         app.test_request_context(base_url=f"http://{team.town.host}"),
         team.town.context(),
     ):
-        yield services.load_project_for_plan(1)
+        yield get_project_with_team(1)
 
 
 def test_two_profile_saves_at_the_same_moment(team: Team) -> None:

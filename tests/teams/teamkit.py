@@ -15,8 +15,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.cli import main
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project
-from projektfabrik.teams.models import Membership, TeamRole
+from projektfabrik.projects.models import Membership, Project, TeamRole
 from projektfabrik.testing import Town, login
 
 

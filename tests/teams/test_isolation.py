@@ -17,10 +17,10 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.models import OutboxMessage
 from projektfabrik.notifications.models import Notification, NotificationPreference
 from projektfabrik.notifications.tokens import make_unsubscribe_token
-from projektfabrik.teams import services
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Membership
 from projektfabrik.teams.models import (
     JoinRequest,
-    Membership,
     TeamAccess,
     TeamFile,
     TeamMeeting,
@@ -141,8 +141,8 @@ def _state(town: Town) -> dict[str, object]:
             "code": db.session.scalar(select(TeamAccess.join_code)),
             "notifications": count(Notification),
             "outbox": count(OutboxMessage),
-            "status": services.marketplace.get_project(1).status.value,
-            "wanted": services.marketplace.get_project(1).wanted_skills,
+            "status": access.find_project(1).status.value,
+            "wanted": access.find_project(1).wanted_skills,
         }
 
 
@@ -203,7 +203,7 @@ def test_town_b_never_sees_changes_or_hears_of_town_a_teams(
     publish(town_b, bernd, "Projekt in B")
     b_max, b_max_client = person(town_b, "max@example.org", "Max in B")
     with town_b.context():
-        b_project = services.marketplace.get_project(1)
+        b_project = access.find_project(1)
     add_member(town_b, b_project, b_max)
     # A's project 2 does not exist in B: every route answers 404.
     two = {**full_team, "n": "2"}

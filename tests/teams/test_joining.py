@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from projektfabrik.accounts.models import Kind
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.models import Status
 from projektfabrik.notifications.models import Notification
+from projektfabrik.projects import access
+from projektfabrik.projects.models import Membership, Status, TeamRole
 from projektfabrik.teams import services
-from projektfabrik.teams.models import JoinRequest, Membership, RequestStatus, TeamAccess, TeamRole
+from projektfabrik.teams.models import JoinRequest, RequestStatus, TeamAccess
 from projektfabrik.testing import Mailbox, Town, body_of, links_in, login
 
 from .teamkit import Team, add_member, path_of, person, publish, shown
@@ -21,8 +22,8 @@ from .teamkit import Team, add_member, path_of, person, publish, shown
 def _members(town: Town, number: int = 1) -> dict[str, str]:
     db.session.expire_all()  # the requests ran in sessions of their own
     with town.context():
-        project = services.marketplace.get_project(number)
-        return {m.user.email: m.role.value for m in services.memberships(project)}
+        project = access.find_project(number)
+        return {m.user.email: m.role.value for m in access.memberships(project)}
 
 
 def _request(town: Town) -> JoinRequest:
@@ -137,7 +138,7 @@ def test_only_owners_decide(team: Team) -> None:
 def test_a_closed_project_takes_no_requests(team: Team) -> None:
     assert team.owner_client.post("/projekte/1/team/schliessen").status_code == 302
     with team.town.context():
-        assert services.marketplace.get_project(1).status == Status.ARCHIVED
+        assert access.find_project(1).status == Status.ARCHIVED
     _, client = person(team.town, "kurt@example.org")
     assert client.post("/projekte/1/team/anfragen", data={"motivation": "x"}).status_code == 400
     assert _request(team.town) is None
@@ -263,9 +264,7 @@ def test_join_codes_are_unique_and_readable(team: Team) -> None:
         for i in range(30):
             project = publish(team.town, team.owner, f"P{i}")
             with team.town.context():
-                codes.add(
-                    services.access(services.marketplace.get_project(project.number)).join_code
-                )
+                codes.add(services.access(access.find_project(project.number)).join_code)
                 db.session.commit()
         assert len(codes) == 30
         assert not any(set(c) & set("01OI") for c in codes)
@@ -285,7 +284,7 @@ def test_the_last_owner_cannot_leave_but_can_hand_over(team: Team, mailbox: Mail
     assert last_owner in response.get_data(as_text=True)
     assert _members(team.town)["olga@example.org"] == "owner"
     with team.town.context():
-        project = services.marketplace.get_project(1)
+        project = access.find_project(1)
         owner = db.session.get(type(team.owner), team.owner.id)
         for call in (
             lambda: services.leave(project, owner),
@@ -354,10 +353,7 @@ def test_make_co_owner_and_tasks(team: Team) -> None:
     page = team.owner_client.get("/projekte/1/team").get_data(as_text=True)
     assert "Kasse" in page
     with team.town.context():
-        roles = {
-            m.user.email: (m.role, m.task)
-            for m in services.memberships(services.marketplace.get_project(1))
-        }
+        roles = {m.user.email: (m.role, m.task) for m in access.memberships(access.find_project(1))}
     assert roles["max@example.org"] == (TeamRole.OWNER, "Kasse")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from projektfabrik.accounts.models import Role
 from projektfabrik.extensions import db
 from projektfabrik.notifications.models import Delivery
-from projektfabrik.teams import services
+from projektfabrik.projects import access
 from projektfabrik.teams.models import TeamMeeting
 from projektfabrik.testing import Mailbox, Town, body_of
 
@@ -137,7 +137,7 @@ def test_town_b_cannot_cancel_or_see_a_meeting_of_town_a(
     publish(town_b, bernd, "Projekt in B")
     b_max, b_max_client = person(town_b, "max@example.org", "Max in B")
     with town_b.context():
-        b_project = services.marketplace.get_project(1)
+        b_project = access.find_project(1)
     add_member(town_b, b_project, b_max)
     mailbox.clear()
     for client in (b_client, b_max_client):

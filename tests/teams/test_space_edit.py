@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from projektfabrik.accounts.models import Role
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
-from projektfabrik.marketplace.services import get_project
 from projektfabrik.notifications.models import Notification
+from projektfabrik.projects.access import find_project
 from projektfabrik.teams.models import PostSource, TeamMeeting, TeamPost
 from projektfabrik.testing import Mailbox, Town, body_of
 
@@ -324,7 +324,7 @@ def test_town_b_can_never_see_or_change_a_meeting_or_post_of_town_a(
     publish(town_b, bernd, "Projekt in B")
     b_max, b_max_client = person(town_b, "max@example.org", "Max in B")
     with town_b.context():
-        b_project = get_project(1)
+        b_project = find_project(1)
     add_member(town_b, b_project, b_max)
     mailbox.clear()
     tries = {

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services as marketplace
-from projektfabrik.marketplace.models import Project
 from projektfabrik.planning import services as planning
 from projektfabrik.planning.models import CostItem, CostType, FinancingKind, FinancingLine
+from projektfabrik.projects.models import Project
 from projektfabrik.testing import Town, login, use_plugin
 
 IBAN = "DE89370400440532013000"

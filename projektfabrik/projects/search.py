@@ -26,7 +26,7 @@ from sqlalchemy import DDL, ColumnElement, and_, column, event, func, inspect
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm.util import AliasedClass
 
-from projektfabrik.marketplace.models import Project
+from projektfabrik.projects.models import Project
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8

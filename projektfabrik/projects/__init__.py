@@ -1,0 +1,1 @@
+"""Projects, their categories and teams, and who may do what with them."""

@@ -1,0 +1,193 @@
+"""Who is in a project's team and what that lets them do: the one place that decides.
+
+Pages ask these questions many times (the header, each tab, each button), so a
+person's membership is read once per request and kept in ``flask.g``; outside
+a request (CLI, tests, mail) every call asks the database.
+
+The rules, in one table:
+
+=================  ==================================  ===========================
+question           who                                 used for
+=================  ==================================  ===========================
+``is_member``      owners and members                  team space, plan editing
+``is_owner``       owners                              team management
+``is_editor``      members, owners, town admins        editing the plan
+``can_manage``     owners, town admins                 the project's page, status,
+                                                       publishing plan sections
+=================  ==================================  ===========================
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from flask import abort, g, has_request_context
+from sqlalchemy import event, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from projektfabrik.accounts.models import User
+from projektfabrik.extensions import db
+from projektfabrik.projects.models import Membership, Project, TeamRole
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_CACHE = "_project_memberships"
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def membership(project: Project, user: User | None) -> Membership | None:
+    """The person's membership in the project's team, or ``None``."""
+    if not _signed_in(user):
+        return None
+    assert user is not None
+    cache: dict[tuple[int, int], Membership | None] = (
+        g.setdefault(_CACHE, {}) if has_request_context() else {}
+    )
+    key = (project.id, user.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership).where(
+                Membership.project_id == project.id, Membership.user_id == user.id
+            )
+        )
+    return cache[key]
+
+
+def forget_memberships() -> None:
+    """Drop what this request knows about memberships."""
+    if has_request_context():
+        g.pop(_CACHE, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _team_changed(session: Session, _context: Any) -> None:
+    # A join, a removal or a new owner in this request must be seen by the next
+    # question in the same request: forget on any flush that touched a membership.
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, Membership) for row in touched):
+        forget_memberships()
+
+
+def is_town_admin(user: User | None) -> bool:
+    return _signed_in(user) and bool(user.is_admin)  # type: ignore[union-attr]
+
+
+def is_member(project: Project, user: User | None) -> bool:
+    return membership(project, user) is not None
+
+
+def is_owner(project: Project, user: User | None) -> bool:
+    member = membership(project, user)
+    return member is not None and member.is_owner
+
+
+def is_editor(project: Project, user: User | None) -> bool:
+    """Team members and the town's admins edit the plan."""
+    return is_town_admin(user) or is_member(project, user)
+
+
+def can_manage(project: Project, user: User | None) -> bool:
+    """Team owners and the town's admins edit the project and publish its plan."""
+    return is_town_admin(user) or is_owner(project, user)
+
+
+def can_manage_as(user: User | None, member: Membership | None) -> bool:
+    """``can_manage`` when the person's membership is already loaded (lists of cards)."""
+    return is_town_admin(user) or (member is not None and member.is_owner)
+
+
+def may_change(member: Membership | None, author_id: int | None) -> bool:
+    """Whether a member may change or delete what ``author_id`` shared: its author or an owner."""
+    return member is not None and (member.user_id == author_id or member.is_owner)
+
+
+# --- the team as lists ----------------------------------------------------------------
+
+
+def memberships(project: Project) -> list[Membership]:
+    """Owners first, then by the day they joined; with each person, in one query."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.project_id == project.id)
+            .options(selectinload(Membership.user).selectinload(User.district))
+            .order_by(Membership.role.desc(), Membership.joined_at, Membership.id)
+        )
+    )
+
+
+def team(project: Project) -> list[User]:
+    """The team's people (owners and members), by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def owners(project: Project) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id, Membership.role == TeamRole.OWNER)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def owner_count(project: Project) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.project_id == project.id, Membership.role == TeamRole.OWNER)
+        )
+        or 0
+    )
+
+
+def has_owner(project: Project) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Membership.project_id == project.id, Membership.role == TeamRole.OWNER
+                )
+            )
+        )
+    )
+
+
+# --- loading the project a URL names ----------------------------------------------------
+
+
+def find_project(number: int) -> Project | None:
+    """The current town's project with this per-town number (another town's is never found)."""
+    return db.session.scalar(select(Project).where(Project.number == number))
+
+
+def project_or_404(view: Callable[..., R]) -> Callable[..., R]:
+    """Decorator for views under ``/projekte/<int:number>/``: passes ``project`` instead
+    of ``number``, and answers 404 when the town has no such project.
+
+    Another town's number looks up as nothing, so both look the same.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, number: int, **kwargs: Any) -> R:
+        project = find_project(number)
+        if project is None:
+            abort(404)
+        return view(*args, project=project, **kwargs)
+
+    return wrapper

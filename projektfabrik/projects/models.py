@@ -1,0 +1,162 @@
+"""The project and its team: what every area of the core and every plugin shares.
+
+A project belongs to one town; its team is the list of memberships (owners and
+members). Following a project and its status history live here too, because a
+status change tells the followers whatever area changes it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from projektfabrik.accounts.models import User
+from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import enum_type as _enum
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.isolation import TenantScoped
+from projektfabrik.tenancy.models import District
+
+
+class Status(enum.StrEnum):
+    """A project's life, from idea to completion (DOMAIN.md)."""
+
+    IDEA = "idea"
+    TEAM_FORMING = "team_forming"
+    PLANNING = "planning"
+    FUNDING_APPLIED = "funding_applied"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+
+
+class Category(TenantScoped, db.Model):
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamRole(enum.StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class Membership(TenantScoped, db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[TeamRole] = mapped_column(_enum(TeamRole), default=TeamRole.MEMBER)
+    # What this person does in the team, in their own words ("Kasse", "Pressearbeit").
+    task: Mapped[str] = mapped_column(String(120), default="")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    project: Mapped[Project] = relationship(back_populates="memberships")
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == TeamRole.OWNER
+
+
+class Project(TenantScoped, db.Model):
+    __tablename__ = "project"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        Index("ix_project_tenant_created", "tenant_id", "created_at"),
+        Index("ix_project_tenant_supports", "tenant_id", "support_count"),
+        Index("ix_project_tenant_activity", "tenant_id", "last_activity_at"),
+        # The marketplace count (town + status) is answered from this index alone
+        # (index-only scan), without reading the project heap (docs/benchmarks.md).
+        Index("ix_project_tenant_status", "tenant_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Per-town number used in URLs: row ids would reveal other towns' counts.
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(120))
+    pitch: Mapped[str] = mapped_column(String(280))
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
+    image_file: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.IDEA)
+    looking_for_members: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Comma-separated, as on profiles; matched against people's skills.
+    wanted_skills: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept in step by the services (one UPDATE each), so sorting never counts rows.
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Words of title, pitch, description and skills for search (see search.py).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_stems: Mapped[str] = mapped_column(Text, default="")
+
+    category: Mapped[Category | None] = relationship()
+    district: Mapped[District | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Membership.joined_at"
+    )
+
+    @property
+    def ref(self) -> str:
+        return str(self.number)
+
+    @property
+    def wanted_skill_list(self) -> list[str]:
+        return [s.strip() for s in self.wanted_skills.split(",") if s.strip()]
+
+
+class StatusChange(TenantScoped, db.Model):
+    __tablename__ = "project_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[Status | None] = mapped_column(_enum(Status))
+    to_status: Mapped[Status] = mapped_column(_enum(Status))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class Follow(TenantScoped, db.Model):
+    __tablename__ = "project_follow"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
