@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role, User
-from projektfabrik.db import UTCDateTime, enum_type, utcnow
+from projektfabrik.db import UTCDateTime, enum_type, ref_column, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
@@ -52,6 +52,7 @@ from projektfabrik.plugins.types import (
     SlotContent,
 )
 from projektfabrik.projects import access
+from projektfabrik.refusal import Refusal
 from projektfabrik.teams.events import (
     JoinDecided,
     JoinRequested,
@@ -143,6 +144,7 @@ __all__ = [
     "PluginInfo",
     "PluginSettings",
     "PluginSwitched",
+    "Refusal",
     "ProjectTab",
     "Role",
     "SearchDocument",
@@ -182,6 +184,7 @@ __all__ = [
     "project_team",
     "new_upload_name",
     "queue_mail",
+    "ref_column",
     "render_markdown",
     "render_slot",
     "render_template",

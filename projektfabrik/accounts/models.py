@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from projektfabrik.db import UTCDateTime, utcnow
+from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.isolation import TenantScoped
 from projektfabrik.tenancy.models import District
@@ -34,17 +34,13 @@ def _new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _new_ref() -> str:
-    return secrets.token_urlsafe(6)
-
-
 class User(TenantScoped, UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "ref"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Public reference for URLs: row ids would reveal how many people other towns have.
-    ref: Mapped[str] = mapped_column(String(16), default=_new_ref)
+    ref: Mapped[str] = ref_column(nbytes=6)
     email: Mapped[str] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100))

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, utcnow
-
-
-def _new_ref() -> str:
-    return secrets.token_urlsafe(6)
+from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, ref_column, utcnow
 
 
 class Note(TenantScoped, db.Model):
@@ -25,7 +20,7 @@ class Note(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Public reference for URLs: row ids would reveal how many notes other towns have.
-    ref: Mapped[str] = mapped_column(String(16), default=_new_ref)
+    ref: Mapped[str] = ref_column(nbytes=6)
     text: Mapped[str] = mapped_column(Text)
     # The project board the note is on; None for the town's main board.
     project_ref: Mapped[str | None] = mapped_column(String(32))

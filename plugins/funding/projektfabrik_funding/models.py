@@ -7,7 +7,6 @@ Every table is tenant-scoped; money is integer cents; URLs use a random
 from __future__ import annotations
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,12 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, utcnow
+from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, ref_column, utcnow
 from projektfabrik.api import enum_type as _enum
-
-
-def new_ref() -> str:
-    return secrets.token_urlsafe(9)
 
 
 class PotState(enum.StrEnum):
@@ -79,7 +74,7 @@ class Pot(TenantScoped, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
+    ref: Mapped[str] = ref_column()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     sponsor: Mapped[str] = mapped_column(String(200), default="")
@@ -127,7 +122,7 @@ class Application(TenantScoped, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
+    ref: Mapped[str] = ref_column()
     pot_id: Mapped[int] = mapped_column(ForeignKey("funding_pot.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     state: Mapped[State] = mapped_column(_enum(State), default=State.DRAFT, index=True)
@@ -228,7 +223,7 @@ class Document(TenantScoped, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(16), default=new_ref)
+    ref: Mapped[str] = ref_column()
     application_id: Mapped[int] = mapped_column(
         ForeignKey("funding_application.id", ondelete="CASCADE"), index=True
     )

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
+    Refusal,
     Role,
     User,
     _,
@@ -78,12 +79,8 @@ TRANSITIONS: dict[tuple[State, State], str] = {
 }
 
 
-class FundingError(Exception):
+class FundingError(Refusal):
     """A change the rules refuse; ``message`` is for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class OverBudget(FundingError):
