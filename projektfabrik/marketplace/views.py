@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -70,19 +69,6 @@ def _show_error(form: Any, error: services.MarketplaceError | ImageError) -> Non
         flash(message, "error")
 
 
-def with_project(view):  # type: ignore[no-untyped-def]
-    """Load the project by its per-town number; 404 when this town has none."""
-
-    @wraps(view)
-    def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        project = access.find_project(number)
-        if project is None:
-            abort(404)
-        return view(project, **kwargs)
-
-    return wrapper
-
-
 def _back(project: Project, anchor: str = "") -> Response:
     return redirect(url_for("marketplace.project", number=project.number) + anchor)
 
@@ -132,7 +118,7 @@ def new() -> ResponseReturnValue:
 
 @bp.route("/projekte/<int:number>/bearbeiten", methods=["GET", "POST"])
 @login_required
-@with_project
+@access.with_project
 def edit(project: Project) -> ResponseReturnValue:
     if not access.can_manage(project, current_user):
         abort(404 if not access.is_member(project, current_user) else 403)
@@ -164,20 +150,17 @@ def edit(project: Project) -> ResponseReturnValue:
 @bp.get("/projekte/<int:number>")
 @cached_for_visitors
 def project(number: int) -> str:
-    return _render_project(_for_page(number), "marketplace/project.html")
+    return _render_project(
+        access.project_or_404(number, access.find_project_for_page), "marketplace/project.html"
+    )
 
 
 @bp.get("/projekte/<int:number>/drucken")
 @cached_for_visitors
 def print_view(number: int) -> str:
-    return _render_project(_for_page(number), "marketplace/print.html")
-
-
-def _for_page(number: int) -> Project:
-    found = projects.get_project_for_page(number)
-    if found is None:
-        abort(404)
-    return found
+    return _render_project(
+        access.project_or_404(number, access.find_project_for_page), "marketplace/print.html"
+    )
 
 
 def _render_project(project: Project, template: str, **forms: Any) -> str:
@@ -214,7 +197,7 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
 
 
 @bp.get("/projekte/<int:number>/bild/<filename>")
-@with_project
+@access.with_project
 def image(project: Project, filename: str) -> Response:
     if project.image_file != filename:
         abort(404)
@@ -229,7 +212,7 @@ def image(project: Project, filename: str) -> Response:
 
 @bp.post("/projekte/<int:number>/unterstuetzen")
 @login_required
-@with_project
+@access.with_project
 def support(project: Project) -> Response:
     now = services.toggle_support(project, current_user)
     db.session.commit()
@@ -239,7 +222,7 @@ def support(project: Project) -> Response:
 
 @bp.post("/projekte/<int:number>/folgen")
 @login_required
-@with_project
+@access.with_project
 def follow(project: Project) -> Response:
     now = projects.toggle_follow(project, current_user)
     db.session.commit()
@@ -254,7 +237,7 @@ def follow(project: Project) -> Response:
 
 @bp.post("/projekte/<int:number>/uebernehmen")
 @login_required
-@with_project
+@access.with_project
 def adopt(project: Project) -> Response:
     try:
         services.adopt(project, current_user)
@@ -268,7 +251,7 @@ def adopt(project: Project) -> Response:
 
 @bp.post("/projekte/<int:number>/status")
 @login_required
-@with_project
+@access.with_project
 def change_status(project: Project) -> Response:
     if not access.can_manage(project, current_user):
         abort(403)
@@ -283,7 +266,7 @@ def change_status(project: Project) -> Response:
 
 @bp.post("/projekte/<int:number>/neuigkeiten")
 @login_required
-@with_project
+@access.with_project
 def post_update(project: Project) -> ResponseReturnValue:
     if not access.is_member(project, current_user) and not access.can_manage(project, current_user):
         abort(403)
@@ -298,7 +281,7 @@ def post_update(project: Project) -> ResponseReturnValue:
 
 @bp.post("/projekte/<int:number>/kommentare")
 @login_required
-@with_project
+@access.with_project
 def comment(project: Project) -> ResponseReturnValue:
     form = CommentForm()
     if form.validate_on_submit():
@@ -326,7 +309,7 @@ def _comment_by_ref(project: Project, ref: str) -> Comment:
 
 @bp.route("/projekte/<int:number>/kommentare/<ref>/bearbeiten", methods=["GET", "POST"])
 @login_required
-@with_project
+@access.with_project
 def edit_comment(project: Project, ref: str) -> ResponseReturnValue:
     item = _comment_by_ref(project, ref)
     if not services.can_edit_comment(item, current_user):
@@ -345,7 +328,7 @@ def edit_comment(project: Project, ref: str) -> ResponseReturnValue:
 
 @bp.route("/projekte/<int:number>/kommentare/<ref>/melden", methods=["GET", "POST"])
 @login_required
-@with_project
+@access.with_project
 def report(project: Project, ref: str) -> ResponseReturnValue:
     item = _comment_by_ref(project, ref)
     if item.is_hidden:

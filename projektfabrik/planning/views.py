@@ -8,7 +8,6 @@ or ref they send; team members who may not manage get a 403.
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from flask import (
@@ -57,7 +56,6 @@ from projektfabrik.planning.models import (
 from projektfabrik.planning.money import format_input
 from projektfabrik.plugins.runtime import export_response
 from projektfabrik.projects import access
-from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project
 from projektfabrik.viewhelpers import found_or_404, show_refusal
 
@@ -91,14 +89,8 @@ def _user() -> Any:
     return current_user if current_user.is_authenticated else None
 
 
-def with_plan(view):  # type: ignore[no-untyped-def]
-    """Load the project by its per-town number; 404 when this town has none."""
-
-    @wraps(view)
-    def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        return view(found_or_404(projects.get_project_with_team(number)), **kwargs)
-
-    return wrapper
+#: The plan's pages ask about the team often: load the memberships with the project.
+with_plan = access.with_project(load=access.find_project_with_team)
 
 
 def _require_view(project: Project, section: Section) -> None:

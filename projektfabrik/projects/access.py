@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, g, has_request_context
 from sqlalchemy import event, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Membership, Project, TeamRole
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 _CACHE = "_project_memberships"
@@ -170,24 +169,58 @@ def has_owner(project: Project) -> bool:
 
 # --- loading the project a URL names ----------------------------------------------------
 
+#: How a view loads its project by per-town number (some pages need more loaded at once).
+Loader = Callable[[int], "Project | None"]
+
 
 def find_project(number: int) -> Project | None:
     """The current town's project with this per-town number (another town's is never found)."""
     return db.session.scalar(select(Project).where(Project.number == number))
 
 
-def project_or_404(view: Callable[..., R]) -> Callable[..., R]:
-    """Decorator for views under ``/projekte/<int:number>/``: passes ``project`` instead
-    of ``number``, and answers 404 when the town has no such project.
+def find_project_for_page(number: int) -> Project | None:
+    """The project with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Project)
+        .where(Project.number == number)
+        .options(
+            joinedload(Project.category),
+            joinedload(Project.district),
+            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
+        )
+    )
+
+
+def find_project_with_team(number: int) -> Project | None:
+    """The project with its memberships loaded (the plan's pages ask about the team often)."""
+    return db.session.scalar(
+        select(Project).where(Project.number == number).options(selectinload(Project.memberships))
+    )
+
+
+def project_or_404(number: int, load: Loader = find_project) -> Project:
+    """The project a URL names; 404 when this town has none.
 
     Another town's number looks up as nothing, so both look the same.
     """
+    project = load(number)
+    if project is None:
+        abort(404)
+    return project
 
-    @functools.wraps(view)
-    def wrapper(*args: Any, number: int, **kwargs: Any) -> R:
-        project = find_project(number)
-        if project is None:
-            abort(404)
-        return view(*args, project=project, **kwargs)
 
-    return wrapper
+def with_project(view: Callable[..., R] | None = None, *, load: Loader = find_project) -> Any:
+    """Decorator for views under ``/projekte/<int:number>/``: the view gets the project
+    as its first argument instead of ``number`` (404 when the town has none).
+
+    ``@with_project`` or ``@with_project(load=find_project_for_page)``.
+    """
+
+    def decorate(view: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, number: int, **kwargs: Any) -> R:
+            return view(project_or_404(number, load), *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
@@ -14,33 +13,12 @@ from projektfabrik.notifications.services import notify
 from projektfabrik.projects.models import (
     Category,
     Follow,
-    Membership,
     Project,
     Status,
     StatusChange,
 )
 
 # --- loading ---------------------------------------------------------------------
-
-
-def get_project_for_page(number: int) -> Project | None:
-    """The project with everything its page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Project)
-        .where(Project.number == number)
-        .options(
-            joinedload(Project.category),
-            joinedload(Project.district),
-            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
-        )
-    )
-
-
-def get_project_with_team(number: int) -> Project | None:
-    """The project with its memberships loaded (the plan's pages ask about the team often)."""
-    return db.session.scalar(
-        select(Project).where(Project.number == number).options(selectinload(Project.memberships))
-    )
 
 
 def categories() -> list[Category]:

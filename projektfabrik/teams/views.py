@@ -63,16 +63,12 @@ T = TypeVar("T")
 Item = TypeVar("Item")
 
 
-def _project(number: int) -> Project:
-    return found_or_404(access.find_project(number))
-
-
 def with_team_project(view):  # type: ignore[no-untyped-def]
     """The project by its per-town number, and the person's membership (or None)."""
 
     @wraps(view)
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
-        project = _project(number)
+        project = access.project_or_404(number)
         return view(project, access.membership(project, current_user), **kwargs)
 
     return wrapper
@@ -85,7 +81,7 @@ def members_only(view):  # type: ignore[no-untyped-def]
     def wrapper(number: int, **kwargs: Any) -> ResponseReturnValue:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        project = _project(number)
+        project = access.project_or_404(number)
         member = access.membership(project, current_user)
         if member is None:
             abort(404)

@@ -17,7 +17,7 @@ from projektfabrik.planning.models import (
     Section,
     Source,
 )
-from projektfabrik.projects.services import get_project_with_team
+from projektfabrik.projects.access import find_project_with_team
 
 if TYPE_CHECKING:
     from planning_helpers import Team
@@ -32,7 +32,7 @@ def session_of(team: Team) -> Iterator[Any]:
         app.test_request_context(base_url=f"http://{team.town.host}"),
         team.town.context(),
     ):
-        yield get_project_with_team(1)
+        yield find_project_with_team(1)
 
 
 def test_two_profile_saves_at_the_same_moment(team: Team) -> None:
