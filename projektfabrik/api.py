@@ -14,6 +14,7 @@ import click
 from flask import render_template
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user, login_required
+from markupsafe import escape
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role, User
@@ -24,6 +25,7 @@ from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
+from projektfabrik.plugins.apiversion import API_VERSION
 from projektfabrik.plugins.events import emit
 from projektfabrik.plugins.hookspecs import hookimpl
 from projektfabrik.plugins.runtime import (
@@ -131,6 +133,7 @@ def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
 
 __all__ = [
     "ALL_TENANTS",
+    "API_VERSION",
     "CORE_BASE_REVISION",
     "Asset",
     "AssetKind",
@@ -197,4 +200,5 @@ __all__ = [
     "upload_folder",
     "utcnow",
     "enum_type",
+    "escape",
 ]
