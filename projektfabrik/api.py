@@ -18,6 +18,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role, User
+from projektfabrik.accounts.permissions import admin_required, moderator_required
 from projektfabrik.db import UTCDateTime, enum_type, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
@@ -67,6 +68,7 @@ from projektfabrik.tenancy.models import Tenant
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
+from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
 #: plugin's first migration names it in ``depends_on``.
@@ -162,6 +164,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "_",
+    "admin_required",
     "cached_for_visitors",
     "can",
     "cli_town",
@@ -176,6 +179,7 @@ __all__ = [
     "finance_summary",
     "find_project",
     "format_cents",
+    "found_or_404",
     "format_input",
     "gettext",
     "hookimpl",
@@ -183,6 +187,7 @@ __all__ = [
     "is_project_editor",
     "lazy_gettext",
     "login_required",
+    "moderator_required",
     "ngettext",
     "parse_cents",
     "plan_snapshot",
@@ -195,6 +200,7 @@ __all__ = [
     "render_template",
     "resolve_upload",
     "search_documents",
+    "show_refusal",
     "tenant_context",
     "unreadable_secrets",
     "upload_folder",
