@@ -187,11 +187,8 @@ def demo() -> None:
     # With PROJEKTFABRIK_SMTP_URL unset, mail is printed on this console (the
     # console transport), so verification links can be copied from here.
     must([BIN / "projektfabrik", "db", "upgrade"], env)
+    # The core's demo content, then each enabled plugin's own (its pf_demo hook).
     must([BIN / "projektfabrik", "demo"], env)
-    # The funding module's example pot; a town with the module off is simply skipped.
-    subprocess.run(
-        [str(BIN / "projektfabrik"), "funding", "demo-pot", "musterstadt"], env=env, check=False
-    )
     public_port = env["PROJEKTFABRIK_PUBLIC_PORT"]
     print(
         "\n  Projektfabrik demo\n\n"
