@@ -3,7 +3,9 @@
 
     python3 dev.py demo           install, migrate, seed the demo towns, serve on :8000
     python3 dev.py test           lint, tests on SQLite and PostgreSQL, browser tests
-    python3 dev.py test ARGS...   quick loop: only pytest ARGS on SQLite
+    python3 dev.py test ARGS...   quick loop: only pytest ARGS on SQLite, without the
+                                  tests marked slow or browser unless ARGS choose
+                                  a marker (-m) or name tests/browser
 
 Both commands first make sure ``.venv`` exists and holds the project (editable,
 with test extras) and every plugin in ``plugins/*/``. That install is repeated
@@ -187,11 +189,8 @@ def demo() -> None:
     # With PROJEKTFABRIK_SMTP_URL unset, mail is printed on this console (the
     # console transport), so verification links can be copied from here.
     must([BIN / "projektfabrik", "db", "upgrade"], env)
+    # The core's demo content, then each enabled plugin's own (its pf_demo hook).
     must([BIN / "projektfabrik", "demo"], env)
-    # The funding module's example pot; a town with the module off is simply skipped.
-    subprocess.run(
-        [str(BIN / "projektfabrik"), "funding", "demo-pot", "musterstadt"], env=env, check=False
-    )
     public_port = env["PROJEKTFABRIK_PUBLIC_PORT"]
     print(
         "\n  Projektfabrik demo\n\n"
@@ -248,6 +247,20 @@ def chromium_path() -> str:
     return os.environ.get("PROJEKTFABRIK_CHROMIUM") or DEFAULT_CHROMIUM
 
 
+QUICK_LOOP_MARKERS = "not slow and not browser"
+
+
+def quick_loop_selection(pytest_args: list[str]) -> list[str]:
+    """The marker selection ``dev.py test ARGS`` adds: leave out tests marked slow
+    or browser, unless ARGS choose a marker (``-m``) or name browser tests
+    (``tests/browser``, a plugin's ``tests/browser``); then ARGS decide alone."""
+    chooses = any(
+        a == "-m" or (a.startswith("-m") and not a.startswith("--")) or "browser" in a
+        for a in pytest_args
+    )
+    return [] if chooses else ["-m", QUICK_LOOP_MARKERS]
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_environment()
     in_ci = bool(os.environ.get("CI"))
@@ -279,10 +292,9 @@ def test(pytest_args: list[str]) -> int:
             parts.append(Part(name, "skipped", note=why))
 
     if pytest_args:
-        # Quick loop: only what was asked, on SQLite. Browser tests stay out
-        # unless the arguments choose a marker or point at tests/browser.
-        chooses = any(a == "-m" or a.startswith("-m") or "browser" in a for a in pytest_args)
-        selection = [] if chooses else ["-m", "not browser"]
+        # Quick loop: only what was asked, on SQLite, without slow and browser tests
+        # unless the arguments choose a marker or point at browser tests.
+        selection = quick_loop_selection(pytest_args)
         step("pytest (SQLite) " + shlex.join(pytest_args), [*pytest, *selection, *pytest_args])
     else:
         step("ruff check", [BIN / "ruff", "check", "."])

@@ -14,9 +14,11 @@ import click
 from flask import render_template
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user, login_required
+from markupsafe import escape
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role, User
+from projektfabrik.accounts.permissions import admin_required, moderator_required
 from projektfabrik.db import UTCDateTime, enum_type, ref_column, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
@@ -24,6 +26,7 @@ from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
+from projektfabrik.plugins.apiversion import API_VERSION
 from projektfabrik.plugins.events import emit
 from projektfabrik.plugins.hookspecs import hookimpl
 from projektfabrik.plugins.runtime import (
@@ -67,6 +70,7 @@ from projektfabrik.tenancy.models import Tenant
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
+from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
 #: plugin's first migration names it in ``depends_on``.
@@ -127,6 +131,7 @@ def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
 
 __all__ = [
     "ALL_TENANTS",
+    "API_VERSION",
     "CORE_BASE_REVISION",
     "Asset",
     "AssetKind",
@@ -156,6 +161,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "_",
+    "admin_required",
     "cached_for_visitors",
     "can",
     "cli_town",
@@ -170,6 +176,7 @@ __all__ = [
     "finance_summary",
     "find_project",
     "format_cents",
+    "found_or_404",
     "format_input",
     "gettext",
     "hookimpl",
@@ -177,6 +184,7 @@ __all__ = [
     "is_project_editor",
     "lazy_gettext",
     "login_required",
+    "moderator_required",
     "ngettext",
     "parse_cents",
     "plan_snapshot",
@@ -190,9 +198,11 @@ __all__ = [
     "render_template",
     "resolve_upload",
     "search_documents",
+    "show_refusal",
     "tenant_context",
     "unreadable_secrets",
     "upload_folder",
     "utcnow",
     "enum_type",
+    "escape",
 ]

@@ -51,8 +51,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.marketplace import moderation, opendata
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
+    from projektfabrik.site import views as site_views
     from projektfabrik.teams import views as teams_views
-    from projektfabrik.tenancy import views as site_views
 
     app.register_blueprint(site_views.bp)
     app.register_blueprint(accounts_views.bp)

@@ -1,7 +1,8 @@
 """Demo content: two towns with people who make the site look alive.
 
 Idempotent: running it again updates the towns from their tenant.toml and adds
-only what is missing.
+only what is missing. Plugins add their own demo content through the
+``pf_demo`` hook; this module names no plugin.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from projektfabrik.projects import services as projects
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.links import public_url
-from projektfabrik.tenancy.models import District
+from projektfabrik.tenancy.models import District, Tenant
 
 DEMO_TOWNS = ("musterstadt", "beispielhausen")
 DEMO_PASSWORD = "demo-passwort"
@@ -272,6 +273,24 @@ def _seed_projects(slug: str) -> int:
     return added
 
 
+def _seed_plugins(town: Tenant) -> list[str]:
+    """Each plugin the town has switched on adds its own demo content (``pf_demo``).
+
+    Unlike other request-time hooks a plugin that raises is not skipped: a
+    broken demo should be noticed, not half there.
+    """
+    from projektfabrik.plugins.manager import get_manager
+    from projektfabrik.plugins.state import enabled_plugins
+
+    manager = get_manager()
+    names = []
+    for impl in manager.impls("pf_demo", enabled_plugins()):
+        manager.call_one(impl.plugin_name, "pf_demo", town=town)
+        db.session.commit()
+        names.append(impl.plugin_name)
+    return names
+
+
 def seed() -> Iterator[str]:
     tenants_dir = Path(current_app.config["TENANTS_DIR"])
     for slug in DEMO_TOWNS:
@@ -295,7 +314,10 @@ def seed() -> Iterator[str]:
             db.session.flush()
             with current_app.test_request_context(base_url=public_url(town, "/")):
                 added = _seed_projects(slug)
-            db.session.commit()
+                db.session.commit()
+                plugins = _seed_plugins(town)
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"
         yield f"{town.name}: {added} projects added ({len(PROJECTS[slug])} in the demo)"
+        if plugins:
+            yield f"{town.name}: demo content of the plugins {', '.join(plugins)} is in place"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"

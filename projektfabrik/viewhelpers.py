@@ -1,4 +1,5 @@
-"""Small pieces that the planning and team views share."""
+"""Small pieces that views share: the core's planning and team views, and plugins
+(``projektfabrik.api`` exports ``found_or_404`` and ``show_refusal``)."""
 
 from __future__ import annotations
 
@@ -35,10 +36,12 @@ def show_refusal(form: Any, error: Refusal) -> None:
     """Roll back the refused change and say why, so the form can be shown again as typed.
 
     The message goes beside the field it concerns; when that field is not on
-    this form, it is flashed instead, so it is never lost.
+    this form (or there is no form: ``None``, or the error names no ``field``),
+    it is flashed as an error instead, so it is never lost.
     """
     db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
+    name = getattr(error, "field", None)
+    field = getattr(form, name, None) if name and form is not None else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

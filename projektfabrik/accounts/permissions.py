@@ -1,4 +1,10 @@
-"""Role checks for views."""
+"""Role gates for views: the one implementation the core's pages and plugins share.
+
+A visitor who is not logged in is sent to the login page (with ``next=`` the
+page they asked for, Flask-Login's ``login_view``); a person logged in
+without the role gets 403. Plugins use the same gates through
+``projektfabrik.api`` (``admin_required``, ``moderator_required``).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,43 @@ from functools import wraps
 from typing import Any
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from projektfabrik.extensions import login_manager
+
+
+def is_moderator(user: Any) -> bool:
+    """The town's moderators and admins."""
+    return bool(user.is_moderator)
+
+
+def is_admin(user: Any) -> bool:
+    """The town's admins."""
+    return bool(user.is_admin)
+
+
+def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
+    """``None`` when the current person passes ``check``; for a visitor, the
+    redirect to the login page; for anyone else, 403 (raised).
+
+    For ``before_request`` functions that guard a whole blueprint: return what
+    this returns.
+    """
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not check(current_user):
+        abort(403)
+    return None
 
 
 def _require(check: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not check(current_user):
-                abort(403)
+            refused = gate(check)
+            if refused is not None:
+                return refused
             return view(*args, **kwargs)
 
         return wrapper
@@ -27,7 +57,7 @@ def _require(check: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Cal
     return decorator
 
 
-#: The town's moderators and admins.
-moderator_required = _require(lambda user: user.is_moderator)
-#: The town's admins.
-admin_required = _require(lambda user: user.is_admin)
+#: View decorator: the town's moderators and admins.
+moderator_required = _require(is_moderator)
+#: View decorator: the town's admins.
+admin_required = _require(is_admin)

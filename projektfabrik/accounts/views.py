@@ -40,7 +40,7 @@ from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.ratelimit import login_identity_key
 from projektfabrik.tenancy.context import current_tenant_id_or_none
-from projektfabrik.tenancy.services import district_named, districts
+from projektfabrik.tenancy.districts import district_named, districts
 from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)

@@ -9,9 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from projektfabrik.accounts import permissions
 from projektfabrik.admin import services
 from projektfabrik.admin.forms import SwitchForm
-from projektfabrik.extensions import db, login_manager
+from projektfabrik.extensions import db
 from projektfabrik.plugins import runtime, state
 from projektfabrik.plugins.types import NavArea
 
@@ -22,11 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
 @bp.before_request
 def only_admins() -> ResponseReturnValue | None:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_admin:
-        abort(403)
-    return None
+    return permissions.gate(permissions.is_admin)
 
 
 @bp.get("/")

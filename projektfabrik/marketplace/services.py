@@ -30,7 +30,7 @@ from projektfabrik.projects.models import (
     TeamRole,
 )
 from projektfabrik.refusal import Refusal
-from projektfabrik.tenancy.services import district_named
+from projektfabrik.tenancy.districts import district_named
 
 IMAGE_AREA = "projects"
 IMAGE_SIZE = (960, 540)

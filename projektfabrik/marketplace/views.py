@@ -30,8 +30,8 @@ from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project, Status
+from projektfabrik.tenancy.districts import districts
 from projektfabrik.tenancy.links import external_url_for
-from projektfabrik.tenancy.services import districts
 
 bp = Blueprint("marketplace", __name__)
 bp.add_app_template_global(projects.status_label, "status_label")

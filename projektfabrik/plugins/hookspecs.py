@@ -44,6 +44,7 @@ REQUEST_HOOKS = (
     "pf_export_formats",
     "pf_search_documents",
     "pf_assets",
+    "pf_demo",
 )
 
 
@@ -131,3 +132,11 @@ def pf_search_documents() -> Iterable[Any] | None:
 @hookspec
 def pf_assets() -> Iterable[Any] | None:
     """Return ``Asset`` entries (stylesheets, scripts) to load on the town's pages."""
+
+
+@hookspec
+def pf_demo(town: Any) -> None:
+    """Add the plugin's demo content to ``town`` (in context) for ``projektfabrik demo``.
+
+    Must be safe to run again: add only what is missing. The core commits.
+    """

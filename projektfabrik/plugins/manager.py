@@ -24,7 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 from wtforms.fields.core import UnboundField
 
-from projektfabrik.plugins import hookspecs
+from projektfabrik.plugins import apiversion, hookspecs
 from projektfabrik.plugins.types import Permission, PluginInfo, PluginSettings
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,31 @@ class PluginManager:
         if info is not None and not isinstance(info, PluginInfo):
             raise PluginError(f"plugin {record.name!r}: pf_plugin_info must return PluginInfo")
         record.info = info
+        if not record.internal:
+            self._check_api(record)
+
+    def _check_api(self, record: PluginRecord) -> None:
+        """Refuse a plugin written for a plugin API this core does not provide."""
+        required = record.info.api if record.info is not None else None
+        if required is None:
+            log.warning(
+                "plugin %s declares no plugin API version (PluginInfo(api=...)); taken to need %s",
+                record.name,
+                apiversion.ASSUMED_API,
+            )
+            required = apiversion.ASSUMED_API
+        try:
+            fits = apiversion.fits(required)
+        except ValueError as exc:
+            raise PluginError(f"plugin {record.name!r}: PluginInfo(api=...): {exc}") from exc
+        if not fits:
+            where = f" ({record.distribution} {record.version})" if record.distribution else ""
+            raise PluginError(
+                f"plugin {record.name!r}{where} needs plugin API {required}, but this "
+                f"Projektfabrik provides plugin API {apiversion.API_VERSION} "
+                "(it fits the same major version with the same or a higher minor one); "
+                "install a version of the plugin made for this Projektfabrik, or remove it"
+            )
 
     def _folder(self, record: PluginRecord, hook_name: str) -> Path | None:
         value = self.call_one(record.name, hook_name)

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
@@ -117,7 +117,9 @@ def render_slot(slot: str | Slot, **context: Any) -> Markup:
     for name, content in get_manager().collect(
         "pf_template_slot", SlotContent, enabled_plugins(), slot=slot, context=context
     ):
-        html = content.html if isinstance(content.html, Markup) else escape(content.html)
+        # Trusted markup from installed code (see SlotContent); never escaped here,
+        # or a plugin's rendered template would show up as text.
+        html = Markup(content.html)
         parts.append(Markup('<div class="plugin-slot plugin-slot-{}">{}</div>').format(name, html))
     return Markup("\n").join(parts)
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 
 class NavArea(enum.StrEnum):
     """Where a navigation entry appears."""
@@ -33,6 +35,15 @@ class Slot(enum.StrEnum):
     LANDING_MAIN = "landing.main"
     #: Every page of a town, in the footer above the legal links.
     PAGE_FOOTER = "page.footer"
+    #: A project's page, beside its support box (context: ``project``).
+    PROJECT_SIDEBAR = "project.sidebar"
+    #: A project's plan overview, after the plan's sections (context: ``project``).
+    PROJECT_PLAN = "project.plan"
+    #: The account settings of the person logged in, before "Delete account"
+    #: (context: ``user``).
+    ACCOUNT_PAGE = "account.page"
+    #: The town admin's overview (``/verwaltung/``), after the list of sections.
+    ADMIN_OVERVIEW = "admin.overview"
 
 
 class AssetKind(enum.StrEnum):
@@ -42,10 +53,17 @@ class AssetKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class PluginInfo:
-    """What the town admin reads about a plugin on the "Module" page."""
+    """What the town admin reads about a plugin on the "Module" page, and the
+    plugin API it was written for.
+
+    ``api`` is the lowest ``projektfabrik.api.API_VERSION`` the plugin needs,
+    as ``"MAJOR.MINOR"``: it fits a core with the same major version and the
+    same or a higher minor version (see docs/plugins.md, "API versions").
+    """
 
     title: str
     description: str = ""
+    api: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,10 +79,19 @@ class NavItem:
 
 @dataclass(frozen=True)
 class SlotContent:
-    """HTML for a template slot. A plain ``str`` is escaped; pass ``Markup`` for HTML."""
+    """HTML for a template slot.
+
+    ``html`` is trusted markup, whether a ``str`` (what Flask's
+    ``render_template`` returns) or ``Markup``: plugins are installed code, like
+    the core's templates. Text from people must be escaped before it goes in
+    (``escape(text)``, or a template with autoescaping).
+    """
 
     html: str
     order: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "html", Markup(self.html))
 
 
 @dataclass(frozen=True)

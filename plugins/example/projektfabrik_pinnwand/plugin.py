@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import select
 
 from projektfabrik.api import (
     Asset,
@@ -19,11 +20,14 @@ from projektfabrik.api import (
     PluginInfo,
     PluginSettings,
     ProjectTab,
+    Role,
     SearchDocument,
     Slot,
     SlotContent,
+    User,
     _,
     cli_town,
+    db,
     external_url_for,
     hookimpl,
     lazy_gettext,
@@ -47,6 +51,7 @@ def pf_plugin_info() -> PluginInfo:
             "Short notes for everyone in town: offers, requests, dates. "
             "Moderators pin and remove notes."
         ),
+        api="1.0",  # the plugin API it was written for (docs/plugins.md, "API versions")
     )
 
 
@@ -168,6 +173,23 @@ def pf_search_documents() -> list[SearchDocument]:
 @hookimpl
 def pf_assets() -> list[Asset]:
     return [Asset(endpoint="pinnwand.static", filename="pinnwand.css", order=50)]
+
+
+@hookimpl
+def pf_demo(town: Any) -> None:
+    """A pinned welcome note by the town's admin, while the board is empty (so a
+    second ``projektfabrik demo`` adds nothing)."""
+    if services.notes():
+        return
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
+    if admin is None:
+        return
+    note = services.post(
+        "Willkommen an der Pinnwand! Hier ist Platz für Angebote, Gesuche und Termine "
+        "aus der Nachbarschaft.",
+        admin,
+    )
+    note.pinned = True
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from projektfabrik.api import (
     db,
     export_formats,
     export_response,
+    found_or_404,
     render_template,
 )
 from projektfabrik_pinnwand import services
@@ -91,16 +92,9 @@ def _board(project_ref: str | None) -> ResponseReturnValue:
     )
 
 
-def _note_or_404(ref: str):  # type: ignore[no-untyped-def]
-    note = services.find(ref)
-    if note is None:
-        abort(404)
-    return note
-
-
 @bp.post("/notiz/<ref>/entfernen")
 def remove(ref: str) -> ResponseReturnValue:
-    note = _note_or_404(ref)
+    note = found_or_404(services.find(ref))
     own = current_user.is_authenticated and note.author_id == current_user.id
     if not (own or can("pinnwand.moderate", note)):
         abort(403)
@@ -113,7 +107,7 @@ def remove(ref: str) -> ResponseReturnValue:
 
 @bp.post("/notiz/<ref>/anheften")
 def pin(ref: str) -> ResponseReturnValue:
-    note = _note_or_404(ref)
+    note = found_or_404(services.find(ref))
     if not can("pinnwand.moderate", note):
         abort(403)
     services.toggle_pin(note)

@@ -6,15 +6,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import click
-
 from projektfabrik.api import (
     Asset,
     NavArea,
     NavItem,
     PluginInfo,
     ProjectTab,
-    cli_town,
     db,
     format_cents,
     hookimpl,
@@ -33,6 +30,7 @@ def pf_plugin_info() -> PluginInfo:
             "Funding pots of the town; teams apply from their project plan, "
             "the town checks, decides, pays out and checks the proof of use."
         ),
+        api="1.0",
     )
 
 
@@ -53,49 +51,39 @@ def pf_translations() -> Path:
     return HERE / "translations"
 
 
-@click.command("demo-pot")
-@click.argument("slug")
-def demo_pot(slug: str) -> None:
-    """Give the town SLUG an open example pot (once; for the demo)."""
+@hookimpl
+def pf_demo(town: Any) -> None:
+    """The demo town's open example pot (once: a second run finds it and adds nothing)."""
     from projektfabrik_funding import services
     from projektfabrik_funding.models import Body, Pot, PotState
 
-    with cli_town(slug, plugin="funding"):
-        if any(p.name == "Bürgerbudget" for p in services.pots()):
-            click.echo("the example pot exists already")
-            return
-        today = date.today()
-        db.session.add(
-            Pot(
-                name="Bürgerbudget",
-                description="Geld für Ideen aus der Nachbarschaft: Feste, Gärten, Werkstätten.",
-                sponsor="Stadtverwaltung",
-                budget_cents=2_000_000,
-                min_grant_cents=50_000,
-                max_grant_cents=500_000,
-                min_own_share_bp=1000,
-                opens_on=today,
-                closes_on=today + timedelta(days=90),
-                criteria="Gemeinwohl, Beteiligung, Nachhaltigkeit",
-                questions=[
-                    {"question": "Wer macht mit?", "help": "Gruppen, Vereine", "max_length": 500}
-                ],
-                body=Body.ADMIN,
-                jury_criteria=[
-                    {"name": "Wirkung", "weight": 2},
-                    {"name": "Machbarkeit", "weight": 1},
-                ],
-                state=PotState.ACTIVE,
-                show_funded=True,
-            )
+    if any(p.name == "Bürgerbudget" for p in services.pots()):
+        return
+    today = date.today()
+    db.session.add(
+        Pot(
+            name="Bürgerbudget",
+            description="Geld für Ideen aus der Nachbarschaft: Feste, Gärten, Werkstätten.",
+            sponsor="Stadtverwaltung",
+            budget_cents=2_000_000,
+            min_grant_cents=50_000,
+            max_grant_cents=500_000,
+            min_own_share_bp=1000,
+            opens_on=today,
+            closes_on=today + timedelta(days=90),
+            criteria="Gemeinwohl, Beteiligung, Nachhaltigkeit",
+            questions=[
+                {"question": "Wer macht mit?", "help": "Gruppen, Vereine", "max_length": 500}
+            ],
+            body=Body.ADMIN,
+            jury_criteria=[
+                {"name": "Wirkung", "weight": 2},
+                {"name": "Machbarkeit", "weight": 1},
+            ],
+            state=PotState.ACTIVE,
+            show_funded=True,
         )
-        db.session.commit()
-        click.echo("example pot “Bürgerbudget” added")
-
-
-@hookimpl
-def pf_cli() -> list[click.Command]:
-    return [demo_pot]
+    )
 
 
 @hookimpl

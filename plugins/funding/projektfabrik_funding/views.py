@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from projektfabrik.api import (
     User,
     _,
+    admin_required,
     cached_for_visitors,
     current_user,
     db,
@@ -20,10 +21,12 @@ from projektfabrik.api import (
     find_project,
     format_cents,
     format_input,
+    found_or_404,
     is_project_editor,
     login_required,
     parse_cents,
     render_template,
+    show_refusal,
 )
 from projektfabrik_funding import pdf, services
 from projektfabrik_funding.forms import (
@@ -64,31 +67,10 @@ def _cost_type_choices() -> list[SelectChoice]:
     return [SelectChoice(key, labels[key]) for key in COST_TYPES]
 
 
-def _require_admin() -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not current_user.is_admin:
-        abort(403)
-
-
-def _pot_or_404(ref: str) -> Pot:
-    pot = services.find_pot(ref)
-    if pot is None:
-        abort(404)
-    return pot
-
-
-def _application_or_404(ref: str) -> Application:
-    application = services.find_application(ref)
-    if application is None:
-        abort(404)
-    return application
-
-
 def _viewable(ref: str) -> Application:
-    application = _application_or_404(ref)
-    if not current_user.is_authenticated:
-        abort(401)
+    """The application, for someone logged in (the views say ``login_required``)
+    who may see it; 404 for anyone else, as for a ref that names nothing."""
+    application = found_or_404(services.find_application(ref))
     if not services.may_view(application, current_user):
         abort(404)
     return application
@@ -107,7 +89,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/toepfe/<ref>")
 @cached_for_visitors
 def pot(ref: str) -> ResponseReturnValue:
-    found = _pot_or_404(ref)
+    found = found_or_404(services.find_pot(ref))
     if found.state == PotState.INACTIVE and not services.is_admin(current_user):
         abort(404)
     funded = services.funded_projects(found) if found.show_funded else []
@@ -125,9 +107,8 @@ def pot(ref: str) -> ResponseReturnValue:
 
 
 @bp.get("/verwaltung/")
-@login_required
+@admin_required
 def admin_index() -> ResponseReturnValue:
-    _require_admin()
     rows = [(p, services.figures(p)) for p in services.pots()]
     return render_template("funding/admin_index.html", rows=rows, services=services)
 
@@ -187,9 +168,8 @@ def _pot_form_errors(form: PotForm, existing: Pot | None = None) -> bool:
 
 
 @bp.route("/verwaltung/neu", methods=["GET", "POST"])
-@login_required
+@admin_required
 def pot_new() -> ResponseReturnValue:
-    _require_admin()
     form = PotForm()
     _fill_pot_form(form)
     if request.method == "GET":
@@ -206,10 +186,9 @@ def pot_new() -> ResponseReturnValue:
 
 
 @bp.route("/verwaltung/toepfe/<ref>", methods=["GET", "POST"])
-@login_required
+@admin_required
 def pot_edit(ref: str) -> ResponseReturnValue:
-    _require_admin()
-    target = _pot_or_404(ref)
+    target = found_or_404(services.find_pot(ref))
     form = PotForm()
     _fill_pot_form(form)
     if request.method == "GET":
@@ -261,10 +240,9 @@ def pot_edit(ref: str) -> ResponseReturnValue:
 
 
 @bp.post("/verwaltung/toepfe/<ref>/jury")
-@login_required
+@admin_required
 def pot_jurors(ref: str) -> ResponseReturnValue:
-    _require_admin()
-    target = _pot_or_404(ref)
+    target = found_or_404(services.find_pot(ref))
     form = JurorsForm()
     people = []
     unknown = []
@@ -281,10 +259,9 @@ def pot_jurors(ref: str) -> ResponseReturnValue:
 
 
 @bp.get("/verwaltung/toepfe/<ref>/antraege.<fmt>")
-@login_required
+@admin_required
 def pot_export(ref: str, fmt: str) -> ResponseReturnValue:
-    _require_admin()
-    target = _pot_or_404(ref)
+    target = found_or_404(services.find_pot(ref))
     name = f"foerderantraege-{target.ref}"
     if fmt == "csv":
         body: Any = services.as_csv(target)
@@ -306,9 +283,7 @@ def pot_export(ref: str, fmt: str) -> ResponseReturnValue:
 
 @bp.get("/projekte/<project_ref>")
 def project_tab(project_ref: str) -> ResponseReturnValue:
-    project = find_project(project_ref)
-    if project is None:
-        abort(404)
+    project = found_or_404(find_project(project_ref))
     editor = is_project_editor(project, current_user)
     own = services.applications(project=project) if editor else []
     open_pots = [p for p in services.pots([PotState.ACTIVE]) if services.is_open(p)]
@@ -326,10 +301,8 @@ def project_tab(project_ref: str) -> ResponseReturnValue:
 @bp.post("/projekte/<project_ref>/antrag/<pot_ref>")
 @login_required
 def start(project_ref: str, pot_ref: str) -> ResponseReturnValue:
-    project = find_project(project_ref)
-    target = services.find_pot(pot_ref)
-    if project is None or target is None:
-        abort(404)
+    project = found_or_404(find_project(project_ref))
+    target = found_or_404(services.find_pot(pot_ref))
     if not is_project_editor(project, current_user):
         abort(403)
     try:
@@ -447,11 +420,6 @@ def application(ref: str) -> ResponseReturnValue:
     )
 
 
-def _admin_action(ref: str) -> Application:
-    _require_admin()
-    return _application_or_404(ref)
-
-
 def _done(found: Application, message: str) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
@@ -459,16 +427,15 @@ def _done(found: Application, message: str) -> ResponseReturnValue:
 
 
 def _refused(found: Application, error: services.FundingError) -> ResponseReturnValue:
-    db.session.rollback()
-    flash(error.message, "error")
+    show_refusal(None, error)  # rolls back, flashes the reason
     return redirect(url_for("funding.application", ref=found.ref), code=303)
 
 
 @bp.post("/antraege/<ref>/schritt/<step>")
-@login_required
+@admin_required
 def step(ref: str, step: str) -> ResponseReturnValue:
     """The administration's steps on an application."""
-    found = _admin_action(ref)
+    found = found_or_404(services.find_application(ref))
     try:
         if step == "pruefen":
             services.transition(found, State.FORMAL_CHECK, current_user, services.ADMIN)

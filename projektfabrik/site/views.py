@@ -25,7 +25,7 @@ from projektfabrik.i18n import LOCALE_COOKIE, LOCALES
 from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
-from projektfabrik.tenancy import services
+from projektfabrik.site import services
 from projektfabrik.tenancy.branding import palette
 from projektfabrik.urls import safe_next_url
 

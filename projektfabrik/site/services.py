@@ -1,4 +1,4 @@
-"""Town-level queries and operations, usable without a request."""
+"""What the landing page shows about the town's people, usable without a request."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from projektfabrik.accounts.models import Kind, User
 from projektfabrik.extensions import db
-from projektfabrik.tenancy.models import District
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,3 @@ def recent_people(limit: int = 6) -> list[User]:
             .limit(limit)
         )
     )
-
-
-def districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.position, District.name)))
-
-
-def district_named(name: str) -> District | None:
-    """The current town's district of that name (another town's is never found)."""
-    return db.session.scalar(select(District).where(District.name == name)) if name else None

@@ -1,0 +1,1 @@
+"""The town's own pages: landing, legal pages, theme, logo, language switch, health."""

@@ -1,0 +1,67 @@
+"""Every page of the demo towns, as a visitor and as the town's admin, is free of
+escaped markup: HTML that reached the page as text (``&lt;section …``) is a bug
+(a plugin's slot once showed up like that on Musterstadt's landing page)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from projektfabrik.app import create_app
+from projektfabrik.config import REPO_ROOT
+from projektfabrik.demo import DEMO_PASSWORD, seed
+from projektfabrik.testing import HostClient, login
+
+ESCAPED_TAG = re.compile(r"&lt;(section|div|a |p>|ul|li|h[1-6]|span|form)")
+LINK = re.compile(r'href="(/[^"#?]*)"')
+#: Pages a crawl must not follow: downloads, logging out, files.
+SKIP = re.compile(r"(\.(pdf|csv|xlsx|json|atom|svg|png|jpg|css|js)$)|^/static/|/abmelden")
+
+
+@pytest.fixture
+def demo_app(app_config: dict[str, Any]) -> Flask:
+    app = create_app({**app_config, "TENANTS_DIR": str(REPO_ROOT / "tenants")})
+    app.test_client_class = HostClient
+    with app.app_context():
+        list(seed())
+    return app
+
+
+def crawl(client: Any, start: str = "/", limit: int = 60) -> dict[str, str]:
+    """The town's HTML pages reachable from ``start`` by links (at most ``limit``)."""
+    seen: dict[str, str] = {}
+    queue = [start]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or SKIP.search(path):
+            continue
+        response = client.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            seen[path] = ""
+            continue
+        seen[path] = response.get_data(as_text=True)
+        queue += [link for link in LINK.findall(seen[path]) if link not in seen]
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["musterstadt", "beispielhausen"])
+@pytest.mark.parametrize("as_admin", [False, True], ids=["visitor", "admin"])
+def test_no_demo_page_shows_escaped_markup(demo_app: Flask, slug: str, as_admin: bool) -> None:
+    client = demo_app.test_client()
+    client.base_url = f"http://{slug}.localhost"  # type: ignore[attr-defined]
+    if as_admin:
+        login(client, f"admin@{slug}.example", DEMO_PASSWORD)
+    pages = crawl(client)
+    assert len([p for p in pages.values() if p]) >= 8, sorted(pages)
+    escaped = {
+        path: ESCAPED_TAG.search(html).group(0)
+        for path, html in pages.items()
+        if html and ESCAPED_TAG.search(html)
+    }
+    assert not escaped, f"escaped markup on: {escaped}"
+    if slug == "musterstadt":
+        assert '<section class="card pinnwand-teaser"' in pages["/"]
