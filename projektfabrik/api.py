@@ -22,6 +22,9 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.pdf import LockedFetcher as PdfFetcher
+from projektfabrik.pdf import available as pdf_available
+from projektfabrik.pdf import pdf_response, render_pdf
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.events import emit
@@ -145,6 +148,7 @@ __all__ = [
     "NavItem",
     "OwnershipHandedOver",
     "Permission",
+    "PdfFetcher",
     "PluginInfo",
     "PluginSettings",
     "PluginSwitched",
@@ -182,12 +186,15 @@ __all__ = [
     "login_required",
     "ngettext",
     "parse_cents",
+    "pdf_available",
+    "pdf_response",
     "plan_snapshot",
     "plugin_settings",
     "project_team",
     "new_upload_name",
     "queue_mail",
     "render_markdown",
+    "render_pdf",
     "render_slot",
     "render_template",
     "resolve_upload",

@@ -555,6 +555,7 @@ def application_pdf(ref: str) -> ResponseReturnValue:
     return pdf.response(
         "funding/application_pdf.html",
         f"foerderantrag-{found.ref}",
+        title=_("Funding application") + ": " + found.snapshot.get("title", found.title),
         application=found,
         services=services,
         profile_labels=services.profile_labels(),
@@ -567,7 +568,13 @@ def notice(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     if found.decided_at is None:
         abort(404)
-    return pdf.response("funding/notice_pdf.html", f"bescheid-{found.ref}", application=found)
+    return pdf.response(
+        "funding/notice_pdf.html",
+        f"bescheid-{found.ref}",
+        title=_("Decision notice") + ": " + found.title,
+        application=found,
+        services=services,
+    )
 
 
 @bp.get("/jury/")
