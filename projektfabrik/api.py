@@ -65,6 +65,15 @@ from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none
 from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.models import Tenant
+from projektfabrik.uploads import (
+    FILE_KINDS,
+    CheckedUpload,
+    FileKind,
+    UploadRefused,
+    check_upload,
+    store_upload,
+)
+from projektfabrik.uploads import max_upload_mb as upload_limit_mb
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
@@ -135,6 +144,9 @@ def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
 __all__ = [
     "ALL_TENANTS",
     "CORE_BASE_REVISION",
+    "CheckedUpload",
+    "FILE_KINDS",
+    "FileKind",
     "Asset",
     "AssetKind",
     "Event",
@@ -160,11 +172,13 @@ __all__ = [
     "TeamJoined",
     "Tenant",
     "TenantScoped",
+    "UploadRefused",
     "UTCDateTime",
     "User",
     "_",
     "cached_for_visitors",
     "can",
+    "check_upload",
     "cli_town",
     "current_tenant",
     "current_tenant_or_none",
@@ -199,9 +213,11 @@ __all__ = [
     "render_template",
     "resolve_upload",
     "search_documents",
+    "store_upload",
     "tenant_context",
     "unreadable_secrets",
     "upload_folder",
+    "upload_limit_mb",
     "utcnow",
     "enum_type",
 ]

@@ -16,25 +16,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
     Role,
+    UploadRefused,
     User,
     _,
+    check_upload,
     db,
     emit,
     external_url_for,
     finance_summary,
     format_cents,
     is_project_editor,
-    new_upload_name,
     plan_snapshot,
     project_team,
     queue_mail,
     resolve_upload,
+    store_upload,
     upload_folder,
     utcnow,
 )
@@ -937,8 +939,8 @@ def notify_admins(event: ApplicationSubmitted) -> None:
 # --- documents ---------------------------------------------------------------------------
 
 UPLOAD_AREA = "funding"
-ALLOWED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-MAX_UPLOAD = 10 * 1024 * 1024
+#: What attachments and receipts may be (checked by content; the size limit is the town's).
+DOCUMENT_KINDS = ("pdf", "jpeg", "png")
 
 
 def documents(application: Application, kind: DocumentKind | None = None) -> list[Document]:
@@ -955,9 +957,14 @@ def find_document(application: Application, ref: str) -> Document | None:
 
 
 def add_document(
-    application: Application, by: User, kind: DocumentKind, label: str, filename: str, data: bytes
+    application: Application,
+    by: User,
+    kind: DocumentKind,
+    label: str,
+    filename: str,
+    data: IO[bytes] | bytes,
 ) -> Document:
-    """Store an uploaded file (PDF or image, at most 10 MB) with the application."""
+    """Store an uploaded file (PDF, JPEG or PNG, within the town's limit) with the application."""
     if kind == DocumentKind.ATTACHMENT:
         if application.state not in (State.DRAFT, State.INFO_REQUESTED):
             raise FundingError(_("Attachments are added while the application is being written."))
@@ -967,20 +974,18 @@ def add_document(
         raise FundingError(_("Receipts are uploaded with the proof of use."))
     if not is_team(application, by):
         raise FundingError(_("Only the project's team may do this."))
-    suffix = Path(filename or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise FundingError(_("Please upload a PDF, JPEG or PNG file."))
-    if not data or len(data) > MAX_UPLOAD:
-        raise FundingError(_("The file must not be empty and at most 10 MB."))
-    stored = new_upload_name(suffix)
-    (upload_folder(UPLOAD_AREA) / stored).write_bytes(data)
+    try:
+        checked = check_upload(data, DOCUMENT_KINDS, original_name=filename)
+    except UploadRefused as refused:
+        raise FundingError(refused.message) from refused
+    stored = store_upload(UPLOAD_AREA, checked)
     document = Document(
         application_id=application.id,
         kind=kind,
         label=label if kind == DocumentKind.ATTACHMENT else "",
-        original_name=Path(filename).name[:200],
+        original_name=checked.display_name[:200],
         stored_name=stored,
-        size=len(data),
+        size=checked.size,
         uploaded_by_id=by.id,
     )
     db.session.add(document)

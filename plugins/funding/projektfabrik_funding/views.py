@@ -24,6 +24,7 @@ from projektfabrik.api import (
     login_required,
     parse_cents,
     render_template,
+    upload_limit_mb,
 )
 from projektfabrik_funding import pdf, services
 from projektfabrik_funding.forms import (
@@ -444,6 +445,7 @@ def application(ref: str) -> ResponseReturnValue:
         planned=services.planned_figures(found),
         documents=services.documents(found) if (team or admin) else [],
         pdf_available=pdf.available(),
+        upload_mb=upload_limit_mb(),
     )
 
 
@@ -606,7 +608,7 @@ def upload(ref: str) -> ResponseReturnValue:
             kind,
             request.form.get("label", ""),
             file.filename,
-            file.read(services.MAX_UPLOAD + 1),
+            file.stream,
         )
     except services.FundingError as error:
         return _refused(found, error)
