@@ -77,6 +77,7 @@ from projektfabrik.uploads import max_upload_mb as upload_limit_mb
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
+from projektfabrik.workflow import Step, StepRefused, Workflow
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
 #: plugin's first migration names it in ``depends_on``.
@@ -169,12 +170,15 @@ __all__ = [
     "SearchDocument",
     "Slot",
     "SlotContent",
+    "Step",
+    "StepRefused",
     "TeamJoined",
     "Tenant",
     "TenantScoped",
     "UploadRefused",
     "UTCDateTime",
     "User",
+    "Workflow",
     "_",
     "cached_for_visitors",
     "can",

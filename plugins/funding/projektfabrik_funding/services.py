@@ -22,8 +22,11 @@ from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
     Role,
+    Step,
+    StepRefused,
     UploadRefused,
     User,
+    Workflow,
     _,
     check_upload,
     db,
@@ -39,6 +42,9 @@ from projektfabrik.api import (
     store_upload,
     upload_folder,
     utcnow,
+)
+from projektfabrik.api import (
+    lazy_gettext as _l,
 )
 from projektfabrik_funding.models import (
     COMMITTED_STATES,
@@ -59,25 +65,47 @@ from projektfabrik_funding.models import (
 LEGAL_FORMS = ("private", "association", "company", "initiative")
 TEAM, ADMIN = "team", "admin"
 
-#: (from, to) -> the role that may make the change.
-TRANSITIONS: dict[tuple[State, State], str] = {
-    (State.DRAFT, State.SUBMITTED): TEAM,
-    (State.INFO_REQUESTED, State.SUBMITTED): TEAM,
-    (State.SUBMITTED, State.FORMAL_CHECK): ADMIN,
-    (State.SUBMITTED, State.INFO_REQUESTED): ADMIN,
-    (State.FORMAL_CHECK, State.INFO_REQUESTED): ADMIN,
-    (State.FORMAL_CHECK, State.RATING): ADMIN,
-    (State.FORMAL_CHECK, State.APPROVED): ADMIN,
-    (State.FORMAL_CHECK, State.REJECTED): ADMIN,
-    (State.RATING, State.APPROVED): ADMIN,
-    (State.RATING, State.REJECTED): ADMIN,
-    (State.APPROVED, State.PAID): ADMIN,
-    (State.PAID, State.PROOF_SUBMITTED): TEAM,
-    (State.PROOF_SUBMITTED, State.PROOF_CHECKED): ADMIN,
-    (State.PROOF_CHECKED, State.CLOSED): ADMIN,
-    (State.PROOF_CHECKED, State.RECLAIMED): ADMIN,
-    (State.PAID, State.RECLAIMED): ADMIN,
-}
+
+def _decidable(application: Application) -> bool:
+    """A pot with a jury decides only after the jury has rated."""
+    return application.pot.body != Body.JURY or application.state == State.RATING
+
+
+def _jury_pot(application: Application) -> bool:
+    return application.pot.body == Body.JURY
+
+
+_JURY_FIRST = _l("This pot's jury rates every application before the decision.")
+
+#: The application's workflow: which step leads from which state, who may take it,
+#: and the button's label. Views and templates ask it (:func:`next_steps`).
+WORKFLOW = Workflow(
+    states=list(State),
+    steps=[
+        Step("einreichen", [State.DRAFT, State.INFO_REQUESTED], State.SUBMITTED,
+             roles={TEAM}, label=_l("Submit the application")),
+        Step("pruefen", [State.SUBMITTED], State.FORMAL_CHECK,
+             roles={ADMIN}, label=_l("Start the formal check")),
+        Step("nachfragen", [State.SUBMITTED, State.FORMAL_CHECK], State.INFO_REQUESTED,
+             roles={ADMIN}, label=_l("Ask the team for more information")),
+        Step("jury", [State.FORMAL_CHECK], State.RATING,
+             roles={ADMIN}, label=_l("Hand over to the jury"), guard=_jury_pot),
+        Step("bewilligen", [State.FORMAL_CHECK, State.RATING], State.APPROVED,
+             roles={ADMIN}, label=_l("Approve"), guard=_decidable, refusal=_JURY_FIRST),
+        Step("ablehnen", [State.FORMAL_CHECK, State.RATING], State.REJECTED,
+             roles={ADMIN}, label=_l("Reject"), guard=_decidable, refusal=_JURY_FIRST),
+        Step("auszahlen", [State.APPROVED], State.PAID,
+             roles={ADMIN}, label=_l("Record the payout")),
+        Step("nachweis", [State.PAID], State.PROOF_SUBMITTED,
+             roles={TEAM}, label=_l("Submit the proof of use")),
+        Step("nachweis-pruefen", [State.PROOF_SUBMITTED], State.PROOF_CHECKED,
+             roles={ADMIN}, label=_l("The proof of use is checked")),
+        Step("abschliessen", [State.PROOF_CHECKED], State.CLOSED,
+             roles={ADMIN}, label=_l("Close the application")),
+        Step("zurueckfordern", [State.PAID, State.PROOF_CHECKED], State.RECLAIMED,
+             roles={ADMIN}, label=_l("Reclaim money")),
+    ],
+)  # fmt: skip
 
 
 class FundingError(Exception):
@@ -467,29 +495,47 @@ def problems(application: Application, today: date | None = None) -> list[str]:
     return found
 
 
+def roles_of(application: Application, user: Any) -> set[str]:
+    """The workflow roles ``user`` holds for the application: ``team``, ``admin``."""
+    roles = set()
+    if is_admin(user):
+        roles.add(ADMIN)
+    if is_team(application, user):
+        roles.add(TEAM)
+    return roles
+
+
+def next_steps(application: Application, user: Any) -> list[Step]:
+    """The steps ``user`` may take on the application now (one button each)."""
+    return WORKFLOW.next_steps(application.state, roles_of(application, user), application)
+
+
+def may(application: Application, user: Any, step: str) -> bool:
+    return WORKFLOW.may(application.state, step, roles_of(application, user), application)
+
+
 def transition(
     application: Application, to: State, actor: User, role: str, note: str = ""
 ) -> AuditEntry:
-    """The one way to change an application's state: checked, then written to the audit trail."""
+    """The one way to change an application's state: checked against :data:`WORKFLOW`
+    (``role``: the role the actor acts in), then written to the audit trail."""
     before = State(application.state)
-    allowed = TRANSITIONS.get((before, to))
-    if allowed is None or allowed != role:
-        raise FundingError(
-            _(
+    roles = roles_of(application, actor) & {role}
+    try:
+        WORKFLOW.check(before, to, roles, subject=application)
+    except StepRefused as refused:
+        if refused.reason == "state":
+            message = _(
                 "This step is not possible now (%(from)s → %(to)s).",
                 **{"from": state_label(before), "to": state_label(to)},
             )
-        )
-    if role == ADMIN and not is_admin(actor):
-        raise FundingError(_("Only the town's administration may do this."))
-    if role == TEAM and not is_team(application, actor):
-        raise FundingError(_("Only the project's team may do this."))
-    if (
-        to in (State.APPROVED, State.REJECTED)
-        and application.pot.body == Body.JURY
-        and before != State.RATING
-    ):
-        raise FundingError(_("This pot's jury rates every application before the decision."))
+        elif refused.reason == "role" and refused.step and ADMIN in refused.step.roles:
+            message = _("Only the town's administration may do this.")
+        elif refused.reason == "role":
+            message = _("Only the project's team may do this.")
+        else:
+            message = refused.message
+        raise FundingError(message) from refused
     # An atomic compare-and-set: two clicks at once cannot both leave the same state.
     changed = db.session.execute(
         update(Application)

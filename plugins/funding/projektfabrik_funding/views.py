@@ -358,7 +358,7 @@ def _application_form(application: Application) -> ApplicationForm:
 def application(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     team = services.is_team(found, current_user)
-    editable = team and found.state in (State.DRAFT, State.INFO_REQUESTED)
+    editable = services.may(found, current_user, "einreichen")
     form = _application_form(found)
     if request.method == "POST":
         if not editable:
@@ -424,6 +424,7 @@ def application(ref: str) -> ResponseReturnValue:
         )
     admin = services.is_admin(current_user)
     own_rating = services.rating_of(found, current_user)
+    steps = services.next_steps(found, current_user)
     return render_template(
         "funding/application.html",
         application=found,
@@ -446,6 +447,8 @@ def application(ref: str) -> ResponseReturnValue:
         documents=services.documents(found) if (team or admin) else [],
         pdf_available=pdf.available(),
         upload_mb=upload_limit_mb(),
+        admin_steps=[s for s in steps if services.ADMIN in s.roles],
+        proof_step=next((s for s in steps if s.name == "nachweis"), None),
     )
 
 
