@@ -24,6 +24,9 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.pdf import LockedFetcher as PdfFetcher
+from projektfabrik.pdf import available as pdf_available
+from projektfabrik.pdf import pdf_response, render_pdf
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.apiversion import API_VERSION
@@ -67,10 +70,20 @@ from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none
 from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.models import Tenant
+from projektfabrik.uploads import (
+    FILE_KINDS,
+    CheckedUpload,
+    FileKind,
+    UploadRefused,
+    check_upload,
+    store_upload,
+)
+from projektfabrik.uploads import max_upload_mb as upload_limit_mb
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
 from projektfabrik.viewhelpers import found_or_404, show_refusal
+from projektfabrik.workflow import Step, StepRefused, Workflow
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
 #: plugin's first migration names it in ``depends_on``.
@@ -133,6 +146,9 @@ __all__ = [
     "ALL_TENANTS",
     "API_VERSION",
     "CORE_BASE_REVISION",
+    "CheckedUpload",
+    "FILE_KINDS",
+    "FileKind",
     "Asset",
     "AssetKind",
     "Event",
@@ -146,6 +162,7 @@ __all__ = [
     "NavItem",
     "OwnershipHandedOver",
     "Permission",
+    "PdfFetcher",
     "PluginInfo",
     "PluginSettings",
     "PluginSwitched",
@@ -155,15 +172,20 @@ __all__ = [
     "SearchDocument",
     "Slot",
     "SlotContent",
+    "Step",
+    "StepRefused",
     "TeamJoined",
     "Tenant",
     "TenantScoped",
+    "UploadRefused",
     "UTCDateTime",
     "User",
+    "Workflow",
     "_",
     "admin_required",
     "cached_for_visitors",
     "can",
+    "check_upload",
     "cli_town",
     "current_tenant",
     "current_tenant_or_none",
@@ -187,6 +209,8 @@ __all__ = [
     "moderator_required",
     "ngettext",
     "parse_cents",
+    "pdf_available",
+    "pdf_response",
     "plan_snapshot",
     "plugin_settings",
     "project_team",
@@ -194,14 +218,17 @@ __all__ = [
     "queue_mail",
     "ref_column",
     "render_markdown",
+    "render_pdf",
     "render_slot",
     "render_template",
     "resolve_upload",
     "search_documents",
     "show_refusal",
+    "store_upload",
     "tenant_context",
     "unreadable_secrets",
     "upload_folder",
+    "upload_limit_mb",
     "utcnow",
     "enum_type",
     "escape",

@@ -1,13 +1,34 @@
-"""Files people upload, stored per town outside the web root."""
+"""Files people upload: checked by content, limited in size per town, stored per town
+outside the web root.
+
+:func:`check_upload` is the one check for every upload of the core and the
+plugins: it reads the bytes, recognises what they are (:func:`detect`, never
+the file name), compares that with the kinds allowed for this use and the
+size with the limit (:func:`max_upload_mb`: the town's, else the
+deployment's), and raises :class:`UploadRefused` with a message for the
+person. :func:`store_upload` then writes it into the town's folder.
+"""
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import gettext as _
 
+from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.context import current_tenant
+
+if TYPE_CHECKING:
+    from projektfabrik.tenancy.models import Tenant
 
 
 def town_folder(area: str) -> Path:
@@ -27,3 +48,187 @@ def resolve_in(folder: Path, filename: str) -> Path | None:
         return None
     path = folder / filename
     return path if path.is_file() else None
+
+
+# --- checking what people upload ---------------------------------------------------------
+
+#: The deployment's default size limit in MB (``PROJEKTFABRIK_TEAM_FILE_MAX_MB``), when
+#: neither the call nor the town sets one.
+DEFAULT_MAX_MB = 10
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of file, recognised by its content."""
+
+    key: str
+    label: str  # the name people know it by, in every language ("PDF", "Word")
+    extension: str
+    mimetype: str
+
+
+PDF = FileKind("pdf", "PDF", "pdf", "application/pdf")
+PNG = FileKind("png", "PNG", "png", "image/png")
+JPEG = FileKind("jpeg", "JPEG", "jpg", "image/jpeg")
+WEBP = FileKind("webp", "WebP", "webp", "image/webp")
+ODT = FileKind("odt", "ODT", "odt", "application/vnd.oasis.opendocument.text")
+ODS = FileKind("ods", "ODS", "ods", "application/vnd.oasis.opendocument.spreadsheet")
+DOCX = FileKind(
+    "docx",
+    "Word",
+    "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+XLSX = FileKind(
+    "xlsx", "Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+TXT = FileKind("txt", "Text", "txt", "text/plain")
+
+#: Every kind the core recognises, by key.
+FILE_KINDS = {k.key: k for k in (PDF, PNG, JPEG, WEBP, ODT, ODS, DOCX, XLSX, TXT)}
+_IMAGES = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP}
+
+
+class UploadRefused(Refusal, ValueError):
+    """The upload is refused; ``message`` is for the person, ``field`` names the form field."""
+
+    default_field = "file"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed :func:`check_upload`: its bytes and what they really are."""
+
+    data: bytes
+    kind: FileKind
+    original_name: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.original_name, self.kind)
+
+
+def _zip_kind(data: bytes) -> FileKind | None:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if infos and infos[0].filename == "mimetype" and infos[0].file_size < 100:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return {ODT.mimetype: ODT, ODS.mimetype: ODS}.get(declared)
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return DOCX
+                if "xl/workbook.xml" in names:
+                    return XLSX
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+        return None
+    return None
+
+
+def _image_kind(data: bytes) -> FileKind | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(data)) as image:
+            kind = _IMAGES.get(image.format or "")
+            image.verify()
+            return kind
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        return None
+
+
+def detect(data: bytes) -> FileKind | None:
+    """What the bytes are (never what the name says), if it is a kind the core knows.
+
+    PDF: starts with ``%PDF-``. PNG, JPEG, WebP: Pillow opens and verifies it.
+    ODT, ODS: a ZIP whose first entry ``mimetype`` names the type. DOCX, XLSX: a
+    ZIP with ``[Content_Types].xml`` and ``word/document.xml`` / ``xl/workbook.xml``.
+    Text: UTF-8 without control characters other than tab and line breaks.
+    """
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    if (
+        data[:8] == b"\x89PNG\r\n\x1a\n"
+        or data[:3] == b"\xff\xd8\xff"
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    ):
+        return _image_kind(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return TXT if data and not _TEXT_CONTROL.search(text) else None
+
+
+def max_upload_mb(tenant: Tenant | None = None) -> int:
+    """The largest upload in MB for ``tenant`` (default: the current town): the town's
+    own ``upload_max_mb`` (``[uploads] max_mb`` in its tenant.toml), else the
+    deployment's ``PROJEKTFABRIK_TEAM_FILE_MAX_MB``."""
+    town = tenant if tenant is not None else current_tenant()
+    if town.upload_max_mb:
+        return int(town.upload_max_mb)
+    return int(current_app.config.get("TEAM_FILE_MAX_MB") or DEFAULT_MAX_MB)
+
+
+def kinds_text(kinds: Sequence[FileKind]) -> str:
+    """ "PDF, JPEG or PNG" in the reader's language."""
+    labels = [str(k.label) for k in kinds]
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(some)s or %(last)s", some=", ".join(labels[:-1]), last=labels[-1])
+
+
+def check_upload(
+    upload: IO[bytes] | bytes,
+    allowed: Iterable[FileKind | str],
+    *,
+    original_name: str = "",
+    max_mb: int | None = None,
+    field: str = "file",
+) -> CheckedUpload:
+    """Read an upload and check it: not empty, not larger than the limit (``max_mb``,
+    else the town's, else the deployment's), and its content one of ``allowed``
+    (kinds or their keys). Raise :class:`UploadRefused` with a message in the
+    reader's language; nothing is stored."""
+    kinds = [FILE_KINDS[k] if isinstance(k, str) else k for k in allowed]
+    limit_mb = max_mb or max_upload_mb()
+    limit = limit_mb * 1024 * 1024
+    data = upload if isinstance(upload, bytes) else upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(_("The file is larger than %(mb)d MB.", mb=limit_mb), field)
+    if not data:
+        raise UploadRefused(_("The file is empty."), field)
+    kind = detect(data)
+    if kind is None or kind not in kinds:
+        raise UploadRefused(
+            _(
+                "This kind of file is not accepted here. Please upload %(kinds)s.",
+                kinds=kinds_text(kinds),
+            ),
+            field,
+        )
+    return CheckedUpload(data=data, kind=kind, original_name=original_name)
+
+
+def store_upload(area: str, upload: CheckedUpload) -> str:
+    """Write a checked upload into the town's ``area`` under a new random name (with
+    the extension of what it really is); return that name."""
+    stored_name = new_filename("." + upload.kind.extension)
+    (town_folder(area) / stored_name).write_bytes(upload.data)
+    return stored_name
+
+
+def display_name(original: str, kind: FileKind) -> str:
+    """The person's file name, cleaned, with the extension of what the file really is."""
+    name = unicodedata.normalize("NFC", Path(original.replace("\\", "/")).name)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"[^\w\s.()-]", "", stem, flags=re.UNICODE).strip(" .")[:120]
+    return f"{stem or 'datei'}.{kind.extension}"

@@ -3,23 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from flask import abort, flash
 
 from projektfabrik.extensions import db
+from projektfabrik.refusal import Refusal
 
 T = TypeVar("T")
-
-
-class Refusal(Protocol):
-    """What a service raises when it refuses input (PlanError, TeamError, FileCheckError)."""
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def field(self) -> str | None: ...
 
 
 def found_or_404(item: T | None) -> T:

@@ -14,23 +14,20 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from projektfabrik import pdf
 from projektfabrik.db import utcnow
 from projektfabrik.planning import services
 from projektfabrik.planning.models import CostType, FinancingKind, Section
 from projektfabrik.planning.money import format_cents, format_share, to_decimal
 from projektfabrik.plugins.types import ExportFormat
-from projektfabrik.tenancy.branding import palette
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import external_url_for
 
@@ -43,15 +40,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 EURO_FORMAT = '#,##0.00 "€"'
 
 
-@cache
 def pdf_available() -> bool:
-    """Whether WeasyPrint and the system libraries it needs can be loaded here."""
-    try:
-        import weasyprint  # noqa: F401
-    except Exception as error:  # ImportError, or OSError when Pango is missing
-        log.warning("PDF export is off: WeasyPrint cannot be loaded (%s)", error)
-        return False
-    return True
+    """Whether PDFs can be made here (WeasyPrint and Pango load); see :mod:`projektfabrik.pdf`."""
+    return pdf.available()
 
 
 def formats() -> list[ExportFormat]:
@@ -122,76 +113,12 @@ def document_context(view: services.PlanView) -> dict[str, Any]:
     }
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _brand_css() -> str:
-    """The town's colours, and "Page 1 of 3" in the reader's language for the footer."""
-    colours = palette(current_tenant().primary_color)
-    words = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
-    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
-    content = " ".join(
-        counters.get(part) or _css_string(part)
-        for part in re.split(r"(\{page\}|\{pages\})", words)
-        if part
-    )
-    return (
-        f":root {{ --brand: {colours.brand}; --on-brand: {colours.on_brand}; "
-        f"--accent: {colours.accent}; }}\n"
-        f"@page {{ @bottom-right {{ content: {content}; }} }}\n"
-    )
-
-
-def _logo_path() -> Path | None:
-    tenant = current_tenant()
-    if not tenant.logo_file:
-        return None
-    folder = Path(current_app.config["TENANTS_DIR"]).resolve() / tenant.slug
-    path = (folder / tenant.logo_file).resolve()
-    if folder not in path.parents or not path.is_file():
-        return None
-    return path
-
-
-def _fetcher(allowed: set[str]) -> Any:
-    """A URL fetcher for WeasyPrint that fetches only ``allowed`` (the town's logo):
-    nothing in a plan can make the renderer fetch another URL or file."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before 68: fetchers are functions
-        from weasyprint import default_url_fetcher  # type: ignore[attr-defined]
-
-        def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-            if url not in allowed:
-                raise ValueError(f"not fetched: {url}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-
-    class OnlyAllowed(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url not in allowed:
-                raise ValueError(f"not fetched: {url}")
-            return super().fetch(url, headers)
-
-    return OnlyAllowed()
-
-
 def render_pdf(view: services.PlanView) -> bytes:
-    """The plan as an A4 PDF with the town's name, colour and logo and page numbers."""
-    from weasyprint import CSS, HTML
-
-    logo = _logo_path()
-    logo_url = logo.as_uri() if logo else None
-    fetcher = _fetcher({logo_url} if logo_url else set())
-    html = render_template("planning/pdf.html", logo_url=logo_url, **document_context(view))
-    document = HTML(string=html, url_fetcher=fetcher, base_url=str(STATIC))
-    return document.write_pdf(
-        stylesheets=[
-            CSS(filename=str(PRINT_CSS), url_fetcher=fetcher),
-            CSS(string=_brand_css(), url_fetcher=fetcher),
-        ],
+    """The plan as an A4 PDF with the town's name, colour and logo and page numbers
+    (made by :mod:`projektfabrik.pdf`: tagged, titled, fetches nothing else)."""
+    title = _("Project plan") + ": " + view.project.title
+    return pdf.render_pdf(
+        "planning/pdf.html", title=title, stylesheets=[PRINT_CSS], **document_context(view)
     )
 
 

@@ -771,7 +771,7 @@ def file_by_ref(project: Project, ref: str) -> TeamFile | None:
 
 
 def add_file(project: Project, user: User, stream: IO[bytes], original_name: str) -> TeamFile:
-    """Check and store an upload for the team (``files.FileCheckError`` if refused)."""
+    """Check and store an upload for the team (``UploadRefused`` if refused)."""
     if project_access.membership(project, user) is None:
         raise TeamError(_("Only members of the team can share files."))
     stored = files.store(stream, original_name)

@@ -52,6 +52,7 @@ from projektfabrik.teams.models import TeamMeeting
 from projektfabrik.teams.tokens import TeamTokenError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.uploads import UploadRefused
 from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 bp = Blueprint("teams", __name__)
@@ -621,7 +622,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
         upload = form.file.data
         try:
             item = services.add_file(project, current_user, upload.stream, upload.filename or "")
-        except (files.FileCheckError, services.TeamError) as error:
+        except (UploadRefused, services.TeamError) as error:
             show_refusal(form, error)
         else:
             db.session.commit()

@@ -45,6 +45,7 @@ class TenantSpec:
     primary_color: str = "#005a9c"
     logo: str | None = None
     mail_sender_name: str | None = None
+    upload_max_mb: int | None = None
     texts: dict[str, str] = field(default_factory=dict)  # field name -> markdown
     districts: list[str] = field(default_factory=list)
     plugins: dict[str, Any] = field(default_factory=dict)
@@ -91,6 +92,11 @@ def load(folder: Path) -> TenantSpec:
     locale = raw.get("default_locale", "de")
     if locale not in ("de", "en"):
         raise TenantConfigError(f"{path}: default_locale must be de or en")
+    max_mb = raw.get("uploads", {}).get("max_mb")
+    if max_mb is not None and (
+        isinstance(max_mb, bool) or not isinstance(max_mb, int) or not 1 <= max_mb <= 1024
+    ):
+        raise TenantConfigError(f"{path}: [uploads] max_mb must be a whole number of MB, 1 to 1024")
     return TenantSpec(
         slug=validate_slug(raw.get("slug", folder.name)),
         name=raw["name"],
@@ -100,6 +106,7 @@ def load(folder: Path) -> TenantSpec:
         primary_color=color,
         logo=branding.get("logo"),
         mail_sender_name=raw.get("mail_sender_name"),
+        upload_max_mb=max_mb,
         texts=texts,
         districts=list(raw.get("districts", [])),
         plugins=_plugin_table(raw.get("plugins", {}), path),
@@ -131,6 +138,11 @@ def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
                 "[branding]",
                 'primary_color = "#005a9c"',
                 "",
+                "# Largest file people may upload, in MB (default: the deployment's",
+                "# PROJEKTFABRIK_TEAM_FILE_MAX_MB).",
+                "# [uploads]",
+                "# max_mb = 10",
+                "",
                 "[texts]",
                 '# welcome = "welcome.md"',
                 '# impressum = "impressum.md"',
@@ -161,6 +173,7 @@ def apply(spec: TenantSpec) -> Tenant:
     tenant.primary_color = spec.primary_color
     tenant.logo_file = spec.logo
     tenant.mail_sender_name = spec.mail_sender_name
+    tenant.upload_max_mb = spec.upload_max_mb
     for column in TEXT_FIELDS.values():
         setattr(tenant, column, spec.texts.get(column, ""))
     _apply_hosts(tenant, spec.hosts)

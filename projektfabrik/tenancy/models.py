@@ -26,6 +26,9 @@ class Tenant(db.Model):
     primary_color: Mapped[str] = mapped_column(String(7), default="#005a9c")
     logo_file: Mapped[str | None] = mapped_column(String(200))
     mail_sender_name: Mapped[str | None] = mapped_column(String(200))
+    #: Largest upload in MB for this town (tenant.toml ``[uploads] max_mb``);
+    #: ``None``: the deployment's ``PROJEKTFABRIK_TEAM_FILE_MAX_MB``.
+    upload_max_mb: Mapped[int | None] = mapped_column(Integer)
     welcome_md: Mapped[str] = mapped_column(Text, default="")
     impressum_md: Mapped[str] = mapped_column(Text, default="")
     privacy_md: Mapped[str] = mapped_column(Text, default="")

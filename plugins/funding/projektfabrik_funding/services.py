@@ -16,28 +16,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
     Refusal,
     Role,
+    Step,
+    StepRefused,
+    UploadRefused,
     User,
+    Workflow,
     _,
+    check_upload,
     db,
     emit,
     external_url_for,
     finance_summary,
     format_cents,
     is_project_editor,
-    new_upload_name,
     plan_snapshot,
     project_team,
     queue_mail,
     resolve_upload,
+    store_upload,
     upload_folder,
     utcnow,
+)
+from projektfabrik.api import (
+    lazy_gettext as _l,
 )
 from projektfabrik_funding.models import (
     COMMITTED_STATES,
@@ -58,25 +66,47 @@ from projektfabrik_funding.models import (
 LEGAL_FORMS = ("private", "association", "company", "initiative")
 TEAM, ADMIN = "team", "admin"
 
-#: (from, to) -> the role that may make the change.
-TRANSITIONS: dict[tuple[State, State], str] = {
-    (State.DRAFT, State.SUBMITTED): TEAM,
-    (State.INFO_REQUESTED, State.SUBMITTED): TEAM,
-    (State.SUBMITTED, State.FORMAL_CHECK): ADMIN,
-    (State.SUBMITTED, State.INFO_REQUESTED): ADMIN,
-    (State.FORMAL_CHECK, State.INFO_REQUESTED): ADMIN,
-    (State.FORMAL_CHECK, State.RATING): ADMIN,
-    (State.FORMAL_CHECK, State.APPROVED): ADMIN,
-    (State.FORMAL_CHECK, State.REJECTED): ADMIN,
-    (State.RATING, State.APPROVED): ADMIN,
-    (State.RATING, State.REJECTED): ADMIN,
-    (State.APPROVED, State.PAID): ADMIN,
-    (State.PAID, State.PROOF_SUBMITTED): TEAM,
-    (State.PROOF_SUBMITTED, State.PROOF_CHECKED): ADMIN,
-    (State.PROOF_CHECKED, State.CLOSED): ADMIN,
-    (State.PROOF_CHECKED, State.RECLAIMED): ADMIN,
-    (State.PAID, State.RECLAIMED): ADMIN,
-}
+
+def _decidable(application: Application) -> bool:
+    """A pot with a jury decides only after the jury has rated."""
+    return application.pot.body != Body.JURY or application.state == State.RATING
+
+
+def _jury_pot(application: Application) -> bool:
+    return application.pot.body == Body.JURY
+
+
+_JURY_FIRST = _l("This pot's jury rates every application before the decision.")
+
+#: The application's workflow: which step leads from which state, who may take it,
+#: and the button's label. Views and templates ask it (:func:`next_steps`).
+WORKFLOW = Workflow(
+    states=list(State),
+    steps=[
+        Step("einreichen", [State.DRAFT, State.INFO_REQUESTED], State.SUBMITTED,
+             roles={TEAM}, label=_l("Submit the application")),
+        Step("pruefen", [State.SUBMITTED], State.FORMAL_CHECK,
+             roles={ADMIN}, label=_l("Start the formal check")),
+        Step("nachfragen", [State.SUBMITTED, State.FORMAL_CHECK], State.INFO_REQUESTED,
+             roles={ADMIN}, label=_l("Ask the team for more information")),
+        Step("jury", [State.FORMAL_CHECK], State.RATING,
+             roles={ADMIN}, label=_l("Hand over to the jury"), guard=_jury_pot),
+        Step("bewilligen", [State.FORMAL_CHECK, State.RATING], State.APPROVED,
+             roles={ADMIN}, label=_l("Approve"), guard=_decidable, refusal=_JURY_FIRST),
+        Step("ablehnen", [State.FORMAL_CHECK, State.RATING], State.REJECTED,
+             roles={ADMIN}, label=_l("Reject"), guard=_decidable, refusal=_JURY_FIRST),
+        Step("auszahlen", [State.APPROVED], State.PAID,
+             roles={ADMIN}, label=_l("Record the payout")),
+        Step("nachweis", [State.PAID], State.PROOF_SUBMITTED,
+             roles={TEAM}, label=_l("Submit the proof of use")),
+        Step("nachweis-pruefen", [State.PROOF_SUBMITTED], State.PROOF_CHECKED,
+             roles={ADMIN}, label=_l("The proof of use is checked")),
+        Step("abschliessen", [State.PROOF_CHECKED], State.CLOSED,
+             roles={ADMIN}, label=_l("Close the application")),
+        Step("zurueckfordern", [State.PAID, State.PROOF_CHECKED], State.RECLAIMED,
+             roles={ADMIN}, label=_l("Reclaim money")),
+    ],
+)  # fmt: skip
 
 
 class FundingError(Refusal):
@@ -462,29 +492,47 @@ def problems(application: Application, today: date | None = None) -> list[str]:
     return found
 
 
+def roles_of(application: Application, user: Any) -> set[str]:
+    """The workflow roles ``user`` holds for the application: ``team``, ``admin``."""
+    roles = set()
+    if is_admin(user):
+        roles.add(ADMIN)
+    if is_team(application, user):
+        roles.add(TEAM)
+    return roles
+
+
+def next_steps(application: Application, user: Any) -> list[Step]:
+    """The steps ``user`` may take on the application now (one button each)."""
+    return WORKFLOW.next_steps(application.state, roles_of(application, user), application)
+
+
+def may(application: Application, user: Any, step: str) -> bool:
+    return WORKFLOW.may(application.state, step, roles_of(application, user), application)
+
+
 def transition(
     application: Application, to: State, actor: User, role: str, note: str = ""
 ) -> AuditEntry:
-    """The one way to change an application's state: checked, then written to the audit trail."""
+    """The one way to change an application's state: checked against :data:`WORKFLOW`
+    (``role``: the role the actor acts in), then written to the audit trail."""
     before = State(application.state)
-    allowed = TRANSITIONS.get((before, to))
-    if allowed is None or allowed != role:
-        raise FundingError(
-            _(
+    roles = roles_of(application, actor) & {role}
+    try:
+        WORKFLOW.check(before, to, roles, subject=application)
+    except StepRefused as refused:
+        if refused.reason == "state":
+            message = _(
                 "This step is not possible now (%(from)s → %(to)s).",
                 **{"from": state_label(before), "to": state_label(to)},
             )
-        )
-    if role == ADMIN and not is_admin(actor):
-        raise FundingError(_("Only the town's administration may do this."))
-    if role == TEAM and not is_team(application, actor):
-        raise FundingError(_("Only the project's team may do this."))
-    if (
-        to in (State.APPROVED, State.REJECTED)
-        and application.pot.body == Body.JURY
-        and before != State.RATING
-    ):
-        raise FundingError(_("This pot's jury rates every application before the decision."))
+        elif refused.reason == "role" and refused.step and ADMIN in refused.step.roles:
+            message = _("Only the town's administration may do this.")
+        elif refused.reason == "role":
+            message = _("Only the project's team may do this.")
+        else:
+            message = refused.message
+        raise FundingError(message) from refused
     # An atomic compare-and-set: two clicks at once cannot both leave the same state.
     changed = db.session.execute(
         update(Application)
@@ -934,8 +982,8 @@ def notify_admins(event: ApplicationSubmitted) -> None:
 # --- documents ---------------------------------------------------------------------------
 
 UPLOAD_AREA = "funding"
-ALLOWED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-MAX_UPLOAD = 10 * 1024 * 1024
+#: What attachments and receipts may be (checked by content; the size limit is the town's).
+DOCUMENT_KINDS = ("pdf", "jpeg", "png")
 
 
 def documents(application: Application, kind: DocumentKind | None = None) -> list[Document]:
@@ -952,9 +1000,14 @@ def find_document(application: Application, ref: str) -> Document | None:
 
 
 def add_document(
-    application: Application, by: User, kind: DocumentKind, label: str, filename: str, data: bytes
+    application: Application,
+    by: User,
+    kind: DocumentKind,
+    label: str,
+    filename: str,
+    data: IO[bytes] | bytes,
 ) -> Document:
-    """Store an uploaded file (PDF or image, at most 10 MB) with the application."""
+    """Store an uploaded file (PDF, JPEG or PNG, within the town's limit) with the application."""
     if kind == DocumentKind.ATTACHMENT:
         if application.state not in (State.DRAFT, State.INFO_REQUESTED):
             raise FundingError(_("Attachments are added while the application is being written."))
@@ -964,20 +1017,18 @@ def add_document(
         raise FundingError(_("Receipts are uploaded with the proof of use."))
     if not is_team(application, by):
         raise FundingError(_("Only the project's team may do this."))
-    suffix = Path(filename or "").suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise FundingError(_("Please upload a PDF, JPEG or PNG file."))
-    if not data or len(data) > MAX_UPLOAD:
-        raise FundingError(_("The file must not be empty and at most 10 MB."))
-    stored = new_upload_name(suffix)
-    (upload_folder(UPLOAD_AREA) / stored).write_bytes(data)
+    try:
+        checked = check_upload(data, DOCUMENT_KINDS, original_name=filename)
+    except UploadRefused as refused:
+        raise FundingError(refused.message) from refused
+    stored = store_upload(UPLOAD_AREA, checked)
     document = Document(
         application_id=application.id,
         kind=kind,
         label=label if kind == DocumentKind.ATTACHMENT else "",
-        original_name=Path(filename).name[:200],
+        original_name=checked.display_name[:200],
         stored_name=stored,
-        size=len(data),
+        size=checked.size,
         uploaded_by_id=by.id,
     )
     db.session.add(document)

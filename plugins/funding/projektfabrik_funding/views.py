@@ -27,6 +27,7 @@ from projektfabrik.api import (
     parse_cents,
     render_template,
     show_refusal,
+    upload_limit_mb,
 )
 from projektfabrik_funding import pdf, services
 from projektfabrik_funding.forms import (
@@ -330,7 +331,7 @@ def _application_form(application: Application) -> ApplicationForm:
 def application(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     team = services.is_team(found, current_user)
-    editable = team and found.state in (State.DRAFT, State.INFO_REQUESTED)
+    editable = services.may(found, current_user, "einreichen")
     form = _application_form(found)
     if request.method == "POST":
         if not editable:
@@ -396,6 +397,7 @@ def application(ref: str) -> ResponseReturnValue:
         )
     admin = services.is_admin(current_user)
     own_rating = services.rating_of(found, current_user)
+    steps = services.next_steps(found, current_user)
     return render_template(
         "funding/application.html",
         application=found,
@@ -417,6 +419,9 @@ def application(ref: str) -> ResponseReturnValue:
         planned=services.planned_figures(found),
         documents=services.documents(found) if (team or admin) else [],
         pdf_available=pdf.available(),
+        upload_mb=upload_limit_mb(),
+        admin_steps=[s for s in steps if services.ADMIN in s.roles],
+        proof_step=next((s for s in steps if s.name == "nachweis"), None),
     )
 
 
@@ -522,6 +527,7 @@ def application_pdf(ref: str) -> ResponseReturnValue:
     return pdf.response(
         "funding/application_pdf.html",
         f"foerderantrag-{found.ref}",
+        title=_("Funding application") + ": " + found.snapshot.get("title", found.title),
         application=found,
         services=services,
         profile_labels=services.profile_labels(),
@@ -534,7 +540,13 @@ def notice(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     if found.decided_at is None:
         abort(404)
-    return pdf.response("funding/notice_pdf.html", f"bescheid-{found.ref}", application=found)
+    return pdf.response(
+        "funding/notice_pdf.html",
+        f"bescheid-{found.ref}",
+        title=_("Decision notice") + ": " + found.title,
+        application=found,
+        services=services,
+    )
 
 
 @bp.get("/jury/")
@@ -566,7 +578,7 @@ def upload(ref: str) -> ResponseReturnValue:
             kind,
             request.form.get("label", ""),
             file.filename,
-            file.read(services.MAX_UPLOAD + 1),
+            file.stream,
         )
     except services.FundingError as error:
         return _refused(found, error)
