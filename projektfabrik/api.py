@@ -20,8 +20,17 @@ from projektfabrik.accounts.models import Role, User
 from projektfabrik.db import UTCDateTime, enum_type, utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
+from projektfabrik.marketplace.events import (
+    ProjectAdopted,
+    ProjectCreated,
+    ProjectEdited,
+    ProjectFollowed,
+    ProjectStatusChanged,
+    ProjectSupported,
+)
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.planning.events import PlanSectionSaved, PlanVersionRestored
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.events import emit
@@ -145,9 +154,17 @@ __all__ = [
     "NavItem",
     "OwnershipHandedOver",
     "Permission",
+    "PlanSectionSaved",
+    "PlanVersionRestored",
     "PluginInfo",
     "PluginSettings",
     "PluginSwitched",
+    "ProjectAdopted",
+    "ProjectCreated",
+    "ProjectEdited",
+    "ProjectFollowed",
+    "ProjectStatusChanged",
+    "ProjectSupported",
     "ProjectTab",
     "Role",
     "SearchDocument",

@@ -18,6 +18,14 @@ from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.images import delete_image, save_image
 from projektfabrik.marketplace import search
+from projektfabrik.marketplace.events import (
+    ProjectAdopted,
+    ProjectCreated,
+    ProjectEdited,
+    ProjectFollowed,
+    ProjectStatusChanged,
+    ProjectSupported,
+)
 from projektfabrik.marketplace.models import (
     Category,
     Comment,
@@ -32,6 +40,7 @@ from projektfabrik.marketplace.models import (
 )
 from projektfabrik.notifications.mentions import notify_mentions
 from projektfabrik.notifications.services import notify
+from projektfabrik.plugins.events import emit
 from projektfabrik.teams.models import Membership, TeamRole
 from projektfabrik.tenancy.services import district_named
 
@@ -191,6 +200,7 @@ def publish_idea(
     db.session.add(Follow(project_id=project.id, user_id=author.id))
     if lead:
         db.session.add(Membership(project_id=project.id, user_id=author.id, role=TeamRole.OWNER))
+    emit(ProjectCreated.of(project, author, lead))
     return project
 
 
@@ -204,6 +214,7 @@ def update_project(
     if image is not None:
         project.image_file = save_image(image, IMAGE_AREA, IMAGE_SIZE)
     touch(project)
+    emit(ProjectEdited.of(project))
 
 
 def touch(project: Project) -> None:
@@ -224,6 +235,7 @@ def adopt(project: Project, user: User) -> None:
     follow(project, user)
     touch(project)
     db.session.flush()
+    emit(ProjectAdopted.of(project, user))
     notify(
         _followers(project),
         "project_adopted",
@@ -245,6 +257,7 @@ def change_status(project: Project, status: Status, by: User) -> None:
             project_id=project.id, from_status=project.status, to_status=status, changed_by_id=by.id
         )
     )
+    emit(ProjectStatusChanged.of(project, status, by))
     project.status = status
     touch(project)
     db.session.flush()
@@ -317,6 +330,7 @@ def toggle_support(project: Project, user: User) -> bool:
         .values(support_count=Project.support_count + delta)
     )
     db.session.refresh(project)
+    emit(ProjectSupported.of(project, user, delta > 0))
     return delta > 0
 
 
@@ -341,8 +355,10 @@ def toggle_follow(project: Project, user: User) -> bool:
     )
     if row is None:
         db.session.add(Follow(project_id=project.id, user_id=user.id))
+        emit(ProjectFollowed.of(project, user, True))
         return True
     db.session.delete(row)
+    emit(ProjectFollowed.of(project, user, False))
     return False
 
 

@@ -38,6 +38,7 @@ from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.marketplace.models import Project
 from projektfabrik.notifications.services import notify
+from projektfabrik.planning.events import PlanSectionSaved, PlanVersionRestored
 from projektfabrik.planning.models import (
     CostItem,
     CostType,
@@ -58,6 +59,7 @@ from projektfabrik.planning.models import (
     WorkPackage,
 )
 from projektfabrik.planning.money import MAX_CENTS, share_basis_points
+from projektfabrik.plugins.events import emit
 from projektfabrik.teams.models import Membership, TeamRole
 
 #: The profile's fields in the order the form and the exports show them.
@@ -366,6 +368,7 @@ def _bump(
     )
     db.session.add(version)
     project.last_activity_at = utcnow()
+    emit(PlanSectionSaved.of(project, version, author))
     return version
 
 
@@ -914,6 +917,7 @@ def restore(project: Project, author: User, number: int, section: Section, expec
         _write_back(project, CostItem, data.get("cost_items", []), {})
         _write_back(project, FinancingLine, data.get("financing", []), {})
     _bump(project, section, author, expected=expected, restored_from=number)
+    emit(PlanVersionRestored.of(project, section, number, author))
 
 
 def _users_by_ref(data: Mapping[str, Any]) -> dict[str, int]:
