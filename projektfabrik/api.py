@@ -6,7 +6,7 @@ without notice. See docs/plugins.md for how each is meant to be used.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,6 +51,7 @@ from projektfabrik.plugins.types import (
     ExportFormat,
     NavArea,
     NavItem,
+    NotificationKind,
     Permission,
     PluginInfo,
     PluginSettings,
@@ -122,6 +123,42 @@ def plan_snapshot(project: Any) -> dict[str, Any]:
     return plan
 
 
+# --- notifications -----------------------------------------------------------------
+
+
+def notify(
+    recipients: Iterable[User],
+    kind: str,
+    text: Callable[[], str],
+    link: str,
+    *,
+    exclude: User | None = None,
+    details: Callable[[], str] | None = None,
+    reply_to: str | None = None,
+) -> int:
+    """Notify people of the current town as the core does: a row on their bell,
+    and mail as each of them chose for ``kind`` (right away, in the daily
+    summary, or none).
+
+    ``kind`` is a key the plugin declares with ``pf_notification_kinds``.
+    ``text`` (and ``details``, longer text for the mail) are called once per
+    person, in that person's language: pass a ``lambda`` around ``_()``.
+    ``link`` is a path on the town's site (``url_for(...)``). Returns how many
+    people were notified: 0 when the town has the kind's plugin switched off.
+    Raises ``LookupError`` for a kind no enabled plugin declares.
+    """
+    from projektfabrik.notifications import kinds, services
+
+    owner = kind.split(".", 1)[0]
+    if kinds.is_plugin_kind(kind) and not is_enabled(owner):
+        return 0
+    if kinds.find(kind) is None:
+        raise LookupError(f"no notification kind {kind!r}; declare it with pf_notification_kinds")
+    return services.notify(
+        recipients, kind, text, link, exclude, details=details, reply_to=reply_to
+    )
+
+
 @contextmanager
 def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
     """For a plugin's CLI command: run the block as the town ``slug``.
@@ -152,6 +189,7 @@ __all__ = [
     "MoneyError",
     "NavArea",
     "NavItem",
+    "NotificationKind",
     "OwnershipHandedOver",
     "Permission",
     "PlanSectionSaved",
@@ -198,6 +236,7 @@ __all__ = [
     "lazy_gettext",
     "login_required",
     "ngettext",
+    "notify",
     "parse_cents",
     "plan_snapshot",
     "plugin_settings",

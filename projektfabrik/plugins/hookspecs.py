@@ -44,6 +44,7 @@ REQUEST_HOOKS = (
     "pf_export_formats",
     "pf_search_documents",
     "pf_assets",
+    "pf_notification_kinds",
 )
 
 
@@ -131,3 +132,8 @@ def pf_search_documents() -> Iterable[Any] | None:
 @hookspec
 def pf_assets() -> Iterable[Any] | None:
     """Return ``Asset`` entries (stylesheets, scripts) to load on the town's pages."""
+
+
+@hookspec
+def pf_notification_kinds() -> Iterable[Any] | None:
+    """Return the ``NotificationKind`` entries the plugin sends with ``api.notify``."""
