@@ -295,7 +295,9 @@ def seed() -> Iterator[str]:
             db.session.flush()
             with current_app.test_request_context(base_url=public_url(town, "/")):
                 projects = _seed_projects(slug)
-            db.session.commit()
+                # Commit before the request context ends: its teardown delivers the
+                # events committed so far and rolls back what is not committed.
+                db.session.commit()
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"
         yield f"{town.name}: {projects} projects added ({len(PROJECTS[slug])} in the demo)"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"
