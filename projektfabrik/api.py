@@ -6,7 +6,7 @@ without notice. See docs/plugins.md for how each is meant to be used.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,6 +27,7 @@ from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.pdf import LockedFetcher as PdfFetcher
 from projektfabrik.pdf import available as pdf_available
 from projektfabrik.pdf import pdf_response, render_pdf
+from projektfabrik.planning.events import PlanSectionSaved, PlanVersionRestored
 from projektfabrik.planning.money import MoneyError, format_cents, format_input, parse_cents
 from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.apiversion import API_VERSION
@@ -48,6 +49,7 @@ from projektfabrik.plugins.types import (
     ExportFormat,
     NavArea,
     NavItem,
+    NotificationKind,
     Permission,
     PluginInfo,
     PluginSettings,
@@ -58,6 +60,14 @@ from projektfabrik.plugins.types import (
     SlotContent,
 )
 from projektfabrik.projects import access
+from projektfabrik.projects.events import (
+    ProjectAdopted,
+    ProjectCreated,
+    ProjectEdited,
+    ProjectFollowed,
+    ProjectStatusChanged,
+    ProjectSupported,
+)
 from projektfabrik.refusal import Refusal
 from projektfabrik.teams.events import (
     JoinDecided,
@@ -126,6 +136,42 @@ def plan_snapshot(project: Any) -> dict[str, Any]:
     return plan
 
 
+# --- notifications -----------------------------------------------------------------
+
+
+def notify(
+    recipients: Iterable[User],
+    kind: str,
+    text: Callable[[], str],
+    link: str,
+    *,
+    exclude: User | None = None,
+    details: Callable[[], str] | None = None,
+    reply_to: str | None = None,
+) -> int:
+    """Notify people of the current town as the core does: a row on their bell,
+    and mail as each of them chose for ``kind`` (right away, in the daily
+    summary, or none).
+
+    ``kind`` is a key the plugin declares with ``pf_notification_kinds``.
+    ``text`` (and ``details``, longer text for the mail) are called once per
+    person, in that person's language: pass a ``lambda`` around ``_()``.
+    ``link`` is a path on the town's site (``url_for(...)``). Returns how many
+    people were notified: 0 when the town has the kind's plugin switched off.
+    Raises ``LookupError`` for a kind no enabled plugin declares.
+    """
+    from projektfabrik.notifications import kinds, services
+
+    owner = kind.split(".", 1)[0]
+    if kinds.is_plugin_kind(kind) and not is_enabled(owner):
+        return 0
+    if kinds.find(kind) is None:
+        raise LookupError(f"no notification kind {kind!r}; declare it with pf_notification_kinds")
+    return services.notify(
+        recipients, kind, text, link, exclude, details=details, reply_to=reply_to
+    )
+
+
 @contextmanager
 def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
     """For a plugin's CLI command: run the block as the town ``slug``.
@@ -160,12 +206,21 @@ __all__ = [
     "MoneyError",
     "NavArea",
     "NavItem",
+    "NotificationKind",
     "OwnershipHandedOver",
     "Permission",
     "PdfFetcher",
+    "PlanSectionSaved",
+    "PlanVersionRestored",
     "PluginInfo",
     "PluginSettings",
     "PluginSwitched",
+    "ProjectAdopted",
+    "ProjectCreated",
+    "ProjectEdited",
+    "ProjectFollowed",
+    "ProjectStatusChanged",
+    "ProjectSupported",
     "Refusal",
     "ProjectTab",
     "Role",
@@ -208,6 +263,7 @@ __all__ = [
     "login_required",
     "moderator_required",
     "ngettext",
+    "notify",
     "parse_cents",
     "pdf_available",
     "pdf_response",

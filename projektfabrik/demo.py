@@ -314,6 +314,8 @@ def seed() -> Iterator[str]:
             db.session.flush()
             with current_app.test_request_context(base_url=public_url(town, "/")):
                 added = _seed_projects(slug)
+                # Commit before the request context ends: its teardown delivers the
+                # events committed so far and rolls back what is not committed.
                 db.session.commit()
                 plugins = _seed_plugins(town)
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"

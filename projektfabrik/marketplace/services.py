@@ -19,8 +19,15 @@ from projektfabrik.images import delete_image, save_image
 from projektfabrik.marketplace.models import Comment, ProjectUpdate, Report, ReportStatus, Support
 from projektfabrik.notifications.mentions import notify_mentions
 from projektfabrik.notifications.services import notify
+from projektfabrik.plugins.events import emit
 from projektfabrik.projects import access, search
 from projektfabrik.projects import services as projects
+from projektfabrik.projects.events import (
+    ProjectAdopted,
+    ProjectCreated,
+    ProjectEdited,
+    ProjectSupported,
+)
 from projektfabrik.projects.models import (
     Follow,
     Membership,
@@ -110,6 +117,7 @@ def publish_idea(
     db.session.add(Follow(project_id=project.id, user_id=author.id))
     if lead:
         db.session.add(Membership(project_id=project.id, user_id=author.id, role=TeamRole.OWNER))
+    emit(ProjectCreated.of(project, author, lead))
     return project
 
 
@@ -123,6 +131,7 @@ def update_project(
     if image is not None:
         project.image_file = save_image(image, IMAGE_AREA, IMAGE_SIZE)
     projects.touch(project)
+    emit(ProjectEdited.of(project))
 
 
 def adopt(project: Project, user: User) -> None:
@@ -139,6 +148,7 @@ def adopt(project: Project, user: User) -> None:
     projects.follow(project, user)
     projects.touch(project)
     db.session.flush()
+    emit(ProjectAdopted.of(project, user))
     notify(
         projects.followers(project),
         "project_adopted",
@@ -184,6 +194,7 @@ def toggle_support(project: Project, user: User) -> bool:
         .values(support_count=Project.support_count + delta)
     )
     db.session.refresh(project)
+    emit(ProjectSupported.of(project, user, delta > 0))
     return delta > 0
 
 

@@ -23,7 +23,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
-from projektfabrik.notifications.kinds import DIGEST
+from projektfabrik.notifications.kinds import DIGEST, find, is_plugin_kind
 from projektfabrik.notifications.models import (
     Delivery,
     DigestSent,
@@ -44,7 +44,8 @@ def send_digests(day: date | None = None) -> int:
     """Queue the current town's digests for ``day`` (default: today there); return how many.
 
     The caller commits. Notifications whose kind the person has switched off
-    since are dropped from the digest (and never mailed).
+    since, or whose plugin the town has switched off since, are dropped from
+    the digest (and never mailed).
     """
     day = day or today_in_town()
     pending = list(
@@ -81,7 +82,12 @@ def send_digests(day: date | None = None) -> int:
         if user_id in done:
             continue  # today's digest went out already; these wait for tomorrow
         user = people.get(user_id)
-        keep = [r for r in rows if (user_id, r.kind) not in switched_off]
+        keep = [
+            r
+            for r in rows
+            if (user_id, r.kind) not in switched_off
+            and (not is_plugin_kind(r.kind) or find(r.kind) is not None)
+        ]
         for row in rows:
             if row not in keep:
                 row.delivery = Delivery.OFF  # switched off since: never mailed

@@ -25,7 +25,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
-from projektfabrik.notifications.kinds import DIGEST, default_for, kinds_for
+from projektfabrik.notifications.kinds import DIGEST, default_for, find, is_plugin_kind, kinds_for
 from projektfabrik.notifications.models import Delivery, Notification, NotificationPreference
 from projektfabrik.notifications.tokens import make_unsubscribe_token
 from projektfabrik.tenancy.context import current_tenant
@@ -138,13 +138,21 @@ def notify(
     ``details`` (also called per language) adds longer text to the mail, e.g.
     the post that was written; ``reply_to`` sets the mail's Reply-To.
     Returns how many people were notified (on the bell).
+
+    A plugin's kind (``"<plugin>.<name>"``) is sent only while the current town
+    has that plugin switched on and the plugin declares the kind; otherwise
+    nobody is notified. People of another town are never notified.
     """
     tenant = current_tenant()
+    if is_plugin_kind(kind) and find(kind) is None:
+        return 0
     seen: set[int] = set()
     people: list[User] = []
     for user in recipients:
         if user.id in seen or not user.is_active or (exclude is not None and user.id == exclude.id):
             continue
+        if user.tenant_id != tenant.id:
+            continue  # a person of another town, passed by mistake: never across the wall
         seen.add(user.id)
         people.append(user)
     if not people:

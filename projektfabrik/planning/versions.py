@@ -18,6 +18,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.planning.errors import PlanError, StaleEdit
+from projektfabrik.planning.events import PlanSectionSaved, PlanVersionRestored
 from projektfabrik.planning.labels import PROFILE_FIELDS
 from projektfabrik.planning.models import (
     CostItem,
@@ -46,6 +47,7 @@ from projektfabrik.planning.queries import (
     work_packages,
 )
 from projektfabrik.planning.visibility import section_states
+from projektfabrik.plugins.events import emit
 from projektfabrik.projects.models import Project
 
 
@@ -135,6 +137,7 @@ def _bump(
     )
     db.session.add(version)
     project.last_activity_at = utcnow()
+    emit(PlanSectionSaved.of(project, version, author))
     return version
 
 
@@ -330,6 +333,7 @@ def restore(project: Project, author: User, number: int, section: Section, expec
         _write_back(project, CostItem, data.get("cost_items", []), {})
         _write_back(project, FinancingLine, data.get("financing", []), {})
     _bump(project, section, author, expected=expected, restored_from=number)
+    emit(PlanVersionRestored.of(project, section, number, author))
 
 
 def _users_by_ref(data: Mapping[str, Any]) -> dict[str, int]:

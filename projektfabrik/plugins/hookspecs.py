@@ -45,6 +45,7 @@ REQUEST_HOOKS = (
     "pf_search_documents",
     "pf_assets",
     "pf_demo",
+    "pf_notification_kinds",
 )
 
 
@@ -140,3 +141,8 @@ def pf_demo(town: Any) -> None:
 
     Must be safe to run again: add only what is missing. The core commits.
     """
+
+
+@hookspec
+def pf_notification_kinds() -> Iterable[Any] | None:
+    """Return the ``NotificationKind`` entries the plugin sends with ``api.notify``."""

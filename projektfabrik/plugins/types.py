@@ -171,6 +171,27 @@ class Asset:
     kind: AssetKind = AssetKind.CSS
 
 
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification each person chooses about: mail right away, daily, or none.
+
+    ``key`` is stored with each notification and each person's choice (at most
+    40 characters); a plugin's keys start with its name and a dot
+    (``"funding.decision"``). ``label`` is what the settings page shows (lazy
+    text, in the person's language). ``default`` is ``"immediately"``,
+    ``"daily"`` or ``"off"``. ``audience``: ``""`` (everyone), ``"moderator"``
+    or ``"admin"`` (only people with that town role, or a higher one, see the
+    choice). A plugin's kinds come after the core's, sorted by ``(order,
+    plugin name)``.
+    """
+
+    key: str
+    label: str
+    default: str = "immediately"
+    audience: str = ""
+    order: int = 0
+
+
 # --- events ------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.notifications.services import notify
+from projektfabrik.plugins.events import emit
+from projektfabrik.projects.events import ProjectFollowed, ProjectStatusChanged
 from projektfabrik.projects.models import (
     Category,
     Follow,
@@ -47,6 +49,7 @@ def change_status(project: Project, status: Status, by: User) -> None:
             project_id=project.id, from_status=project.status, to_status=status, changed_by_id=by.id
         )
     )
+    emit(ProjectStatusChanged.of(project, status, by))
     project.status = status
     touch(project)
     db.session.flush()
@@ -111,8 +114,10 @@ def toggle_follow(project: Project, user: User) -> bool:
     )
     if row is None:
         db.session.add(Follow(project_id=project.id, user_id=user.id))
+        emit(ProjectFollowed.of(project, user, True))
         return True
     db.session.delete(row)
+    emit(ProjectFollowed.of(project, user, False))
     return False
 
 

@@ -68,6 +68,8 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     assert client.get("/pinnwand/").status_code == 200  # permissions, export formats
     # A note is an event, delivered to every enabled plugin after the commit.
     assert client.post("/pinnwand/", data={"text": "Suche Leiter"}).status_code == 302
+    # The settings page lists the enabled plugins' notification kinds.
+    assert client.get("/benachrichtigungen/einstellungen").status_code == 200
     with town_a.context(), town_a.app.test_request_context(base_url=public_url(town_a.tenant, "/")):
         search_documents()
         demo._seed_plugins(town_a.tenant)

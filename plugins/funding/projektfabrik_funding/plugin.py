@@ -10,6 +10,7 @@ from projektfabrik.api import (
     Asset,
     NavArea,
     NavItem,
+    NotificationKind,
     PluginInfo,
     ProjectTab,
     db,
@@ -127,6 +128,25 @@ def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
 @hookimpl
 def pf_assets() -> list[Asset]:
     return [Asset(endpoint="funding.static", filename="funding.css", order=60)]
+
+
+@hookimpl
+def pf_notification_kinds() -> list[NotificationKind]:
+    return [
+        NotificationKind(
+            key="funding.application",
+            label=lazy_gettext("My team's funding applications: receipt, questions, decision"),
+            default="immediately",
+            order=60,
+        ),
+        NotificationKind(
+            key="funding.submitted",
+            label=lazy_gettext("New and resubmitted funding applications (admins)"),
+            default="immediately",
+            audience="admin",
+            order=61,
+        ),
+    ]
 
 
 @hookimpl

@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from flask import url_for
 from sqlalchemy import func, select, update
 
 from projektfabrik.api import (
@@ -36,6 +37,7 @@ from projektfabrik.api import (
     finance_summary,
     format_cents,
     is_project_editor,
+    notify,
     plan_snapshot,
     project_team,
     queue_mail,
@@ -603,13 +605,29 @@ def freeze(application: Application) -> dict[str, Any]:
     }
 
 
-def _mail_team(application: Application, subject: str, body: str) -> None:
+#: Notification kinds (declared in plugin.py): news of a team's own application, and
+#: new submissions for the town's admins.
+TEAM_KIND, ADMIN_KIND = "funding.application", "funding.submitted"
+
+
+def _tell_team(
+    application: Application,
+    subject: Callable[[], str],
+    body: Callable[[], str],
+    endpoint: str = "funding.application",
+) -> None:
+    """Notify the team as each member chose (bell, mail now, daily, none), in their
+    language. The application's contact address, when it is no team member's,
+    is the applicant's formal address without a person or settings behind it:
+    it gets the mail directly, in the language of the moment."""
     project = project_of(application)
-    addresses = {u.email for u in project_team(project) if u.email}
-    if application.email:
-        addresses.add(application.email)
-    for address in sorted(addresses):
-        queue_mail(address, subject, body)
+    people = project_team(project)
+    link = url_for(endpoint, ref=application.ref)
+    notify(people, TEAM_KIND, subject, link, details=body)
+    contact = (application.email or "").strip()
+    if contact and contact.lower() not in {(u.email or "").lower() for u in people}:
+        url = external_url_for(endpoint, ref=application.ref)
+        queue_mail(contact, subject(), f"{body()}\n\n{url}\n")
 
 
 def submit(application: Application, by: User) -> None:
@@ -627,18 +645,16 @@ def submit(application: Application, by: User) -> None:
     application.snapshot = freeze(application)
     application.submitted_at = utcnow()
     application.submissions += 1
-    link = external_url_for("funding.application", ref=application.ref)
-    _mail_team(
+    _tell_team(
         application,
-        _("Your funding application has arrived: %(title)s", title=application.title),
-        _(
+        lambda: _("Your funding application has arrived: %(title)s", title=application.title),
+        lambda: _(
             "We have received the application “%(title)s” to the pot “%(pot)s” "
             "(requested: %(amount)s). We will let you know how it goes on.",
             title=application.title,
             pot=application.pot.name,
             amount=format_cents(application.requested_cents),
-        )
-        + f"\n\n{link}\n",
+        ),
     )
     emit(
         ApplicationSubmitted(
@@ -655,12 +671,13 @@ def request_info(application: Application, by: User, message: str) -> None:
         raise FundingError(_("Please say what information is missing."))
     transition(application, State.INFO_REQUESTED, by, ADMIN, note=message.strip())
     application.info_request = message.strip()
-    link = external_url_for("funding.application", ref=application.ref)
-    _mail_team(
+    _tell_team(
         application,
-        _("More information needed: %(title)s", title=application.title),
-        _("The town asks for more information about your application:")
-        + f"\n\n{message.strip()}\n\n{link}\n",
+        lambda: _("More information needed: %(title)s", title=application.title),
+        lambda: (
+            _("The town asks for more information about your application:")
+            + f"\n\n{message.strip()}"
+        ),
     )
 
 
@@ -810,24 +827,27 @@ def reject(application: Application, by: User, reason: str) -> None:
 
 
 def _decision_mail(application: Application, approved: bool) -> None:
-    link = external_url_for("funding.notice", ref=application.ref)
-    if approved:
-        text = _(
-            "Your application “%(title)s” is approved: %(amount)s.",
-            title=application.title,
-            amount=format_cents(application.approved_cents),
-        )
-        if application.conditions:
-            text += "\n\n" + _("Conditions:") + "\n" + application.conditions
-    else:
-        text = (
-            _("Your application “%(title)s” is rejected.", title=application.title)
-            + f"\n\n{application.rejection_reason}"
-        )
-    _mail_team(
+    def text() -> str:
+        if approved:
+            said = _(
+                "Your application “%(title)s” is approved: %(amount)s.",
+                title=application.title,
+                amount=format_cents(application.approved_cents),
+            )
+            if application.conditions:
+                said += "\n\n" + _("Conditions:") + "\n" + application.conditions
+        else:
+            said = (
+                _("Your application “%(title)s” is rejected.", title=application.title)
+                + f"\n\n{application.rejection_reason}"
+            )
+        return said + "\n\n" + _("The decision notice:")
+
+    _tell_team(
         application,
-        _("Decision on your funding application: %(title)s", title=application.title),
-        text + "\n\n" + _("The decision notice:") + f" {link}\n",
+        lambda: _("Decision on your funding application: %(title)s", title=application.title),
+        text,
+        endpoint="funding.notice",
     )
     emit(
         ApplicationDecided(
@@ -964,19 +984,18 @@ def notify_admins(event: ApplicationSubmitted) -> None:
     application = find_application(event.application_ref)
     if application is None:
         return
-    link = external_url_for("funding.application", ref=application.ref)
-    subject = (
-        _("Funding application resubmitted: %(title)s", title=application.title)
-        if event.resubmission
-        else _("New funding application: %(title)s", title=application.title)
-    )
     admins = db.session.scalars(select(User).where(User.role == Role.ADMIN)).all()
-    for admin in admins:
-        queue_mail(
-            admin.email,
-            subject,
-            _("Pot: %(pot)s", pot=application.pot.name) + f"\n\n{link}\n",
-        )
+    notify(
+        admins,
+        ADMIN_KIND,
+        lambda: (
+            _("Funding application resubmitted: %(title)s", title=application.title)
+            if event.resubmission
+            else _("New funding application: %(title)s", title=application.title)
+        ),
+        url_for("funding.application", ref=application.ref),
+        details=lambda: _("Pot: %(pot)s", pot=application.pot.name),
+    )
 
 
 # --- documents ---------------------------------------------------------------------------

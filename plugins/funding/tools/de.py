@@ -9,6 +9,9 @@ from babel.messages.pofile import read_po, write_po
 
 DE = {
     "Name": "Name",
+    "Funding pots of the town; teams apply from their project plan, the town checks, decides, pays out and checks the proof of use.": "Fördertöpfe der Stadt: Teams beantragen aus ihrem Projektplan, die Stadt prüft, entscheidet, zahlt aus und prüft den Verwendungsnachweis.",  # noqa: E501
+    "My team's funding applications: receipt, questions, decision": "Förderanträge meiner Teams: Eingang, Rückfragen, Entscheidung",
+    "New and resubmitted funding applications (admins)": "Neue und erneut eingereichte Förderanträge (Verwaltung)",
     "Description": "Beschreibung",
     "Sponsor": "Fördergeber",
     "Budget (€)": "Budget (€)",
