@@ -410,3 +410,14 @@ def test_categories_are_per_town(town_a: Town, town_b: Town) -> None:
             b_user, services.ProjectInput(title="X", pitch="Y", category="Umwelt")
         )
     db.session.rollback()
+
+
+def test_the_admin_overview_links_the_lists_and_only_admins_reach_them(town_a: Town) -> None:
+    _, admin = _client(town_a, "admin@example.org", role=Role.ADMIN)
+    page = admin.get("/verwaltung/").get_data(as_text=True)
+    assert 'href="/verwaltung/kategorien"' in page
+    assert 'href="/verwaltung/ortsteile"' in page
+    _, member = _client(town_a, "member@example.org", role=Role.MEMBER)
+    assert member.get("/verwaltung/ortsteile").status_code == 403
+    visitor = town_a.client().get("/verwaltung/ortsteile")
+    assert visitor.status_code == 302 and "/anmelden" in visitor.headers["Location"]

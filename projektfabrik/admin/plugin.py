@@ -41,4 +41,18 @@ class AdminPlugin:
                 order=100,
                 area=NavArea.ADMIN,
             ),
+            NavItem(
+                label=lazy_gettext("Categories"),
+                endpoint="admin.names_page",
+                values={"kind": "kategorien"},
+                order=200,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Districts"),
+                endpoint="admin.names_page",
+                values={"kind": "ortsteile"},
+                order=210,
+                area=NavArea.ADMIN,
+            ),
         ]

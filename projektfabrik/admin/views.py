@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from projektfabrik.accounts import permissions
-from projektfabrik.admin import services
-from projektfabrik.admin.forms import SwitchForm
+from projektfabrik.admin import names, services
+from projektfabrik.admin.forms import NameForm, SwitchForm
 from projektfabrik.extensions import db
 from projektfabrik.plugins import runtime, state
 from projektfabrik.plugins.types import NavArea
+from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +78,33 @@ def save_module_settings(name: str) -> ResponseReturnValue:
     return render_template(
         "admin/modules.html", modules=services.modules(bound=name, bound_form=form)
     ), 400
+
+
+# --- categories and districts ------------------------------------------------------
+
+
+@bp.route("/<any(kategorien, ortsteile):kind>", methods=["GET", "POST"])
+def names_page(kind: str) -> ResponseReturnValue:
+    chosen = names.LISTS[kind]
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            name = names.add(chosen, form.name.data)
+        except names.NameListError as refused:
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” is added.", name=name), "success")
+            return redirect(url_for("admin.names_page", kind=kind))
+    return render_template(
+        "admin/names.html", form=form, rows=names.rows(chosen), kind=kind, title=chosen.title
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/<any(kategorien, ortsteile):kind>/loeschen")
+def delete_name(kind: str) -> ResponseReturnValue:
+    row = found_or_404(names.find(names.LISTS[kind], request.form.get("name", "")))
+    names.remove(row)
+    db.session.commit()
+    flash(_("“%(name)s” is removed.", name=row.name), "success")
+    return redirect(url_for("admin.names_page", kind=kind))

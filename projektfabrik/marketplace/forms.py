@@ -105,9 +105,3 @@ class HideForm(FlaskForm):
         ],
         render_kw={"rows": 2},
     )
-
-
-class NameForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=120)]
-    )
