@@ -88,6 +88,16 @@ def plugin_dirs() -> list[Path]:
     )
 
 
+def typed_packages() -> list[Path]:
+    """What mypy checks: the core and every plugin's Python packages (not its tests)."""
+    packages = [ROOT / "projektfabrik"]
+    for folder in plugin_dirs():
+        packages += sorted(
+            p for p in folder.iterdir() if (p / "__init__.py").is_file() and p.name != "tests"
+        )
+    return packages
+
+
 def has_test_extra(folder: Path) -> bool:
     """Does the distribution in ``folder`` declare a ``test`` extra (so pip won't warn)?"""
     import tomllib
@@ -299,6 +309,7 @@ def test(pytest_args: list[str]) -> int:
     else:
         step("ruff check", [BIN / "ruff", "check", "."])
         step("ruff format --check", [BIN / "ruff", "format", "--check", "."])
+        step("mypy", [BIN / "mypy", *(p.relative_to(ROOT) for p in typed_packages())])
         step("pytest on SQLite", [*pytest, "-m", "not browser"])
 
         name = "pytest on PostgreSQL"

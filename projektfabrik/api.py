@@ -20,7 +20,7 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.accounts.permissions import admin_required, moderator_required
 from projektfabrik.db import UTCDateTime, enum_type, ref_column, utcnow
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model, db
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
@@ -202,6 +202,7 @@ __all__ = [
     "JoinDecided",
     "JoinRequested",
     "MemberLeft",
+    "Model",
     "FinanceSummary",
     "MoneyError",
     "NavArea",

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
 from projektfabrik import i18n, pagecache, security
-from projektfabrik.extensions import csrf, db, limiter, login_manager
+from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
 
@@ -72,7 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     plugins.init_app(app)
     pagecache.init_app(app)
 
-    offenders = isolation.check_models(db.Model)
+    offenders = isolation.check_models(Model)
     if offenders:
         raise RuntimeError(
             "models without tenant scoping (add TenantScoped or __tenant_global__ = True): "

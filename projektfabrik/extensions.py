@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -12,6 +14,14 @@ from projektfabrik.db import Base
 from projektfabrik.ratelimit import rate_limit_key
 
 db = SQLAlchemy(model_class=Base)
+
+#: The base class of every model: ``class Project(TenantScoped, Model)``. It is
+#: ``db.Model``; type checkers cannot see through that attribute, so they are
+#: shown the declarative base it is made from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

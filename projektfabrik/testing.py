@@ -55,7 +55,7 @@ def _warn_on_tuple_choices() -> Iterator[None]:
     constructor, not when a view sets ``form.x.choices = [...]`` or a
     ``choices`` callable returns them, though 3.4 drops those too. Warn there
     with WTForms' own message, so the error filter in setup.cfg catches both."""
-    original = SelectChoice.from_input.__func__  # type: ignore[attr-defined]
+    original = SelectChoice.from_input.__func__
 
     def from_input(cls: type[SelectChoice], value: Any, optgroup: str | None = None) -> Any:
         # Choice is a NamedTuple with a deprecation warning of its own.
@@ -80,7 +80,7 @@ class Mailbox:
 
     def add(self, raw: bytes) -> None:
         with self._lock:
-            self.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
+            self.messages.append(message_from_bytes(raw, policy=policy.default))
 
     def clear(self) -> None:
         with self._lock:
@@ -262,7 +262,7 @@ class HostClient(FlaskClient):
 
     base_url = "http://localhost"
 
-    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def open(self, *args: Any, **kwargs: Any) -> Any:
         if not (args and not isinstance(args[0], str)):
             kwargs.setdefault("base_url", self.base_url)
         # Run the request in an empty context, as a server would: its own app

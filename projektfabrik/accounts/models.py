@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, ref_column, utcnow
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 from projektfabrik.tenancy.models import District
 
@@ -34,7 +34,7 @@ def _new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(TenantScoped, UserMixin, db.Model):
+class User(TenantScoped, UserMixin, Model):
     __tablename__ = "user_account"
     __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "ref"))
 

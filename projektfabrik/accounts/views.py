@@ -238,7 +238,7 @@ def _district_choices() -> list[SelectChoice]:
 @bp.route("/profil", methods=["GET", "POST"])
 @login_required
 def profile() -> ResponseReturnValue:
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.district.choices = _district_choices()
     if request.method == "GET":
@@ -361,7 +361,7 @@ def change_password() -> ResponseReturnValue:
             _field_error(form, error)
         else:
             db.session.commit()
-            _start_session(current_user._get_current_object())  # type: ignore[attr-defined]
+            _start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("accounts.settings"))
     return _settings_with(password_form=form), 400
@@ -383,7 +383,7 @@ def export_data() -> Response:
 def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        user = current_user._get_current_object()
         picture = avatars.avatar_path(user)
         try:
             services.delete_account(user, form.current_password.data)

@@ -8,11 +8,11 @@ from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
-class OutboxMessage(TenantScoped, db.Model):
+class OutboxMessage(TenantScoped, Model):
     __tablename__ = "outbox_message"
     # Mail waiting to go out shows on no page (tenancy/versioning.py).
     __affects_public_pages__ = False

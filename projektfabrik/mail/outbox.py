@@ -98,6 +98,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     sent = failed = 0
     for message_id, tenant_id in due:
         tenant = db.session.get(Tenant, tenant_id)
+        if tenant is None:  # the town was deleted since the query: its mail goes with it
+            continue
         with tenant_context(tenant):
             # Claim the row: on PostgreSQL another worker or the timer skips a
             # message being sent right now instead of sending it a second time.

@@ -108,7 +108,7 @@ class Page:
     pages: int
 
 
-def filtered(filters: Filters, dialect: str) -> Select[tuple[Project]]:
+def filtered(filters: Filters, dialect: str) -> Select[Project]:
     stmt = select(Project)
     if filters.status:
         stmt = stmt.where(Project.status == Status(filters.status))
@@ -141,7 +141,7 @@ def filtered(filters: Filters, dialect: str) -> Select[tuple[Project]]:
     return stmt
 
 
-def ordered(stmt: Select[tuple[Project]], sort: str) -> Select[tuple[Project]]:
+def ordered(stmt: Select[Project], sort: str) -> Select[Project]:
     if sort == "supported":
         return stmt.order_by(Project.support_count.desc(), Project.id.desc())
     if sort == "active":

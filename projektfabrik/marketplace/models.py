@@ -15,11 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.db import enum_type as _enum
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
-class Support(TenantScoped, db.Model):
+class Support(TenantScoped, Model):
     """ "Ich unterstütze das": one per person and project."""
 
     __tablename__ = "project_support"
@@ -33,7 +33,7 @@ class Support(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ProjectUpdate(TenantScoped, db.Model):
+class ProjectUpdate(TenantScoped, Model):
     """News posted by the team."""
 
     __tablename__ = "project_update"
@@ -52,7 +52,7 @@ class ProjectUpdate(TenantScoped, db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Comment(TenantScoped, db.Model):
+class Comment(TenantScoped, Model):
     __tablename__ = "comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +83,7 @@ class ReportStatus(enum.StrEnum):
     DISMISSED = "dismissed"  # the moderator left it visible
 
 
-class Report(TenantScoped, db.Model):
+class Report(TenantScoped, Model):
     """Someone asked the moderators to look at a comment."""
 
     __tablename__ = "report"

@@ -129,7 +129,7 @@ def _town() -> dict[str, str]:
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:
-    response = current_app.json.response(body)
+    response: Response = current_app.json.response(body)  # type: ignore[assignment]
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data
     return response

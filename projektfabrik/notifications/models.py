@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
 from projektfabrik.db import enum_type as _enum
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
@@ -25,7 +25,7 @@ class Delivery(enum.StrEnum):
     OFF = "off"
 
 
-class Notification(TenantScoped, db.Model):
+class Notification(TenantScoped, Model):
     __tablename__ = "notification"
     __affects_public_pages__ = False  # private to one person (tenancy/versioning.py)
     __table_args__ = (
@@ -49,7 +49,7 @@ class Notification(TenantScoped, db.Model):
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class NotificationPreference(TenantScoped, db.Model):
+class NotificationPreference(TenantScoped, Model):
     """A person's mail choice for one kind; without a row the kind's default applies."""
 
     __tablename__ = "notification_preference"
@@ -62,7 +62,7 @@ class NotificationPreference(TenantScoped, db.Model):
     delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
 
 
-class DigestSent(TenantScoped, db.Model):
+class DigestSent(TenantScoped, Model):
     """One row per person and day (in the town's time zone): at most one digest a day."""
 
     __tablename__ = "notification_digest"

@@ -292,9 +292,7 @@ def move_item(project: Project, author: User, item: Any, step: int) -> None:
     siblings = [
         i
         for i in db.session.scalars(
-            select(model)
-            .where(model.project_id == project.id)  # type: ignore[attr-defined]
-            .order_by(model.position, model.id)  # type: ignore[attr-defined]
+            select(model).where(model.project_id == project.id).order_by(model.position, model.id)
         )
         if kind.group is None or getattr(i, kind.group) == getattr(item, kind.group)
     ]

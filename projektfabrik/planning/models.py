@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.db import enum_type as _enum
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
@@ -95,7 +95,7 @@ class OfferStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class PlanSection(TenantScoped, db.Model):
+class PlanSection(TenantScoped, Model):
     """One section of one project's plan: its version counter and whether it is public."""
 
     __tablename__ = "plan_section"
@@ -117,7 +117,7 @@ class PlanSection(TenantScoped, db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class PlanVersion(TenantScoped, db.Model):
+class PlanVersion(TenantScoped, Model):
     """A snapshot of a section after a save: who, when, and the whole section as JSON."""
 
     __tablename__ = "plan_version"
@@ -141,7 +141,7 @@ class PlanVersion(TenantScoped, db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Profile(TenantScoped, db.Model):
+class Profile(TenantScoped, Model):
     """The project profile (Projektprofil); title and short description live on the project."""
 
     __tablename__ = "plan_profile"
@@ -175,7 +175,7 @@ class _Item:
         return {"version_id_col": cls.revision}
 
 
-class WorkPackage(_Item, TenantScoped, db.Model):
+class WorkPackage(_Item, TenantScoped, Model):
     __tablename__ = "plan_work_package"
 
     project_id: Mapped[int] = mapped_column(
@@ -190,7 +190,7 @@ class WorkPackage(_Item, TenantScoped, db.Model):
     responsible: Mapped[User | None] = relationship()
 
 
-class Task(_Item, TenantScoped, db.Model):
+class Task(_Item, TenantScoped, Model):
     __tablename__ = "plan_task"
 
     project_id: Mapped[int] = mapped_column(
@@ -213,7 +213,7 @@ class Task(_Item, TenantScoped, db.Model):
     responsible: Mapped[User | None] = relationship()
 
 
-class Milestone(_Item, TenantScoped, db.Model):
+class Milestone(_Item, TenantScoped, Model):
     __tablename__ = "plan_milestone"
 
     project_id: Mapped[int] = mapped_column(
@@ -224,7 +224,7 @@ class Milestone(_Item, TenantScoped, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class Requirement(_Item, TenantScoped, db.Model):
+class Requirement(_Item, TenantScoped, Model):
     """A line of the resource plan. ``cost_cents`` is the line's total; ``quantity``
     and ``unit`` only describe it ("3 Stück", "40 Stunden")."""
 
@@ -247,7 +247,7 @@ class Requirement(_Item, TenantScoped, db.Model):
     task: Mapped[Task | None] = relationship()
 
 
-class ResourceOffer(TenantScoped, db.Model):
+class ResourceOffer(TenantScoped, Model):
     """Someone of the town offers what a project needs: a room, a tool, time."""
 
     __tablename__ = "plan_resource_offer"
@@ -277,7 +277,7 @@ class ResourceOffer(TenantScoped, db.Model):
     offered_by: Mapped[User | None] = relationship(foreign_keys=[offered_by_id])
 
 
-class CostItem(_Item, TenantScoped, db.Model):
+class CostItem(_Item, TenantScoped, Model):
     """A cost of the finance plan typed in by hand (not from the resource plan)."""
 
     __tablename__ = "plan_cost_item"
@@ -290,7 +290,7 @@ class CostItem(_Item, TenantScoped, db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class FinancingLine(_Item, TenantScoped, db.Model):
+class FinancingLine(_Item, TenantScoped, Model):
     """How the costs are paid: own funds, third-party funds, donations, proceeds, funding."""
 
     __tablename__ = "plan_financing"

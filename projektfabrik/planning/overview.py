@@ -81,7 +81,7 @@ def completeness(project: Project) -> Completeness:
     ]
     counts = {
         model: db.session.scalar(
-            select(func.count()).select_from(model).where(model.project_id == project.id)  # type: ignore[attr-defined]
+            select(func.count()).select_from(model).where(model.project_id == project.id)
         )
         or 0
         for model in (WorkPackage, Task, Milestone, Requirement, FinancingLine)
@@ -155,10 +155,11 @@ def build_schedule(task_list: Sequence[Task], milestone_list: Sequence[Milestone
     """Months as columns, from the earliest date to the latest; tasks and milestones as rows."""
     dated = [t for t in task_list if t.start and t.end]
     undated = tuple(t for t in task_list if not (t.start and t.end))
-    points = [d for t in dated for d in (t.start, t.end)] + [m.due for m in milestone_list]
+    points: list[date] = [d for t in dated for d in (t.start, t.end) if d is not None]
+    points += [m.due for m in milestone_list]
     if not points:
         return Schedule((), (), (), undated)
-    first, last = _month(min(points)), _month(max(points))  # type: ignore[type-var]
+    first, last = _month(min(points)), _month(max(points))
     months = [first]
     while months[-1] < last and len(months) < MAX_MONTHS:
         months.append(_add_month(months[-1]))

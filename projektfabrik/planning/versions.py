@@ -346,7 +346,7 @@ def _users_by_ref(data: Mapping[str, Any]) -> dict[str, int]:
     }
     if not refs:
         return {}
-    return dict(db.session.execute(select(User.ref, User.id).where(User.ref.in_(refs))).all())  # type: ignore[arg-type]
+    return dict(db.session.execute(select(User.ref, User.id).where(User.ref.in_(refs))).all())
 
 
 def _decoded(
@@ -408,10 +408,10 @@ def _write_back(
     **lookups: Any,
 ) -> dict[str, int]:
     """Make the items of ``model`` equal ``entries``: same refs, values and order."""
-    existing = {
-        item.ref: item
-        for item in db.session.scalars(select(model).where(model.project_id == project.id))  # type: ignore[attr-defined]
-    }
+    rows: list[Any] = list(
+        db.session.scalars(select(model).where(model.project_id == project.id))  # type: ignore[attr-defined]
+    )
+    existing = {item.ref: item for item in rows}
     wanted = {entry["ref"] for entry in entries}
     for ref, item in existing.items():
         if ref not in wanted:

@@ -75,7 +75,7 @@ SECTION_ENDPOINT = {
     Section.RESOURCES: "planning.resources",
     Section.FINANCE: "planning.finance",
 }
-ITEM_FORMS = {
+ITEM_FORMS: dict[type, type[Any]] = {
     WorkPackage: WorkPackageForm,
     Task: TaskForm,
     Milestone: MilestoneForm,

@@ -13,9 +13,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+from projektfabrik.plugins.types import (
+    Asset,
+    Event,
+    ExportFormat,
+    NavItem,
+    NotificationKind,
+    Permission,
+    PluginInfo,
+    PluginSettings,
+    ProjectTab,
+    SearchDocument,
+    Slot,
+    SlotContent,
+)
+
+if TYPE_CHECKING:  # only for the annotations: importing them here would be circular
+    import click
+    from flask import Blueprint, Flask
+    from flask_login import AnonymousUserMixin
+
+    from projektfabrik.accounts.models import User
+    from projektfabrik.projects.models import Project
+    from projektfabrik.tenancy.models import Tenant
 
 PROJECT_NAME = "projektfabrik"
 
@@ -53,12 +77,12 @@ REQUEST_HOOKS = (
 
 
 @hookspec
-def pf_plugin_info() -> Any:
+def pf_plugin_info() -> PluginInfo | None:
     """Return a ``PluginInfo`` (title and description for the "Module" page)."""
 
 
 @hookspec
-def pf_blueprints() -> Iterable[Any]:
+def pf_blueprints() -> Iterable[Blueprint] | None:
     """Return the plugin's Flask blueprints; each needs its own ``url_prefix``."""
 
 
@@ -68,7 +92,7 @@ def pf_migrations() -> str | Path | None:
 
 
 @hookspec
-def pf_cli() -> Iterable[Any]:
+def pf_cli() -> Iterable[click.Command] | None:
     """Return click commands; they appear as ``projektfabrik <plugin> <command>``."""
 
 
@@ -78,17 +102,17 @@ def pf_translations() -> str | Path | None:
 
 
 @hookspec
-def pf_tenant_settings() -> Any:
+def pf_tenant_settings() -> PluginSettings | None:
     """Return a ``PluginSettings``: per-town settings with defaults, a form, secret keys."""
 
 
 @hookspec
-def pf_permissions() -> Iterable[Any]:
+def pf_permissions() -> Iterable[Permission] | None:
     """Return the ``Permission`` declarations the plugin checks with ``api.can``."""
 
 
 @hookspec
-def pf_init_app(app: Any) -> None:
+def pf_init_app(app: Flask) -> None:
     """Last step of building the app: template filters, extra config, anything else."""
 
 
@@ -96,47 +120,51 @@ def pf_init_app(app: Any) -> None:
 
 
 @hookspec
-def pf_nav_items(user: Any) -> Iterable[Any] | None:
+def pf_nav_items(user: User | AnonymousUserMixin) -> Iterable[NavItem] | None:
     """Return ``NavItem`` entries for the main navigation or the admin overview."""
 
 
 @hookspec
-def pf_template_slot(slot: Any, context: Mapping[str, Any]) -> Iterable[Any] | None:
+def pf_template_slot(slot: Slot, context: Mapping[str, Any]) -> Iterable[SlotContent] | None:
     """Return ``SlotContent`` for the named ``Slot`` of a page, or ``None``."""
 
 
 @hookspec
-def pf_project_tabs(project: Any, user: Any) -> Iterable[Any] | None:
+def pf_project_tabs(
+    project: Project, user: User | AnonymousUserMixin
+) -> Iterable[ProjectTab] | None:
     """Return ``ProjectTab`` entries for a project's page."""
 
 
 @hookspec(firstresult=True)
-def pf_check_permission(user: Any, permission: str, obj: Any) -> bool | None:
+def pf_check_permission(
+    user: User | AnonymousUserMixin, permission: str, obj: object
+) -> bool | None:
     """Return ``False`` to deny, ``True`` to grant, ``None`` to leave it to the default."""
 
 
 @hookspec
-def pf_on_event(event: Any) -> None:
+def pf_on_event(event: Event) -> None:
     """React to an ``Event`` after the transaction that caused it was committed."""
 
 
 @hookspec
-def pf_export_formats(subject: str) -> Iterable[Any] | None:
+def pf_export_formats(subject: str) -> Iterable[ExportFormat] | None:
     """Return ``ExportFormat`` entries for a kind of thing (``subject``)."""
 
 
 @hookspec
-def pf_search_documents() -> Iterable[Any] | None:
+def pf_search_documents() -> Iterable[SearchDocument] | None:
     """Return the current town's ``SearchDocument`` entries for the search index."""
 
 
 @hookspec
-def pf_assets() -> Iterable[Any] | None:
+def pf_assets() -> Iterable[Asset] | None:
     """Return ``Asset`` entries (stylesheets, scripts) to load on the town's pages."""
 
 
 @hookspec
-def pf_demo(town: Any) -> None:
+def pf_demo(town: Tenant) -> None:
     """Add the plugin's demo content to ``town`` (in context) for ``projektfabrik demo``.
 
     Must be safe to run again: add only what is missing. The core commits.
@@ -144,5 +172,5 @@ def pf_demo(town: Any) -> None:
 
 
 @hookspec
-def pf_notification_kinds() -> Iterable[Any] | None:
+def pf_notification_kinds() -> Iterable[NotificationKind] | None:
     """Return the ``NotificationKind`` entries the plugin sends with ``api.notify``."""

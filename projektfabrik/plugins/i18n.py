@@ -93,7 +93,7 @@ class MergedDomain(Domain):
             catalogue = load_catalogue(folder, locale)
             if catalogue is None:
                 continue
-            merged.merge(catalogue)
+            merged.merge(catalogue)  # type: ignore[arg-type]  # Babel reads any gettext catalogue
             # merge() copies messages only, not the plural rule.
             if hasattr(catalogue, "plural"):
                 merged.plural = catalogue.plural

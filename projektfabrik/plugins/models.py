@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Boolean, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
-class TenantPlugin(TenantScoped, db.Model):
+class TenantPlugin(TenantScoped, Model):
     """One plugin in one town.
 
     ``allowed`` mirrors the town's ``tenant.toml`` (the operator's list);

@@ -71,7 +71,7 @@ class LazyList:
 
 
 def _user() -> Any:
-    return current_user._get_current_object() if has_request_context() else None  # type: ignore[attr-defined]
+    return current_user._get_current_object() if has_request_context() else None
 
 
 def _endpoint_enabled(endpoint: str, enabled: frozenset[str]) -> bool:

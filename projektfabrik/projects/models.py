@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, utcnow
 from projektfabrik.db import enum_type as _enum
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 from projektfabrik.tenancy.models import District
 
@@ -41,7 +41,7 @@ class Status(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Category(TenantScoped, db.Model):
+class Category(TenantScoped, Model):
     __tablename__ = "category"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
@@ -55,7 +55,7 @@ class TeamRole(enum.StrEnum):
     MEMBER = "member"
 
 
-class Membership(TenantScoped, db.Model):
+class Membership(TenantScoped, Model):
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
@@ -79,7 +79,7 @@ class Membership(TenantScoped, db.Model):
         return self.role == TeamRole.OWNER
 
 
-class Project(TenantScoped, db.Model):
+class Project(TenantScoped, Model):
     __tablename__ = "project"
     __table_args__ = (
         UniqueConstraint("tenant_id", "number"),
@@ -131,7 +131,7 @@ class Project(TenantScoped, db.Model):
         return [s.strip() for s in self.wanted_skills.split(",") if s.strip()]
 
 
-class StatusChange(TenantScoped, db.Model):
+class StatusChange(TenantScoped, Model):
     __tablename__ = "project_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +148,7 @@ class StatusChange(TenantScoped, db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class Follow(TenantScoped, db.Model):
+class Follow(TenantScoped, Model):
     __tablename__ = "project_follow"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 

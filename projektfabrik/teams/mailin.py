@@ -56,7 +56,7 @@ class Received:
 def _recipients(message: EmailMessage, given: str | None) -> list[str]:
     if given:
         return [given]
-    found = []
+    found: list[str] = []
     for header in RECIPIENT_HEADERS:
         values = message.get_all(header) or []
         found.extend(address for _name, address in getaddresses([str(v) for v in values]))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from projektfabrik.accounts.models import User
 from projektfabrik.db import UTCDateTime, ref_column, utcnow
 from projektfabrik.db import enum_type as _enum
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 #: Letters and digits that cannot be confused when read aloud or from paper.
@@ -36,7 +36,7 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class JoinRequest(TenantScoped, db.Model):
+class JoinRequest(TenantScoped, Model):
     """Someone asks to join a team, with a motivation and the skills they bring."""
 
     __tablename__ = "team_join_request"
@@ -70,7 +70,7 @@ class JoinRequest(TenantScoped, db.Model):
         return [s.strip() for s in self.skills.split(",") if s.strip()]
 
 
-class TeamAccess(TenantScoped, db.Model):
+class TeamAccess(TenantScoped, Model):
     """A project's join code and the generation of its invitation links.
 
     Regenerating the code also raises ``generation``: every invitation link
@@ -98,7 +98,7 @@ class NeedKind(enum.StrEnum):
     RESOURCE = "resource"
 
 
-class TeamNeed(TenantScoped, db.Model):
+class TeamNeed(TenantScoped, Model):
     """A role or a resource the team is looking for (skills live on the project)."""
 
     __tablename__ = "team_need"
@@ -120,7 +120,7 @@ class PostSource(enum.StrEnum):
     MAIL_REPLY = "mail_reply"  # a reply to a team mail, received by mail
 
 
-class TeamPost(TenantScoped, db.Model):
+class TeamPost(TenantScoped, Model):
     """A post on the team's private board."""
 
     __tablename__ = "team_post"
@@ -143,7 +143,7 @@ class TeamPost(TenantScoped, db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class TeamFile(TenantScoped, db.Model):
+class TeamFile(TenantScoped, Model):
     """A file shared in the team space; stored per town outside the web root."""
 
     __tablename__ = "team_file"
@@ -167,7 +167,7 @@ class TeamFile(TenantScoped, db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class TeamMeeting(TenantScoped, db.Model):
+class TeamMeeting(TenantScoped, Model):
     """A team meeting: on site, by video, or both."""
 
     __tablename__ = "team_meeting"

@@ -194,9 +194,9 @@ def _apply_hosts(tenant: Tenant, hosts: list[str]) -> None:
         if host_row.host not in hosts:
             tenant.hosts.remove(host_row)
     for position, host in enumerate(hosts):
-        row = existing.get(host)
-        if row is None:
-            row = TenantHost(host=host)
+        found = existing.get(host)
+        row = found if found is not None else TenantHost(host=host)
+        if found is None:
             tenant.hosts.append(row)
         row.is_canonical = position == 0
 

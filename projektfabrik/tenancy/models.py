@@ -8,11 +8,11 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, utcnow
-from projektfabrik.extensions import db
+from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
 
 
-class Tenant(db.Model):
+class Tenant(Model):
     """A municipality: one branded site of the deployment."""
 
     __tablename__ = "tenant"
@@ -57,7 +57,7 @@ class Tenant(db.Model):
         return f"<Tenant {self.slug}>"
 
 
-class TenantHost(db.Model):
+class TenantHost(Model):
     """A host name that serves a town; exactly one per town is canonical."""
 
     __tablename__ = "tenant_host"
@@ -71,7 +71,7 @@ class TenantHost(db.Model):
     tenant: Mapped[Tenant] = relationship(back_populates="hosts")
 
 
-class District(TenantScoped, db.Model):
+class District(TenantScoped, Model):
     """An Ortsteil or Stadtbezirk; people and projects are tagged with one."""
 
     __tablename__ = "district"

@@ -27,6 +27,7 @@ cache's time limit (``PAGE_CACHE_SECONDS``) bounds how long they go unseen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
@@ -116,7 +117,7 @@ def _forget(session: Session) -> None:
 
 def install(session_class: type[Session]) -> None:
     """Attach the version keeping to a session class. Safe to call more than once."""
-    listeners = [
+    listeners: list[tuple[str, Callable[..., Any]]] = [
         ("after_flush", _note_flush),
         ("do_orm_execute", _note_bulk_statement),
         ("before_commit", _raise_versions),

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, ref_column, utcnow
+from projektfabrik.api import Event, Model, TenantScoped, User, UTCDateTime, ref_column, utcnow
 
 
-class Note(TenantScoped, db.Model):
+class Note(TenantScoped, Model):
     __tablename__ = "pinnwand_note"
     __table_args__ = (
         UniqueConstraint("tenant_id", "ref"),

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from projektfabrik.api import Event, TenantScoped, User, UTCDateTime, db, ref_column, utcnow
+from projektfabrik.api import Event, Model, TenantScoped, User, UTCDateTime, ref_column, utcnow
 from projektfabrik.api import enum_type as _enum
 
 
@@ -67,7 +67,7 @@ COMMITTED_STATES = (
 )
 
 
-class Pot(TenantScoped, db.Model):
+class Pot(TenantScoped, Model):
     """A funding pot (Fördertopf)."""
 
     __tablename__ = "funding_pot"
@@ -102,7 +102,7 @@ class Pot(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Juror(TenantScoped, db.Model):
+class Juror(TenantScoped, Model):
     """A town user the admin assigned to rate a pot's applications."""
 
     __tablename__ = "funding_juror"
@@ -115,7 +115,7 @@ class Juror(TenantScoped, db.Model):
     user: Mapped[User] = relationship()
 
 
-class Application(TenantScoped, db.Model):
+class Application(TenantScoped, Model):
     """A funding application (Förderantrag) of one project to one pot."""
 
     __tablename__ = "funding_application"
@@ -173,7 +173,7 @@ class Application(TenantScoped, db.Model):
     project: Mapped[Any] = relationship("Project")
 
 
-class AuditEntry(TenantScoped, db.Model):
+class AuditEntry(TenantScoped, Model):
     """One state change of an application: who, when, from what to what."""
 
     __tablename__ = "funding_audit"
@@ -191,7 +191,7 @@ class AuditEntry(TenantScoped, db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Rating(TenantScoped, db.Model):
+class Rating(TenantScoped, Model):
     """A juror assigned to one application, and their scores (0–10 per criterion)."""
 
     __tablename__ = "funding_rating"
@@ -216,7 +216,7 @@ class DocumentKind(enum.StrEnum):
     RECEIPT = "receipt"  # a receipt for the proof of use
 
 
-class Document(TenantScoped, db.Model):
+class Document(TenantScoped, Model):
     """A file uploaded to an application; stored under the town's uploads folder."""
 
     __tablename__ = "funding_document"
