@@ -68,7 +68,9 @@ def test_cancelling_tells_the_others_as_each_chose(team: Team, mailbox: Mailbox)
         when="Di., 14. Mai 2030, 18:30–20:00 Uhr",
     )
     assert mail["Subject"].startswith("Treffen von „Garten am Hafen“ abgesagt: Pflanzaktion")
-    assert "Geplant war es für: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in body_of(mail)
+    assert "Geplant war es für: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in body_of(
+        mail
+    )
     # Lena (off) and Paul (daily) get no mail now, Max who cancelled hears nothing.
     assert [str(m["To"]) for m in mailbox.messages] == [str(mail["To"])]
     notes = {n.user_id: n for n in _notes(team.town)[before:]}

@@ -109,7 +109,10 @@ def test_a_rescheduled_meeting_tells_the_team_and_updates_calendars(
         when="Di., 14. Mai 2030, 19:00–21:00 Uhr",
     )
     text = body_of(mail)
-    assert "Rathaus, Saal 2" in text and "Vorher: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in text
+    assert (
+        "Rathaus, Saal 2" in text
+        and "Vorher: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in text
+    )
     assert not mailbox.to("max@example.org")
     (note,) = _notes(team.town)[before:]
     assert (note.user_id, note.kind) == (team.owner.id, "team_meeting")
