@@ -21,6 +21,18 @@ from projektfabrik.accounts.models import Role, User
 from projektfabrik.accounts.permissions import admin_required, moderator_required
 from projektfabrik.db import UTCDateTime, enum_type, ref_column, utcnow
 from projektfabrik.extensions import Model, db
+from projektfabrik.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_percent_bp,
+    format_period,
+    format_time,
+    local_date,
+    town_zone,
+)
+from projektfabrik.formatting import iso as format_iso
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
@@ -289,4 +301,14 @@ __all__ = [
     "utcnow",
     "enum_type",
     "escape",
+    "format_date",
+    "format_datetime",
+    "format_time",
+    "format_period",
+    "format_number",
+    "format_money",
+    "format_percent_bp",
+    "format_iso",
+    "local_date",
+    "town_zone",
 ]

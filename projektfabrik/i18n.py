@@ -6,13 +6,11 @@ text. The town's default locale applies unless the person chose another.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
 from flask import Flask, g, has_request_context, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
+from projektfabrik import formatting
 from projektfabrik.extensions import babel
 from projektfabrik.tenancy.context import current_tenant_or_none
 
@@ -46,31 +44,13 @@ def town_locale(town_default: str | None) -> str:
 
 
 def select_timezone() -> str:
-    tenant = g.get("tenant") if has_request_context() else current_tenant_or_none()
-    return tenant.timezone if tenant is not None else "Europe/Berlin"
-
-
-def money(cents: int | None) -> str:
-    """Integer cents as the reader expects: "1.234,56 €" in German, "€1,234.56" in English."""
-    if cents is None:
-        return ""
-    return format_currency(Decimal(cents) / 100, "EUR")  # exact: no float on the way
-
-
-def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
-
-
-def date_filter(value: datetime | None, fmt: str = "medium") -> str:
-    return format_date(value, fmt) if value else ""
+    return formatting.town_zone().key
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["datetime"] = datetime_filter
-    app.jinja_env.filters["date"] = date_filter
+    formatting.init_app(app)  # date, datetime, time, period, iso, number, money, ... filters
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["get_locale"] = get_locale

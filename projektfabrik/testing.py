@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -417,3 +418,74 @@ def shared_chromium(executable: str, args: list[str]) -> Any:
 
         atexit.register(stop)
     return _chromium["browser"]
+
+
+# --- what people read: raw dates and English numbers (tests/test_formatting.py) -----------
+
+
+class _VisibleText(HTMLParser):
+    """Text a person reads or hears: text nodes and title/alt/aria-label/placeholder,
+    never ``<script>``, ``<style>`` or machine attributes such as ``<time datetime>``."""
+
+    SPOKEN = ("title", "alt", "aria-label", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        self.parts += [value for name, value in attrs if name in self.SPOKEN and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+#: What must never reach a person: the machine forms of dates and times, the
+#: zone's name, and (in German) a decimal point.
+RAW_FORMATS = {
+    "ISO date": re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?![\d])"),
+    "ISO time": re.compile(r"T\d{2}:\d{2}|(?<![\d:])\d{1,2}:\d{2}:\d{2}(?![\d])"),
+    "UTC offset": re.compile(r"[+-]\d{2}:\d{2}(?![\d])"),
+    "zone name": re.compile(r"\b(UTC|GMT|Normalzeit|Sommerzeit)\b"),
+    "AM/PM": re.compile(r"\b\d{1,2}:\d{2}\s?[AP]M\b"),
+}
+#: 7.33 or 12.5 in German text (a date's "15.01.27" and a thousand's "1.234" are not).
+ENGLISH_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.])")
+
+
+#: Names that carry a version number, not a decimal ("BITV 2.0", "WCAG 2.1").
+VERSIONED_NAME = re.compile(r"(BITV|WCAG|PDF/UA|API|Version)\s?-?$")
+
+
+def raw_formats(text: str, locale: str = "de", allowed: tuple[str, ...] = ()) -> list[str]:
+    """Every raw date, time, zone or (in German) English decimal in ``text``, with context.
+
+    ``allowed``: exact texts that are known and wanted (say why where you pass them)."""
+    for known in allowed:
+        text = text.replace(known, " ")
+    patterns = dict(RAW_FORMATS)
+    if locale == "de":
+        patterns["English decimal"] = ENGLISH_DECIMAL
+    found = []
+    for name, pattern in patterns.items():
+        for match in pattern.finditer(text):
+            if name == "English decimal" and VERSIONED_NAME.search(text[: match.start()]):
+                continue
+            start, end = max(0, match.start() - 30), match.end() + 30
+            context = " ".join(text[start:end].split())
+            found.append(f"{name}: {match.group(0)!r} in …{context}…")
+    return found

@@ -19,10 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from projektfabrik import pdf
+from projektfabrik import formatting, pdf
 from projektfabrik.db import utcnow
 from projektfabrik.planning import services
 from projektfabrik.planning.models import CostType, FinancingKind, Section
@@ -287,7 +287,7 @@ def render_csv(view: services.PlanView) -> str:
 
     def row(section: str, item: str, number: int | str, name: str, value: Any) -> None:
         if isinstance(value, date):
-            value = value.isoformat()
+            value = formatting.iso(value)  # data files: the machine-readable form
         writer.writerow([section, item, number, name, "" if value is None else value])
 
     def euros(cents: int) -> str:
@@ -392,7 +392,7 @@ def milestones_ics(project: Any, milestone_list: list[Any]) -> bytes:
 
 
 def month_label(value: date) -> str:
-    return format_date(value, "MMM yy")
+    return formatting.format_month(value)
 
 
 def locale_code() -> str:

@@ -21,9 +21,11 @@ import re
 from decimal import Decimal
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent, get_decimal_symbol
+from babel.numbers import get_decimal_symbol
 from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from projektfabrik import formatting
 
 #: The largest amount one line may carry: ten million euros. Far above any
 #: citizen project; it keeps typing mistakes ("1000000000") out of the plan.
@@ -114,17 +116,13 @@ def parse_cents(text: str | None, locale: Locale | str | None = None) -> int:
 
 
 def format_cents(cents: int | None, locale: Locale | str | None = None) -> str:
-    """``"1.234,56 €"`` in German, ``"€1,234.56"`` in English."""
-    if cents is None:
-        return ""
-    return format_currency(Decimal(cents) / 100, "EUR", locale=_locale(locale))
+    """``"1.234,56 €"`` in German, ``"€1,234.56"`` in English (``formatting.format_money``)."""
+    return formatting.format_money(cents, locale=locale)
 
 
 def format_input(cents: int | None, locale: Locale | str | None = None) -> str:
     """The amount as it goes back into a form field: ``"1.234,56"`` / ``"1,234.56"``."""
-    if cents is None:
-        return ""
-    return format_decimal(Decimal(cents) / 100, format="#,##0.00", locale=_locale(locale))
+    return formatting.format_money_input(cents, locale=locale)
 
 
 def to_decimal(cents: int) -> Decimal:
@@ -145,8 +143,4 @@ def share_basis_points(part: int, whole: int) -> int | None:
 
 def format_share(basis_points: int | None, locale: Locale | str | None = None) -> str:
     """``"12,5 %"`` / ``"12.5%"`` (at most two decimals); a dash when there is no share."""
-    if basis_points is None:
-        return "–"
-    german_style = _separators(locale)[0] == ","
-    pattern = "#,##0.##\u00a0%" if german_style else "#,##0.##%"
-    return format_percent(Decimal(basis_points) / 10000, format=pattern, locale=_locale(locale))
+    return formatting.format_percent_bp(basis_points, locale=locale)

@@ -29,10 +29,9 @@ class PlanningPlugin:
 
     @hookimpl
     def pf_init_app(self, app: Flask) -> None:
-        from projektfabrik.planning import exports
         from projektfabrik.planning.money import format_share
 
-        app.jinja_env.filters["month"] = exports.month_label
+        # month, date, money, ...: projektfabrik/formatting.py registers them for everyone.
         app.jinja_env.filters["share"] = format_share
 
     @hookimpl

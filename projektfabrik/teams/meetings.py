@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -21,6 +20,8 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
+from projektfabrik.formatting import format_period
+from projektfabrik.formatting import town_zone as formatting_zone
 from projektfabrik.notifications.services import notify, path_for
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Project
@@ -31,7 +32,8 @@ from projektfabrik.tenancy.links import public_url
 
 
 def town_zone() -> ZoneInfo:
-    return ZoneInfo(current_tenant().timezone or "Europe/Berlin")
+    current_tenant()  # a meeting always belongs to a town: refuse without one
+    return formatting_zone()
 
 
 def local_datetime(day: date, at: time) -> datetime:
@@ -104,7 +106,7 @@ def _tell_team(
     project: Project,
     meeting: TeamMeeting,
     author: User,
-    before: tuple[datetime, str, str] | None = None,
+    before: tuple[datetime, datetime | None, str, str] | None = None,
     *,
     cancelled: bool = False,
 ) -> None:
@@ -119,7 +121,7 @@ def _tell_team(
         values = {
             "project": project.title,
             "title": meeting.title,
-            "when": format_datetime(meeting.starts_at, "short"),
+            "when": format_period(meeting.starts_at, meeting.ends_at),
         }
         if cancelled:
             return _("Meeting of “%(project)s” cancelled: %(title)s, %(when)s", **values)
@@ -129,7 +131,7 @@ def _tell_team(
 
     def details() -> str:
         if cancelled:
-            planned = _summary(meeting.starts_at, meeting.place, meeting.video_url)
+            planned = _summary(meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url)
             return _("It was planned for: %(before)s", before=planned)
         lines = [p for p in (meeting.place, meeting.video_url) if p]
         if before is not None:
@@ -174,8 +176,8 @@ def input_of(meeting: TeamMeeting) -> MeetingInput:
     )
 
 
-def _summary(starts_at: datetime, place: str, video_url: str) -> str:
-    return ", ".join(p for p in (format_datetime(starts_at, "short"), place, video_url) if p)
+def _summary(starts_at: datetime, ends_at: datetime | None, place: str, video_url: str) -> str:
+    return "; ".join(p for p in (format_period(starts_at, ends_at), place, video_url) if p)
 
 
 def may_change(project: Project, meeting: TeamMeeting, user: User) -> bool:
@@ -196,7 +198,7 @@ def update(project: Project, meeting: TeamMeeting, user: User, data: MeetingInpu
         return False
     where_and_when = ("starts_at", "ends_at", "place", "video_url")
     moved = any(getattr(meeting, name) != checked[name] for name in where_and_when)
-    before = (meeting.starts_at, meeting.place, meeting.video_url)
+    before = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url)
     for name, value in checked.items():
         setattr(meeting, name, value)
     meeting.sequence += 1
@@ -254,8 +256,11 @@ def to_ics(project: Project, meeting: TeamMeeting) -> bytes:
         event.add("location", meeting.place or meeting.video_url)
     page = public_url(tenant, path_for("teams.meetings_page", number=project.number))
     event.add("url", meeting.video_url or page)
+    # The time in words too, in the reader's language and the town's clock: some
+    # calendar programs show only the description when an invitation is forwarded.
+    when = format_period(meeting.starts_at, meeting.ends_at)
     description = "\n\n".join(
-        part for part in (meeting.description, meeting.video_url, page) if part
+        part for part in (when, meeting.description, meeting.video_url, page) if part
     )
     event.add("description", description)
     calendar.add_component(event)

@@ -65,10 +65,12 @@ def test_cancelling_tells_the_others_as_each_chose(team: Team, mailbox: Mailbox)
         "Meeting of “%(project)s” cancelled: %(title)s, %(when)s",
         project="Garten am Hafen",
         title="Pflanzaktion",
-        when="14.05.30, 18:30",
+        when="Di., 14. Mai 2030, 18:30–20:00 Uhr",
     )
     assert mail["Subject"].startswith("Treffen von „Garten am Hafen“ abgesagt: Pflanzaktion")
-    assert "Geplant war es für: 14.05.30, 18:30, Brache am Hafen" in body_of(mail)
+    assert "Geplant war es für: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in body_of(
+        mail
+    )
     # Lena (off) and Paul (daily) get no mail now, Max who cancelled hears nothing.
     assert [str(m["To"]) for m in mailbox.messages] == [str(mail["To"])]
     notes = {n.user_id: n for n in _notes(team.town)[before:]}

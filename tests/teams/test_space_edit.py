@@ -106,10 +106,13 @@ def test_a_rescheduled_meeting_tells_the_team_and_updates_calendars(
         "Meeting of “%(project)s” moved or changed: %(title)s, %(when)s",
         project="Garten am Hafen",
         title="Pflanzaktion",
-        when="14.05.30, 19:00",
+        when="Di., 14. Mai 2030, 19:00–21:00 Uhr",
     )
     text = body_of(mail)
-    assert "Rathaus, Saal 2" in text and "Vorher: 14.05.30, 18:30, Brache am Hafen" in text
+    assert (
+        "Rathaus, Saal 2" in text
+        and "Vorher: Di., 14. Mai 2030, 18:30–20:00 Uhr; Brache am Hafen" in text
+    )
     assert not mailbox.to("max@example.org")
     (note,) = _notes(team.town)[before:]
     assert (note.user_id, note.kind) == (team.owner.id, "team_meeting")

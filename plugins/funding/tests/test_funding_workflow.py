@@ -267,7 +267,7 @@ def test_jurors_rate_only_their_applications_and_see_others_after_their_own(
     page = c2.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert "Jutta Jury" not in page and "Ihre Bewertung" in page
     page = c1.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
-    assert "Jutta Jury: 7.0" in page  # (2*8 + 1*5) / 3
+    assert "Jutta Jury: 7 – Gut" in page  # (2*8 + 1*5) / 3, a number in German
     # A second rating by the same juror is refused.
     c1.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "0", "score-1": "0"})
     c2.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "11", "score-1": "5"})
@@ -275,7 +275,7 @@ def test_jurors_rate_only_their_applications_and_see_others_after_their_own(
     assert "Jutta Jury" not in page
     c2.post(f"/foerderung/antraege/{ref}/bewertung", data={"score-0": "4", "score-1": "10"})
     page = c2.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
-    assert "Jutta Jury: 7.0" in page and "Jan Jury: 6.0" in page
+    assert "Jutta Jury: 7 – Gut" in page and "Jan Jury: 6" in page
     round_a.admin.post(f"/foerderung/antraege/{ref}/schritt/bewilligen", data={"amount": "8.000"})
     assert round_a.application().state.value == "approved"
 
