@@ -179,9 +179,8 @@ def _plan_a_meeting(app: Flask) -> None:
         db.session.commit()
 
 
-#: Known and not fixed yet: the plan's date fields ask people without a date picker
-#: for ISO dates (planning parses only ISO); issue #22 follow-up.
-KNOWN = tuple(f"JJJJ-MM-TT, z. B. {day}" for day in ("2026-04-01", "2026-05-15", "2026-06-30"))
+#: Nothing is let through: date fields take and suggest 15.05.2026 (formfields.py).
+KNOWN: tuple[str, ...] = ()
 
 LINK_SKIP = ("/abmelden", "/static/", ".csv", ".xlsx", ".json", ".atom", ".svg", ".png", ".ics")
 
@@ -236,3 +235,17 @@ def test_no_demo_page_shows_a_raw_date_or_an_english_number(demo_app: Flask, per
         if raw_formats(text, allowed=KNOWN)
     }
     assert not problems, problems
+
+
+def test_date_fields_take_dates_as_people_write_them(app: Any) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from projektfabrik.planning.forms import MilestoneForm
+
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        for typed in ("15.05.2026", "2026-05-15", "15.05.26"):
+            form = MilestoneForm(MultiDict({"title": "Fest", "due": typed}), meta={"csrf": False})
+            form.validate()
+            assert form.due.data == date(2026, 5, 15), typed
+        form = MilestoneForm(MultiDict({"title": "Fest", "due": "31.02.2026"}), meta={"csrf": False})
+        assert not form.validate() and form.due.errors

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from projektfabrik.formfields import LocalDateField
 from projektfabrik.planning import services
 from projektfabrik.planning.models import (
     CostType,
@@ -145,15 +145,13 @@ class TaskForm(_RevisionForm):
         render_kw={"rows": 2},
     )
     responsible = SelectField(_l("Responsible"), validate_choice=True, default="")
-    start = DateField(
+    start = LocalDateField(
         _l("Start"),
         validators=[Optional()],
-        description=_l("Date as YYYY-MM-DD, e.g. 2026-04-01."),
     )
-    end = DateField(
+    end = LocalDateField(
         _l("End"),
         validators=[Optional()],
-        description=_l("Date as YYYY-MM-DD, e.g. 2026-06-30."),
     )
     status = SelectField(_l("Status"), validate_choice=True, default=TaskStatus.OPEN.value)
 
@@ -177,10 +175,9 @@ class MilestoneForm(_RevisionForm):
         _l("Title"),
         validators=[InputRequired(_l("Please give the milestone a title.")), Length(max=200)],
     )
-    due = DateField(
+    due = LocalDateField(
         _l("Date"),
         validators=[InputRequired(_l("Please enter the date of the milestone."))],
-        description=_l("Date as YYYY-MM-DD, e.g. 2026-05-15."),
     )
     description = TextAreaField(
         _l("Description"),

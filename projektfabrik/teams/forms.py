@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     SelectChoice,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from projektfabrik.formfields import LocalDateField
 from projektfabrik.teams import files
 from projektfabrik.teams.services import MOTIVATION_MAX
 
@@ -148,10 +148,7 @@ class MeetingForm(FlaskForm):
         _l("Title"),
         validators=[InputRequired(_l("Please give the meeting a title.")), Length(max=200)],
     )
-    day = DateField(
-        _l("Date"),
-        validators=[InputRequired(_l("Please enter the date, e.g. 2026-05-14."))],
-    )
+    day = LocalDateField(_l("Date"), validators=[InputRequired(_l("Please enter the date."))])
     start = TimeField(
         _l("Starts at"),
         validators=[InputRequired(_l("Please enter the time, e.g. 18:30."))],
