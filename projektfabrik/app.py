@@ -16,6 +16,8 @@ from projektfabrik import i18n, pagecache, security
 from projektfabrik.extensions import csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
+AUTOESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg", ".atom", ".rss")
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides what the environment says (tests use it)."""
@@ -33,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.jinja_env.add_extension("jinja2.ext.do")
+    # XML templates of plugins (feeds) are escaped like HTML (docs/security.md).
+    app.jinja_env.autoescape = lambda name: name is None or name.endswith(AUTOESCAPED)
 
     _init_database(app)
     from projektfabrik.tenancy import web as tenancy_web
