@@ -50,7 +50,8 @@ def test_the_feed_is_well_formed_atom_whatever_people_type(town_a: Town, town_b:
     author = town_a.user("a@example.org")
     publish(town_a, author, "Erst")
     publish(town_a, author, "Zweit")
-    _set(town_a, 1, title=NASTY, pitch=INJECTED)
+    # PostgreSQL stores no NUL character; every other forbidden one gets through.
+    _set(town_a, 1, title=NASTY.replace("\x00", ""), pitch=INJECTED)
     _set(town_a, 2, title="Tee & Gebäck", pitch="a < b && c > d")
     publish(town_b, town_b.user("b@example.org"), "Nur in B")
 

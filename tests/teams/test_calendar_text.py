@@ -17,7 +17,7 @@ def test_calendar_files_keep_their_shape_with_any_text(team: Team) -> None:
         "/projekte/1/teamraum/treffen",
         data={"title": "Treffen", "day": "2030-05-14", "start": "18:30", "place": "Rathaus"},
     )
-    evil = "Treffen\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Falsch; a,b \\ \x00\x07"
+    evil = "Treffen\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Falsch; a,b \\ \x01\x07"
     with team.town.context():
         meeting = db.session.scalar(select(TeamMeeting))
         meeting.title = evil
@@ -25,7 +25,7 @@ def test_calendar_files_keep_their_shape_with_any_text(team: Team) -> None:
         db.session.commit()
         ref = meeting.ref
     data = team.owner_client.get(f"/projekte/1/teamraum/treffen/{ref}.ics").data
-    assert b"\x00" not in data and b"\x07" not in data and b"\x0b" not in data
+    assert b"\x01" not in data and b"\x07" not in data and b"\x0b" not in data
     calendar = Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
     assert len(events) == 1
