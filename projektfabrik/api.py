@@ -81,6 +81,7 @@ from projektfabrik.projects.events import (
     ProjectSupported,
 )
 from projektfabrik.refusal import Refusal
+from projektfabrik.requestsize import accepts_files
 from projektfabrik.teams.events import (
     JoinDecided,
     JoinRequested,
@@ -250,6 +251,7 @@ __all__ = [
     "User",
     "Workflow",
     "_",
+    "accepts_files",
     "admin_required",
     "cached_for_visitors",
     "can",

@@ -12,9 +12,11 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, pagecache, security
+from projektfabrik import i18n, pagecache, requestsize, security
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
+
+AUTOESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg", ".atom", ".rss")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -29,16 +31,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
-    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.jinja_env.add_extension("jinja2.ext.do")
+    # XML templates of plugins (feeds) are escaped like HTML (docs/security.md).
+    app.jinja_env.autoescape = lambda name: name is None or name.endswith(AUTOESCAPED)
 
     _init_database(app)
     from projektfabrik.tenancy import web as tenancy_web
 
     # First before_request hook: CSRF checks, rate limits and error pages need the town.
     tenancy_web.init_app(app)
+    requestsize.init_app(app)  # before CSRF reads a form
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -24,7 +24,12 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "SMTP_URL": ("", str),
     "MAIL_FROM": ("", str),
     "MAIL_REPLY_DOMAIN": ("", str),
+    # The authserv-id of the receiving mail server's Authentication-Results
+    # header (teams/mailin.py); empty: no reply by mail is accepted.
+    "MAIL_AUTHSERV_ID": ("", str),
     "TEAM_FILE_MAX_MB": (10, int),
+    # Largest request body in MB; routes that take files allow the upload limit on top.
+    "MAX_REQUEST_MB": (1, int),
     "REDIS_URL": ("", str),
     # Pages for visitors who are not logged in (pagecache.py); 0 switches it off.
     "PAGE_CACHE_SECONDS": (60, int),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -16,7 +16,14 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("You are not allowed to do this.")),
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Not allowed"), _("This address does not accept that kind of request.")),
-        413: (_("Too large"), _("The upload is larger than allowed.")),
+        413: (
+            _("Too large"),
+            _(
+                "What you sent is larger than this page accepts (files: at most %(mb)d MB). "
+                "Nothing was saved. Please go back and send a smaller file or less text.",
+                mb=_upload_mb(),
+            ),
+        ),
         429: (
             _("Too many attempts"),
             _("Please wait a few minutes before you try again."),
@@ -26,6 +33,12 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("An error occurred on our side. Nothing you entered was saved half-way."),
         ),
     }
+
+
+def _upload_mb() -> int:
+    from projektfabrik.uploads import max_upload_mb
+
+    return max_upload_mb() if g.get("tenant") is not None else 0
 
 
 def _render(code: int, title: str | None = None, text: str | None = None) -> tuple[str, int]:
@@ -41,8 +54,13 @@ def _render(code: int, title: str | None = None, text: str | None = None) -> tup
     )
 
 
-def handle_http(error: HTTPException) -> tuple[str, int]:
-    return _render(error.code or 500)
+def handle_http(error: HTTPException) -> Response:
+    """The page in the town's look; the error's own headers kept (``Allow`` on 405)."""
+    response = make_response(_render(error.code or 500))
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
 
 
 def handle_csrf(error: CSRFError) -> tuple[str, int]:

@@ -247,5 +247,7 @@ def test_date_fields_take_dates_as_people_write_them(app: Any) -> None:
             form = MilestoneForm(MultiDict({"title": "Fest", "due": typed}), meta={"csrf": False})
             form.validate()
             assert form.due.data == date(2026, 5, 15), typed
-        form = MilestoneForm(MultiDict({"title": "Fest", "due": "31.02.2026"}), meta={"csrf": False})
+        form = MilestoneForm(
+            MultiDict({"title": "Fest", "due": "31.02.2026"}), meta={"csrf": False}
+        )
         assert not form.validate() and form.due.errors

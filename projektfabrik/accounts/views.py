@@ -39,6 +39,7 @@ from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.ratelimit import login_identity_key
+from projektfabrik.requestsize import accepts_files
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.districts import district_named, districts
 from projektfabrik.urls import safe_next_url
@@ -236,6 +237,7 @@ def _district_choices() -> list[SelectChoice]:
 
 
 @bp.route("/profil", methods=["GET", "POST"])
+@accepts_files
 @login_required
 def profile() -> ResponseReturnValue:
     user: User = current_user._get_current_object()

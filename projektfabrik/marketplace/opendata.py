@@ -10,7 +10,9 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, current_app, g, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +28,7 @@ from projektfabrik.marketplace.listing import (
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Project, Status
 from projektfabrik.tenancy.links import external_url_for
+from projektfabrik.xmlout import AtomEntry, atom_feed
 
 bp = Blueprint("opendata", __name__)
 csrf.exempt(bp)  # read-only
@@ -91,7 +94,31 @@ def feed() -> Response:
         .order_by(Project.created_at.desc(), Project.id.desc())
         .limit(30)
     ).all()
-    xml = render_template("marketplace/feed.atom", projects=rows, town=_town())
+    town = _town()
+    base = town["url"]
+    xml = atom_feed(
+        id=f"{base}projekte",
+        title=_("New projects in %(town)s", town=town["name"]),
+        link=f"{base}projekte",
+        self_link=f"{base}projekte/feed.atom",
+        updated=rows[0].created_at if rows else g.tenant.created_at,
+        author=town["name"],
+        author_uri=base,
+        language=get_locale().language if get_locale() else "de",
+        entries=[
+            AtomEntry(
+                id=f"{base}projekte/{p.number}",
+                title=p.title,
+                link=f"{base}projekte/{p.number}",
+                published=p.created_at,
+                updated=p.last_activity_at,
+                summary=p.pitch,
+                # People's names are not open data: the town publishes the entry.
+                author=town["name"],
+            )
+            for p in rows
+        ],
+    )
     return current_app.response_class(xml, mimetype="application/atom+xml")
 
 

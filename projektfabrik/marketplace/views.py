@@ -30,6 +30,7 @@ from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project, Status
+from projektfabrik.requestsize import accepts_files
 from projektfabrik.tenancy.districts import districts
 from projektfabrik.tenancy.links import external_url_for
 
@@ -95,6 +96,7 @@ def index() -> str:
 
 
 @bp.route("/projekte/neu", methods=["GET", "POST"])
+@accepts_files
 @login_required
 def new() -> ResponseReturnValue:
     form = NewIdeaForm()
@@ -117,6 +119,7 @@ def new() -> ResponseReturnValue:
 
 
 @bp.route("/projekte/<int:number>/bearbeiten", methods=["GET", "POST"])
+@accepts_files
 @login_required
 @access.with_project
 def edit(project: Project) -> ResponseReturnValue:

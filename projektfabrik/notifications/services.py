@@ -131,12 +131,13 @@ def notify(
     exclude: User | None = None,
     *,
     details: Callable[[], str] | None = None,
-    reply_to: str | None = None,
+    reply_to: str | Callable[[User], str | None] | None = None,
 ) -> int:
     """Notify each active recipient once; ``text`` is called in their language.
 
     ``details`` (also called per language) adds longer text to the mail, e.g.
-    the post that was written; ``reply_to`` sets the mail's Reply-To.
+    the post that was written; ``reply_to`` sets the mail's Reply-To (a function
+    of the recipient gives each person their own address).
     Returns how many people were notified (on the bell).
 
     A plugin's kind (``"<plugin>.<name>"``) is sent only while the current town
@@ -168,8 +169,9 @@ def notify(
             )
             if delivery == Delivery.IMMEDIATELY:
                 unsubscribe_url, headers = unsubscribe_headers(user, kind)
-                if reply_to:
-                    headers["Reply-To"] = reply_to
+                address = reply_to(user) if callable(reply_to) else reply_to
+                if address:
+                    headers["Reply-To"] = address
                 body = render_template(
                     "mail/notification.txt",
                     user=user,

@@ -30,6 +30,7 @@ from projektfabrik.planning.money import format_cents, format_share, to_decimal
 from projektfabrik.plugins.types import ExportFormat
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import external_url_for
+from projektfabrik.xmlout import xml_text
 
 log = logging.getLogger(__name__)
 
@@ -373,7 +374,7 @@ def milestones_ics(project: Any, milestone_list: list[Any]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Projektfabrik//Projektplanung//DE")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{project.title} – {_('Milestones')}")
+    calendar.add("x-wr-calname", xml_text(f"{project.title} – {_('Milestones')}"))
     stamp = utcnow()
     for milestone in milestone_list:
         event = Event()
@@ -381,9 +382,10 @@ def milestones_ics(project: Any, milestone_list: list[Any]) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", milestone.due)
         event.add("dtend", milestone.due + timedelta(days=1))
-        event.add("summary", f"{milestone.title} ({project.title})")
+        # iCalendar forbids control characters in text (icalendar escapes the rest).
+        event.add("summary", xml_text(f"{milestone.title} ({project.title})"))
         if milestone.description:
-            event.add("description", milestone.description)
+            event.add("description", xml_text(milestone.description))
         calendar.add_component(event)
     return calendar.to_ical()
 

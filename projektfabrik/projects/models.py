@@ -7,7 +7,9 @@ status change tells the followers whatever area changes it.
 
 from __future__ import annotations
 
+import base64
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -55,6 +57,11 @@ class TeamRole(enum.StrEnum):
     MEMBER = "member"
 
 
+def new_reply_key() -> str:
+    """16 random lower-case base32 characters (80 bits): the key of a reply address."""
+    return base64.b32encode(secrets.token_bytes(10)).decode().lower()
+
+
 class Membership(TenantScoped, Model):
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
@@ -70,6 +77,9 @@ class Membership(TenantScoped, Model):
     # What this person does in the team, in their own words ("Kasse", "Pressearbeit").
     task: Mapped[str] = mapped_column(String(120), default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The secret part of this person's reply address for the team's mail
+    # (teams/tokens.py): gone with the membership, replaced when rotated.
+    reply_key: Mapped[str] = mapped_column(String(16), default=new_reply_key)
 
     user: Mapped[User] = relationship()
     project: Mapped[Project] = relationship(back_populates="memberships")

@@ -29,6 +29,7 @@ from projektfabrik.teams.models import TeamMeeting
 from projektfabrik.teams.services import TeamError
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.xmlout import xml_text
 
 
 def town_zone() -> ZoneInfo:
@@ -251,9 +252,10 @@ def to_ics(project: Project, meeting: TeamMeeting) -> bytes:
     event.add("dtstart", meeting.starts_at.astimezone(ZoneInfo("UTC")))
     end = meeting.ends_at or meeting.starts_at + timedelta(hours=1)
     event.add("dtend", end.astimezone(ZoneInfo("UTC")))
-    event.add("summary", f"{meeting.title} ({project.title})")
+    # iCalendar forbids control characters in text (icalendar escapes the rest).
+    event.add("summary", xml_text(f"{meeting.title} ({project.title})"))
     if meeting.place or meeting.video_url:
-        event.add("location", meeting.place or meeting.video_url)
+        event.add("location", xml_text(meeting.place or meeting.video_url))
     page = public_url(tenant, path_for("teams.meetings_page", number=project.number))
     event.add("url", meeting.video_url or page)
     # The time in words too, in the reader's language and the town's clock: some
@@ -262,6 +264,6 @@ def to_ics(project: Project, meeting: TeamMeeting) -> bytes:
     description = "\n\n".join(
         part for part in (when, meeting.description, meeting.video_url, page) if part
     )
-    event.add("description", description)
+    event.add("description", xml_text(description))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -9,6 +9,7 @@ step down; they hand over ownership or close the project.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO
@@ -31,7 +32,7 @@ from projektfabrik.plugins.events import emit
 from projektfabrik.projects import access as project_access
 from projektfabrik.projects import search
 from projektfabrik.projects import services as projects
-from projektfabrik.projects.models import Membership, Project, Status, TeamRole
+from projektfabrik.projects.models import Membership, Project, Status, TeamRole, new_reply_key
 from projektfabrik.refusal import Refusal
 from projektfabrik.teams import files
 from projektfabrik.teams.events import (
@@ -656,9 +657,29 @@ def post(
         link,
         exclude=author,
         details=lambda: body[:4000],
-        reply_to=reply_address(project.number),
+        reply_to=reply_addresses(project),
     )
     return item
+
+
+def reply_addresses(project: Project) -> Callable[[User], str | None]:
+    """Each member's own reply address for the project's team mail (none for others)."""
+    keys = {m.user_id: m.reply_key for m in project_access.memberships(project)}
+
+    def address(user: User) -> str | None:
+        key = keys.get(user.id)
+        return reply_address(project.number, key) if key else None
+
+    return address
+
+
+def rotate_reply_address(project: Project, user: User) -> None:
+    """Give the member a new reply address; mail to the old one is refused from now on."""
+    member = project_access.membership(project, user)
+    if member is None:
+        raise TeamError(_("You are not a member of this team."))
+    member.reply_key = new_reply_key()
+    db.session.flush()
 
 
 def send_team_mail(project: Project, author: User, subject: str, body: str) -> TeamPost:
@@ -688,7 +709,7 @@ def send_team_mail(project: Project, author: User, subject: str, body: str) -> T
             + "\n\n"
             + _("Reply to this mail to answer on the team's board (your address stays hidden).")
         ),
-        reply_to=reply_address(project.number),
+        reply_to=reply_addresses(project),
     )
     return item
 

@@ -6,18 +6,17 @@ number); neither contains a row id.
 * Invitation links (``/projekte/<n>/team/einladung/<token>``): itsdangerous,
   valid 14 days, and only while the project's access generation is the one
   they were made with (regenerating the join code retires them).
-* Reply addresses (``team+<slug>.<number>.<signature>@<domain>``): short and
-  lower-case, because an address's local part is at most 64 characters and
-  some mail servers change its case. The signature is an HMAC over the town
-  and the number. The address alone grants nothing: a reply is accepted only
-  from the address of a current member of that team.
+* Reply addresses (``team+<slug>.<number>.<key>@<domain>``): one per member,
+  short and lower-case, because an address's local part is at most 64
+  characters and some mail servers change its case. The key is the member's
+  random ``Membership.reply_key``: it dies with the membership (leaving,
+  removal) and is replaced when the member rotates it. The address alone
+  grants nothing: a reply is accepted only when the receiving mail server
+  verified that it comes from that member's address (``teams/mailin.py``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 
@@ -82,19 +81,14 @@ def read_invitation_token(token: str, number: int, generation: int) -> Invitatio
 # --- reply addresses -------------------------------------------------------------
 
 
-def _signature(slug: str, number: int) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"pf-team-reply|{slug}|{number}".encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode().lower()[:16]
-
-
 def reply_domain(tenant: Tenant) -> str:
     return current_app.config.get("MAIL_REPLY_DOMAIN") or tenant.canonical_host
 
 
-def reply_address(number: int) -> str:
+def reply_address(number: int, key: str) -> str:
+    """The reply address of one member (``key``: their ``Membership.reply_key``)."""
     tenant = current_tenant()
-    local = f"{REPLY_PREFIX}{tenant.slug}.{number}.{_signature(tenant.slug, number)}"
+    local = f"{REPLY_PREFIX}{tenant.slug}.{number}.{key}"
     return f"{local}@{reply_domain(tenant)}"
 
 
@@ -102,16 +96,18 @@ def reply_address(number: int) -> str:
 class ReplyTarget:
     slug: str
     number: int
+    key: str
     domain: str
 
 
 def parse_reply_address(address: str) -> ReplyTarget:
-    """The town and project a reply address names; :class:`TeamTokenError` if forged."""
+    """The town, project and member key a reply address names; :class:`TeamTokenError`
+    if it is not one. Whether the key belongs to a current member is for the caller
+    to check inside the town (``mailin.receive``)."""
     local, _at, domain = address.strip().strip("<>").rpartition("@")
     match = REPLY_LOCAL.match(local.lower())
-    if not match:
+    if not match or not domain:
         raise TeamTokenError("invalid")
-    slug, number, sig = match["slug"], int(match["number"]), match["sig"]
-    if not hmac.compare_digest(sig, _signature(slug, number)):
-        raise TeamTokenError("invalid")
-    return ReplyTarget(slug=slug, number=number, domain=domain.lower())
+    return ReplyTarget(
+        slug=match["slug"], number=int(match["number"]), key=match["sig"], domain=domain.lower()
+    )

@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Membership, Project, Status
+from projektfabrik.requestsize import accepts_files
 from projektfabrik.teams import files, meetings, services
 from projektfabrik.teams.forms import (
     CodeForm,
@@ -615,6 +616,7 @@ def _file_form() -> FileForm:
 
 
 @bp.route("/projekte/<int:number>/teamraum/dateien", methods=["GET", "POST"])
+@accepts_files
 @members_only
 def files_page(project: Project, member: Membership) -> ResponseReturnValue:
     form = _file_form()

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from projektfabrik.api import (
     User,
     _,
+    accepts_files,
     admin_required,
     cached_for_visitors,
     current_user,
@@ -560,6 +561,7 @@ def jury() -> ResponseReturnValue:
 
 
 @bp.post("/antraege/<ref>/dateien")
+@accepts_files
 @login_required
 def upload(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
