@@ -310,14 +310,16 @@ def test(pytest_args: list[str]) -> int:
         step("ruff check", [BIN / "ruff", "check", "."])
         step("ruff format --check", [BIN / "ruff", "format", "--check", "."])
         step("mypy", [BIN / "mypy", *(p.relative_to(ROOT) for p in typed_packages())])
-        step("pytest on SQLite", [*pytest, "-m", "not browser"])
+        # Two worker processes (pytest-xdist): the machines CI runs on have two cores.
+        parallel = ["-n", os.environ.get("PROJEKTFABRIK_TEST_WORKERS", "2")]
+        step("pytest on SQLite", [*pytest, *parallel, "-m", "not browser"])
 
         name = "pytest on PostgreSQL"
         ok, why = postgres_reachable(pg_url)
         if ok:
             step(
                 name,
-                [*pytest, "-m", "not browser"],
+                [*pytest, *parallel, "-m", "not browser"],
                 {**base_env, "PROJEKTFABRIK_TEST_DATABASE_URL": pg_url},
             )
         else:

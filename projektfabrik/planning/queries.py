@@ -20,19 +20,24 @@ from projektfabrik.planning.models import (
 from projektfabrik.projects.models import Project
 
 
+def _in_order(model: Any, project: Project, *options: Any) -> list[Any]:
+    """The project's items of one list, in the order the team gave them."""
+    return list(
+        db.session.scalars(
+            select(model)
+            .where(model.project_id == project.id)
+            .options(*options)
+            .order_by(model.position, model.id)
+        )
+    )
+
+
 def profile(project: Project) -> Profile | None:
     return db.session.scalar(select(Profile).where(Profile.project_id == project.id))
 
 
 def work_packages(project: Project) -> list[WorkPackage]:
-    return list(
-        db.session.scalars(
-            select(WorkPackage)
-            .where(WorkPackage.project_id == project.id)
-            .options(joinedload(WorkPackage.responsible))
-            .order_by(WorkPackage.position, WorkPackage.id)
-        )
-    )
+    return _in_order(WorkPackage, project, joinedload(WorkPackage.responsible))
 
 
 def tasks(project: Project) -> list[Task]:
@@ -59,34 +64,15 @@ def milestones(project: Project) -> list[Milestone]:
 
 
 def requirements(project: Project) -> list[Requirement]:
-    return list(
-        db.session.scalars(
-            select(Requirement)
-            .where(Requirement.project_id == project.id)
-            .options(joinedload(Requirement.task))
-            .order_by(Requirement.position, Requirement.id)
-        )
-    )
+    return _in_order(Requirement, project, joinedload(Requirement.task))
 
 
 def cost_items(project: Project) -> list[CostItem]:
-    return list(
-        db.session.scalars(
-            select(CostItem)
-            .where(CostItem.project_id == project.id)
-            .order_by(CostItem.position, CostItem.id)
-        )
-    )
+    return _in_order(CostItem, project)
 
 
 def financing_lines(project: Project) -> list[FinancingLine]:
-    return list(
-        db.session.scalars(
-            select(FinancingLine)
-            .where(FinancingLine.project_id == project.id)
-            .order_by(FinancingLine.position, FinancingLine.id)
-        )
-    )
+    return _in_order(FinancingLine, project)
 
 
 def _by_ref(model: type, project: Project, ref: str) -> Any:
