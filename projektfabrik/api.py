@@ -43,8 +43,10 @@ from projektfabrik.plugins.runtime import (
 from projektfabrik.plugins.state import is_enabled, unreadable_secrets
 from projektfabrik.plugins.state import settings as plugin_settings
 from projektfabrik.plugins.types import (
+    AccountDeletion,
     Asset,
     AssetKind,
+    Consequence,
     Event,
     ExportFormat,
     NavArea,
@@ -288,4 +290,6 @@ __all__ = [
     "utcnow",
     "enum_type",
     "escape",
+    "AccountDeletion",
+    "Consequence",
 ]

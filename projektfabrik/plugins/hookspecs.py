@@ -46,6 +46,7 @@ REQUEST_HOOKS = (
     "pf_assets",
     "pf_demo",
     "pf_notification_kinds",
+    "pf_account_deletion",
 )
 
 
@@ -146,3 +147,9 @@ def pf_demo(town: Any) -> None:
 @hookspec
 def pf_notification_kinds() -> Iterable[Any] | None:
     """Return the ``NotificationKind`` entries the plugin sends with ``api.notify``."""
+
+
+@hookspec
+def pf_account_deletion(user: Any) -> Any:
+    """Return an ``AccountDeletion``: what blocks deleting ``user``'s account, what
+    the town keeps, what goes, and how to delete it (errors are not swallowed)."""
