@@ -55,8 +55,10 @@ from projektfabrik.plugins.runtime import (
 from projektfabrik.plugins.state import is_enabled, unreadable_secrets
 from projektfabrik.plugins.state import settings as plugin_settings
 from projektfabrik.plugins.types import (
+    AccountDeletion,
     Asset,
     AssetKind,
+    Consequence,
     Event,
     ExportFormat,
     NavArea,
@@ -313,4 +315,6 @@ __all__ = [
     "format_iso",
     "local_date",
     "town_zone",
+    "AccountDeletion",
+    "Consequence",
 ]

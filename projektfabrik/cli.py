@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from projektfabrik.accounts import services as accounts
-from projektfabrik.accounts.models import Role
+from projektfabrik.accounts.models import Kind, Role
 from projektfabrik.extensions import db
 from projektfabrik.plugins import cli as plugins_cli
 from projektfabrik.tenancy import config_files
@@ -112,7 +112,9 @@ def tenant_create(slug: str, name: str, hosts: tuple[str, ...], admin_email: str
         link = None
         if admin_email:
             with tenant_context(town), _request_context_for(town):
-                admin = accounts.create_user(admin_email, None, role=Role.ADMIN, verified=False)
+                admin = accounts.create_user(
+                    admin_email, None, role=Role.ADMIN, verified=False, kind=Kind.ADMINISTRATION
+                )
                 link = accounts.invite(admin)
                 db.session.flush()  # while the town is in context
         db.session.commit()

@@ -11,13 +11,13 @@ from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
-from projektfabrik.accounts.models import Role, User
+from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.cli import main
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant
-from projektfabrik.testing import Mailbox, Town, links_in, login
+from projektfabrik.testing import Mailbox, Town, body_of, links_in, login
 
 
 def run(app: Flask, *args: str) -> Result:
@@ -35,8 +35,12 @@ def test_tenant_create_writes_config_and_invites_the_admin(app: Flask, mailbox: 
     assert result.exit_code == 0, result.output
     toml = Path(app.config["TENANTS_DIR"]) / "neustadt" / "tenant.toml"
     assert 'name = "Neustadt an der Test"' in toml.read_text()
-    (link,) = links_in(mailbox.last_to("chefin@neustadt.example.org"))
+    invitation = mailbox.last_to("chefin@neustadt.example.org")
+    (link,) = links_in(invitation)
     assert link in result.output
+    # No name is made up from the address: the mail greets without one.
+    assert body_of(invitation).startswith("Hallo,\r\n")
+    assert "chefin," not in body_of(invitation).lower()
     assert link.startswith("http://neustadt.test/einladung/")
 
     town = Town(
@@ -45,12 +49,25 @@ def test_tenant_create_writes_config_and_invites_the_admin(app: Flask, mailbox: 
         app=app,
     )
     client = town.client()
+    # Before accepting, the invited admin is nobody who takes part yet.
+    landing = town.client().get("/").get_data(as_text=True)
+    assert "<strong>0</strong> Menschen" in landing
+    assert "<strong>0</strong> Bürgerinnen und Bürger" in landing
     path = re.sub(r"^http://[^/]+", "", link)
     data = {"password": "the admins password", "confirm": "the admins password"}
-    assert client.post(path, data=data).status_code == 302
+    asked = client.post(path, data=data)
+    assert asked.status_code == 200  # the name is asked for
+    assert "Bitte geben Sie einen Namen ein." in asked.get_data(as_text=True)
+    assert client.post(path, data={**data, "display_name": "Ines Imhof"}).status_code == 302
     with town.context():
         admin = db.session.scalar(select(User))
         assert admin.role == Role.ADMIN and admin.is_verified
+        assert admin.display_name == "Ines Imhof"
+        assert admin.kind == Kind.ADMINISTRATION
+    landing = town.client().get("/").get_data(as_text=True)
+    assert "<strong>1</strong> Mensch<" in landing
+    assert "<strong>0</strong> Bürgerinnen und Bürger" in landing
+    assert "<strong>1</strong> aus der Verwaltung" in landing
     login(town.client(), "chefin@neustadt.example.org", "the admins password")
     assert client.post(path, data=data).status_code == 400  # single use
 

@@ -279,6 +279,39 @@ def test_filters_live_in_the_url(catalogue: Town) -> None:
     assert '<option value="Umwelt" selected>' in html
 
 
+def test_active_filters_show_as_chips_that_each_drop_one(catalogue: Town) -> None:
+    import re
+    from html import unescape
+
+    url = "/projekte?kategorie=Umwelt&ortsteil=Hafen&sucht=1&sortierung=supported&seite=2"
+    html = catalogue.client().get(url).get_data(as_text=True)
+    chips = {
+        unescape(text).strip(): unescape(href)
+        for href, text in re.findall(r'<a class="chip" href="([^"]+)"[^>]*>([^<]+)<', html)
+    }
+    assert chips == {
+        "Kategorie: Umwelt": "/projekte?ortsteil=Hafen&sucht=1&sortierung=supported",
+        "Ortsteil: Hafen": "/projekte?kategorie=Umwelt&sucht=1&sortierung=supported",
+        "Sucht Leute": "/projekte?kategorie=Umwelt&ortsteil=Hafen&sortierung=supported",
+    }
+    assert "(3 aktiv)" in html  # the folded filters say how many are on
+    # Following a chip's link drops exactly that filter.
+    wider = catalogue.client().get(chips["Ortsteil: Hafen"]).get_data(as_text=True)
+    assert "Ortsteil: Hafen" not in wider and "Kategorie: Umwelt" in wider
+    # No filter, no chips; the form is still there, folded into <details>.
+    plain = catalogue.client().get("/projekte").get_data(as_text=True)
+    assert 'class="chip"' not in plain and '<details class="filter-fold">' in plain
+
+
+def test_chips_without_a_request() -> None:
+    chips = Filters(q="Garten", status="idea", mine=True).chips()
+    assert [(c.key, c.value, c.args) for c in chips] == [
+        ("q", "Garten", {"status": "idea", "fuer-mich": "1"}),
+        ("status", "idea", {"suche": "Garten", "fuer-mich": "1"}),
+        ("mine", "", {"suche": "Garten", "status": "idea"}),
+    ]
+
+
 def test_pagination(town_a: Town) -> None:
     author = town_a.user()
     for i in range(30):

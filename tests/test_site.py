@@ -176,3 +176,42 @@ def test_crash_rolls_back_and_shows_a_page(app_config: dict[str, Any], town_a: T
     with town_a.context():
         names = db.session.scalars(select(District.name)).all()
     assert "Halb gespeichert" not in names
+
+
+# --- texts that name a module (issue #22) ----------------------------------------
+
+
+def test_the_landing_promises_funding_only_while_the_module_is_on(town_a: Town) -> None:
+    from projektfabrik.testing import use_plugin
+
+    with town_a.context():
+        town_a.tenant.welcome_md = (
+            "Willkommen!\n\n::: modul funding\nGeld aus den Fördertöpfen.\n:::\n\nBis bald."
+        )
+        db.session.commit()
+    page = town_a.client().get("/").get_data(as_text=True)
+    assert "Fördergeld" not in page and "Fördertöpfen" not in page
+    assert "Von der Idee über den Plan zum Projekt" in page
+    assert "Willkommen!" in page and "Bis bald." in page and ":::" not in page
+
+    use_plugin(town_a, "funding")
+    page = town_a.client().get("/").get_data(as_text=True)
+    assert "beantragen Sie Fördergeld der Stadt" in page
+    assert "Geld aus den Fördertöpfen." in page and ":::" not in page
+
+
+def test_module_blocks_in_a_towns_text() -> None:
+    from projektfabrik.site.services import town_text
+
+    text = "A\n::: modul funding\nB\n:::\nC\n::: modul pinnwand\nD\n:::\n"
+    assert town_text(text, {"funding"}) == "A\nB\nC\n"
+    assert town_text(text, set()) == "A\nC\n"
+    assert town_text("no blocks", set()) == "no blocks"
+
+
+def test_a_new_town_counts_people_with_plurals(town_a: Town) -> None:
+    town_a.user("eine@example.org", name="Eine")
+    page = town_a.client().get("/").get_data(as_text=True)
+    assert "<strong>1</strong> Mensch<" in page
+    assert "<strong>1</strong> Bürgerin oder Bürger<" in page
+    assert "1</strong> Menschen" not in page

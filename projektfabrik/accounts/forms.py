@@ -95,6 +95,16 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class InvitationForm(ResetPasswordForm):
+    """Accepting an invitation: a password, and the name when nobody gave one yet."""
+
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[InputRequired(_l("Please enter a name.")), Length(max=100)],
+        description=_l("Your first name, your full name or a short name: as you like."),
+    )
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Name shown to others"),

@@ -221,14 +221,35 @@ def export_data(user: User) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def deletion_plan(user: User) -> Any:
+    """What deleting the account means: what blocks it, what the town keeps, what goes.
+
+    Gathered from every enabled plugin's ``pf_account_deletion`` (the teams area
+    names projects the person leads alone; funding its applications).
+    """
+    from projektfabrik.plugins.runtime import account_deletion
+
+    return account_deletion(user)
+
+
 def delete_account(user: User, current_password: str) -> None:
-    """Anonymise the account: personal data goes, what the person wrote stays."""
+    """Anonymise the account: personal data goes, what the person wrote stays.
+
+    Refused while the person is the town's only admin or leads a project alone;
+    what plugins say goes with the account is deleted in the same transaction.
+    """
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."), "current_password")
     if user.role == Role.ADMIN and count_admins() <= 1:
         raise AccountError(
             _("You are the only administrator. Make someone else an administrator first.")
         )
+    plan = deletion_plan(user)
+    if plan.blockers:
+        raise AccountError(
+            _("Please settle the points listed above first; then you can delete your account.")
+        )
+    plan.run()
     anonymise(user)
 
 
@@ -278,7 +299,8 @@ def create_user(
     user = User(
         email=email,
         password_hash=hash_password(password) if password else None,
-        display_name=display_name or email.split("@")[0],
+        # No name invented from the address: the person gives one when accepting.
+        display_name=(display_name or "").strip(),
         role=role,
         kind=kind,
         email_verified_at=utcnow() if verified else None,

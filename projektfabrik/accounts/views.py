@@ -27,6 +27,7 @@ from projektfabrik.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    InvitationForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -206,9 +207,12 @@ def _choose_password(token: str, purpose: Purpose, template: str) -> ResponseRet
         redeemed = redeem_token(token, purpose)
     except TokenError as error:
         return render_template("accounts/token_invalid.html", reason=error.reason), 400
-    form = ResetPasswordForm()
+    asks_name = purpose == Purpose.INVITATION and not redeemed.user.display_name
+    form = InvitationForm() if asks_name else ResetPasswordForm()
     if form.validate_on_submit():
         user = redeemed.user
+        if asks_name:
+            user.display_name = form.display_name.data.strip()
         services.set_password(user, form.password.data)
         services.mark_verified(user)  # the link arrived by mail: the address works
         db.session.commit()
@@ -380,6 +384,23 @@ def export_data() -> Response:
     return response
 
 
+def _delete_page(form: DeleteAccountForm) -> str:
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/delete.html",
+        form=form,
+        plan=services.deletion_plan(user),
+        only_admin=user.is_admin and services.count_admins() <= 1,
+    )
+
+
+@bp.get("/konto/loeschen")
+@login_required
+def delete_account_page() -> str:
+    """First say what deleting means and what must be settled; then ask."""
+    return _delete_page(DeleteAccountForm(prefix="delete"))
+
+
 @bp.post("/konto/loeschen")
 @login_required
 def delete_account() -> ResponseReturnValue:
@@ -400,4 +421,4 @@ def delete_account() -> ResponseReturnValue:
             session.clear()
             flash(_("Your account is deleted. What you wrote stays, without your name."), "success")
             return redirect(url_for("site.landing"))
-    return _settings_with(delete_form=form), 400
+    return _delete_page(form), 400

@@ -89,6 +89,31 @@ class Filters:
     def active(self) -> bool:
         return bool(self.to_args(page=1, sort="newest"))
 
+    def chips(self) -> list[Chip]:
+        """One removable chip per active filter: its link keeps every other filter
+        (and the sort order) and goes back to the first page."""
+        cleared: dict[str, object] = {
+            "q": "", "status": "", "category": "", "district": "",
+            "looking": False, "skill": "", "mine": False,
+        }  # fmt: skip
+        found = []
+        for key, empty in cleared.items():
+            value = getattr(self, key)
+            if value != empty:
+                shown = "" if isinstance(value, bool) else str(value)
+                found.append(Chip(key, shown, self.to_args(page=1, **{key: empty})))
+        return found
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter as the list shows it: ``key`` names the filter, ``value`` what
+    was chosen, ``args`` the URL parameters without it."""
+
+    key: str
+    value: str
+    args: dict[str, str]
+
 
 @dataclass
 class Card:

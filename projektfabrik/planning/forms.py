@@ -191,7 +191,9 @@ class RequirementForm(_RevisionForm):
         _l("What is needed"),
         validators=[InputRequired(_l("Please describe what is needed.")), Length(max=300)],
     )
-    kind = SelectField(_l("Kind"), validate_choice=True)
+    kind = SelectField(
+        _l("Kind"), validate_choice=True, validators=[InputRequired(_l("Please choose a kind."))]
+    )
     quantity = IntegerField(
         _l("Quantity"),
         default=1,
@@ -210,17 +212,40 @@ class RequirementForm(_RevisionForm):
         _l("Cost in euros (total for this line)"),
         description=_l("Empty or 0 when it costs nothing. E.g. 1.234,56"),
     )
-    cost_type = SelectField(_l("Cost type"), validate_choice=True)
-    source = SelectField(_l("Paid from"), validate_choice=True)
+    cost_type = SelectField(
+        _l("Cost type"),
+        validate_choice=True,
+        validators=[InputRequired(_l("Please choose a cost type."))],
+        description=_l(
+            "Where the line goes in the finance plan: material, rent, fees for people, "
+            "travel, investment or administrative costs. Choose what fits; nothing is preset."
+        ),
+    )
+    source = SelectField(
+        _l("Paid from"),
+        validate_choice=True,
+        validators=[InputRequired(_l("Please choose where it comes from."))],
+        description=_l(
+            "“In kind” for what someone gives or does for free (volunteer hours, "
+            "a lent room): it is listed, not counted as money."
+        ),
+    )
     task = SelectField(_l("For the task"), validate_choice=True, default="")
 
     def __init__(self, *args: Any, tasks: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.kind.choices = [SelectChoice(k.value, services.kind_label(k)) for k in ResourceKind]
-        self.cost_type.choices = [
-            SelectChoice(c.value, services.cost_type_label(c)) for c in CostType
-        ]
-        self.source.choices = [SelectChoice(s.value, services.source_label(s)) for s in Source]
+        # No preset: a default here would put volunteer hours under some cost type
+        # nobody chose ("0,00 € · Verwaltungskosten"); the person picks each one.
+        choose = str(_l("Please choose"))
+        self.kind.choices = _choices(
+            [(k.value, services.kind_label(k)) for k in ResourceKind], choose
+        )
+        self.cost_type.choices = _choices(
+            [(c.value, services.cost_type_label(c)) for c in CostType], choose
+        )
+        self.source.choices = _choices(
+            [(s.value, services.source_label(s)) for s in Source], choose
+        )
         self.task.choices = _choices(list(tasks), str(_l("No particular task")))
 
 
@@ -229,7 +254,12 @@ class CostItemForm(_RevisionForm):
         _l("Cost item"),
         validators=[InputRequired(_l("Please describe the cost.")), Length(max=300)],
     )
-    cost_type = SelectField(_l("Cost type"), validate_choice=True)
+    cost_type = SelectField(
+        _l("Cost type"),
+        validate_choice=True,
+        validators=[InputRequired(_l("Please choose a cost type."))],
+        description=_l("Where the cost goes in the finance plan. Nothing is preset."),
+    )
     amount = MoneyField(
         _l("Amount in euros"),
         validators=[InputRequired(_l("Please enter an amount."))],
@@ -238,9 +268,9 @@ class CostItemForm(_RevisionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.cost_type.choices = [
-            SelectChoice(c.value, services.cost_type_label(c)) for c in CostType
-        ]
+        self.cost_type.choices = _choices(
+            [(c.value, services.cost_type_label(c)) for c in CostType], str(_l("Please choose"))
+        )
 
 
 class FinancingForm(_RevisionForm):

@@ -70,6 +70,7 @@ REQUEST_HOOKS = (
     "pf_assets",
     "pf_demo",
     "pf_notification_kinds",
+    "pf_account_deletion",
 )
 
 
@@ -174,3 +175,9 @@ def pf_demo(town: Tenant) -> None:
 @hookspec
 def pf_notification_kinds() -> Iterable[NotificationKind] | None:
     """Return the ``NotificationKind`` entries the plugin sends with ``api.notify``."""
+
+
+@hookspec
+def pf_account_deletion(user: Any) -> Any:
+    """Return an ``AccountDeletion``: what blocks deleting ``user``'s account, what
+    the town keeps, what goes, and how to delete it (errors are not swallowed)."""

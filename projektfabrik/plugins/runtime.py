@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from projektfabrik.plugins.manager import get_manager
 from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.plugins.types import (
+    AccountDeletion,
     Asset,
     AssetKind,
     ExportFormat,
@@ -189,6 +190,54 @@ def search_documents() -> list[tuple[str, SearchDocument]]:
     """Everything the current town's enabled plugins want found, as (plugin, document)."""
     docs = get_manager().collect("pf_search_documents", SearchDocument, enabled_plugins())
     return sorted(docs, key=lambda pair: (pair[0], pair[1].kind, pair[1].key))
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """What deleting an account means, gathered from every enabled plugin."""
+
+    blockers: tuple[Any, ...]
+    keeps: tuple[Any, ...]
+    deletes: tuple[Any, ...]
+    actions: tuple[Callable[[], None], ...]
+
+    def run(self) -> None:
+        """Delete what the plugins said goes (in the caller's transaction)."""
+        for action in self.actions:
+            action()
+
+
+def account_deletion(user: Any) -> DeletionPlan:
+    """Ask every enabled plugin (internal ones included) about deleting ``user``.
+
+    Not isolated, like permission checks: a plugin that raises stops the
+    deletion, so nothing a plugin had to settle or delete is skipped silently.
+    """
+    manager = get_manager()
+    found: list[tuple[int, str, AccountDeletion]] = []
+    for impl in manager.impls("pf_account_deletion", enabled_plugins()):
+        arguments = {"user": user}
+        for item in _listed(impl.function(*(arguments[arg] for arg in impl.argnames))):
+            if not isinstance(item, AccountDeletion):
+                raise TypeError(
+                    f"plugin {impl.plugin_name} returned {type(item).__name__} "
+                    "from pf_account_deletion, not AccountDeletion"
+                )
+            found.append((item.order, impl.plugin_name, item))
+    found.sort(key=lambda entry: entry[:2])
+    parts = [item for _order, _name, item in found]
+    return DeletionPlan(
+        blockers=tuple(c for p in parts for c in p.blockers),
+        keeps=tuple(c for p in parts for c in p.keeps),
+        deletes=tuple(c for p in parts for c in p.deletes),
+        actions=tuple(p.delete for p in parts if p.delete is not None),
+    )
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def can(permission: str, obj: Any = None, user: Any = None) -> bool:

@@ -206,3 +206,34 @@ class PluginSwitched(Event):
 
     plugin: str
     enabled: bool
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """One line of what deleting an account means, with an optional link.
+
+    ``text`` is in the reader's language; ``link`` a path where the person can
+    act on it (hand the lead over, look at an application).
+    """
+
+    text: str
+    link: str | None = None
+    link_label: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    """What a plugin says about deleting a person's account (``pf_account_deletion``).
+
+    ``blockers``: what must be settled first (the account cannot be deleted
+    while any plugin names one); ``keeps``: what the town keeps after the
+    deletion; ``deletes``: what goes with the account. ``delete()`` is called
+    in the deletion's transaction, before the account is anonymised; it
+    changes the session and never commits.
+    """
+
+    order: int
+    blockers: tuple[Consequence, ...] = ()
+    keeps: tuple[Consequence, ...] = ()
+    deletes: tuple[Consequence, ...] = ()
+    delete: Callable[[], None] | None = None

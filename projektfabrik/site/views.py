@@ -25,6 +25,7 @@ from projektfabrik.i18n import LOCALE_COOKIE, LOCALES
 from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.site import services
 from projektfabrik.tenancy.branding import palette
 from projektfabrik.urls import safe_next_url
@@ -37,7 +38,7 @@ bp = Blueprint("site", __name__)
 def landing() -> str:
     return render_template(
         "site/landing.html",
-        welcome=render_markdown(g.tenant.welcome_md),
+        welcome=render_markdown(services.town_text(g.tenant.welcome_md, enabled_plugins())),
         stats=services.landing_stats(),
         recent_people=services.recent_people(limit=6),
         newest=list_projects(Filters(), page_size=3),
@@ -56,7 +57,11 @@ LEGAL_PAGES = {
 def legal(page: str) -> str:
     field, title = LEGAL_PAGES[page]
     body = getattr(g.tenant, field)
-    return render_template("site/legal.html", title=title(), body=render_markdown(body))
+    return render_template(
+        "site/legal.html",
+        title=title(),
+        body=render_markdown(services.town_text(body, enabled_plugins())),
+    )
 
 
 @bp.get("/branding/theme.css")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
+from flask import url_for
+from flask_babel import gettext, lazy_gettext
 
 from projektfabrik.plugins.hookspecs import hookimpl
-from projektfabrik.plugins.types import PluginInfo, ProjectTab
+from projektfabrik.plugins.types import AccountDeletion, Consequence, PluginInfo, ProjectTab
 
 
 def _is_member(project: Any, user: Any) -> bool:
@@ -52,3 +53,30 @@ class TeamsPlugin:
                 )
             )
         return tabs
+
+    @hookimpl
+    def pf_account_deletion(self, user: Any) -> AccountDeletion:
+        """A project the person leads alone must be handed over or closed first."""
+        from projektfabrik.teams.services import projects_led_alone
+
+        blockers = tuple(
+            Consequence(
+                text=gettext(
+                    "You lead “%(title)s” alone. Hand the lead over to a member of its team, "
+                    "or close the project.",
+                    title=project.title,
+                ),
+                link=url_for("teams.team", number=project.number, _anchor="mein-platz"),
+                link_label=gettext("Hand over or close “%(title)s”", title=project.title),
+            )
+            for project in projects_led_alone(user)
+        )
+        keeps = (
+            Consequence(
+                gettext(
+                    "Projects, team posts and comments you wrote stay, "
+                    "shown as written by a deleted account."
+                )
+            ),
+        )
+        return AccountDeletion(order=10, blockers=blockers, keeps=keeps)

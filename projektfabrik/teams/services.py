@@ -19,7 +19,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.services import normalise_email, normalise_skills
@@ -519,6 +519,36 @@ def close_project(project: Project, owner: User) -> None:
     """The last way out for an owner: the project is archived (it keeps its owner)."""
     _require_owner(project, owner)
     projects.change_status(project, Status.ARCHIVED, owner)
+
+
+def projects_led_alone(user: User) -> list[Project]:
+    """Open projects (not closed) whose only owner is ``user``: deleting the
+    account would leave them without a lead, so the person hands over or closes first."""
+    other = aliased(Membership)
+    others = (
+        select(func.count())
+        .select_from(other)
+        .where(
+            other.project_id == Project.id,
+            other.role == TeamRole.OWNER,
+            other.user_id != user.id,
+        )
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Project)
+            .join(Membership, Membership.project_id == Project.id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.role == TeamRole.OWNER,
+                Project.status != Status.ARCHIVED,
+                others == 0,
+            )
+            .order_by(Project.number)
+        )
+    )
 
 
 # --- what the team is looking for --------------------------------------------------

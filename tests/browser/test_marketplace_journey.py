@@ -197,3 +197,43 @@ def test_visitors_get_cached_pages_that_stay_current(
     assert "1 supporter" in page.locator("#unterstuetzung").inner_text()
     check_page(page)
     assert not [c for c in page.context.cookies() if c["name"] == "session"]
+
+
+def test_on_a_phone_the_filters_fold_away_and_the_first_project_shows(
+    page: Any, live_server: Any, town_a: Town, check_page: Callable[[Any], None]
+) -> None:
+    """Issue #22: at 360×740 the filters are folded into <details> (no script) and
+    the first project card starts on the first screen; active filters are chips."""
+    from projektfabrik.extensions import db
+    from projektfabrik.marketplace import services
+
+    author = town_a.user("lena@example.org", name="Lena Lindner")
+    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+        for title in ("Bücherschrank am Markt", "Sommerkino im Park"):
+            services.publish_idea(author, services.ProjectInput(title=title, pitch="Für alle."))
+        db.session.commit()
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url(town_a, "/projekte"))
+    assert not page.locator("#suche").is_visible()  # folded
+    summary = page.locator(".filter-fold > summary")
+    assert summary.is_visible() and "Suchen und filtern" in summary.inner_text()
+    card = page.locator(".project-card").first.bounding_box()
+    assert card is not None and card["y"] + 80 <= 740, card  # its title is on screen
+    check_page(page)
+
+    summary.click()  # opens without any script
+    assert page.locator("#suche").is_visible()
+    page.fill("#suche", "Kino")
+    page.click(".filters button[type=submit]")
+    chip = page.locator(".filter-chips .chip")
+    assert chip.count() == 1 and "Suche: Kino" in chip.first.inner_text()
+    assert not page.locator("#suche").is_visible()  # folded again, the chip says it
+    chip.first.click()
+    assert page.locator(".filter-chips").count() == 0
+    assert page.locator(".project-card").count() == 2
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url(town_a, "/projekte"))
+    assert page.locator("#suche").is_visible()  # wide screens keep the filters open
+    assert not summary.is_visible()

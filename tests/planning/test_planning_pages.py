@@ -522,3 +522,24 @@ def test_overview_query_count_does_not_grow_with_the_plan(team: Team, count_quer
     with count_queries() as many:
         team.owner.get("/projekte/1/plan/arbeitsplan")
     assert len(many) == len(few)
+
+
+def test_a_new_resource_presets_no_cost_type_and_free_lines_say_so(team: Team) -> None:
+    """Issue #22: "0,00 € · Verwaltungskosten" for volunteer hours nobody typed as such."""
+    form = team.owner.get("/projekte/1/plan/eintraege/ressourcen/neu").get_data(as_text=True)
+    assert "selected" not in form.split('name="cost_type"')[1].split("</select>")[0]
+    assert de_html("Please choose") in form
+    data = {"description": "Helfer beim Aufbau", "kind": "skill", "quantity": "12"}
+    data.update({"unit": "Stunden", "cost": "", "source": "in_kind", "task": ""})
+    refused = team.owner.post("/projekte/1/plan/eintraege/ressourcen/neu", data=data)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert de_html("Please choose a cost type.") in page
+    assert 'value="Helfer beim Aufbau"' in page  # nothing typed is lost
+    data["cost_type"] = "personnel"
+    assert (
+        team.owner.post("/projekte/1/plan/eintraege/ressourcen/neu", data=data).status_code == 302
+    )
+    listing = team.owner.get("/projekte/1/plan/ressourcen").get_data(as_text=True)
+    assert "kostenlos" in listing
+    assert "0,00" not in listing and de("Personnel costs") not in listing.split("Helfer")[1][:400]

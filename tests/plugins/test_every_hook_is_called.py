@@ -70,6 +70,8 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     assert client.post("/pinnwand/", data={"text": "Suche Leiter"}).status_code == 302
     # The settings page lists the enabled plugins' notification kinds.
     assert client.get("/benachrichtigungen/einstellungen").status_code == 200
+    # Deleting an account first asks every enabled plugin what it means.
+    assert client.get("/konto/loeschen").status_code == 200
     with town_a.context(), town_a.app.test_request_context(base_url=public_url(town_a.tenant, "/")):
         search_documents()
         demo._seed_plugins(town_a.tenant)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from projektfabrik.api import (
+    AccountDeletion,
     Asset,
     NavArea,
     NavItem,
@@ -157,3 +158,10 @@ def pf_on_event(event: Any) -> None:
 
     if isinstance(event, ApplicationSubmitted):
         services.notify_admins(event)
+
+
+@hookimpl
+def pf_account_deletion(user: Any) -> AccountDeletion:
+    from projektfabrik_funding import services
+
+    return services.account_deletion(user)
