@@ -446,9 +446,14 @@ def test_a_meeting_with_bad_input_keeps_what_was_typed(team: Team) -> None:
         assert db.session.scalar(select(TeamMeeting)) is None
     response = team.member_client.post(
         "/projekte/1/teamraum/treffen",
+        data={"title": "Plenum", "day": "31.02.2030", "start": "20:00", "place": "Hier"},
+    )
+    assert response.status_code == 400  # no such day
+    response = team.member_client.post(
+        "/projekte/1/teamraum/treffen",
         data={"title": "Plenum", "day": "14.05.2030", "start": "20:00", "place": "Hier"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 302  # a date as people write it is taken
 
 
 def test_only_the_planner_or_an_owner_cancels(team: Team) -> None:
