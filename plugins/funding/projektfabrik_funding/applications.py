@@ -1,32 +1,42 @@
 """Writing and submitting an application: the draft, what still keeps it from submission,
-the frozen snapshot, and the town's request for more information. Callers commit."""
+the frozen snapshot, the town's request for more information and the team's answer
+to it. Callers commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import IO, Any
+
+from flask import url_for
+from sqlalchemy import select
 
 from projektfabrik.api import (
+    Role,
     User,
     _,
     db,
     emit,
     finance_summary,
     format_cents,
+    notify,
     plan_snapshot,
     utcnow,
 )
-from projektfabrik_funding.access import ADMIN, TEAM, project_of
+from projektfabrik_funding.access import ADMIN, TEAM, is_team, project_of
+from projektfabrik_funding.documents import check_document, store_document
 from projektfabrik_funding.errors import FundingError
 from projektfabrik_funding.iban import iban_valid, mask_iban
 from projektfabrik_funding.models import (
     Application,
     ApplicationSubmitted,
+    DocumentKind,
     Pot,
     State,
 )
-from projektfabrik_funding.notifications import tell_team
+from projektfabrik_funding.notifications import ADMIN_KIND, tell_team
 from projektfabrik_funding.pots import is_open
+from projektfabrik_funding.status import mark_applied
 from projektfabrik_funding.workflow import transition
 
 
@@ -206,6 +216,7 @@ def submit(application: Application, by: User) -> None:
     application.snapshot = freeze(application)
     application.submitted_at = utcnow()
     application.submissions += 1
+    mark_applied(application, by)
     tell_team(
         application,
         lambda: _("Your funding application has arrived: %(title)s", title=application.title),
@@ -239,4 +250,37 @@ def request_info(application: Application, by: User, message: str) -> None:
             _("The town asks for more information about your application:")
             + f"\n\n{message.strip()}"
         ),
+    )
+
+
+def answer_info_request(
+    application: Application,
+    by: User,
+    answer: str,
+    files: Sequence[tuple[str, IO[bytes] | bytes]] = (),
+) -> None:
+    """The team's answer to the town's request for more information: text and the
+    requested documents, without a new submission. The answer (and the files' names)
+    goes into the application's history; the application returns to the formal check,
+    and the town's admins are told."""
+    text = answer.strip()
+    if not text:
+        raise FundingError(_("Please write your answer."), field="answer")
+    if not is_team(application, by):
+        raise FundingError(_("Only the project's team may do this."))
+    checked = [check_document(name, data) for name, data in files]  # all, before storing any
+    note = text
+    if checked:
+        note += "\n" + _("Files: %(names)s", names=", ".join(c.display_name[:200] for c in checked))
+    transition(application, State.FORMAL_CHECK, by, TEAM, note=note)
+    for upload in checked:
+        store_document(application, by, DocumentKind.ANSWER, "", upload)
+    db.session.flush()
+    admins = db.session.scalars(select(User).where(User.role == Role.ADMIN)).all()
+    notify(
+        admins,
+        ADMIN_KIND,
+        lambda: _("The team answered your question: %(title)s", title=application.title),
+        url_for("funding.application", ref=application.ref),
+        details=lambda: text,
     )

@@ -19,6 +19,7 @@ from projektfabrik_funding.models import (
 )
 from projektfabrik_funding.notifications import tell_team
 from projektfabrik_funding.pots import committed_cents, lock_pot
+from projektfabrik_funding.status import mark_funded
 from projektfabrik_funding.workflow import transition
 
 
@@ -48,6 +49,7 @@ def approve(application: Application, by: User, amount_cents: int, conditions: s
         ADMIN,
         note=_("Approved: %(amount)s", amount=format_cents(amount_cents)),
     )
+    mark_funded(application, by)
     _decision_mail(application, approved=True)
 
 

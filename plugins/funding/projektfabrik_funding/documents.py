@@ -8,6 +8,7 @@ from typing import IO
 from sqlalchemy import select
 
 from projektfabrik.api import (
+    CheckedUpload,
     UploadRefused,
     User,
     _,
@@ -62,10 +63,25 @@ def add_document(
         raise FundingError(_("Receipts are uploaded with the proof of use."))
     if not is_team(application, by):
         raise FundingError(_("Only the project's team may do this."))
+    document = store_document(application, by, kind, label, check_document(filename, data))
+    if kind == DocumentKind.ATTACHMENT and label not in (application.attachments or []):
+        application.attachments = [*(application.attachments or []), label]
+    db.session.flush()
+    return document
+
+
+def check_document(filename: str, data: IO[bytes] | bytes) -> CheckedUpload:
+    """The file checked by its content (PDF, JPEG or PNG, within the town's limit)."""
     try:
-        checked = check_upload(data, DOCUMENT_KINDS, original_name=filename)
+        return check_upload(data, DOCUMENT_KINDS, original_name=filename)
     except UploadRefused as refused:
         raise FundingError(refused.message) from refused
+
+
+def store_document(
+    application: Application, by: User, kind: DocumentKind, label: str, checked: CheckedUpload
+) -> Document:
+    """Write a checked file to the town's folder and record it with the application."""
     stored = store_upload(UPLOAD_AREA, checked)
     document = Document(
         application_id=application.id,
@@ -77,9 +93,6 @@ def add_document(
         uploaded_by_id=by.id,
     )
     db.session.add(document)
-    if kind == DocumentKind.ATTACHMENT and label not in (application.attachments or []):
-        application.attachments = [*(application.attachments or []), label]
-    db.session.flush()
     return document
 
 

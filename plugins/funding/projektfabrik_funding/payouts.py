@@ -1,20 +1,26 @@
-"""After the decision: the payout, the proof of use, closing and reclaiming money. Callers commit."""
+"""After the decision: the payout (and who sees the full IBAN for it), the proof of use,
+closing and reclaiming money. Callers commit."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from projektfabrik.api import (
     User,
     _,
+    db,
     format_cents,
     utcnow,
 )
 from projektfabrik_funding.access import ADMIN, TEAM
 from projektfabrik_funding.errors import FundingError
+from projektfabrik_funding.iban import normalise_iban
 from projektfabrik_funding.models import (
     Application,
+    AuditEntry,
     State,
 )
-from projektfabrik_funding.workflow import transition
+from projektfabrik_funding.workflow import may, transition
 
 
 def record_payout(application: Application, by: User, amount_cents: int) -> None:
@@ -23,7 +29,7 @@ def record_payout(application: Application, by: User, amount_cents: int) -> None
     application.paid_cents = amount_cents
     application.paid_at = utcnow()
     transition(
-        application, State.PAID, by, ADMIN, note=_("Paid: %(a)s", a=format_cents(amount_cents))
+        application, State.PAID, by, ADMIN, note=_("Paid out: %(a)s", a=format_cents(amount_cents))
     )
 
 
@@ -70,3 +76,28 @@ def reclaim(application: Application, by: User, amount_cents: int, reason: str) 
         note=_("Reclaimed: %(a)s", a=format_cents(amount_cents))
         + (f" – {reason}" if reason else ""),
     )
+
+
+def may_see_iban(application: Application, user: Any) -> bool:
+    """Only the clerk who records the payout (an admin, while the payout step is open)."""
+    return may(application, user, "auszahlen")
+
+
+def reveal_iban(application: Application, by: User) -> str:
+    """The full IBAN for the clerk who records the payout; every view is written to
+    the audit trail. Everyone else sees it masked (:func:`mask_iban`)."""
+    if not may_see_iban(application, by):
+        raise FundingError(_("Only the person who records the payout sees the full IBAN."))
+    state = State(application.state).value
+    db.session.add(
+        AuditEntry(
+            application_id=application.id,
+            actor_id=by.id,
+            from_state=state,
+            to_state=state,
+            note=_("Full IBAN viewed for the payout."),
+        )
+    )
+    db.session.flush()
+    iban = normalise_iban(application.iban)
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

@@ -12,6 +12,7 @@ from projektfabrik.api import (
     NavItem,
     NotificationKind,
     PluginInfo,
+    PluginSettings,
     ProjectTab,
     db,
     format_cents,
@@ -85,6 +86,14 @@ def pf_demo(town: Any) -> None:
             show_funded=True,
         )
     )
+
+
+@hookimpl
+def pf_tenant_settings() -> PluginSettings:
+    """``funded_status``: the project's status once its funding is approved (see status.py)."""
+    from projektfabrik_funding.forms import SettingsForm
+
+    return PluginSettings(defaults={"funded_status": "running"}, form=SettingsForm)
 
 
 @hookimpl

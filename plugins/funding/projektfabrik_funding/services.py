@@ -14,12 +14,15 @@ views, templates and tests have one place to import from:
 * ``iban``: normalising, checking and masking an IBAN.
 * ``access``: finding applications; who is team, admin or juror; who may see what.
 * ``pots``: pots, their open period, jurors, money figures and the budget lock.
-* ``workflow``: the declared states and steps, ``transition`` and the audit trail.
+* ``workflow``: the declared states and steps, their guards (the pot's rules for deciding),
+  ``transition``, the audit trail and what the person is told after each step.
 * ``notifications``: telling the team and the town's admins.
-* ``applications``: the draft, its problems, submission, the snapshot, asking back.
+* ``applications``: the draft, its problems, submission, the snapshot, asking back and
+  the team's answer.
 * ``rating``: the jury's part.
 * ``decisions``: approving and rejecting.
-* ``payouts``: payout, proof of use, closing, reclaiming.
+* ``payouts``: payout (and the full IBAN for its clerk), proof of use, closing, reclaiming.
+* ``status``: the project's public status following its funding.
 * ``exports``: CSV and XLSX of a pot's applications.
 * ``documents``: uploaded attachments and receipts.
 """
@@ -40,6 +43,7 @@ from projektfabrik_funding.access import (
     roles_of,
 )
 from projektfabrik_funding.applications import (
+    answer_info_request,
     freeze,
     problems,
     request_info,
@@ -51,9 +55,11 @@ from projektfabrik_funding.documents import (
     DOCUMENT_KINDS,
     UPLOAD_AREA,
     add_document,
+    check_document,
     document_path,
     documents,
     find_document,
+    store_document,
 )
 from projektfabrik_funding.errors import FundingError, OverBudget
 from projektfabrik_funding.exports import EXPORT_COLUMNS, as_csv, as_xlsx, export_rows
@@ -71,9 +77,11 @@ from projektfabrik_funding.notifications import ADMIN_KIND, TEAM_KIND, notify_ad
 from projektfabrik_funding.payouts import (
     check_proof,
     close,
+    may_see_iban,
     planned_figures,
     reclaim,
     record_payout,
+    reveal_iban,
     submit_proof,
 )
 from projektfabrik_funding.pots import (
@@ -95,9 +103,31 @@ from projektfabrik_funding.rating import (
     start_rating,
     weighted_score,
 )
-from projektfabrik_funding.workflow import WORKFLOW, audit, may, next_steps, transition
+from projektfabrik_funding.status import FUNDED_STATUSES, funded_status, mark_applied, mark_funded
+from projektfabrik_funding.workflow import (
+    DONE_MESSAGES,
+    WORKFLOW,
+    audit,
+    done_message,
+    may,
+    next_steps,
+    ratings_needed,
+    transition,
+)
 
 __all__ = [
+    "answer_info_request",
+    "check_document",
+    "store_document",
+    "may_see_iban",
+    "reveal_iban",
+    "FUNDED_STATUSES",
+    "funded_status",
+    "mark_applied",
+    "mark_funded",
+    "DONE_MESSAGES",
+    "done_message",
+    "ratings_needed",
     "ADMIN",
     "ADMIN_KIND",
     "DOCUMENT_KINDS",

@@ -23,13 +23,31 @@ from projektfabrik_funding.models import (
     Application,
     AuditEntry,
     Body,
+    Rating,
     State,
 )
 
 
+def ratings_needed(application: Application) -> tuple[int, int]:
+    """(submitted, needed): the jury ratings in, and how many the pot wants before a
+    decision (its ``ratings_required``; 0 there means every assigned juror)."""
+    rows = db.session.execute(
+        select(Rating.submitted_at).where(Rating.application_id == application.id)
+    ).all()
+    submitted = sum(1 for (at,) in rows if at is not None)
+    needed = application.pot.ratings_required or len(rows) or application.pot.jurors_per_application
+    return submitted, max(needed, 1)
+
+
 def _decidable(application: Application) -> bool:
-    """A pot with a jury decides only after the jury has rated."""
-    return application.pot.body != Body.JURY or application.state == State.RATING
+    """The pot's rule for deciding: a jury pot decides only in the jury rating, and
+    only once the ratings it requires are in; the other bodies after the formal check."""
+    if application.pot.body != Body.JURY:
+        return True
+    if application.state != State.RATING:
+        return False
+    submitted, needed = ratings_needed(application)
+    return submitted >= needed
 
 
 def _jury_pot(application: Application) -> bool:
@@ -49,6 +67,8 @@ WORKFLOW = Workflow(
              roles={ADMIN}, label=_l("Start the formal check")),
         Step("nachfragen", [State.SUBMITTED, State.FORMAL_CHECK], State.INFO_REQUESTED,
              roles={ADMIN}, label=_l("Ask the team for more information")),
+        Step("antworten", [State.INFO_REQUESTED], State.FORMAL_CHECK,
+             roles={TEAM}, label=_l("Send the answer to the town")),
         Step("jury", [State.FORMAL_CHECK], State.RATING,
              roles={ADMIN}, label=_l("Hand over to the jury"), guard=_jury_pot),
         Step("bewilligen", [State.FORMAL_CHECK, State.RATING], State.APPROVED,
@@ -67,6 +87,28 @@ WORKFLOW = Workflow(
              roles={ADMIN}, label=_l("Reclaim money")),
     ],
 )  # fmt: skip
+
+#: What the person is told after taking a step: what happened, in the past tense
+#: ("Formal check started", not "Done: formal check" when it has only begun).
+DONE_MESSAGES = {
+    "einreichen": _l("The application is submitted. A receipt is on its way."),
+    "pruefen": _l("Formal check started."),
+    "nachfragen": _l("Your question is sent to the team."),
+    "antworten": _l("Your answer is sent to the town. The formal check goes on."),
+    "jury": _l("The application is handed over to the jury."),
+    "bewilligen": _l("The application is approved; the team is told."),
+    "ablehnen": _l("The application is rejected; the team is told."),
+    "auszahlen": _l("The payout is recorded."),
+    "nachweis": _l("The proof of use is submitted."),
+    "nachweis-pruefen": _l("The proof of use is marked as checked."),
+    "abschliessen": _l("The application is closed."),
+    "zurueckfordern": _l("The reclaim is recorded."),
+}
+
+
+def done_message(step: str) -> str:
+    """The message after ``step`` (one of :data:`WORKFLOW`'s steps)."""
+    return str(DONE_MESSAGES[step])
 
 
 def next_steps(application: Application, user: Any) -> list[Step]:
@@ -97,6 +139,17 @@ def transition(
             message = _("Only the town's administration may do this.")
         elif refused.reason == "role":
             message = _("Only the project's team may do this.")
+        elif (
+            refused.step is not None
+            and refused.step.guard is _decidable
+            and application.state == State.RATING
+        ):
+            submitted, needed = ratings_needed(application)
+            message = _(
+                "The decision waits for the jury: %(have)d of %(need)d ratings are in.",
+                have=submitted,
+                need=needed,
+            )
         else:
             message = refused.message
         raise FundingError(message) from refused
