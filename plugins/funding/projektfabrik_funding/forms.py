@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -176,4 +177,6 @@ class SettingsForm(FlaskForm):
         from projektfabrik_funding.status import FUNDED_STATUSES
 
         labels = {"planning": _l("Planning"), "running": _l("Running")}
-        self.funded_status.choices = [(s.value, labels[s.value]) for s in FUNDED_STATUSES]
+        self.funded_status.choices = [
+            SelectChoice(s.value, labels[s.value]) for s in FUNDED_STATUSES
+        ]

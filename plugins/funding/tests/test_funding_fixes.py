@@ -323,3 +323,19 @@ def test_german_funding_pages_are_german(round_a: Round) -> None:
     for english in ("Start the formal check", "Funding application", "History", "Submitted"):
         assert english not in page
     assert "Formale Prüfung beginnen" in page and "Verlauf" in page
+
+
+def test_the_admin_chooses_the_funded_status_on_the_modules_page(round_a: Round) -> None:
+    page = round_a.admin.get("/verwaltung/module")
+    assert page.status_code == 200
+    assert "Status eines Projekts, sobald seine Förderung bewilligt ist" in page.get_data(
+        as_text=True
+    )
+    saved = round_a.admin.post(
+        "/verwaltung/module/funding/einstellungen", data={"funding-funded_status": "planning"}
+    )
+    assert saved.status_code in (302, 303)
+    ref = round_a.submitted(make_pot(round_a.town))
+    _step(round_a.admin, ref, "pruefen")
+    _step(round_a.admin, ref, "bewilligen", amount="8.000")
+    assert _status(round_a.town, round_a.project) == Status.PLANNING
