@@ -82,6 +82,7 @@ from projektfabrik.projects.events import (
     ProjectStatusChanged,
     ProjectSupported,
 )
+from projektfabrik.projects.models import Status as ProjectStatus
 from projektfabrik.refusal import Refusal
 from projektfabrik.requestsize import accepts_files
 from projektfabrik.teams.events import (
@@ -149,6 +150,17 @@ def plan_snapshot(project: Any) -> dict[str, Any]:
     for section in Section:
         plan[section.value] = snapshot(project, section)
     return plan
+
+
+def set_project_status(project: Any, status: ProjectStatus | str, by: User) -> None:
+    """Move the project to ``status`` (a ``ProjectStatus`` or its value, e.g.
+    ``"funding_applied"``) as the core does when the team changes it: the status
+    history keeps who, followers are told, ``ProjectStatusChanged`` is emitted.
+    Nothing happens when the project has that status already. The caller commits;
+    ``ValueError`` for a value that is no status."""
+    from projektfabrik.projects.services import change_status
+
+    change_status(project, ProjectStatus(status), by)
 
 
 # --- notifications -----------------------------------------------------------------
@@ -317,4 +329,6 @@ __all__ = [
     "town_zone",
     "AccountDeletion",
     "Consequence",
+    "ProjectStatus",
+    "set_project_status",
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -88,6 +91,12 @@ class PotForm(FlaskForm):
     jurors_per_application = IntegerField(
         _l("Jurors per application"), default=2, validators=[Optional(), NumberRange(1, 20)]
     )
+    ratings_required = IntegerField(
+        _l("Jury ratings needed before the decision"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 20)],
+        description=_l("0: every juror assigned to the application must have rated."),
+    )
     jury_criteria = TextAreaField(
         _l("Jury criteria"),
         validators=[Optional(), Length(max=5000)],
@@ -156,3 +165,18 @@ class ProofForm(FlaskForm):
     participants = IntegerField(
         _l("Number of participants"), validators=[Optional(), NumberRange(min=0)]
     )
+
+
+class SettingsForm(FlaskForm):
+    """The town's funding settings (field names are the keys declared in plugin.py)."""
+
+    funded_status = SelectField(_l("Status of a project once its funding is approved"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from projektfabrik_funding.status import FUNDED_STATUSES
+
+        labels = {"planning": _l("Planning"), "running": _l("Running")}
+        self.funded_status.choices = [
+            SelectChoice(s.value, labels[s.value]) for s in FUNDED_STATUSES
+        ]

@@ -92,6 +92,8 @@ class Pot(TenantScoped, Model):
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     body: Mapped[Body] = mapped_column(_enum(Body), default=Body.ADMIN)
     jurors_per_application: Mapped[int] = mapped_column(Integer, default=2)
+    #: Jury ratings that must be in before a decision on a jury pot; 0: every assigned juror's.
+    ratings_required: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: [{"name": str, "weight": int}, ...]
     jury_criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     rating_ends_on: Mapped[date | None] = mapped_column(Date)
@@ -214,6 +216,7 @@ class Rating(TenantScoped, Model):
 class DocumentKind(enum.StrEnum):
     ATTACHMENT = "attachment"  # one of the pot's required attachments
     RECEIPT = "receipt"  # a receipt for the proof of use
+    ANSWER = "answer"  # sent with the team's answer to the town's request for information
 
 
 class Document(TenantScoped, Model):

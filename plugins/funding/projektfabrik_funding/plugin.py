@@ -13,6 +13,7 @@ from projektfabrik.api import (
     NavItem,
     NotificationKind,
     PluginInfo,
+    PluginSettings,
     ProjectTab,
     db,
     format_cents,
@@ -86,6 +87,14 @@ def pf_demo(town: Any) -> None:
             show_funded=True,
         )
     )
+
+
+@hookimpl
+def pf_tenant_settings() -> PluginSettings:
+    """``funded_status``: the project's status once its funding is approved (see status.py)."""
+    from projektfabrik_funding.forms import SettingsForm
+
+    return PluginSettings(defaults={"funded_status": "running"}, form=SettingsForm)
 
 
 @hookimpl

@@ -3,6 +3,7 @@ the plugin switched off, before any of this code runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
@@ -136,6 +137,7 @@ def _apply_pot(form: PotForm, target: Pot) -> None:
     target.questions = parse_questions(form.questions.data)
     target.body = Body(form.body.data)
     target.jurors_per_application = form.jurors_per_application.data or 1
+    target.ratings_required = form.ratings_required.data or 0
     target.jury_criteria = parse_criteria(form.jury_criteria.data)
     target.rating_ends_on = form.rating_ends_on.data
     target.required_attachments = lines(form.required_attachments.data)
@@ -213,6 +215,7 @@ def pot_edit(ref: str) -> ResponseReturnValue:
                 ),
                 "body": target.body.value,
                 "jurors_per_application": target.jurors_per_application,
+                "ratings_required": target.ratings_required,
                 "jury_criteria": "\n".join(
                     f"{c['name']} | {c.get('weight', 1)}" for c in target.jury_criteria
                 ),
@@ -331,7 +334,6 @@ def _application_form(application: Application) -> ApplicationForm:
 @login_required
 def application(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
-    team = services.is_team(found, current_user)
     editable = services.may(found, current_user, "einreichen")
     form = _application_form(found)
     if request.method == "POST":
@@ -376,27 +378,35 @@ def application(ref: str) -> ResponseReturnValue:
                         flash(_("The application cannot be submitted yet."), "error")
                         return redirect(url_for("funding.application", ref=found.ref))
                     db.session.commit()
-                    flash(_("The application is submitted. A receipt is on its way."), "success")
+                    flash(services.done_message("einreichen"), "success")
                 else:
                     db.session.commit()
                     flash(_("The application is saved."), "success")
                 return redirect(url_for("funding.application", ref=found.ref))
     elif editable:
-        form.process(
-            data={
-                "title": found.title,
-                "summary": found.summary,
-                "applicant_name": found.applicant_name,
-                "legal_form": found.legal_form,
-                "address": found.address,
-                "contact_person": found.contact_person,
-                "email": found.email,
-                "phone": found.phone,
-                "signatory": found.signatory,
-                "declarations": found.declarations,
-            }
-        )
+        _prefill(form, found)
+    return _page(found, form, editable=editable)
+
+
+def _page(
+    found: Application,
+    form: ApplicationForm | None = None,
+    *,
+    editable: bool | None = None,
+    full_iban: str = "",
+    answer: str = "",
+    answer_error: str = "",
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The application's page as ``current_user`` may see it."""
+    team = services.is_team(found, current_user)
     admin = services.is_admin(current_user)
+    if editable is None:
+        editable = services.may(found, current_user, "einreichen")
+    if form is None:
+        form = _application_form(found)
+        if editable:
+            _prefill(form, found)
     own_rating = services.rating_of(found, current_user)
     steps = services.next_steps(found, current_user)
     return render_template(
@@ -423,6 +433,28 @@ def application(ref: str) -> ResponseReturnValue:
         upload_mb=upload_limit_mb(),
         admin_steps=[s for s in steps if services.ADMIN in s.roles],
         proof_step=next((s for s in steps if s.name == "nachweis"), None),
+        answer_step=next((s for s in steps if s.name == "antworten"), None),
+        may_see_iban=services.may_see_iban(found, current_user),
+        full_iban=full_iban,
+        answer=answer,
+        answer_error=answer_error,
+    ), status
+
+
+def _prefill(form: ApplicationForm, found: Application) -> None:
+    form.process(
+        data={
+            "title": found.title,
+            "summary": found.summary,
+            "applicant_name": found.applicant_name,
+            "legal_form": found.legal_form,
+            "address": found.address,
+            "contact_person": found.contact_person,
+            "email": found.email,
+            "phone": found.phone,
+            "signatory": found.signatory,
+            "declarations": found.declarations,
+        }
     )
 
 
@@ -471,7 +503,7 @@ def step(ref: str, step: str) -> ResponseReturnValue:
             abort(404)
     except services.FundingError as error:
         return _refused(found, error)
-    return _done(found, _("Done: %(state)s.", state=services.state_label(found.state)))
+    return _done(found, services.done_message(step))
 
 
 def _cents(text: str | None) -> int:
@@ -516,7 +548,36 @@ def proof(ref: str) -> ResponseReturnValue:
         )
     except services.FundingError as error:
         return _refused(found, error)
-    return _done(found, _("The proof of use is submitted."))
+    return _done(found, services.done_message("nachweis"))
+
+
+@bp.post("/antraege/<ref>/antwort")
+@login_required
+def answer(ref: str) -> ResponseReturnValue:
+    """The team's answer to the town's question: text and files, no new submission."""
+    found = _viewable(ref)
+    text = request.form.get("answer", "")
+    files = [(f.filename, f.stream) for f in request.files.getlist("files") if f and f.filename]
+    try:
+        services.answer_info_request(found, current_user, text, files)
+    except services.FundingError as error:
+        db.session.rollback()
+        # Shown beside the field, with what was typed kept.
+        return _page(found, answer=text, answer_error=error.message, status=422)
+    return _done(found, services.done_message("antworten"))
+
+
+@bp.post("/antraege/<ref>/iban")
+@admin_required
+def iban(ref: str) -> ResponseReturnValue:
+    """The full IBAN for the clerk who records the payout; the view is logged."""
+    found = found_or_404(services.find_application(ref))
+    try:
+        shown = services.reveal_iban(found, current_user)
+    except services.FundingError as error:
+        return _refused(found, error)
+    db.session.commit()
+    return _page(found, full_iban=shown)
 
 
 @bp.get("/antraege/<ref>/antrag.pdf")
@@ -532,6 +593,7 @@ def application_pdf(ref: str) -> ResponseReturnValue:
         application=found,
         services=services,
         profile_labels=services.profile_labels(),
+        submitted=datetime.fromisoformat(found.snapshot["submitted_at"]),
     )
 
 

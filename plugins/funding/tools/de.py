@@ -1,5 +1,6 @@
 """German translations of the plugin's strings; `python tools/de.py` writes the .po file
-from messages.pot (new ids without a translation here stay untranslated and are listed)."""
+from messages.pot (new ids without a translation here stay untranslated and are listed; the header is
+not marked fuzzy, so ``pybabel compile`` does not skip the catalogue)."""
 
 from __future__ import annotations
 
@@ -278,6 +279,39 @@ DE = {
     "Pot: %(pot)s": "Topf: %(pot)s",
     "The budget cannot be less than the amounts approved already (%(sum)s).": "Das Budget kann nicht kleiner sein als die schon bewilligten Beträge (%(sum)s).",
     "The rating period of this pot has ended.": "Die Bewertungsfrist dieses Topfs ist vorbei.",
+    "Please write your answer.": "Bitte schreiben Sie Ihre Antwort.",
+    "Files: %(names)s": "Dateien: %(names)s",
+    "The team answered your question: %(title)s": "Das Team hat Ihre Rückfrage beantwortet: %(title)s",
+    "Jury ratings needed before the decision": "Jurybewertungen vor der Entscheidung",
+    "0: every juror assigned to the application must have rated.": "0: Alle dem Antrag zugeteilten Jurymitglieder müssen bewertet haben.",
+    "Status of a project once its funding is approved": "Status eines Projekts, sobald seine Förderung bewilligt ist",
+    "Planning": "In Planung",
+    "Running": "Läuft",
+    "Paid out: %(a)s": "Ausgezahlt: %(a)s",
+    "Only the person who records the payout sees the full IBAN.": "Nur wer die Auszahlung einträgt, sieht die vollständige IBAN.",
+    "Full IBAN viewed for the payout.": "Vollständige IBAN für die Auszahlung angesehen.",
+    "Send the answer to the town": "Antwort an die Stadt senden",
+    "Formal check started.": "Formale Prüfung begonnen.",
+    "Your question is sent to the team.": "Ihre Rückfrage ist an das Team gesendet.",
+    "Your answer is sent to the town. The formal check goes on.": "Ihre Antwort ist an die Stadt gesendet. Die formale Prüfung geht weiter.",
+    "The application is handed over to the jury.": "Der Antrag ist an die Jury übergeben.",
+    "The application is approved; the team is told.": "Der Antrag ist bewilligt; das Team wird benachrichtigt.",
+    "The application is rejected; the team is told.": "Der Antrag ist abgelehnt; das Team wird benachrichtigt.",
+    "The payout is recorded.": "Die Auszahlung ist eingetragen.",
+    "The proof of use is marked as checked.": "Der Verwendungsnachweis ist als geprüft vermerkt.",
+    "The application is closed.": "Der Antrag ist abgeschlossen.",
+    "The reclaim is recorded.": "Die Rückforderung ist eingetragen.",
+    "The decision waits for the jury: %(have)d of %(need)d ratings are in.": "Die Entscheidung wartet auf die Jury: %(have)d von %(need)d Bewertungen liegen vor.",
+    "Your answer": "Ihre Antwort",
+    "Answer to the town's question": "Antwort auf die Rückfrage der Stadt",
+    "The town sees your answer in the application's history. You do not need to submit the application again.": "Die Stadt sieht Ihre Antwort im Verlauf des Antrags. Sie müssen den Antrag nicht neu einreichen.",  # noqa: E501
+    "Requested documents (PDF, JPEG or PNG, at most %(mb)d MB each)": "Angeforderte Unterlagen (PDF, JPEG oder PNG, je höchstens %(mb)d MB)",
+    "If the application itself has to change, change it below and submit it again.": "Muss sich der Antrag selbst ändern, ändern Sie ihn unten und reichen Sie ihn erneut ein.",
+    "File (PDF, JPEG or PNG, at most %(mb)d MB)": "Datei (PDF, JPEG oder PNG, höchstens %(mb)d MB)",
+    "Show the full IBAN for the payout": "Vollständige IBAN für die Auszahlung zeigen",
+    "Each view is recorded in the history.": "Jede Ansicht wird im Verlauf vermerkt.",
+    "Sent with the answer": "Mit der Antwort gesendet",
+    "Total financing": "Finanzierung gesamt",
 }
 
 HERE = Path(__file__).resolve().parents[1] / "projektfabrik_funding" / "translations"
@@ -285,6 +319,7 @@ HERE = Path(__file__).resolve().parents[1] / "projektfabrik_funding" / "translat
 if __name__ == "__main__":
     with open(HERE / "messages.pot", "rb") as f:
         catalog = read_po(f, locale="de")
+    catalog.fuzzy = False  # the .pot header is fuzzy; pybabel compile skips fuzzy catalogues
     missing = []
     for message in catalog:
         if message.id:

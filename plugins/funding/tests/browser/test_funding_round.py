@@ -1,6 +1,7 @@
 """A whole funding round in a real browser, every page checked with axe-core:
 the admin creates a pot; a team applies from its plan; the admin asks for more
-information; the team resubmits; two jurors rate; the admin approves; the team
+information; the team answers with a file; two jurors rate (no decision before);
+the admin approves and shows the full IBAN for the payout; the team
 reports the proof of use; the admin closes it. Mails come from the loopback
 SMTP server."""
 
@@ -115,26 +116,34 @@ def test_a_whole_funding_round(
     page.goto(live_server.url(town_a, path))
     check_page(page)
     click(page, "Formale Prüfung beginnen")
+    assert "Formale Prüfung begonnen." in page.content() and "Erledigt" not in page.content()
     page.fill("#info-message", "Bitte den Zeitplan genauer beschreiben.")
     click(page, "Beim Team nachfragen")
     assert state(page) == "Rückfrage gestellt"
     question = mailbox.wait_for(owner_email, count=2)
     assert "Bitte den Zeitplan genauer beschreiben." in body_of(question)
 
-    # The team resubmits.
+    # The team answers, with the requested document, without resubmitting.
     log_in(page, live_server, town_a, owner_email)
     page.goto(live_server.url(town_a, path))
     assert "Bitte den Zeitplan genauer beschreiben." in page.content()
     check_page(page)
-    page.fill("#summary", "Ein Garten für alle, gebaut von März bis Juni.")
-    click(page, "Antrag einreichen")
-    assert state(page) == "Eingereicht"
+    page.fill("#answer", "Wir bauen von März bis Juni.")
+    page.set_input_files(
+        "#answer-files",
+        files=[{"name": "zeitplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 Z"}],
+    )
+    click(page, "Antwort an die Stadt senden")
+    assert state(page) == "Formale Prüfung"
+    check_page(page)
 
-    # The admin hands it to the jury; two jurors rate.
+    # The clerk reads the answer in the history, hands it to the jury; it cannot be
+    # decided before the jurors have rated.
     log_in(page, live_server, town_a, admin_email)
     page.goto(live_server.url(town_a, path))
-    click(page, "Formale Prüfung beginnen")
+    assert "Wir bauen von März bis Juni." in page.content() and "zeitplan.pdf" in page.content()
     click(page, "An die Jury geben")
+    assert page.get_by_role("button", name="Bewilligen", exact=True).count() == 0
     assert state(page) == "Jurybewertung"
     for juror, scores in ((juror_one, ("8", "5")), (juror_two, ("4", "10"))):
         log_in(page, live_server, town_a, juror.email)
@@ -160,6 +169,9 @@ def test_a_whole_funding_round(
     check_page(page)
     notice = mailbox.wait_for(owner_email, count=4)
     assert "Ihr Antrag „Nachbarschaftsgarten“ ist bewilligt: 7.500,00" in body_of(notice)
+    click(page, "Vollständige IBAN für die Auszahlung zeigen")
+    assert "DE89 3704 0044 0532 0130 00" in page.content()
+    check_page(page)
     page.fill("#payout-amount", "7.500")
     click(page, "Auszahlung eintragen")
     assert state(page) == "Ausgezahlt"
