@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, pagecache, security
+from projektfabrik import i18n, pagecache, security, throttle
 from projektfabrik.extensions import csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    throttle.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
 

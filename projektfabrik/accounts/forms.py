@@ -86,6 +86,10 @@ class ResetRequestForm(FlaskForm):
     email = _email_field()
 
 
+class SignInLinkForm(FlaskForm):
+    """Only the CSRF token: the button that uses a sign-in link."""
+
+
 class ResetPasswordForm(FlaskForm):
     password = _new_password_field(_l("New password"))
     confirm = PasswordField(

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from projektfabrik.accounts import sessions
 from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.accounts.passwords import (
     hash_password,
@@ -123,10 +124,21 @@ def request_password_reset(email: str) -> None:
     )
 
 
+def request_sign_in_link(email: str) -> None:
+    """Mail a one-time sign-in link if the address has a confirmed account; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.is_active or not user.is_verified:
+        return
+    token = make_token(user, Purpose.SIGN_IN)
+    send_templated_mail(
+        user, "sign_in_link", url=external_url_for("accounts.sign_in_with_link", token=token)
+    )
+
+
 def set_password(user: User, password: str) -> None:
     """Set a new password; every other session of the account ends."""
     user.password_hash = hash_password(password)
-    user.rotate_session_token()
+    sessions.end_all(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -160,7 +172,7 @@ def confirm_email_change(user: User, new_email: str) -> None:
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all(user)
     send_templated_mail(user, "email_changed", recipient=old_email, new_email=new_email)
 
 
@@ -245,7 +257,7 @@ def anonymise(user: User) -> None:
     user.locale = None
     user.role = Role.MEMBER
     user.deleted_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all(user)
 
 
 def count_admins() -> int:
