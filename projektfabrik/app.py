@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from projektfabrik import errors
     from projektfabrik.accounts import views as accounts_views
-    from projektfabrik.mail.outbox import deliver_after_request
+    from projektfabrik.mail.outbox import deliver_after_request, deliver_after_response
     from projektfabrik.marketplace import moderation, opendata
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     notifications_views.init_app(app)
     accounts_views.init_login(app)
     errors.init_app(app)
+    app.after_request(deliver_after_response)
     app.teardown_request(deliver_after_request)
 
     from projektfabrik import plugins

@@ -33,8 +33,12 @@ from projektfabrik.throttle import Throttle
 LOGIN_PER_CLIENT = "10 per 15 minutes"
 ACCOUNT_GUESSES = Throttle("login-account", "10 per hour")
 DEVICE_GUESSES = Throttle("login-device", "10 per hour")
-#: Sign-in links mailed to one address.
-LINKS_PER_ADDRESS = Throttle("sign-in-link-address", "3 per hour")
+#: Mails the account forms (register, reset, sign-in link, confirmation link
+#: again, address change) send to one address, whoever asks: past it, the form
+#: answers as always and sends nothing, so nobody floods someone's inbox.
+MAILS_PER_ADDRESS = Throttle("account-mail-address", "3 per hour")
+#: Posts per client address to the forms that send mail.
+MAIL_FORMS_PER_CLIENT = "10 per hour"
 
 DEVICE_COOKIE = "pf_geraet"
 DEVICE_MAX_AGE = 365 * 24 * 3600

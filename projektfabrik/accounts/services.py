@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from projektfabrik.accounts import sessions
+from projektfabrik.accounts.guards import MAILS_PER_ADDRESS
 from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.accounts.passwords import (
     hash_password,
@@ -69,26 +70,42 @@ def register(display_name: str, email: str, password: str, kind: str, locale: st
     """Create an unverified account and queue the verification mail.
 
     An address that already has an account gets a mail saying so instead, so
-    the form never reveals who is registered.
+    the form never reveals who is registered. Both ways do the same work (one
+    password hash, one mail rendered and queued, after the response), so the
+    time the answer takes reveals nothing either; mails to one address are
+    limited (``guards.MAILS_PER_ADDRESS``).
     """
     email = normalise_email(email)
+    password_hash = hash_password(password)  # on both paths: the costly part
+    may_mail = MAILS_PER_ADDRESS.hit(email)
     existing = find_by_email(email)
     if existing is not None:
-        send_templated_mail(
-            existing, "already_registered", login_url=external_url_for("accounts.login")
-        )
+        if may_mail:
+            send_templated_mail(
+                existing, "already_registered", login_url=external_url_for("accounts.login")
+            )
         return existing
     user = User(
         display_name=display_name.strip(),
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         kind=Kind(kind),
         locale=locale,
     )
     db.session.add(user)
     db.session.flush()
-    send_verification(user)
+    if may_mail:
+        send_verification(user)
     return user
+
+
+def resend_verification(email: str) -> None:
+    """Send the confirmation link again, if the address has an unconfirmed account."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
+    user = find_by_email(email)
+    if user is not None and user.is_active and not user.is_verified:
+        send_verification(user)
 
 
 def send_verification(user: User) -> None:
@@ -115,6 +132,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def request_password_reset(email: str) -> None:
     """Queue a reset link if the address has an account; say nothing either way."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
     user = find_by_email(email)
     if user is None or not user.is_active:
         return
@@ -126,6 +145,8 @@ def request_password_reset(email: str) -> None:
 
 def request_sign_in_link(email: str) -> None:
     """Mail a one-time sign-in link if the address has a confirmed account; say nothing either way."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
     user = find_by_email(email)
     if user is None or not user.is_active or not user.is_verified:
         return
@@ -148,14 +169,27 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
-    """Mail a confirmation link to the new address; the address changes when it is opened."""
+    """Mail a confirmation link to the new address; the address changes when it is opened.
+
+    Whether another account uses the new address is not said here (that would
+    let anyone with an account test addresses): its owner gets a mail saying
+    so instead, and opening a link to a taken address changes nothing.
+    """
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."), "current_password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError(_("This is already your e-mail address."), "email")
-    if find_by_email(new_email) is not None:
-        raise AccountError(_("Another account uses this e-mail address."), "email")
+    if not MAILS_PER_ADDRESS.hit(new_email):
+        return
+    holder = find_by_email(new_email)
+    if holder is not None:
+        send_templated_mail(
+            holder,
+            "already_registered",
+            login_url=external_url_for("accounts.login"),
+        )
+        return
     token = make_token(user, Purpose.CHANGE_EMAIL, email=new_email)
     send_templated_mail(
         user,

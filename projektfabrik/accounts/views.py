@@ -45,7 +45,7 @@ from projektfabrik.urls import safe_next_url
 bp = Blueprint("accounts", __name__)
 
 LOGIN_LIMIT = guards.LOGIN_PER_CLIENT
-RESET_LIMIT = "5 per hour"
+RESET_LIMIT = guards.MAIL_FORMS_PER_CLIENT
 
 
 def _only_posts() -> bool:
@@ -100,6 +100,7 @@ def _field_error(form: object, error: services.AccountError) -> None:
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
@@ -146,10 +147,8 @@ def verify(token: str) -> ResponseReturnValue:
 def resend_verification() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None and user.is_active and not user.is_verified:
-            services.send_verification(user)
-            db.session.commit()
+        services.resend_verification(form.email.data)
+        db.session.commit()
         return _to_check_mail(form.email.data)
     return render_template("accounts/resend.html", form=form)
 
@@ -196,9 +195,8 @@ def sign_in_link() -> ResponseReturnValue:
     if request.method == "GET" and session.get("sign_in_email"):
         form.email.data = session["sign_in_email"]
     if form.validate_on_submit():
-        if guards.LINKS_PER_ADDRESS.hit(form.email.data):
-            services.request_sign_in_link(form.email.data)
-            db.session.commit()
+        services.request_sign_in_link(form.email.data)
+        db.session.commit()
         session.pop("sign_in_email", None)
         flash(
             _("If an account uses this address, we have sent a sign-in link to it."),
@@ -378,6 +376,7 @@ def _settings_with(**forms: object) -> str:
 
 @bp.post("/konto/email")
 @login_required
+@limiter.limit(RESET_LIMIT)
 def change_email() -> ResponseReturnValue:
     form = ChangeEmailForm(prefix="email")
     if form.validate_on_submit():

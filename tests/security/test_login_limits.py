@@ -120,11 +120,11 @@ def test_sign_in_link_of_town_a_is_refused_on_town_b(
 
 def test_sign_in_links_to_one_address_are_limited(town_a: Town, mailbox: Mailbox) -> None:
     town_a.user("owner@example.org")
-    for i in range(guards.LINKS_PER_ADDRESS.amount + 2):
+    for i in range(guards.MAILS_PER_ADDRESS.amount + 2):
         client = _from(town_a.client(), f"203.0.113.{i + 1}")
         assert client.post("/anmelden/link", data={"email": "owner@example.org"}).status_code == 302
-    mailbox.wait_for("owner@example.org", count=guards.LINKS_PER_ADDRESS.amount)
-    assert len(mailbox.to("owner@example.org")) == guards.LINKS_PER_ADDRESS.amount
+    mailbox.wait_for("owner@example.org", count=guards.MAILS_PER_ADDRESS.amount)
+    assert len(mailbox.to("owner@example.org")) == guards.MAILS_PER_ADDRESS.amount
 
 
 def test_logout_ends_the_session_on_the_server(town_a: Town) -> None:
@@ -193,7 +193,9 @@ def test_limits_are_shared_between_workers_through_redis(
     secret = f"test-secret-{uuid.uuid4().hex}"  # fresh keys for this run
     workers: list[Flask] = []
     for _ in range(2):
-        worker = create_app({**app_config, "REDIS_URL": url, "SECRET_KEY": secret})
+        worker = create_app(
+            {**app_config, "REDIS_URL": url, "SECRET_KEY": secret, "RATELIMIT_KEY_PREFIX": secret}
+        )
         worker.test_client_class = HostClient
         workers.append(worker)
 
