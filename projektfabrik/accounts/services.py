@@ -7,6 +7,7 @@ transaction, so a mail queued here is committed together with the change.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,9 @@ def register(display_name: str, email: str, password: str, kind: str, locale: st
     time the answer takes reveals nothing either; mails to one address are
     limited (``guards.MAILS_PER_ADDRESS``).
     """
+    if Kind(kind) == Kind.ADMINISTRATION:
+        raise AccountError(_staff_only(), "kind")
+    check_display_name(display_name)
     email = normalise_email(email)
     password_hash = hash_password(password)  # on both paths: the costly part
     may_mail = MAILS_PER_ADDRESS.hit(email)
@@ -210,6 +214,64 @@ def confirm_email_change(user: User, new_email: str) -> None:
     send_templated_mail(user, "email_changed", recipient=old_email, new_email=new_email)
 
 
+# --- staff of the town's administration ------------------------------------
+
+
+def _staff_only() -> str:
+    return _("Only the town's administrators can mark someone as staff of the administration.")
+
+
+def _name_key(name: str) -> str:
+    """Names that look the same compare the same: compatibility forms, case, spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def check_display_name(name: str, user: User | None = None) -> None:
+    """Refuse a name equal to a confirmed staff member's (someone posing as the town)."""
+    key = _name_key(name)
+    query = select(User.display_name).where(
+        User.staff_confirmed_at.is_not(None), User.deleted_at.is_(None)
+    )
+    if user is not None and user.id is not None:
+        query = query.where(User.id != user.id)
+    if any(_name_key(taken) == key for taken in db.session.scalars(query)):
+        raise AccountError(
+            _(
+                "A confirmed member of the town's administration has this name. "
+                "Please choose another one, e.g. with your second name or initial."
+            ),
+            "display_name",
+        )
+
+
+def confirm_staff(user: User, organisation: str) -> None:
+    """The town's admin confirms ``user`` as staff of ``organisation`` (an office)."""
+    organisation = " ".join(organisation.split())
+    if not organisation:
+        raise AccountError(_("Please enter the office or organisation."), "organisation")
+    if not user.is_active:
+        raise AccountError(_("No account in this town uses this address."), "email")
+    user.kind = Kind.ADMINISTRATION
+    user.staff_confirmed_at = utcnow()
+    user.confirmed_organisation = organisation[:200]
+
+
+def revoke_staff(user: User) -> None:
+    user.kind = Kind.CITIZEN
+    user.staff_confirmed_at = None
+    user.confirmed_organisation = ""
+
+
+def confirmed_staff() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.staff_confirmed_at.is_not(None), User.deleted_at.is_(None))
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class ProfileChanges:
     display_name: str
@@ -232,8 +294,14 @@ def normalise_skills(raw: str) -> str:
 
 
 def update_profile(user: User, changes: ProfileChanges) -> None:
+    check_display_name(changes.display_name, user)
+    kind = Kind(changes.kind)
+    if user.is_confirmed_staff:
+        kind = Kind.ADMINISTRATION  # only the town's admin takes it back
+    elif kind == Kind.ADMINISTRATION:
+        raise AccountError(_staff_only(), "kind")
     user.display_name = changes.display_name.strip()
-    user.kind = Kind(changes.kind)
+    user.kind = kind
     user.organisation = changes.organisation.strip()
     user.district_id = changes.district_id
     user.skills = normalise_skills(changes.skills)
@@ -290,6 +358,7 @@ def anonymise(user: User) -> None:
     user.avatar_file = None
     user.locale = None
     user.role = Role.MEMBER
+    revoke_staff(user)
     user.deleted_at = utcnow()
     sessions.end_all(user)
 
@@ -328,6 +397,8 @@ def create_user(
         role=role,
         kind=kind,
         email_verified_at=utcnow() if verified else None,
+        # The operator creates the account: a staff kind given here is confirmed.
+        staff_confirmed_at=utcnow() if kind == Kind.ADMINISTRATION else None,
     )
     db.session.add(user)
     db.session.flush()

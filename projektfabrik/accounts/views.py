@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -33,6 +34,7 @@ from projektfabrik.accounts.forms import (
     ResetRequestForm,
     SignInLinkForm,
     kind_choices,
+    staff_kind_choices,
 )
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
@@ -70,12 +72,29 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     app.jinja_env.globals["kind_label"] = kind_label
+    app.jinja_env.globals["person_kind"] = person_kind
 
 
 def kind_label(kind: object) -> str:
     value = getattr(kind, "value", kind)
     labels = {choice.value: choice.label for choice in kind_choices()}
     return str(labels.get(value, value))
+
+
+def _confirmed(text: str) -> Markup:
+    return Markup('{} <span class="badge-confirmed">✓ {}</span>').format(text, _("confirmed"))
+
+
+def person_kind(person: User) -> Markup:
+    """Kind and organisation as shown beside a name; what the town's admin
+    confirmed carries a "confirmed" badge (docs/security-accounts.md)."""
+    label = kind_label(person.kind)
+    parts = [_confirmed(label) if person.is_confirmed_staff else escape(label)]
+    if person.is_confirmed_staff and person.confirmed_organisation:
+        parts.append(_confirmed(person.confirmed_organisation))
+    elif person.organisation:
+        parts.append(escape(person.organisation))
+    return Markup(" · ").join(parts)
 
 
 def _start_session(user: User, remember: bool = False) -> None:
@@ -106,15 +125,20 @@ def register() -> ResponseReturnValue:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
     if form.validate_on_submit():
-        services.register(
-            form.display_name.data,
-            form.email.data,
-            form.password.data,
-            form.kind.data,
-            select_locale(),
-        )
-        db.session.commit()
-        return _to_check_mail(form.email.data)
+        try:
+            services.register(
+                form.display_name.data,
+                form.email.data,
+                form.password.data,
+                form.kind.data,
+                select_locale(),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            return _to_check_mail(form.email.data)
     return render_template("accounts/register.html", form=form)
 
 
@@ -306,6 +330,8 @@ def profile() -> ResponseReturnValue:
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.district.choices = _district_choices()
+    if user.is_confirmed_staff:
+        form.kind.choices = staff_kind_choices()
     if request.method == "GET":
         form.kind.data = user.kind.value
         form.district.data = user.district.name if user.district else ""

@@ -55,4 +55,10 @@ class AdminPlugin:
                 order=210,
                 area=NavArea.ADMIN,
             ),
+            NavItem(
+                label=lazy_gettext("Staff of the administration"),
+                endpoint="admin.staff",
+                order=300,
+                area=NavArea.ADMIN,
+            ),
         ]

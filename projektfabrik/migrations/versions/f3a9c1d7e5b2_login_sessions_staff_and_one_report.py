@@ -5,7 +5,9 @@ Revises: e8c2a6f0b3d9
 Create Date: 2026-12-02 08:00:00
 
 Existing login cookies name no login session and so log nobody in after the
-upgrade: everyone logs in once more. Reports a person sent twice about the same
+upgrade: everyone logs in once more. People who had chosen the kind
+"administration" themselves become citizens until the town's admin confirms
+them. Reports a person sent twice about the same
 comment keep their first row.
 """
 
@@ -52,6 +54,9 @@ def upgrade() -> None:
             )
         )
 
+    # Nobody confirmed the staff kind people chose themselves: they show as
+    # citizens until the town's admin confirms them (/verwaltung/mitarbeitende).
+    op.execute("UPDATE user_account SET kind = 'citizen' WHERE kind = 'administration'")
     op.execute(
         "DELETE FROM report WHERE reporter_id IS NOT NULL AND id NOT IN ("
         " SELECT MIN(id) FROM report WHERE reporter_id IS NOT NULL"
