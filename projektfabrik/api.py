@@ -96,6 +96,7 @@ from projektfabrik.tenancy.context import current_tenant, current_tenant_or_none
 from projektfabrik.tenancy.isolation import ALL_TENANTS, TenantScoped
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.tenancy.models import Tenant
+from projektfabrik.throttle import Throttle, client_address
 from projektfabrik.uploads import (
     FILE_KINDS,
     CheckedUpload,
@@ -331,4 +332,6 @@ __all__ = [
     "Consequence",
     "ProjectStatus",
     "set_project_status",
+    "Throttle",
+    "client_address",
 ]

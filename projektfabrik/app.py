@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, pagecache, requestsize, security
+from projektfabrik import i18n, pagecache, requestsize, security, throttle
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -46,12 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    throttle.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
 
     from projektfabrik import errors
     from projektfabrik.accounts import views as accounts_views
-    from projektfabrik.mail.outbox import deliver_after_request
+    from projektfabrik.mail.outbox import deliver_after_request, deliver_after_response
     from projektfabrik.marketplace import moderation, opendata
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
@@ -68,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     notifications_views.init_app(app)
     accounts_views.init_login(app)
     errors.init_app(app)
+    app.after_request(deliver_after_response)
     app.teardown_request(deliver_after_request)
 
     from projektfabrik import plugins

@@ -307,6 +307,8 @@ def seed() -> Iterator[str]:
                     email, DEMO_PASSWORD, role=role, display_name=name, kind=kind
                 )
                 person.organisation = organisation
+                if kind == Kind.ADMINISTRATION:
+                    accounts.confirm_staff(person, organisation)
                 person.district = districts[district] if districts else None
                 person.skills = skills
                 person.bio = bio

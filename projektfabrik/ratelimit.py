@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_limiter.util import get_remote_address
 
 from projektfabrik.tenancy.context import current_tenant_id_or_none
@@ -10,9 +9,3 @@ from projektfabrik.tenancy.context import current_tenant_id_or_none
 
 def rate_limit_key() -> str:
     return f"t{current_tenant_id_or_none() or '-'}:{get_remote_address()}"
-
-
-def login_identity_key() -> str:
-    """Limit guesses per town and e-mail address, whatever the client's address."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"t{current_tenant_id_or_none() or '-'}:email:{email}"

@@ -268,6 +268,8 @@ class HostClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if not (args and not isinstance(args[0], str)):
             kwargs.setdefault("base_url", self.base_url)
+        # Close the response as a WSGI server does: mail goes out then (outbox.py).
+        kwargs.setdefault("buffered", True)
         # Run the request in an empty context, as a server would: its own app
         # context (g, database session) and no town left over from the test.
         return contextvars.Context().run(super().open, *args, **kwargs)

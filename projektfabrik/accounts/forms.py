@@ -29,6 +29,16 @@ def kind_choices() -> list[SelectChoice]:
     ]
 
 
+def self_kind_choices() -> list[SelectChoice]:
+    """What people may choose themselves: staff of the administration is
+    confirmed by the town's admin (docs/security-accounts.md)."""
+    return [c for c in kind_choices() if c.value != Kind.ADMINISTRATION.value]
+
+
+def staff_kind_choices() -> list[SelectChoice]:
+    return [c for c in kind_choices() if c.value == Kind.ADMINISTRATION.value]
+
+
 def _email_field(label: str | None = None) -> EmailField:
     return EmailField(
         label or _l("E-mail address"),
@@ -65,7 +75,7 @@ class RegisterForm(FlaskForm):
     )
     email = _email_field()
     password = _new_password_field()
-    kind = RadioField(_l("I take part as"), choices=kind_choices, default=Kind.CITIZEN.value)
+    kind = RadioField(_l("I take part as"), choices=self_kind_choices, default=Kind.CITIZEN.value)
     accept_privacy = BooleanField(
         _l("I have read the privacy notice."),
         validators=[InputRequired(_l("Please confirm that you have read the privacy notice."))],
@@ -84,6 +94,10 @@ class LoginForm(FlaskForm):
 
 class ResetRequestForm(FlaskForm):
     email = _email_field()
+
+
+class SignInLinkForm(FlaskForm):
+    """Only the CSRF token: the button that uses a sign-in link."""
 
 
 class ResetPasswordForm(FlaskForm):
@@ -110,7 +124,7 @@ class ProfileForm(FlaskForm):
         _l("Name shown to others"),
         validators=[InputRequired(_l("Please enter a name.")), Length(max=100)],
     )
-    kind = RadioField(_l("I take part as"), choices=kind_choices)
+    kind = RadioField(_l("I take part as"), choices=self_kind_choices)
     organisation = StringField(
         _l("Organisation"),
         validators=[Optional(), Length(max=200)],

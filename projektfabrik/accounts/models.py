@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
@@ -65,11 +66,25 @@ class User(TenantScoped, UserMixin, Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login cookie: rotating it logs out every session of this account.
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
+    # Every login sets it; a one-time sign-in link carries it, so a link works once.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Staff of the town's administration, confirmed by the town's admin (never self-chosen).
+    staff_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The office or organisation the admin confirmed; shown with a "confirmed" badge.
+    confirmed_organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     district: Mapped[District | None] = relationship()
 
+    #: The key of the login session this object was loaded for (not a column; the
+    #: annotation is for type checkers only, SQLAlchemy would take it for a column).
+    if TYPE_CHECKING:
+        login_key: str | None
+    else:
+        login_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # user id : account generation : this login session's key (accounts/sessions.py)
+        return f"{self.id}:{self.session_token}:{self.login_key or ''}"
 
     @property
     def is_active(self) -> bool:
@@ -78,6 +93,10 @@ class User(TenantScoped, UserMixin, Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_confirmed_staff(self) -> bool:
+        return self.kind == Kind.ADMINISTRATION and self.staff_confirmed_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -96,3 +115,19 @@ class User(TenantScoped, UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(TenantScoped, Model):
+    """One login (a browser, a device). Logging out deletes it; the cookie then
+    finds nothing, even if someone kept a copy of it."""
+
+    __tablename__ = "login_session"
+    __affects_public_pages__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of the key in the cookie: a copy of the table logs nobody in.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

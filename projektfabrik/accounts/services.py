@@ -7,6 +7,7 @@ transaction, so a mail queued here is committed together with the change.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from projektfabrik.accounts import sessions
+from projektfabrik.accounts.guards import MAILS_PER_ADDRESS
 from projektfabrik.accounts.models import Kind, Role, User
 from projektfabrik.accounts.passwords import (
     hash_password,
@@ -68,26 +71,45 @@ def register(display_name: str, email: str, password: str, kind: str, locale: st
     """Create an unverified account and queue the verification mail.
 
     An address that already has an account gets a mail saying so instead, so
-    the form never reveals who is registered.
+    the form never reveals who is registered. Both ways do the same work (one
+    password hash, one mail rendered and queued, after the response), so the
+    time the answer takes reveals nothing either; mails to one address are
+    limited (``guards.MAILS_PER_ADDRESS``).
     """
+    if Kind(kind) == Kind.ADMINISTRATION:
+        raise AccountError(_staff_only(), "kind")
+    check_display_name(display_name)
     email = normalise_email(email)
+    password_hash = hash_password(password)  # on both paths: the costly part
+    may_mail = MAILS_PER_ADDRESS.hit(email)
     existing = find_by_email(email)
     if existing is not None:
-        send_templated_mail(
-            existing, "already_registered", login_url=external_url_for("accounts.login")
-        )
+        if may_mail:
+            send_templated_mail(
+                existing, "already_registered", login_url=external_url_for("accounts.login")
+            )
         return existing
     user = User(
         display_name=display_name.strip(),
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         kind=Kind(kind),
         locale=locale,
     )
     db.session.add(user)
     db.session.flush()
-    send_verification(user)
+    if may_mail:
+        send_verification(user)
     return user
+
+
+def resend_verification(email: str) -> None:
+    """Send the confirmation link again, if the address has an unconfirmed account."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
+    user = find_by_email(email)
+    if user is not None and user.is_active and not user.is_verified:
+        send_verification(user)
 
 
 def send_verification(user: User) -> None:
@@ -114,6 +136,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def request_password_reset(email: str) -> None:
     """Queue a reset link if the address has an account; say nothing either way."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
     user = find_by_email(email)
     if user is None or not user.is_active:
         return
@@ -123,10 +147,23 @@ def request_password_reset(email: str) -> None:
     )
 
 
+def request_sign_in_link(email: str) -> None:
+    """Mail a one-time sign-in link if the address has a confirmed account; say nothing either way."""
+    if not MAILS_PER_ADDRESS.hit(email):
+        return
+    user = find_by_email(email)
+    if user is None or not user.is_active or not user.is_verified:
+        return
+    token = make_token(user, Purpose.SIGN_IN)
+    send_templated_mail(
+        user, "sign_in_link", url=external_url_for("accounts.sign_in_with_link", token=token)
+    )
+
+
 def set_password(user: User, password: str) -> None:
     """Set a new password; every other session of the account ends."""
     user.password_hash = hash_password(password)
-    user.rotate_session_token()
+    sessions.end_all(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -136,14 +173,27 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
-    """Mail a confirmation link to the new address; the address changes when it is opened."""
+    """Mail a confirmation link to the new address; the address changes when it is opened.
+
+    Whether another account uses the new address is not said here (that would
+    let anyone with an account test addresses): its owner gets a mail saying
+    so instead, and opening a link to a taken address changes nothing.
+    """
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."), "current_password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError(_("This is already your e-mail address."), "email")
-    if find_by_email(new_email) is not None:
-        raise AccountError(_("Another account uses this e-mail address."), "email")
+    if not MAILS_PER_ADDRESS.hit(new_email):
+        return
+    holder = find_by_email(new_email)
+    if holder is not None:
+        send_templated_mail(
+            holder,
+            "already_registered",
+            login_url=external_url_for("accounts.login"),
+        )
+        return
     token = make_token(user, Purpose.CHANGE_EMAIL, email=new_email)
     send_templated_mail(
         user,
@@ -160,8 +210,66 @@ def confirm_email_change(user: User, new_email: str) -> None:
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all(user)
     send_templated_mail(user, "email_changed", recipient=old_email, new_email=new_email)
+
+
+# --- staff of the town's administration ------------------------------------
+
+
+def _staff_only() -> str:
+    return _("Only the town's administrators can mark someone as staff of the administration.")
+
+
+def _name_key(name: str) -> str:
+    """Names that look the same compare the same: compatibility forms, case, spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def check_display_name(name: str, user: User | None = None) -> None:
+    """Refuse a name equal to a confirmed staff member's (someone posing as the town)."""
+    key = _name_key(name)
+    query = select(User.display_name).where(
+        User.staff_confirmed_at.is_not(None), User.deleted_at.is_(None)
+    )
+    if user is not None and user.id is not None:
+        query = query.where(User.id != user.id)
+    if any(_name_key(taken) == key for taken in db.session.scalars(query)):
+        raise AccountError(
+            _(
+                "A confirmed member of the town's administration has this name. "
+                "Please choose another one, e.g. with your second name or initial."
+            ),
+            "display_name",
+        )
+
+
+def confirm_staff(user: User, organisation: str) -> None:
+    """The town's admin confirms ``user`` as staff of ``organisation`` (an office)."""
+    organisation = " ".join(organisation.split())
+    if not organisation:
+        raise AccountError(_("Please enter the office or organisation."), "organisation")
+    if not user.is_active:
+        raise AccountError(_("No account in this town uses this address."), "email")
+    user.kind = Kind.ADMINISTRATION
+    user.staff_confirmed_at = utcnow()
+    user.confirmed_organisation = organisation[:200]
+
+
+def revoke_staff(user: User) -> None:
+    user.kind = Kind.CITIZEN
+    user.staff_confirmed_at = None
+    user.confirmed_organisation = ""
+
+
+def confirmed_staff() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.staff_confirmed_at.is_not(None), User.deleted_at.is_(None))
+            .order_by(User.display_name, User.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -186,8 +294,14 @@ def normalise_skills(raw: str) -> str:
 
 
 def update_profile(user: User, changes: ProfileChanges) -> None:
+    check_display_name(changes.display_name, user)
+    kind = Kind(changes.kind)
+    if user.is_confirmed_staff:
+        kind = Kind.ADMINISTRATION  # only the town's admin takes it back
+    elif kind == Kind.ADMINISTRATION:
+        raise AccountError(_staff_only(), "kind")
     user.display_name = changes.display_name.strip()
-    user.kind = Kind(changes.kind)
+    user.kind = kind
     user.organisation = changes.organisation.strip()
     user.district_id = changes.district_id
     user.skills = normalise_skills(changes.skills)
@@ -265,8 +379,9 @@ def anonymise(user: User) -> None:
     user.avatar_file = None
     user.locale = None
     user.role = Role.MEMBER
+    revoke_staff(user)
     user.deleted_at = utcnow()
-    user.rotate_session_token()
+    sessions.end_all(user)
 
 
 def count_admins() -> int:
@@ -304,6 +419,8 @@ def create_user(
         role=role,
         kind=kind,
         email_verified_at=utcnow() if verified else None,
+        # The operator creates the account: a staff kind given here is confirmed.
+        staff_confirmed_at=utcnow() if kind == Kind.ADMINISTRATION else None,
     )
     db.session.add(user)
     db.session.flush()

@@ -25,6 +25,7 @@ class Purpose(StrEnum):
     CHANGE_EMAIL = "change-email"
     RESET_PASSWORD = "reset-password"
     INVITATION = "invitation"
+    SIGN_IN = "sign-in"
 
 
 MAX_AGE = {
@@ -32,6 +33,7 @@ MAX_AGE = {
     Purpose.CHANGE_EMAIL: 24 * 3600,
     Purpose.RESET_PASSWORD: 2 * 3600,
     Purpose.INVITATION: 14 * 24 * 3600,
+    Purpose.SIGN_IN: 30 * 60,
 }
 
 
@@ -56,6 +58,10 @@ def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
 def _fingerprint(user: User, purpose: Purpose) -> str:
     if purpose in (Purpose.RESET_PASSWORD, Purpose.INVITATION):
         state = user.password_hash or "-"
+    elif purpose == Purpose.SIGN_IN:
+        # Any login, this link's included, ends the link: it works once.
+        last = user.last_login_at.isoformat() if user.last_login_at else "-"
+        state = f"{user.session_token}|{last}"
     else:
         verified = user.email_verified_at.isoformat() if user.email_verified_at else "-"
         state = f"{user.email}|{verified}"

@@ -18,11 +18,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from projektfabrik.accounts import avatars, services
+from projektfabrik.accounts import avatars, guards, services, sessions
 from projektfabrik.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -33,13 +33,14 @@ from projektfabrik.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    SignInLinkForm,
     kind_choices,
+    staff_kind_choices,
 )
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
-from projektfabrik.ratelimit import login_identity_key
 from projektfabrik.requestsize import accepts_files
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.districts import district_named, districts
@@ -47,8 +48,8 @@ from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
-LOGIN_LIMIT = "10 per 15 minutes"
-RESET_LIMIT = "5 per hour"
+LOGIN_LIMIT = guards.LOGIN_PER_CLIENT
+RESET_LIMIT = guards.MAIL_FORMS_PER_CLIENT
 
 
 def _only_posts() -> bool:
@@ -59,15 +60,12 @@ def _only_posts() -> bool:
 
 
 def load_user(user_id: str) -> User | None:
-    """Restore the user from the cookie. Tenant criteria apply: another town's id finds nobody."""
-    raw_id, _sep, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token or current_tenant_id_or_none() is None:
+    """Restore the user from the cookie (``accounts/sessions.py``). Tenant
+    criteria apply: another town's id finds nobody."""
+    if current_tenant_id_or_none() is None:
         # No town (an unknown host's error page): nobody is logged in there.
         return None
-    user = db.session.scalar(select(User).where(User.id == int(raw_id)))
-    if user is None or user.session_token != token or not user.is_active:
-        return None
-    return user
+    return sessions.load(user_id)
 
 
 def init_login(app: Flask) -> None:
@@ -76,6 +74,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     app.jinja_env.globals["kind_label"] = kind_label
+    app.jinja_env.globals["person_kind"] = person_kind
 
 
 def kind_label(kind: object) -> str:
@@ -84,10 +83,29 @@ def kind_label(kind: object) -> str:
     return str(labels.get(value, value))
 
 
+def _confirmed(text: str) -> Markup:
+    return Markup('{} <span class="badge-confirmed">✓ {}</span>').format(text, _("confirmed"))
+
+
+def person_kind(person: User) -> Markup:
+    """Kind and organisation as shown beside a name; what the town's admin
+    confirmed carries a "confirmed" badge (docs/security-accounts.md)."""
+    label = kind_label(person.kind)
+    parts = [_confirmed(label) if person.is_confirmed_staff else escape(label)]
+    if person.is_confirmed_staff and person.confirmed_organisation:
+        parts.append(_confirmed(person.confirmed_organisation))
+    elif person.organisation:
+        parts.append(escape(person.organisation))
+    return Markup(" · ").join(parts)
+
+
 def _start_session(user: User, remember: bool = False) -> None:
     # A fresh session at login: nothing from before survives (the language
-    # choice is a cookie of its own, see i18n.py).
+    # choice is a cookie of its own, see i18n.py). The new login session's row
+    # is committed here, with whatever the caller changed before.
     session.clear()
+    sessions.start(user)
+    db.session.commit()
     login_user(user, remember=remember)
 
 
@@ -103,26 +121,39 @@ def _field_error(form: object, error: services.AccountError) -> None:
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
     if form.validate_on_submit():
-        services.register(
-            form.display_name.data,
-            form.email.data,
-            form.password.data,
-            form.kind.data,
-            select_locale(),
-        )
-        db.session.commit()
-        return redirect(url_for("accounts.check_mail", email=form.email.data))
+        try:
+            services.register(
+                form.display_name.data,
+                form.email.data,
+                form.password.data,
+                form.kind.data,
+                select_locale(),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            return _to_check_mail(form.email.data)
     return render_template("accounts/register.html", form=form)
+
+
+def _to_check_mail(email: str) -> Response:
+    # The address goes in the (signed, HttpOnly) session, never in the URL:
+    # URLs end up in access logs, proxies and the browser's history.
+    session["check_mail"] = email
+    return redirect(url_for("accounts.check_mail"))
 
 
 @bp.get("/registrieren/post")
 def check_mail() -> str:
-    return render_template("accounts/check_mail.html", email=request.args.get("email", ""))
+    return render_template("accounts/check_mail.html", email=session.get("check_mail", ""))
 
 
 @bp.get("/bestaetigen/<token>")
@@ -142,11 +173,9 @@ def verify(token: str) -> ResponseReturnValue:
 def resend_verification() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None and user.is_active and not user.is_verified:
-            services.send_verification(user)
-            db.session.commit()
-        return redirect(url_for("accounts.check_mail", email=form.email.data))
+        services.resend_verification(form.email.data)
+        db.session.commit()
+        return _to_check_mail(form.email.data)
     return render_template("accounts/resend.html", form=form)
 
 
@@ -155,12 +184,19 @@ def resend_verification() -> ResponseReturnValue:
 
 @bp.route("/anmelden", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"], key_func=login_identity_key)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = services.normalise_email(form.email.data)
+        counter, key = guards.guess_counter(email)
+        if not counter.allowed(*key):
+            # Strangers' wrong guesses hold this account for now; the password
+            # is not even checked. The owner gets in with a link by mail.
+            session["sign_in_email"] = email
+            return render_template("accounts/login.html", form=form, held=True), 429
+        user = services.authenticate(email, form.password.data)
         if user is None:
+            counter.hit(*key)
             form.password.errors = [_("E-mail address or password is not correct.")]
         elif not user.is_verified:
             flash(
@@ -169,18 +205,71 @@ def login() -> ResponseReturnValue:
             )
             return redirect(url_for("accounts.resend_verification"))
         else:
-            db.session.commit()  # a rehashed password, if any
-            _start_session(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)  # commits a rehashed password too
             flash(_("Welcome, %(name)s!", name=user.display_name), "success")
-            return redirect(safe_next_url(request.args.get("next"), url_for("site.landing")))
-    return render_template("accounts/login.html", form=form)
+            response = redirect(safe_next_url(request.args.get("next"), url_for("site.landing")))
+            guards.remember_device(response, email)
+            return response
+    return render_template("accounts/login.html", form=form, held=False)
+
+
+@bp.route("/anmelden/link", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def sign_in_link() -> ResponseReturnValue:
+    """Ask for a one-time sign-in link: the way in while an account is held."""
+    form = ResetRequestForm()
+    if request.method == "GET" and session.get("sign_in_email"):
+        form.email.data = session["sign_in_email"]
+    if form.validate_on_submit():
+        services.request_sign_in_link(form.email.data)
+        db.session.commit()
+        session.pop("sign_in_email", None)
+        flash(
+            _("If an account uses this address, we have sent a sign-in link to it."),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/sign_in_link.html", form=form)
+
+
+@bp.route("/anmelden/link/<token>", methods=["GET", "POST"])
+def sign_in_with_link(token: str) -> ResponseReturnValue:
+    # GET only shows a button: mail scanners that open links must not use them up.
+    try:
+        redeemed = redeem_token(token, Purpose.SIGN_IN)
+    except TokenError as error:
+        return render_template("accounts/token_invalid.html", reason=error.reason), 400
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        user = redeemed.user
+        services.mark_verified(user)  # the link arrived by mail: the address works
+        _start_session(user)
+        flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+        response = redirect(url_for("site.landing"))
+        guards.remember_device(response, user.email)
+        return response
+    return render_template("accounts/sign_in_with_link.html", form=form, user=redeemed.user)
 
 
 @bp.post("/abmelden")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        sessions.end(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
+    return redirect(url_for("site.landing"))
+
+
+@bp.post("/konto/ueberall-abmelden")
+@login_required
+def logout_everywhere() -> Response:
+    sessions.end_all(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "success")
     return redirect(url_for("site.landing"))
 
 
@@ -247,6 +336,8 @@ def profile() -> ResponseReturnValue:
     user: User = current_user._get_current_object()
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.district.choices = _district_choices()
+    if user.is_confirmed_staff:
+        form.kind.choices = staff_kind_choices()
     if request.method == "GET":
         form.kind.data = user.kind.value
         form.district.data = user.district.name if user.district else ""
@@ -317,6 +408,7 @@ def _settings_with(**forms: object) -> str:
 
 @bp.post("/konto/email")
 @login_required
+@limiter.limit(RESET_LIMIT)
 def change_email() -> ResponseReturnValue:
     form = ChangeEmailForm(prefix="email")
     if form.validate_on_submit():

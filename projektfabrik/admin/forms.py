@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms import EmailField, HiddenField, StringField
+from wtforms.validators import AnyOf, Email, InputRequired, Length
 
 
 class SwitchForm(FlaskForm):
@@ -17,4 +17,26 @@ class SwitchForm(FlaskForm):
 class NameForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=120)]
+    )
+
+
+class StaffForm(FlaskForm):
+    """The town's admin confirms someone as staff of the administration."""
+
+    email = EmailField(
+        _l("E-mail address of the account"),
+        validators=[
+            InputRequired(_l("Please enter the e-mail address of the account.")),
+            Email(_l("Please enter a valid e-mail address, e.g. name@example.org.")),
+            Length(max=254),
+        ],
+        description=_l("The person registers first, then you confirm them here."),
+    )
+    organisation = StringField(
+        _l("Office or organisation"),
+        validators=[
+            InputRequired(_l("Please enter the office or organisation.")),
+            Length(max=200),
+        ],
+        description=_l("Shown beside the name with a “confirmed” badge, e.g. Bauamt."),
     )

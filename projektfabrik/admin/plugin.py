@@ -63,4 +63,10 @@ class AdminPlugin:
                 order=300,
                 area=NavArea.ADMIN,
             ),
+            NavItem(
+                label=lazy_gettext("Staff of the administration"),
+                endpoint="admin.staff",
+                order=310,
+                area=NavArea.ADMIN,
+            ),
         ]

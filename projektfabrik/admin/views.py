@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from projektfabrik.accounts import permissions
+from projektfabrik.accounts import services as accounts
 from projektfabrik.admin import names, services
-from projektfabrik.admin.forms import NameForm, SwitchForm
+from projektfabrik.admin.forms import NameForm, StaffForm, SwitchForm
 from projektfabrik.extensions import db
 from projektfabrik.plugins import runtime, state
 from projektfabrik.plugins.types import NavArea
@@ -108,3 +109,42 @@ def delete_name(kind: str) -> ResponseReturnValue:
     db.session.commit()
     flash(_("“%(name)s” is removed.", name=row.name), "success")
     return redirect(url_for("admin.names_page", kind=kind))
+
+
+# --- staff of the administration -----------------------------------------------------
+
+
+@bp.route("/mitarbeitende", methods=["GET", "POST"])
+def staff() -> ResponseReturnValue:
+    """Only here does someone become staff ("Verwaltung") with an office."""
+    form = StaffForm()
+    if form.validate_on_submit():
+        person = accounts.find_by_email(form.email.data)
+        try:
+            if person is None:
+                raise accounts.AccountError(
+                    _("No account in this town uses this address."), "email"
+                )
+            accounts.confirm_staff(person, form.organisation.data)
+        except accounts.AccountError as refused:
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            log.info("%s confirmed %s as staff", current_user.ref, person.ref)
+            flash(_("%(name)s is confirmed as staff.", name=person.display_name), "success")
+            return redirect(url_for("admin.staff"))
+    return render_template("admin/staff.html", form=form, people=accounts.confirmed_staff()), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/mitarbeitende/<ref>/entziehen")
+def revoke_staff(ref: str) -> ResponseReturnValue:
+    person = found_or_404(accounts.find_by_ref(ref))
+    if not person.is_confirmed_staff:
+        abort(404)
+    accounts.revoke_staff(person)
+    db.session.commit()
+    log.info("%s revoked staff of %s", current_user.ref, person.ref)
+    flash(_("%(name)s is no longer shown as staff.", name=person.display_name), "success")
+    return redirect(url_for("admin.staff"))

@@ -16,6 +16,7 @@ from email.utils import formataddr, make_msgid
 
 from flask import current_app, g
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
@@ -129,8 +130,33 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
+def deliver_after_response(response: Response) -> Response:
+    """After-request hook: send the mail this request queued once the response
+    has gone out (``call_on_close``), so no answer waits for SMTP and the time
+    an answer takes does not tell whether a mail was sent (an account exists)."""
+    if not g.pop("mail_queued", False):
+        return response
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                with tenant_context(None):
+                    deliver_due()
+            except Exception:  # noqa: BLE001 - the outbox keeps it; the timer retries
+                log.exception("immediate mail delivery failed; left in the outbox")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    response.call_on_close(deliver)
+    return response
+
+
 def deliver_after_request(exc: BaseException | None) -> None:
-    """Teardown hook: try the mail this request queued right away."""
+    """Teardown hook, for contexts that built no response (CLI and test request
+    contexts): try the mail they queued right away. A request's response has
+    taken the mail over in :func:`deliver_after_response` already."""
     if exc is not None or not g.pop("mail_queued", False):
         return
     try:

@@ -87,6 +87,8 @@ class Report(TenantScoped, Model):
     """Someone asked the moderators to look at a comment."""
 
     __tablename__ = "report"
+    # One report per person and comment (NULL reporters, deleted accounts, do not collide).
+    __table_args__ = (UniqueConstraint("tenant_id", "comment_id", "reporter_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column(index=True)

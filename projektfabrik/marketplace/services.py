@@ -38,6 +38,7 @@ from projektfabrik.projects.models import (
 )
 from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.districts import district_named
+from projektfabrik.throttle import Throttle
 
 IMAGE_AREA = "projects"
 IMAGE_SIZE = (960, 540)
@@ -331,14 +332,39 @@ def edit_comment(comment: Comment, user: User, body: str) -> None:
 
 # --- moderation ---------------------------------------------------------------
 
+#: Reports one person may send (each comment once; this bounds the moderators' mail).
+REPORTS_PER_PERSON = Throttle("report-person", "10 per hour")
+
 
 def report_comment(comment: Comment, reporter: User, reason: str) -> Report:
     reason = reason.strip()
     if not reason:
         raise MarketplaceError(_("Please tell the moderators what is wrong."), "reason")
+    already = db.session.scalar(
+        select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter.id)
+    )
+    if already is not None:
+        raise MarketplaceError(
+            _("You have already reported this comment. The moderators will look at it.")
+        )
+    if not REPORTS_PER_PERSON.hit(reporter.ref):
+        raise MarketplaceError(
+            _("You have reported many comments in the last hour. Please try again later.")
+        )
+    # Moderators hear of a comment once: later reports join the open one in the queue.
+    first = (
+        db.session.scalar(
+            select(Report.id).where(
+                Report.comment_id == comment.id, Report.status == ReportStatus.OPEN
+            )
+        )
+        is None
+    )
     report = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason)
     db.session.add(report)
     db.session.flush()
+    if not first:
+        return report
     moderators = db.session.scalars(
         select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]), User.deleted_at.is_(None))
     )

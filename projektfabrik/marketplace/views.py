@@ -33,6 +33,7 @@ from projektfabrik.projects.models import Project, Status
 from projektfabrik.requestsize import accepts_files
 from projektfabrik.tenancy.districts import districts
 from projektfabrik.tenancy.links import external_url_for
+from projektfabrik.viewhelpers import show_refusal
 
 bp = Blueprint("marketplace", __name__)
 bp.add_app_template_global(projects.status_label, "status_label")
@@ -338,8 +339,16 @@ def report(project: Project, ref: str) -> ResponseReturnValue:
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        services.report_comment(item, current_user, form.reason.data)
-        db.session.commit()
-        flash(_("Thank you. The moderators will look at it."), "success")
-        return _back(project, f"#kommentar-{item.ref}")
+        try:
+            services.report_comment(item, current_user, form.reason.data)
+        except services.MarketplaceError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderators will look at it."), "success")
+            return _back(project, f"#kommentar-{item.ref}")
+        return render_template(
+            "marketplace/report.html", form=form, project=project, item=item
+        ), 400
     return render_template("marketplace/report.html", form=form, project=project, item=item)

@@ -329,6 +329,10 @@ def resources(project: Project) -> ResponseReturnValue:
 def offer(project: Project) -> ResponseReturnValue:
     user = _user()
     visible = services.visible_sections(project, user)
+    if not visible:
+        # With no section public the plan answers 404 (the overview does too):
+        # an offer must not tell an outsider that the project has a plan.
+        abort(404)
     if access.is_editor(project, user):
         abort(403)  # the team does not offer to itself
     form = _offer_form(project, visible)

@@ -62,6 +62,7 @@ from projektfabrik.teams.tokens import (
 )
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.throttle import Throttle
 
 MOTIVATION_MAX = 2000
 POSTS_PER_PAGE = 30
@@ -224,6 +225,11 @@ def check_invitation(project: Project, token: str) -> None:
     read_invitation_token(token, project.number, row.generation)
 
 
+#: Invitation mails to one address, from all teams of the town together: an
+#: owner cannot flood someone's inbox (the view limits each client as well).
+INVITATIONS_PER_ADDRESS = Throttle("team-invite-address", "3 per day")
+
+
 def invite_by_email(project: Project, by: User, email: str, message: str = "") -> None:
     """Mail an invitation link to an address (the recipient may have no account yet)."""
     _require_owner(project, by)
@@ -233,6 +239,11 @@ def invite_by_email(project: Project, by: User, email: str, message: str = "") -
         email = normalise_email(validate_email(email, check_deliverability=False).normalized)
     except EmailNotValidError as exc:
         raise TeamError(_("Please enter a valid e-mail address."), "email") from exc
+    if not INVITATIONS_PER_ADDRESS.hit(email):
+        raise TeamError(
+            _("This address has had several invitations today. Please try again tomorrow."),
+            "email",
+        )
     tenant = current_tenant()
     with force_locale(tenant.default_locale or "de"):
         body = render_template(

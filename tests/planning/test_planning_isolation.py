@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import select
 
 from projektfabrik.accounts.models import Role
+from projektfabrik.extensions import db
 from projektfabrik.planning import exports
 from projektfabrik.planning.models import (
     CostItem,
@@ -57,7 +59,10 @@ def _fill(team: Team, town: Town) -> dict[str, str]:
     )
     helper = town.client()
     login(helper, town.user("helper@example.org").email)
+    # Offers need a public plan; the team hides it again below.
+    post("/projekte/1/plan/sichtbarkeit", data={"resources": "y"})
     helper.post("/projekte/1/plan/angebote", data={"kind": "room", "description": "Raum"})
+    post("/projekte/1/plan/sichtbarkeit", data={})
     refs = {
         "wp": wp.ref,
         "task": team.find(Task).ref,
@@ -174,10 +179,13 @@ def test_outsiders_get_404_while_the_plan_is_private(
 ) -> None:
     outsider = town_a.client()
     login(outsider, town_a.user("outsider@example.org").email)
-    for method, path, data in READ_ROUTES + TEAM_ROUTES:
+    # ALL_ROUTES: sending an offer too, or it would tell that a hidden plan exists.
+    for method, path, data in ALL_ROUTES:
         response = _call(outsider, method, path, data, plan)
         assert response.status_code == 404, (method, path, response.status_code)
     _unchanged(team, plan)
+    with town_a.context():
+        assert len(db.session.scalars(select(ResourceOffer)).all()) == 1
 
 
 def test_outsiders_read_public_sections_but_change_nothing(
@@ -237,6 +245,7 @@ def test_unknown_refs_numbers_and_kinds_are_404(team: Team, plan: dict[str, str]
 def test_an_outsider_cannot_name_a_requirement_whether_hidden_or_missing(
     team: Team, plan: dict[str, str], town_a: Town
 ) -> None:
+    team.owner.post("/projekte/1/plan/sichtbarkeit", data={"profile": "y"})
     outsider = town_a.client()
     login(outsider, town_a.user("outsider@example.org").email)
     answers = set()

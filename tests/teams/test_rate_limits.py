@@ -29,3 +29,21 @@ def test_guessing_join_codes_is_stopped(town_a: Town, town_b: Town) -> None:
     _, other = person(town_b, "rater@example.org")
     assert other.post("/beitreten", data={"code": "AAAA-AAA2"}).status_code == 400
     assert client.get("/beitreten").status_code == 200  # looking is not limited
+
+
+def test_one_address_gets_a_bounded_number_of_invitation_mails(team: Any, mailbox: Any) -> None:
+    from projektfabrik.teams.services import INVITATIONS_PER_ADDRESS
+
+    statuses = []
+    for i in range(INVITATIONS_PER_ADDRESS.amount + 1):
+        response = team.owner_client.post(
+            "/projekte/1/team/einladen", data={"email": "opfer@example.org", "message": str(i)}
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302] * INVITATIONS_PER_ADDRESS.amount + [400]
+    assert "mehrere Einladungen" in response.get_data(as_text=True)
+    mailbox.wait_for("opfer@example.org", count=INVITATIONS_PER_ADDRESS.amount)
+    assert len(mailbox.to("opfer@example.org")) == INVITATIONS_PER_ADDRESS.amount
+    # Another address is not affected.
+    response = team.owner_client.post("/projekte/1/team/einladen", data={"email": "b@example.org"})
+    assert response.status_code == 302

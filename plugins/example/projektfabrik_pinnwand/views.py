@@ -9,8 +9,10 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from projektfabrik.api import (
+    Throttle,
     _,
     can,
+    client_address,
     current_user,
     db,
     export_formats,
@@ -30,6 +32,11 @@ bp = Blueprint(
 )
 
 EXPORT_SUBJECT = "pinnwand.board"
+
+#: Wrong posting codes: per client address, and for the town's board from all
+#: addresses together (the code is one secret per town).
+WRONG_CODES_PER_CLIENT = Throttle("pinnwand-code-client", "5 per 15 minutes")
+WRONG_CODES_PER_BOARD = Throttle("pinnwand-code-board", "30 per hour")
 
 
 def board_title() -> str:
@@ -65,7 +72,19 @@ def _board(project_ref: str | None) -> ResponseReturnValue:
             abort(403)
         if form.validate():
             code = config["posting_code"]
+            if code and not (
+                WRONG_CODES_PER_CLIENT.allowed(client_address())
+                and WRONG_CODES_PER_BOARD.allowed("board")
+            ):
+                # Not even checked: guessing the code stays bounded.
+                form.code.errors = [
+                    _("Too many wrong codes were tried. Please try again in an hour.")
+                ]
+                form.code.data = ""
+                return _render(project_ref, config, paused, may_post, form), 429
             if code and not hmac.compare_digest((form.code.data or "").encode(), code.encode()):
+                WRONG_CODES_PER_CLIENT.hit(client_address())
+                WRONG_CODES_PER_BOARD.hit("board")
                 form.code.errors = [_("The posting code is not correct.")]
             elif len(form.text.data.strip()) > config["max_length"]:
                 form.text.errors = [
@@ -77,6 +96,12 @@ def _board(project_ref: str | None) -> ResponseReturnValue:
                 flash(_("Your note is on the board."), "success")
                 return redirect(_here(project_ref))
         form.code.data = ""
+    return _render(project_ref, config, paused, may_post, form)
+
+
+def _render(
+    project_ref: str | None, config: dict, paused: bool, may_post: bool, form: NoteForm
+) -> str:
     return render_template(
         "pinnwand/board.html",
         title=board_title(),
