@@ -1,0 +1,144 @@
+"""The rules of search, in plain Python: folding, terms, ``LIKE`` patterns, points.
+
+``projects/search.py`` turns them into SQL for projects; `document_score`
+applies them to documents that are not rows (plugins' search documents).
+Both use the same patterns, so results are the same from the outside.
+See docs/search.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+#: Letters and digits; underscore (a ``LIKE`` wildcard) separates words.
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_WORDS = 8
+#: Shorter terms are matched without typos: too many words are one letter apart.
+TYPO_MIN_LENGTH = 5
+#: Longer terms get no typos either (the patterns grow with the length).
+TYPO_MAX_LENGTH = 24
+#: A query word is cut here; German's long compounds fit ("Donaudampfschifffahrt...").
+MAX_WORD_LENGTH = 40
+#: Stems shorter than this are too unspecific; the word itself is the term.
+MIN_TERM_LENGTH = 3
+#: Separates the title's words from the others in ``search_words``.
+TITLE_END = "|"
+
+# Points per term (projects/search.py, rule 4).
+IN_TITLE, WHOLE_WORD, WORD_START, FOUND = 4, 3, 2, 1
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    return snowballstemmer.stemmer("german")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Reparaturcafé Straße" -> "reparaturcafe strasse"."""
+    text = (text or "").lower().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order."""
+    return WORD.findall(fold(text))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def index_text(title: str, *parts: str) -> tuple[str, str]:
+    """``(search_text, search_words)`` for a project's title and other searchable parts."""
+    rest = " ".join(p for p in parts if p)
+    text = " ".join(p for p in (title, rest) if p)
+    title_words = _unique(words(title))
+    return text, " " + " ".join([*title_words, TITLE_END, *_unique(words(rest))]) + " "
+
+
+def _typo_patterns(term: str) -> list[str]:
+    """``LIKE`` fragments within one edit of ``term`` (without the term itself).
+
+    Only inside the term: an edit of its first or last letter would make it a
+    shorter substring ("gartenf" -> "garten") or let ``_`` match the space
+    after a word.
+    """
+    found: list[str] = []
+    for i in range(1, len(term)):
+        found.append(term[:i] + "_" + term[i:])  # one letter missing in the query
+    for i in range(1, len(term) - 1):
+        found.append(term[:i] + "_" + term[i + 1 :])  # one letter wrong
+        found.append(term[:i] + term[i + 1 :])  # one letter too many in the query
+        if i + 2 < len(term) and term[i] != term[i + 1]:
+            found.append(term[:i] + term[i + 1] + term[i] + term[i + 2 :])  # swapped
+    return [p for p in _unique(found) if p != term and len(p.replace("_", "")) >= 4]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word: what is looked for, and the patterns that score it."""
+
+    word: str  # the folded query word
+    term: str  # its stem (or the word)
+    typos: tuple[str, ...]
+
+    @property
+    def found(self) -> list[str]:
+        """``LIKE`` patterns of which one must match for a project to match."""
+        if len(self.term) < MIN_TERM_LENGTH:
+            return [f"% {self.term} %"]  # "am", "5": whole words only
+        return [f"%{p}%" for p in (self.term, *self.typos)]
+
+    @property
+    def points(self) -> list[tuple[str, int]]:
+        """``(LIKE pattern, points)`` for ranking; a match is worth at least nothing."""
+        return [
+            (f"%{self.term}%{TITLE_END}%", IN_TITLE),
+            (f"% {self.word} %", WHOLE_WORD),
+            (f"% {self.term}%", WORD_START),
+            (f"%{self.term}%", FOUND),
+        ]
+
+
+def terms(query: str) -> list[Term]:
+    """The terms of a query (at most eight); empty for a query without words."""
+    found = []
+    for word in _unique(w[:MAX_WORD_LENGTH] for w in words(query))[:MAX_QUERY_WORDS]:
+        stem = _stemmer().stemWord(word)
+        term = stem if len(stem) >= MIN_TERM_LENGTH else word
+        typo_range = TYPO_MIN_LENGTH <= len(term) <= TYPO_MAX_LENGTH
+        typos = tuple(_typo_patterns(term)) if typo_range else ()
+        found.append(Term(word=word, term=term, typos=typos))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _regex(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def like(value: str, pattern: str) -> bool:
+    """SQL ``LIKE`` (case-sensitive, no escape character) in Python."""
+    return _regex(pattern).fullmatch(value) is not None
+
+
+def document_score(query: str, title: str, text: str) -> int | None:
+    """Points of a document for ``query`` as the database would give them; None: no match.
+
+    A query without words matches everything with 0 points.
+    """
+    stored = index_text(title, text)[1]
+    total = 0
+    for t in terms(query):
+        if not any(like(stored, p) for p in t.found):
+            return None
+        total += sum(points for pattern, points in t.points if like(stored, pattern))
+    return total
