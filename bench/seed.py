@@ -39,10 +39,9 @@ SOURCE = snapshot.activate()  # --rev: projektfabrik from that commit
 
 from projektfabrik.app import create_app  # noqa: E402
 from projektfabrik.extensions import db  # noqa: E402
-from projektfabrik.marketplace.models import Status  # noqa: E402
 from projektfabrik.migrations import runner  # noqa: E402
 from projektfabrik.projects import search  # noqa: E402
-from projektfabrik.projects.models import Category, Project  # noqa: E402
+from projektfabrik.projects.models import Category, Project, Status  # noqa: E402
 from projektfabrik.tenancy.config_files import TenantSpec, apply  # noqa: E402
 from projektfabrik.tenancy.models import District  # noqa: E402
 
