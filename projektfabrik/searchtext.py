@@ -1,6 +1,6 @@
 """The rules of search, in plain Python: folding, terms, ``LIKE`` patterns, points.
 
-``projects/search.py`` turns them into SQL for projects; `document_score`
+``projects/search.py`` turns them into SQL for projects; `rank_documents`
 applies them to documents that are not rows (plugins' search documents).
 Both use the same patterns, so results are the same from the outside.
 See docs/search.md.
@@ -90,11 +90,26 @@ class Term:
     typos: tuple[str, ...]
 
     @property
-    def found(self) -> list[str]:
-        """``LIKE`` patterns of which one must match for a project to match."""
+    def exact(self) -> str:
+        """The ``LIKE`` pattern of the term without typos."""
         if len(self.term) < MIN_TERM_LENGTH:
-            return [f"% {self.term} %"]  # "am", "5": whole words only
-        return [f"%{p}%" for p in (self.term, *self.typos)]
+            return f"% {self.term} %"  # "am", "5": whole words only
+        return f"%{self.term}%"
+
+    @property
+    def found(self) -> list[str]:
+        """``LIKE`` patterns of which one must match, typos allowed."""
+        return [self.exact, *(f"%{p}%" for p in self.typos)]
+
+    @property
+    def halves(self) -> list[str]:
+        """Patterns one of which every typo match contains (a quick test before the typos).
+
+        One edit inside the term leaves either its first half or the part after
+        the half's next letter as it is.
+        """
+        half = len(self.term) // 2
+        return [f"%{self.term[:half]}%", f"%{self.term[half + 1 :]}%"]
 
     @property
     def points(self) -> list[tuple[str, int]]:
@@ -130,15 +145,27 @@ def like(value: str, pattern: str) -> bool:
     return _regex(pattern).fullmatch(value) is not None
 
 
-def document_score(query: str, title: str, text: str) -> int | None:
-    """Points of a document for ``query`` as the database would give them; None: no match.
+def matches(query: str, stored: str, typos: bool) -> bool:
+    """Whether ``search_words``-style ``stored`` text has every term (with typos or not)."""
+    return all(
+        any(like(stored, p) for p in (t.found if typos else [t.exact])) for t in terms(query)
+    )
 
-    A query without words matches everything with 0 points.
+
+def points(query: str, stored: str) -> int:
+    return sum(p for t in terms(query) for pattern, p in t.points if like(stored, pattern))
+
+
+def rank_documents(query: str, documents: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """``(index, points)`` of the ``(title, text)`` documents that ``query`` finds, best first.
+
+    The same rules as for projects: typos count only when no document has
+    every term without one. A query without words finds nothing here.
     """
-    stored = index_text(title, text)[1]
-    total = 0
-    for t in terms(query):
-        if not any(like(stored, p) for p in t.found):
-            return None
-        total += sum(points for pattern, points in t.points if like(stored, pattern))
-    return total
+    if not terms(query):
+        return []
+    stored = [index_text(title, text)[1] for title, text in documents]
+    found = [i for i, s in enumerate(stored) if matches(query, s, typos=False)]
+    if not found and any(t.typos for t in terms(query)):
+        found = [i for i, s in enumerate(stored) if matches(query, s, typos=True)]
+    return sorted(((i, points(query, stored[i])) for i in found), key=lambda pair: -pair[1])

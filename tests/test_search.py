@@ -116,10 +116,19 @@ def test_best_match_first(town_a: Town) -> None:
     assert 'value="relevant"' not in plain  # no "best match" without a search
 
 
-def test_an_exact_match_ranks_above_a_typo(town_a: Town) -> None:
+def test_typos_count_only_when_the_word_as_typed_finds_nothing(town_a: Town) -> None:
     _publish(town_a, "Werkstatt", "Eine Reperatur-Werkstatt, falsch geschrieben.")
     _publish(town_a, "Werkstatt 2", "Reparatur von Rädern.")
-    assert _titles(town_a, "Reparatur") == ["Werkstatt 2", "Werkstatt"]
+    assert _titles(town_a, "Reparatur") == ["Werkstatt 2"]
+    assert _titles(town_a, "Reperatur") == ["Werkstatt"]
+    assert _titles(town_a, "Reperatur Rädern") == ["Werkstatt 2"]  # together only with a typo
+
+
+def test_another_towns_words_do_not_switch_typos_off(town: Town, town_b: Town) -> None:
+    # Town B has "Reperatur" as typed; town A must still find its Reparaturcafé.
+    _publish(town_b, "Reperatur-Treff", "Falsch geschrieben.")
+    assert _titles(town, "Reperatur") == ["Reparaturcafé"]
+    assert _titles(town_b, "Reperatur") == ["Reperatur-Treff"]
 
 
 def test_the_api_searches_the_same_way(town: Town) -> None:
@@ -174,20 +183,19 @@ QUERIES = ["Garten", "Kino", "Reparatur", "Film", "Gemein", "Reparaturcafe", "Re
 
 def test_python_and_the_database_agree(town: Town) -> None:
     for query in QUERIES:
-        in_python = sorted(
-            ((search.document_score(query, t, p), t) for t, p in PROJECTS),
-            key=lambda pair: -(pair[0] or 0),
-        )
-        expected = [t for score, t in in_python if score is not None]
-        assert _titles(town, query) == expected, query
+        ranked = search.rank_documents(query, PROJECTS)
+        # The database breaks ties newest first, i.e. later in PROJECTS first.
+        in_order = sorted(ranked, key=lambda pair: (-pair[1], -pair[0]))
+        assert _titles(town, query) == [PROJECTS[i][0] for i, _ in in_order], query
 
 
 def test_documents_are_searched_and_ranked() -> None:
-    assert search.document_score("Garten", "Gemeinschaftsgarten", "") == 4 + 1
-    assert search.document_score("Garten", "Termine", "im Garten") == 3 + 2 + 1
-    assert search.document_score("Kino", "Termine", "Sommerkino") == 1
-    assert search.document_score("Kino", "Termine", "Theater") is None
-    assert search.document_score("", "Termine", "") == 0
+    docs = [("Termine", "Sommerkino"), ("Gemeinschaftsgarten", ""), ("Termine", "im Garten")]
+    assert search.rank_documents("Garten", docs) == [(2, 3 + 2 + 1), (1, 4 + 1)]
+    assert search.rank_documents("Kino", docs) == [(0, 1)]
+    assert search.rank_documents("Theater", docs) == []
+    assert search.rank_documents("Sommerkinno", docs) == [(0, 0)]  # only with a typo
+    assert search.rank_documents("", docs) == []
 
 
 # --- the SQL and the index -----------------------------------------------------------

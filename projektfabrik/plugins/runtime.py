@@ -196,14 +196,8 @@ def search_documents(query: str = "") -> list[tuple[str, SearchDocument]]:
     docs = sorted(docs, key=lambda pair: (pair[0], pair[1].kind, pair[1].key))
     if not searchtext.terms(query):
         return docs
-    scored = [(searchtext.document_score(query, d.title, d.text), (name, d)) for name, d in docs]
-    return [
-        pair
-        for score, pair in sorted(
-            ((score, pair) for score, pair in scored if score is not None),
-            key=lambda item: -item[0],
-        )
-    ]
+    ranked = searchtext.rank_documents(query, [(d.title, d.text) for _, d in docs])
+    return [docs[i] for i, _ in ranked]
 
 
 def can(permission: str, obj: Any = None, user: Any = None) -> bool:

@@ -15,10 +15,10 @@ PostgreSQL, on SQLite and in Python (docs/search.md):
    found *inside* its words: "Garten" (``gart``) is inside
    ``gemeinschaftsgarten``, "Gemein" is the start of it. Words of one or two
    letters ("am") must be whole words of the project.
-3. A term of 5 to 24 letters also matches with one small typo inside it
-   (not its first or last letter): one letter wrong, missing, extra, or two
-   neighbours swapped ("Reperatur", "Bilbiothek"). Query words are cut at 40
-   letters.
+3. When no project of the town has every term as typed, a term of 5 to 24
+   letters also matches with one small typo inside it (not its first or last
+   letter): one letter wrong, missing, extra, or two neighbours swapped
+   ("Reperatur", "Bilbiothek"). Query words are cut at 40 letters.
 4. Best matches first: a term in the title counts 4, a query word that is a
    whole word of the project 3, a term at the start of a word 2, found at all
    1, only with a typo 0; the sum orders the list (ties: newest first).
@@ -26,7 +26,7 @@ PostgreSQL, on SQLite and in Python (docs/search.md):
 All of it is plain ``LIKE`` on one text column: ``_`` stands for one letter,
 and since folded words hold only letters and digits no escaping is needed.
 The same patterns are matched in Python for documents that are not rows
-(`document_score`), so results are the same from the outside everywhere.
+(`rank_documents`), so results are the same from the outside everywhere.
 On PostgreSQL a trigram GIN index (``pg_trgm``, ``gin_trgm_ops``) on
 ``search_words`` answers the ``LIKE`` patterns for large towns; SQLite scans
 the town's rows, which its index on ``(tenant_id, status)`` narrows down.
@@ -34,15 +34,16 @@ the town's rows, which its index on ``(tenant_id, status)`` narrows down.
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, ColumnElement, and_, case, event, literal, or_
+from sqlalchemy import DDL, ColumnElement, and_, case, event, exists, literal, or_
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
 from projektfabrik.projects.models import Project
 from projektfabrik.searchtext import (  # noqa: F401 - the names search users need
     Term,
-    document_score,
     fold,
     index_text,
+    rank_documents,
     terms,
     words,
 )
@@ -69,10 +70,29 @@ def _column(project: type[Project] | AliasedClass[Project]) -> ColumnElement[str
     return project.search_words  # type: ignore[return-value]
 
 
+def _all_terms(column: ColumnElement[str], found: list[Term], typos: bool) -> ColumnElement[bool]:
+    if not typos:
+        return and_(*(column.like(t.exact) for t in found))
+    per_term = []
+    for t in found:
+        if not t.typos:
+            per_term.append(column.like(t.exact))
+            continue
+        # The halves first: a quick test most rows fail, before the 4n typo patterns.
+        halves = or_(*(column.like(p) for p in t.halves))
+        per_term.append(and_(halves, or_(*(column.like(p) for p in t.found))))
+    return and_(*per_term)
+
+
 def criterion(
     query: str, project: type[Project] | AliasedClass[Project] = Project
 ) -> ColumnElement[bool] | None:
     """The search condition for ``query``, or None for a query without words.
+
+    Typos count only when no project of the town has every term without one
+    (an uncorrelated ``EXISTS``, evaluated once per statement): a correct word
+    is not diluted by its one-letter neighbours, and the many typo patterns
+    cost time only when they are needed.
 
     ``project`` is the entity the statement selects: pass the alias when
     ``Project`` is aliased, so the condition names the alias and not a second,
@@ -82,7 +102,13 @@ def criterion(
     if not found:
         return None
     column = _column(project)
-    return and_(*(or_(*(column.like(p) for p in t.found)) for t in found))
+    exact = _all_terms(column, found, typos=False)
+    if not any(t.typos for t in found):
+        return exact
+    other = aliased(Project)
+    # The tenant wall covers the alias too (include_aliases): only this town counts.
+    somewhere = exists().where(_all_terms(_column(other), found, typos=False))
+    return or_(exact, and_(~somewhere, _all_terms(column, found, typos=True)))
 
 
 def rank(
