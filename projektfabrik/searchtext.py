@@ -124,6 +124,12 @@ class Term:
 
 def terms(query: str) -> list[Term]:
     """The terms of a query (at most eight); empty for a query without words."""
+    return list(_terms(query))
+
+
+@lru_cache(maxsize=256)
+def _terms(query: str) -> tuple[Term, ...]:
+    # A request asks several times (filters, condition, order); stemming is pure Python.
     found = []
     for word in _unique(w[:MAX_WORD_LENGTH] for w in words(query))[:MAX_QUERY_WORDS]:
         stem = _stemmer().stemWord(word)
@@ -131,7 +137,7 @@ def terms(query: str) -> list[Term]:
         typo_range = TYPO_MIN_LENGTH <= len(term) <= TYPO_MAX_LENGTH
         typos = tuple(_typo_patterns(term)) if typo_range else ()
         found.append(Term(word=word, term=term, typos=typos))
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=1024)
