@@ -110,10 +110,14 @@ def test_best_match_first(town_a: Town) -> None:
     # An explicit sort wins over the points; the newest comes first then.
     assert _titles(town_a, "Garten", sort="newest")[0] == "Stadtgärtnerei"
     page = town_a.client().get("/projekte?suche=Garten").get_data(as_text=True)
-    assert '<option value="relevant" selected>' in page
+    assert '<option value="" selected>Beste Treffer</option>' in page
     assert page.index("Gemeinschaftsgarten") < page.index("Nachbarschaft")
     plain = town_a.client().get("/projekte").get_data(as_text=True)
-    assert 'value="relevant"' not in plain  # no "best match" without a search
+    assert "Beste Treffer" not in plain  # without a search the first choice is "Neueste"
+    assert '<option value="" selected>Neueste</option>' in plain
+    # The form sends that empty choice along: a search typed there is best match first.
+    typed = town_a.client().get("/projekte?suche=Garten&sortierung=").get_data(as_text=True)
+    assert typed.index("Gemeinschaftsgarten") < typed.index("Nachbarschaft")
 
 
 def test_typos_count_only_when_the_word_as_typed_finds_nothing(town_a: Town) -> None:
