@@ -39,10 +39,9 @@ SOURCE = snapshot.activate()  # --rev: projektfabrik from that commit
 
 from projektfabrik.app import create_app  # noqa: E402
 from projektfabrik.extensions import db  # noqa: E402
-from projektfabrik.marketplace.models import Status  # noqa: E402
 from projektfabrik.migrations import runner  # noqa: E402
 from projektfabrik.projects import search  # noqa: E402
-from projektfabrik.projects.models import Category  # noqa: E402
+from projektfabrik.projects.models import Category, Project, Status  # noqa: E402
 from projektfabrik.tenancy.config_files import TenantSpec, apply  # noqa: E402
 from projektfabrik.tenancy.models import District  # noqa: E402
 
@@ -261,7 +260,7 @@ class Generator:
             looking = status in (Status.IDEA, Status.TEAM_FORMING) or rng.random() < 0.4
             looking = looking and status not in (Status.COMPLETED, Status.ARCHIVED)
             wanted = ", ".join(rng.sample(w.SKILLS, rng.randint(0, 4))) if looking else ""
-            search_text, search_stems = search.index_text(title, pitch, description, wanted)
+            search_text, search_words = search.index_text(title, pitch, description, wanted)
 
             team = rng.sample(user_ids, rng.choices([1, 2, 3, 4, 5, 6], [30, 22, 18, 13, 10, 7])[0])
             owner = team[0]
@@ -341,7 +340,7 @@ class Generator:
             out["project"].append(
                 (project_id, town.tenant_id, number, title, pitch, description,
                  category[0], district_id, None, status.value, looking, wanted, owner,
-                 created, last_activity, supporters, search_text, search_stems)
+                 created, last_activity, supporters, search_text, search_words)
             )  # fmt: skip
         return out
 
@@ -371,7 +370,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "tenant_id", "number", "title", "pitch", "description_md", "category_id",
         "district_id", "image_file", "status", "looking_for_members", "wanted_skills",
         "created_by_id", "created_at", "last_activity_at", "support_count", "search_text",
-        "search_stems",
+        # Before f3b9d1c7a2e5 (German compound search) the column was search_stems.
+        "search_words" if hasattr(Project, "search_words") else "search_stems",
     ),
     "membership": ("id", "tenant_id", "project_id", "user_id", "role", "task", "joined_at"),
     "project_follow": ("id", "tenant_id", "project_id", "user_id", "created_at"),

@@ -17,7 +17,8 @@ from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.tenancy.models import District
 
 PAGE_SIZE = 24
-SORTS = ("newest", "supported", "active")
+#: "relevant" is best match first (search.rank); without a search it is "newest".
+SORTS = ("relevant", "newest", "supported", "active")
 PUBLIC_STATUSES = [s for s in Status if s != Status.ARCHIVED]
 
 
@@ -35,7 +36,7 @@ class Filters:
     district: str = ""
     looking: bool = False
     skill: str = ""
-    sort: str = "newest"
+    sort: str = ""  # "": best match first while searching, else newest
     page: int = 1
     # "Projects looking for my skills": the flag is in the URL, the skills come
     # from the person's profile (``for_person``), never from the URL.
@@ -45,7 +46,7 @@ class Filters:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         status = args.get("status", "")
-        sort = args.get("sortierung", "newest")
+        sort = args.get("sortierung", "")
         return cls(
             q=args.get("suche", "").strip()[:200],
             status=status if status in {s.value for s in Status} else "",
@@ -53,7 +54,7 @@ class Filters:
             district=args.get("ortsteil", "").strip()[:120],
             looking=args.get("sucht") == "1",
             skill=args.get("faehigkeit", "").strip()[:80],
-            sort=sort if sort in SORTS else "newest",
+            sort=sort if sort in SORTS else "",
             page=max(_int(args.get("seite")) or 1, 1),
             mine=args.get("fuer-mich") == "1",
         )
@@ -79,15 +80,24 @@ class Filters:
             value = values[key]
             if key in ("looking", "mine"):
                 value = "1" if value else ""
-            if key == "sort" and value == "newest" or key == "page" and value == 1:
+            if key == "sort" and value == self.default_sort or key == "page" and value == 1:
                 continue
             if value not in (None, "", False):
                 args[name] = str(value)
         return args
 
     @property
+    def default_sort(self) -> str:
+        return "relevant" if search.terms(self.q) else "newest"
+
+    @property
+    def order(self) -> str:
+        """The sort in effect: the one asked for, else best match first while searching."""
+        return self.sort or self.default_sort
+
+    @property
     def active(self) -> bool:
-        return bool(self.to_args(page=1, sort="newest"))
+        return bool(self.to_args(page=1, sort=self.default_sort))
 
     def chips(self) -> list[Chip]:
         """One removable chip per active filter: its link keeps every other filter
@@ -133,7 +143,7 @@ class Page:
     pages: int
 
 
-def filtered(filters: Filters, dialect: str) -> Select[Project]:
+def filtered(filters: Filters) -> Select[Project]:
     stmt = select(Project)
     if filters.status:
         stmt = stmt.where(Project.status == Status(filters.status))
@@ -160,13 +170,18 @@ def filtered(filters: Filters, dialect: str) -> Select[Project]:
         padded = func.lower(", " + Project.wanted_skills + ",")
         wanted = [padded.contains(f", {s.lower()},", autoescape=True) for s in filters.my_skills]
         stmt = stmt.where(or_(*wanted) if wanted else false())
-    match = search.criterion(filters.q, dialect)
+    match = search.criterion(filters.q)
     if match is not None:
         stmt = stmt.where(match)
     return stmt
 
 
-def ordered(stmt: Select[Project], sort: str) -> Select[Project]:
+def ordered(stmt: Select[Project], filters: Filters) -> Select[Project]:
+    sort = filters.order
+    if sort == "relevant" and search.terms(filters.q):
+        return stmt.order_by(
+            search.rank(filters.q).desc(), Project.created_at.desc(), Project.id.desc()
+        )
     if sort == "supported":
         return stmt.order_by(Project.support_count.desc(), Project.id.desc())
     if sort == "active":
@@ -191,13 +206,12 @@ def team_makeup(project_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def list_projects(filters: Filters, page_size: int = PAGE_SIZE) -> Page:
-    dialect = db.session.get_bind().dialect.name
-    stmt = filtered(filters, dialect)
+    stmt = filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(ceil(total / page_size), 1)
     page = min(filters.page, pages)
     projects = db.session.scalars(
-        ordered(stmt, filters.sort)
+        ordered(stmt, filters)
         .options(joinedload(Project.category), joinedload(Project.district))
         .limit(page_size)
         .offset((page - 1) * page_size)

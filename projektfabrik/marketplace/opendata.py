@@ -125,7 +125,7 @@ def feed() -> Response:
 @bp.get("/projekte.csv")
 def projects_csv() -> Response:
     filters = Filters.from_args(request.args)
-    stmt = ordered(filtered(filters, db.session.get_bind().dialect.name), filters.sort)
+    stmt = ordered(filtered(filters), filters)
     rows = db.session.scalars(
         stmt.options(joinedload(Project.category), joinedload(Project.district)).limit(CSV_LIMIT)
     ).all()
@@ -164,13 +164,17 @@ def _json(body: dict[str, Any], status: int = 200) -> Response:
 
 def _openapi_document() -> dict[str, Any]:
     filters = [
-        ("suche", "Full-text search (German stemming)", "string"),
+        (
+            "suche",
+            "Search: parts of compound words, prefixes, without accents, small typos",
+            "string",
+        ),
         ("status", "One of: " + ", ".join(s.value for s in Status), "string"),
         ("kategorie", "Category name", "string"),
         ("ortsteil", "District name", "string"),
         ("sucht", "1: only projects looking for people", "string"),
         ("faehigkeit", "Only projects looking for this skill", "string"),
-        ("sortierung", "newest, supported or active", "string"),
+        ("sortierung", "relevant (default with suche), newest, supported or active", "string"),
         ("seite", "Page number, from 1", "integer"),
     ]
     project_schema = {

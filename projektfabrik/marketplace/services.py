@@ -81,7 +81,7 @@ def _apply(project: Project, data: ProjectInput) -> None:
     project.district_id = district.id if district else None
     project.wanted_skills = normalise_skills(data.wanted_skills)
     project.looking_for_members = data.looking_for_members
-    project.search_text, project.search_stems = search.index_text(
+    project.search_text, project.search_words = search.index_text(
         project.title, project.pitch, project.description_md, project.wanted_skills
     )
 

@@ -11,11 +11,11 @@ HERE = Path(__file__).resolve().parent
 
 #: Indexes that exist only on PostgreSQL, written by hand in migrations; the
 #: models cannot declare them, so comparisons leave them out.
-DIALECT_SPECIFIC_INDEXES = {"ix_project_search_vector"}
+DIALECT_SPECIFIC_INDEXES = {"ix_project_search_words"}
 
-#: Columns that exist only on PostgreSQL (``project.search_vector``, a
-#: tsvector SQLite cannot hold; see marketplace/search.py), left out likewise.
-DIALECT_SPECIFIC_COLUMNS = {"search_vector"}
+#: Columns that exist only on PostgreSQL, left out likewise (none since
+#: ``project.search_vector`` went, see projects/search.py).
+DIALECT_SPECIFIC_COLUMNS: set[str] = set()
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from projektfabrik import searchtext
 from projektfabrik.plugins.manager import get_manager
 from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.plugins.types import (
@@ -186,10 +187,18 @@ def export_response(subject: str, key: str, obj: Any, filename: str) -> Response
     abort(404)
 
 
-def search_documents() -> list[tuple[str, SearchDocument]]:
-    """Everything the current town's enabled plugins want found, as (plugin, document)."""
+def search_documents(query: str = "") -> list[tuple[str, SearchDocument]]:
+    """Everything the current town's enabled plugins want found, as (plugin, document).
+
+    With ``query``: only the documents it finds, best match first, by the
+    same rules as the project search (projects/search.py, docs/search.md).
+    """
     docs = get_manager().collect("pf_search_documents", SearchDocument, enabled_plugins())
-    return sorted(docs, key=lambda pair: (pair[0], pair[1].kind, pair[1].key))
+    docs = sorted(docs, key=lambda pair: (pair[0], pair[1].kind, pair[1].key))
+    if not searchtext.terms(query):
+        return docs
+    ranked = searchtext.rank_documents(query, [(d.title, d.text) for _, d in docs])
+    return [docs[i] for i, _ in ranked]
 
 
 @dataclass(frozen=True)

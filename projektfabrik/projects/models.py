@@ -121,9 +121,10 @@ class Project(TenantScoped, Model):
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Kept in step by the services (one UPDATE each), so sorting never counts rows.
     support_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Words of title, pitch, description and skills for search (see search.py).
+    # Title, pitch, description and skills as written, and their folded words
+    # (title words, "|", the others; each once) that search matches (search.py).
     search_text: Mapped[str] = mapped_column(Text, default="")
-    search_stems: Mapped[str] = mapped_column(Text, default="")
+    search_words: Mapped[str] = mapped_column(Text, default="")
 
     category: Mapped[Category | None] = relationship()
     district: Mapped[District | None] = relationship()

@@ -579,7 +579,7 @@ def set_wanted_skills(project: Project, owner: User, raw: str, looking: bool) ->
     _require_owner(project, owner)
     project.wanted_skills = normalise_skills(raw)
     project.looking_for_members = looking
-    project.search_text, project.search_stems = search.index_text(
+    project.search_text, project.search_words = search.index_text(
         project.title, project.pitch, project.description_md, project.wanted_skills
     )
     projects.touch(project)

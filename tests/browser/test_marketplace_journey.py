@@ -76,12 +76,14 @@ def test_publish_find_support_comment_report_hide(
     assert page.locator("h1").inner_text() == "Gemeinschaftsgarten am Hafen"
     check_page(page)
 
-    # She finds it by a search word (stemmed: "Hochbeet" finds "Hochbeete") and by filter.
+    # She finds it by part of a compound word ("Garten" in "Gemeinschaftsgarten",
+    # best match first) and by filter.
     page.goto(live_server.url(town_a, "/projekte"))
-    page.fill("#suche", "Hochbeet")
+    page.fill("#suche", "Garten")
     submit(page, "form.filters")
-    assert "suche=Hochbeet" in page.url
+    assert "suche=Garten" in page.url
     assert page.locator(".project-card-title").all_inner_texts() == ["Gemeinschaftsgarten am Hafen"]
+    assert page.locator("#sortierung option:checked").inner_text() == "Beste Treffer"
     check_page(page)
     page.fill("#suche", "")
     page.select_option("#ortsteil", "Altstadt")

@@ -112,6 +112,11 @@ def test_csv_export_and_search_documents(app: Flask, board: Town) -> None:
     assert [(name, d.kind, d.text) for name, d in docs] == [
         ("pinnwand", "pinnwand.note", "Tausche Tomaten gegen Gurken")
     ]
+    with app.test_request_context(base_url="http://stadt-a.test"), board.context():
+        # The project search's rules: a word's stem, a typo, nothing for other words.
+        assert [d.text for _, d in search_documents("Tomate")] == [d.text for _, d in docs]
+        assert [d.text for _, d in search_documents("Tomanten")] == [d.text for _, d in docs]
+        assert search_documents("Kartoffeln") == []
 
 
 def test_project_boards_are_separate(board: Town) -> None:
