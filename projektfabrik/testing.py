@@ -72,19 +72,23 @@ def _warn_on_tuple_choices() -> Iterator[None]:
 
 
 class Mailbox:
-    """What the loopback SMTP server received."""
+    """What the loopback SMTP server received: parsed, and as it came over the wire
+    (``raw``, same order) for checks of the headers' encoding."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self._lock = threading.Lock()
 
     def add(self, raw: bytes) -> None:
         with self._lock:
             self.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
+            self.raw.append(raw)
 
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self.raw.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
