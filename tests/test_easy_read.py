@@ -72,6 +72,10 @@ def test_the_town_replaces_the_text_and_links_its_sign_language_video(
     town_a: Town, town_b: Town, tmp_path: Path
 ) -> None:
     video = "https://video.stadt-a.test/gebaerdensprache.mp4"
+    # A visitor's page is cached; the sync ends that (the town's content version).
+    assert "Diese Internet-Seite ist von" in town_a.client().get("/leichte-sprache").get_data(
+        as_text=True
+    )
     with town_a.context():
         _sync(
             town_a,
