@@ -71,18 +71,25 @@ def test_no_demo_page_shows_escaped_markup(demo_app: Flask, slug: str, as_admin:
 
 @pytest.mark.slow
 def test_every_demo_page_is_valid_html(demo_app: Flask, tmp_path: Path) -> None:
-    """The pages of both demo towns, as visitor and as admin, checked by vnu in one batch."""
-    pages: dict[str, str] = {}
+    """The pages of both demo towns, as visitor and as admin, checked by vnu in one batch.
+
+    With CSRF on, as in production: every form then carries its hidden token
+    field, and two forms on a page must not both give it the same id."""
+    clients = []
     for slug in ("musterstadt", "beispielhausen"):
-        for as_admin in (False, True):
+        for who in ("visitor", "admin"):
             client = demo_app.test_client()
             client.base_url = f"http://{slug}.localhost"  # type: ignore[attr-defined]
-            if as_admin:
+            if who == "admin":
                 login(client, f"admin@{slug}.example", DEMO_PASSWORD)
-            who = "admin" if as_admin else "visitor"
-            for path, html in crawl(client, limit=80).items():
-                if html:
-                    pages[f"{slug} {who} {path}"] = html
+            clients.append((f"{slug} {who}", client))
+    demo_app.config["WTF_CSRF_ENABLED"] = True  # after logging in: the crawl only reads
+    pages: dict[str, str] = {}
+    for name, client in clients:
+        for path, html in crawl(client, limit=80).items():
+            if html:
+                pages[f"{name} {path}"] = html
+    assert any('name="csrf_token"' in html for html in pages.values())
     assert len(pages) >= 60, sorted(pages)
     errors = vnu_errors(pages, tmp_path / "pages")
     assert not errors, f"{len(errors)} HTML errors (vnu):\n" + "\n".join(errors)
