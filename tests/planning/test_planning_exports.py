@@ -70,6 +70,10 @@ def test_the_pdf_is_a4_with_page_numbers_town_and_totals(plan: Team, needs_pdf: 
     reader = PdfReader(io.BytesIO(response.data))
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # Made by the core's pdf.py: tagged, titled, in the reader's language.
+    assert reader.metadata is not None and reader.metadata.title
+    assert str(reader.trailer["/Root"]["/Lang"]).startswith("de")
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
     text = _pdf_text(response.data)
     assert "Stadt A" in text and "Nachbarschaftsgarten" in text
     assert "Brachfläche hinter der Schule" in text and "Holz besorgen" in text
@@ -135,7 +139,7 @@ def test_outsiders_download_only_the_public_sections(
     assert outsider.get("/projekte/1/plan/zeitplan/meilensteine.ics").status_code == 404
 
 
-def test_without_weasyprint_the_pdf_link_says_so(
+def test_without_pdf_support_the_pdf_link_says_so(
     plan: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(exports, "pdf_available", lambda: False)

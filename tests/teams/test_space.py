@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -180,6 +181,17 @@ def _reply(to: str, sender: str, text: str, **headers: str) -> bytes:
         message[name.replace("_", "-")] = value
     message.set_content(text)
     return bytes(message)
+
+
+def test_the_team_mail_fields_have_labels_of_their_own(team: Team) -> None:
+    """The board's post form and the team mail are on one page: each field's label
+    points at that field (the mail's once pointed at the post's ``id="body"``)."""
+    page = team.owner_client.get("/projekte/1/teamraum").get_data(as_text=True)
+    for field_id in ("body", "mail-subject", "mail-body"):
+        assert page.count(f'id="{field_id}"') == 1, field_id
+        assert page.count(f'for="{field_id}"') == 1, field_id
+    (mail_body,) = re.findall(r'<textarea[^>]*id="mail-body"[^>]*>', page)
+    assert 'name="body"' in mail_body  # the form still posts "body"
 
 
 def test_team_mail_reaches_everyone_without_addresses_and_replies_reach_the_board(

@@ -9,9 +9,19 @@ from typing import Any
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
 from openpyxl import load_workbook
 from projektfabrik_funding.models import Application, AuditEntry, Pot
+from pypdf import PdfReader
 
 from projektfabrik.extensions import db
 from projektfabrik.testing import Mailbox, Town, body_of
+
+
+def _assert_tagged(data: bytes) -> None:
+    """The PDF a person gets is tagged, with a title and the language (core's pdf.py)."""
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata is not None and reader.metadata.title
+    root = reader.trailer["/Root"]
+    assert str(root["/Lang"]).startswith("de")
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
 
 
 def _history(town: Town) -> list[tuple[str, str]]:
@@ -98,6 +108,7 @@ def test_submission_freezes_a_snapshot_mails_a_receipt_and_offers_a_pdf(
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "attachment" in pdf.headers["Content-Disposition"]
+    _assert_tagged(pdf.data)
     # A submitted application is no longer edited.
     assert round_a.fill(ref).status_code == 403
 
@@ -178,6 +189,7 @@ def test_decision_payout_proof_of_use_and_closing(round_a: Round, mailbox: Mailb
     assert f"/foerderung/antraege/{ref}/bescheid.pdf" in body_of(notice)
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/bescheid.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    _assert_tagged(pdf.data)
     public = round_a.town.client().get(f"/foerderung/toepfe/{pot.ref}").get_data(as_text=True)
     assert "Nachbarschaftsgarten" in public
 
@@ -400,7 +412,7 @@ def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
         assert db.session.query(Document).count() == 1
 
 
-def test_without_weasyprint_the_pdf_links_say_so(round_a: Round, monkeypatch: Any) -> None:
+def test_without_pdf_support_the_pdf_links_say_so(round_a: Round, monkeypatch: Any) -> None:
     from projektfabrik_funding import pdf
 
     pot = make_pot(round_a.town)
