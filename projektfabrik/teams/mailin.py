@@ -40,8 +40,9 @@ from projektfabrik.accounts.services import normalise_email
 from projektfabrik.extensions import db
 from projektfabrik.projects import access
 from projektfabrik.projects.access import find_project
+from projektfabrik.teams.board import post
 from projektfabrik.teams.models import PostSource, TeamPost
-from projektfabrik.teams.services import TeamError, post
+from projektfabrik.teams.services import TeamError
 from projektfabrik.teams.tokens import TeamTokenError, parse_reply_address
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.models import Tenant

@@ -35,6 +35,7 @@ from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Membership, Project, Status
 from projektfabrik.requestsize import accepts_files
+from projektfabrik.teams import board as space
 from projektfabrik.teams import files, meetings, services
 from projektfabrik.teams.forms import (
     CodeForm,
@@ -515,7 +516,7 @@ def board(project: Project, member: Membership) -> str:
 
 def _render_board(project: Project, member: Membership, **forms: Any) -> str:
     page = _page_arg()
-    items, more = services.posts(project, page)
+    items, more = space.posts(project, page)
     upcoming, _past = meetings.meetings(project)
     context: dict[str, Any] = {
         "project": project,
@@ -524,7 +525,7 @@ def _render_board(project: Project, member: Membership, **forms: Any) -> str:
         "page": page,
         "more": more,
         "upcoming": upcoming[:3],
-        "can_edit_post": lambda item: services.can_edit_post(item, current_user),
+        "can_edit_post": lambda item: space.can_edit_post(item, current_user),
         "post_form": PostForm(formdata=None),
         "mail_form": TeamMailForm(formdata=None),
     }
@@ -538,7 +539,7 @@ def add_post(project: Project, member: Membership) -> ResponseReturnValue:
     form = PostForm()
     if form.validate_on_submit():
         try:
-            item = services.post(project, current_user, form.body.data)
+            item = space.post(project, current_user, form.body.data)
         except services.TeamError as error:
             show_refusal(form, error)
         else:
@@ -550,8 +551,8 @@ def add_post(project: Project, member: Membership) -> ResponseReturnValue:
 @bp.post("/projekte/<int:number>/teamraum/beitraege/<ref>/loeschen")
 @members_only
 def delete_post(project: Project, member: Membership, ref: str) -> Response:
-    item = found_or_404(services.post_by_ref(project, ref))
-    _delete_or_403(services.delete_post, project, item)
+    item = found_or_404(space.post_by_ref(project, ref))
+    _delete_or_403(space.delete_post, project, item)
     flash(_("The post is deleted."), "success")
     return _to_board(project)
 
@@ -564,15 +565,15 @@ def edit_post(project: Project, member: Membership, ref: str) -> ResponseReturnV
     A text sent after the window closed is refused beside the field and shown
     again as typed, so nothing typed is lost.
     """
-    item = found_or_404(services.post_by_ref(project, ref))
-    if not services.is_own_post(item, current_user) or (
-        request.method == "GET" and not services.can_edit_post(item, current_user)
+    item = found_or_404(space.post_by_ref(project, ref))
+    if not space.is_own_post(item, current_user) or (
+        request.method == "GET" and not space.can_edit_post(item, current_user)
     ):
         abort(403)
     form = PostForm() if request.method == "POST" else PostForm(formdata=None, obj=item)
     if form.validate_on_submit():
         try:
-            services.edit_post(project, item, current_user, form.body.data)
+            space.edit_post(project, item, current_user, form.body.data)
         except services.TeamError as error:
             show_refusal(form, error)
         else:
@@ -592,7 +593,7 @@ def team_mail(project: Project, member: Membership) -> ResponseReturnValue:
     form = TeamMailForm()
     if form.validate_on_submit():
         try:
-            item = services.send_team_mail(project, current_user, form.subject.data, form.body.data)
+            item = space.send_team_mail(project, current_user, form.subject.data, form.body.data)
         except services.TeamError as error:
             show_refusal(form, error)
         else:
@@ -623,7 +624,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            item = services.add_file(project, current_user, upload.stream, upload.filename or "")
+            item = space.add_file(project, current_user, upload.stream, upload.filename or "")
         except (UploadRefused, services.TeamError) as error:
             show_refusal(form, error)
         else:
@@ -636,7 +637,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
         project=project,
         member=member,
         form=form,
-        files=services.team_files(project),
+        files=space.team_files(project),
         accept=files.ACCEPT,
     ), status
 
@@ -644,7 +645,7 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
 @bp.get("/projekte/<int:number>/teamraum/dateien/<ref>/<path:filename>")
 @members_only
 def download(project: Project, member: Membership, ref: str, filename: str) -> Response:
-    item = found_or_404(services.file_by_ref(project, ref))
+    item = found_or_404(space.file_by_ref(project, ref))
     path = files.path_of(item.stored_name)
     if path is None:
         abort(404)
@@ -658,8 +659,8 @@ def download(project: Project, member: Membership, ref: str, filename: str) -> R
 @bp.post("/projekte/<int:number>/teamraum/dateien/<ref>/loeschen")
 @members_only
 def delete_file(project: Project, member: Membership, ref: str) -> Response:
-    item = found_or_404(services.file_by_ref(project, ref))
-    stored_name = _delete_or_403(services.delete_file, project, item)
+    item = found_or_404(space.file_by_ref(project, ref))
+    stored_name = _delete_or_403(space.delete_file, project, item)
     files.delete(stored_name)  # after the commit: a rollback must not lose the file
     flash(_("The file is deleted."), "success")
     return redirect(url_for("teams.files_page", number=project.number))

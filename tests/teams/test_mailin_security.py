@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from projektfabrik.extensions import db
-from projektfabrik.teams import services
+from projektfabrik.teams import board
 from projektfabrik.teams.models import PostSource, TeamPost
 from projektfabrik.testing import Mailbox, Town
 
@@ -122,7 +122,7 @@ def test_each_member_has_an_own_address_that_dies_when_they_leave(
 def test_a_rotated_address_stops_working(team: Team, mailbox: Mailbox) -> None:
     old = _address_of(team, mailbox, "max@example.org")
     with team.town.context():
-        services.rotate_reply_address(team.project, team.member)
+        board.rotate_reply_address(team.project, team.member)
         db.session.commit()
     assert _receive(team, _raw(old, "max@example.org", GOOD)) == 67
     new = _address_of(team, mailbox, "max@example.org")
