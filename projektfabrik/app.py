@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, pagecache, security
+from projektfabrik import i18n, inputguard, pagecache, security
 from projektfabrik.extensions import csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -39,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # First before_request hook: CSRF checks, rate limits and error pages need the town.
     tenancy_web.init_app(app)
+    # Next: refuse NUL bytes and broken UTF-8 (400); bound <int:...> URL parts (404).
+    inputguard.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
