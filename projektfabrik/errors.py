@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -49,8 +49,13 @@ def _render(
     )
 
 
-def handle_http(error: HTTPException) -> tuple[str, int] | Response:
-    return _render(error.code or 500)
+def handle_http(error: HTTPException) -> Response:
+    response = make_response(_render(error.code or 500))
+    # A 405 must say what is allowed (RFC 9110); Werkzeug's own page would.
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _json_error(code: int, text: str | None) -> Response:
