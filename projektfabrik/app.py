@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, pagecache, requestsize, security, throttle
+from projektfabrik import i18n, inputguard, pagecache, requestsize, security, throttle
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -42,7 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # First before_request hook: CSRF checks, rate limits and error pages need the town.
     tenancy_web.init_app(app)
-    requestsize.init_app(app)  # before CSRF reads a form
+    requestsize.init_app(app)  # before anything reads a form
+    # Next: refuse NUL bytes and broken UTF-8 (400); bound <int:...> URL parts (404).
+    inputguard.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, make_response, render_template
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from projektfabrik.extensions import db
+from projektfabrik.inputguard import BadInput
+
+#: Paths whose errors are JSON (the open-data API), as its OpenAPI document says.
+API_PREFIX = "/api/"
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -41,7 +45,11 @@ def _upload_mb() -> int:
     return max_upload_mb() if g.get("tenant") is not None else 0
 
 
-def _render(code: int, title: str | None = None, text: str | None = None) -> tuple[str, int]:
+def _render(
+    code: int, title: str | None = None, text: str | None = None
+) -> tuple[str, int] | Response:
+    if request.path.startswith(API_PREFIX):
+        return _json_error(code, text)
     if g.get("tenant") is None:
         # Unknown host: say nothing about which towns this deployment serves.
         return render_template("errors/bare.html", code=code), code
@@ -63,7 +71,31 @@ def handle_http(error: HTTPException) -> Response:
     return response
 
 
-def handle_csrf(error: CSRFError) -> tuple[str, int]:
+def _json_error(code: int, text: str | None) -> Response:
+    """``{"error": ...}`` in English, like the API's field names (not translated)."""
+    names = {400: "bad request", 404: "not found", 405: "method not allowed", 500: "server error"}
+    response: Response = current_app.json.response(  # type: ignore[assignment]
+        {"error": text or names.get(code, "error")}
+    )
+    response.status_code = code
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def handle_bad_input(error: BadInput) -> tuple[str, int] | Response:
+    if request.path.startswith(API_PREFIX):
+        return _json_error(400, error.description)
+    return _render(
+        400,
+        _("Characters that cannot be used"),
+        _(
+            "The address or the form contained characters that we cannot process."
+            " Please go back, check what you entered and try again."
+        ),
+    )
+
+
+def handle_csrf(error: CSRFError) -> tuple[str, int] | Response:
     return _render(
         400,
         _("The form has expired"),
@@ -71,12 +103,13 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
     )
 
 
-def handle_crash(error: Exception) -> tuple[str, int]:
+def handle_crash(error: Exception) -> tuple[str, int] | Response:
     db.session.rollback()
     return _render(500)
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(BadInput, handle_bad_input)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_crash)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
@@ -17,8 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from projektfabrik.extensions import csrf, db
+from projektfabrik.inputguard import DB_INT_MAX
 from projektfabrik.marketplace.listing import (
     PAGE_SIZE,
+    PUBLIC_STATUSES,
+    SORTS,
     Filters,
     filtered,
     list_projects,
@@ -27,6 +31,7 @@ from projektfabrik.marketplace.listing import (
 )
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Project, Status
+from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.xmlout import AtomEntry, atom_feed
 
@@ -35,6 +40,76 @@ csrf.exempt(bp)  # read-only
 
 API_PAGE_SIZE = 50
 CSV_LIMIT = 10_000
+#: The highest page the API answers for (a page past the last is the last).
+API_MAX_PAGE = 100_000
+
+
+class ApiParameterError(Refusal):
+    """A query parameter of the API that its OpenAPI document does not allow."""
+
+
+@dataclass(frozen=True)
+class ApiParameter:
+    """One query parameter of ``/api/v1/projects``: the document and the check in one."""
+
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+    def check(self, value: str) -> None:
+        """Refuse what ``schema`` forbids (the few schema words used below)."""
+        schema = self.schema
+        if schema["type"] == "integer":
+            if not (value.isascii() and value.isdigit()) or len(value) > 12:
+                raise ApiParameterError(f"{self.name} must be a whole number", self.name)
+            number = int(value)
+            if number < schema["minimum"] or number > schema["maximum"]:
+                raise ApiParameterError(
+                    f"{self.name} must be between {schema['minimum']} and {schema['maximum']}",
+                    self.name,
+                )
+        elif "enum" in schema and value not in schema["enum"]:
+            raise ApiParameterError(
+                f"{self.name} must be one of: {', '.join(schema['enum'])}", self.name
+            )
+        elif len(value) > schema.get("maxLength", len(value)):
+            raise ApiParameterError(
+                f"{self.name} must be at most {schema['maxLength']} characters", self.name
+            )
+
+
+API_PARAMETERS = [
+    ApiParameter("suche", "Search: parts of compound words, prefixes, without accents, small typos",
+                 {"type": "string", "maxLength": 200}),
+    ApiParameter("status", "Only projects with this status",
+                 {"type": "string", "enum": [s.value for s in PUBLIC_STATUSES]}),
+    ApiParameter("kategorie", "Category name", {"type": "string", "maxLength": 80}),
+    ApiParameter("ortsteil", "District name", {"type": "string", "maxLength": 120}),
+    ApiParameter("sucht", "1: only projects looking for people; 0: all",
+                 {"type": "string", "enum": ["0", "1"]}),
+    ApiParameter("faehigkeit", "Only projects looking for this skill",
+                 {"type": "string", "maxLength": 80}),
+    ApiParameter("sortierung", "Order: relevant (best match first, the default with suche), newest, supported or active",
+                 {"type": "string", "enum": list(SORTS)}),
+    ApiParameter("seite", "Page number, from 1 (a page past the last answers the last)",
+                 {"type": "integer", "minimum": 1, "maximum": API_MAX_PAGE}),
+]  # fmt: skip
+
+
+def api_filters(args: Any) -> Filters:
+    """The marketplace's filters from the API's query, refusing what the document forbids.
+
+    The HTML page forgives (an unknown status shows every project); the API says
+    what was wrong, so a program learns of its mistake instead of getting other data.
+    Parameters the document does not name are ignored.
+    """
+    for parameter in API_PARAMETERS:
+        values = args.getlist(parameter.name)
+        if len(values) > 1:
+            raise ApiParameterError(f"{parameter.name} may be given once", parameter.name)
+        if values:
+            parameter.check(values[0])
+    return Filters.from_args(args)
 
 
 def project_json(project: Project, makeup: dict[str, int]) -> dict[str, Any]:
@@ -59,7 +134,10 @@ def project_json(project: Project, makeup: dict[str, int]) -> dict[str, Any]:
 
 @bp.get("/api/v1/projects")
 def projects() -> Response:
-    filters = Filters.from_args(request.args)
+    try:
+        filters = api_filters(request.args)
+    except ApiParameterError as error:
+        return _json({"error": error.message, "parameter": error.field}, 400)
     page = list_projects(filters, page_size=API_PAGE_SIZE)
     body = {
         "municipality": _town(),
@@ -77,7 +155,7 @@ def projects() -> Response:
 def project(number: int) -> Response:
     found = access.find_project(number)
     if found is None or found.status == Status.ARCHIVED:
-        return _json({"error": "not found"}, 404)
+        return _json({"error": "not found"}, 404)  # the same body as an unknown address
     return _json(project_json(found, team_makeup([found.id]).get(found.id, {})))
 
 
@@ -163,43 +241,46 @@ def _json(body: dict[str, Any], status: int = 200) -> Response:
 
 
 def _openapi_document() -> dict[str, Any]:
-    filters = [
-        (
-            "suche",
-            "Search: parts of compound words, prefixes, without accents, small typos",
-            "string",
-        ),
-        ("status", "One of: " + ", ".join(s.value for s in Status), "string"),
-        ("kategorie", "Category name", "string"),
-        ("ortsteil", "District name", "string"),
-        ("sucht", "1: only projects looking for people", "string"),
-        ("faehigkeit", "Only projects looking for this skill", "string"),
-        ("sortierung", "relevant (default with suche), newest, supported or active", "string"),
-        ("seite", "Page number, from 1", "integer"),
-    ]
+    error_schema = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}},
+    }
     project_schema = {
         "type": "object",
+        "required": ["ref", "url", "title", "pitch", "description", "status", "category",
+                     "district", "looking_for_members", "wanted_skills", "team", "supporters",
+                     "created_at", "last_activity_at"],
         "properties": {
             "ref": {"type": "string"}, "url": {"type": "string", "format": "uri"},
             "title": {"type": "string"}, "pitch": {"type": "string"},
             "description": {"type": "string", "description": "Markdown"},
-            "status": {"type": "string", "enum": [s.value for s in Status]},
+            "status": {"type": "string", "enum": [s.value for s in PUBLIC_STATUSES]},
             "category": {"type": ["string", "null"]}, "district": {"type": ["string", "null"]},
             "looking_for_members": {"type": "boolean"},
             "wanted_skills": {"type": "array", "items": {"type": "string"}},
-            "team": {"type": "object", "properties": {
-                k: {"type": "integer"} for k in ("size", "citizen", "business", "administration")}},
-            "supporters": {"type": "integer"},
+            "team": {"type": "object", "required": ["size", "citizen", "business",
+                                                    "administration"], "properties": {
+                k: {"type": "integer", "minimum": 0}
+                for k in ("size", "citizen", "business", "administration")}},
+            "supporters": {"type": "integer", "minimum": 0},
             "created_at": {"type": "string", "format": "date-time"},
             "last_activity_at": {"type": "string", "format": "date-time"},
         },
     }  # fmt: skip
+
+    def error(description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
+
     return {
         "openapi": "3.1.0",
         "info": {
             "title": f"Projektfabrik {_town()['name']}: open data",
             "version": "1",
-            "description": "Public projects of this municipality's project marketplace.",
+            "description": "Public projects of this municipality's project marketplace. "
+            "A parameter this document does not allow answers 400 with a JSON error "
+            "naming it; parameters it does not name are ignored.",
         },
         "servers": [{"url": external_url_for("site.landing").rstrip("/")}],
         "paths": {
@@ -207,31 +288,46 @@ def _openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "List projects",
                     "parameters": [
-                        {"name": n, "in": "query", "description": d, "schema": {"type": t}}
-                        for n, d, t in filters
+                        {"name": p.name, "in": "query", "description": p.description,
+                         "schema": p.schema}
+                        for p in API_PARAMETERS
                     ],
-                    "responses": {"200": {"description": "A page of projects", "content": {
-                        "application/json": {"schema": {"type": "object", "properties": {
-                            "total": {"type": "integer"}, "page": {"type": "integer"},
-                            "pages": {"type": "integer"}, "next": {"type": "string"},
-                            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}},
-                        }}}}}},
+                    "responses": {
+                        "200": {"description": "A page of projects", "content": {
+                            "application/json": {"schema": {
+                                "type": "object",
+                                "required": ["municipality", "total", "page", "pages", "items"],
+                                "properties": {
+                                    "municipality": {"type": "object", "properties": {
+                                        "name": {"type": "string"},
+                                        "url": {"type": "string", "format": "uri"}}},
+                                    "total": {"type": "integer", "minimum": 0},
+                                    "page": {"type": "integer", "minimum": 1},
+                                    "pages": {"type": "integer", "minimum": 1},
+                                    "next": {"type": "string", "format": "uri",
+                                             "description": "The next page, if any"},
+                                    "items": {"type": "array", "items": {
+                                        "$ref": "#/components/schemas/Project"}},
+                                }}}}},
+                        "400": error("A parameter this document does not allow"),
+                    },
                 }
             },
-            "/api/v1/projects/{ref}": {
+            "/api/v1/projects/{number}": {
                 "get": {
-                    "summary": "One project",
-                    "parameters": [{"name": "ref", "in": "path", "required": True,
-                                    "schema": {"type": "integer"}}],
+                    "summary": "One project, by its number in this municipality",
+                    "parameters": [{"name": "number", "in": "path", "required": True,
+                                    "schema": {"type": "integer", "minimum": 1,
+                                               "maximum": DB_INT_MAX}}],
                     "responses": {
                         "200": {"description": "The project", "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Project"}}}},
-                        "404": {"description": "No such project in this municipality"},
+                        "404": error("No such project in this municipality"),
                     },
                 }
             },
         },
-        "components": {"schemas": {"Project": project_schema}},
+        "components": {"schemas": {"Project": project_schema, "Error": error_schema}},
         "x-page-size": API_PAGE_SIZE,
         "x-marketplace-page-size": PAGE_SIZE,
     }  # fmt: skip
