@@ -31,7 +31,7 @@ def kind_choices() -> list[SelectChoice]:
 
 def self_kind_choices() -> list[SelectChoice]:
     """What people may choose themselves: staff of the administration is
-    confirmed by the town's admin (docs/security-accounts.md)."""
+    confirmed by the town's admin (docs/security.md)."""
     return [c for c in kind_choices() if c.value != Kind.ADMINISTRATION.value]
 
 

@@ -1,6 +1,6 @@
 """Limits on logging in, and the devices that have logged in before.
 
-The numbers (docs/security-accounts.md explains them):
+The numbers (docs/security.md explains them):
 
 - Wrong passwords for one account from devices that have never logged in to
   it: at most ``ACCOUNT_GUESSES`` per hour, from all addresses together.

@@ -89,7 +89,7 @@ def _confirmed(text: str) -> Markup:
 
 def person_kind(person: User) -> Markup:
     """Kind and organisation as shown beside a name; what the town's admin
-    confirmed carries a "confirmed" badge (docs/security-accounts.md)."""
+    confirmed carries a "confirmed" badge (docs/security.md)."""
     label = kind_label(person.kind)
     parts = [_confirmed(label) if person.is_confirmed_staff else escape(label)]
     if person.is_confirmed_staff and person.confirmed_organisation:
