@@ -603,6 +603,15 @@ def team_mail(project: Project, member: Membership) -> ResponseReturnValue:
     return _render_board(project, member, mail_form=form), 400
 
 
+@bp.post("/projekte/<int:number>/teamraum/mail/neue-adresse")
+@members_only
+def new_reply_address(project: Project, member: Membership) -> ResponseReturnValue:
+    space.rotate_reply_address(project, current_user)
+    db.session.commit()
+    flash(_("Your reply address is new. Answers to older team mails are refused."), "success")
+    return _to_board(project, "#teammail")
+
+
 # --- files ---------------------------------------------------------------------------
 
 

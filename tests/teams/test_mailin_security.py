@@ -10,7 +10,7 @@ from sqlalchemy import select
 from projektfabrik.extensions import db
 from projektfabrik.teams import board
 from projektfabrik.teams.models import PostSource, TeamPost
-from projektfabrik.testing import Mailbox, Town
+from projektfabrik.testing import Mailbox, Town, login
 
 from .teamkit import Team, add_member, run_cli
 
@@ -162,3 +162,23 @@ def test_the_address_in_a_message_object_is_lower_case(team: Team, mailbox: Mail
     message["To"] = to.upper()
     message.set_content("Gern!")
     assert _receive(team, bytes(message)) == 0
+
+
+def test_a_member_makes_a_new_reply_address_from_the_board(
+    team: Team, mailbox: Mailbox, town_b: Town
+) -> None:
+    old = _address_of(team, mailbox, "max@example.org")
+    page = team.member_client.get("/projekte/1/teamraum").get_data(as_text=True)
+    assert "/projekte/1/teamraum/mail/neue-adresse" in page
+    response = team.member_client.post("/projekte/1/teamraum/mail/neue-adresse")
+    assert response.status_code == 302
+    assert _receive(team, _raw(old, "max@example.org", GOOD)) == 67
+    new = _address_of(team, mailbox, "max@example.org")
+    assert new != old and _receive(team, _raw(new, "max@example.org", GOOD)) == 0
+    # Nobody outside the team, and nobody of another town, can do it.
+    outsider = team.town.client()
+    assert outsider.post("/projekte/1/teamraum/mail/neue-adresse").status_code == 302  # log in
+    stranger = town_b.client()
+    town_b.user(email="max@example.org")
+    login(stranger, "max@example.org")
+    assert stranger.post("/projekte/1/teamraum/mail/neue-adresse").status_code == 404
