@@ -4,6 +4,7 @@ payout, proof of use, the audit trail, exports, and the wall between towns."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
@@ -288,13 +289,35 @@ def test_overview_and_exports(round_a: Round) -> None:
     assert "20.000,00" in page and "6.000,00" in page and "5.000,00" in page
     assert "14.000,00" in page and "Ausgezahlt: 1" in page
     csv = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv")
-    assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    assert csv.mimetype == "text/csv" and csv.headers["Content-Disposition"].startswith(
+        'attachment; filename="foerderantraege-'
+    )
     text = csv.get_data(as_text=True)
-    assert ref in text and "6000.00" in text and "5000.00" in text
+    assert text.startswith("\ufeffKennung;Projekt;Titel;Status;Eingereicht;Beantragt (€);")
+    row = next(r for r in text.splitlines() if r.startswith(ref)).split(";")
+    assert row[3] == "Ausgezahlt" and row[6:8] == ["6000,00", "5000,00"]
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", row[4])  # German date and time
     xlsx = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "ref" and rows[1][0] == ref and rows[1][6] == 6000.0
+    assert rows[0][0] == "Kennung" and rows[1][0] == ref and rows[1][6] == 6000
+    assert sheet["G2"].number_format == '#,##0.00 "€"' and sheet["E2"].is_date
+
+
+def test_a_hostile_title_is_no_formula_in_the_exports(round_a: Round) -> None:
+    pot = make_pot(round_a.town)
+    ref = _approved(round_a, pot, amount="6.000")
+    with round_a.town.context():
+        found = db.session.scalar(db.select(Application).where(Application.ref == ref))
+        found.title = '=HYPERLINK("http://evil.example","Klick")'
+        db.session.commit()
+    text = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv").get_data(
+        as_text=True
+    )
+    assert ";\"'=HYPERLINK(" in text
+    xlsx = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["C2"].data_type == "s" and sheet["C2"].value.startswith("=HYPERLINK(")
     assert (
         round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.pdf").status_code
         == 404
