@@ -8,7 +8,7 @@ from projektfabrik_pinnwand.models import Note
 from sqlalchemy import select
 
 from projektfabrik.api import Role, db, search_documents
-from projektfabrik.testing import Mailbox, Town, body_of, login, use_plugin
+from projektfabrik.testing import Mailbox, Town, assert_safe_download, body_of, login, use_plugin
 
 
 def post(town: Town, email: str, text: str, path: str = "/pinnwand/", **extra: str):  # type: ignore[no-untyped-def]
@@ -103,6 +103,8 @@ def test_csv_export_and_search_documents(app: Flask, board: Town) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
+    assert_safe_download(response, "text/csv")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="pinnwand.csv"'
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeffKennung;Geschrieben am;Verfasst von;Angeheftet;Text")
     assert "Tausche Tomaten gegen Gurken" in text and ";nein;" in text

@@ -9,10 +9,11 @@ from typing import Any
 
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
 from openpyxl import load_workbook
-from projektfabrik_funding.models import Application, AuditEntry, Pot
+from projektfabrik_funding.models import Application, AuditEntry, Document, Pot
 
+from projektfabrik.api import XLSX_MIMETYPE
 from projektfabrik.extensions import db
-from projektfabrik.testing import Mailbox, Town, body_of
+from projektfabrik.testing import Mailbox, Town, assert_safe_download, body_of
 
 
 def _history(town: Town) -> list[tuple[str, str]]:
@@ -302,6 +303,8 @@ def test_overview_and_exports(round_a: Round) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Kennung" and rows[1][0] == ref and rows[1][6] == 6000
     assert sheet["G2"].number_format == '#,##0.00 "€"' and sheet["E2"].is_date
+    assert_safe_download(csv, "text/csv")
+    assert_safe_download(xlsx, XLSX_MIMETYPE)
 
 
 def test_a_hostile_title_is_no_formula_in_the_exports(round_a: Round) -> None:
@@ -405,11 +408,13 @@ def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
     page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert "satzung.pdf" in page
     with round_a.town.context():
-        from projektfabrik_funding.models import Document
-
         doc_ref = db.session.query(Document).one().ref
     download = f"/foerderung/antraege/{ref}/dateien/{doc_ref}"
     assert round_a.team.get(download).data == b"%PDF-1.4 Satzung"
+    assert_safe_download(round_a.team.get(download), "application/pdf")
+    assert round_a.team.get(download).headers["Content-Disposition"] == (
+        'attachment; filename="satzung.pdf"'
+    )
     assert round_a.admin.get(download).status_code == 200
     stranger = round_a.client(round_a.town.user())
     assert stranger.get(download).status_code == 404
@@ -434,3 +439,26 @@ def test_without_weasyprint_the_pdf_links_say_so(round_a: Round, monkeypatch: An
     assert "WeasyPrint fehlt" in response.get_data(as_text=True)
     page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert "WeasyPrint fehlt" in page and "antrag.pdf" not in page
+
+
+def test_a_file_called_html_is_refused_as_html_and_served_as_pdf(round_a: Round) -> None:
+    pot = make_pot(round_a.town, required_attachments=["Satzung"])
+    ref = round_a.start(pot)
+    url = f"/foerderung/antraege/{ref}/dateien"
+    html = b"<!DOCTYPE html><script>alert(1)</script>"
+    for content in (html, b"%PDF-1.4 Satzung"):
+        round_a.team.post(
+            url,
+            data={
+                "kind": "attachment",
+                "label": "Satzung",
+                "file": (io.BytesIO(content), "x.html"),
+            },
+            content_type="multipart/form-data",
+        )
+    with round_a.town.context():
+        documents = db.session.scalars(db.select(Document)).all()
+    assert [d.original_name for d in documents] == ["x.pdf"]  # the HTML was refused
+    response = round_a.team.get(f"/foerderung/antraege/{ref}/dateien/{documents[0].ref}")
+    assert_safe_download(response, "application/pdf")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="x.pdf"'
