@@ -71,7 +71,7 @@ class Sheet:
     """One sheet of a workbook: a title and rows, the first ``header_rows`` in bold."""
 
     title: str
-    rows: list[Sequence[Any]] = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)
     header_rows: int = 1
 
 
