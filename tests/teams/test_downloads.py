@@ -170,8 +170,14 @@ CORE_DOWNLOADS = {
     "accounts.export_data",
     "site.logo",
 }
-PLUGIN_DOWNLOADS = {"funding.pot_export", "funding.download", "pinnwand.export"}
-SENDERS = ("send_download(", "export_response(", "pdf_response(", "send_file(")
+PLUGIN_DOWNLOADS = {
+    "funding.pot_export",
+    "funding.download",
+    "funding.application_pdf",  # through the plugin's pdf.response, i.e. pdf_response
+    "funding.notice",
+    "pinnwand.export",
+}
+SENDERS = ("send_download(", "export_response(", "pdf_response(", "pdf.response(", "send_file(")
 
 
 def test_every_route_that_sends_a_file_is_listed_here(app: Flask) -> None:

@@ -99,7 +99,7 @@ def test_submission_freezes_a_snapshot_mails_a_receipt_and_offers_a_pdf(
     assert round_a.application().snapshot == application.snapshot
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert_safe_download(pdf, "application/pdf")
     # A submitted application is no longer edited.
     assert round_a.fill(ref).status_code == 403
 
@@ -180,6 +180,7 @@ def test_decision_payout_proof_of_use_and_closing(round_a: Round, mailbox: Mailb
     assert f"/foerderung/antraege/{ref}/bescheid.pdf" in body_of(notice)
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/bescheid.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert_safe_download(pdf, "application/pdf")
     public = round_a.town.client().get(f"/foerderung/toepfe/{pot.ref}").get_data(as_text=True)
     assert "Nachbarschaftsgarten" in public
 
