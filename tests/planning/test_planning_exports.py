@@ -139,6 +139,17 @@ def test_hostile_plan_text_is_no_formula_in_any_export(plan: Team) -> None:
     assert not [c.coordinate for c in every if c.data_type == "f"]
     assert any(str(c.value).startswith(hostile) and c.data_type == "s" for c in every)
     assert any(c.value == "@SUM(A1)" and c.data_type == "s" for c in every)
+    # The balance is now negative (costs 1.301 €, financing 1.300 €): still a number.
+    balance = next(
+        r
+        for r in book.worksheets[-1].iter_rows()
+        if r[0].value == de("Balance (financing minus costs)")
+    )[1]
+    assert balance.data_type == "n" and Decimal(str(balance.value)) == Decimal("-1")
+    assert balance.number_format == '#,##0.00 "€"'
+    assert [de("Balance (financing minus costs)"), "-1,00"] in list(
+        csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    )
 
 
 def test_outsiders_download_only_the_public_sections(
