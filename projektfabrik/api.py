@@ -20,6 +20,18 @@ from sqlalchemy import select
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.accounts.permissions import admin_required, moderator_required
 from projektfabrik.db import UTCDateTime, enum_type, ref_column, utcnow
+from projektfabrik.downloads import send_download
+from projektfabrik.exports import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Money,
+    Percent,
+    Sheet,
+    csv_for_machines,
+    csv_for_people,
+)
+from projektfabrik.exports import neutralise as neutralise_cell
+from projektfabrik.exports import xlsx as xlsx_workbook
 from projektfabrik.extensions import Model, db
 from projektfabrik.formatting import (
     format_date,
@@ -105,6 +117,7 @@ from projektfabrik.uploads import (
     check_upload,
     store_upload,
 )
+from projektfabrik.uploads import clean_name as clean_upload_name
 from projektfabrik.uploads import max_upload_mb as upload_limit_mb
 from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
@@ -334,4 +347,15 @@ __all__ = [
     "set_project_status",
     "Throttle",
     "client_address",
+    "CSV_MIMETYPE",
+    "XLSX_MIMETYPE",
+    "Money",
+    "Percent",
+    "Sheet",
+    "clean_upload_name",
+    "csv_for_machines",
+    "csv_for_people",
+    "neutralise_cell",
+    "send_download",
+    "xlsx_workbook",
 ]

@@ -275,6 +275,40 @@ def format_eur_plain(cents: int | None) -> str:
     return "" if cents is None else f"{Decimal(cents) / 100:.2f}"
 
 
+# --- spreadsheets for people (projektfabrik/exports.py) -------------------------------
+
+
+def spreadsheet_number(
+    value: int | float | Decimal, digits: int | None = None, *, locale: Locale | str | None = None
+) -> str:
+    """A number as a spreadsheet program of the reader's language reads it from CSV:
+    ``-1234,56`` / ``-1234.56`` (no grouping, the locale's decimal sign, ASCII minus;
+    ``digits`` fixed decimals, rounded half up, else as many as the value has)."""
+    amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if digits is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = format(amount, "f")
+    return text.replace(".", babel_numbers.get_decimal_symbol(current_locale(locale)))
+
+
+def spreadsheet_date_pattern(*, locale: Locale | str | None = None) -> str:
+    """The date pattern spreadsheet programs of the reader's language read as a date:
+    ``dd.MM.yyyy`` in German, ISO ``yyyy-MM-dd`` otherwise (every Excel reads it)."""
+    return "dd.MM.yyyy" if current_locale(locale).language == "de" else "yyyy-MM-dd"
+
+
+def spreadsheet_date(value: DateLike, *, locale: Locale | str | None = None) -> str:
+    """``15.05.2026`` / ``2026-05-15``; a datetime adds `` 19:00`` on the town's clock."""
+    found = _as_datetime(value)
+    if found is None:
+        return ""
+    loc = current_locale(locale)
+    pattern = spreadsheet_date_pattern(locale=loc)
+    if isinstance(found, datetime):
+        return babel_dates.format_datetime(local(found), pattern + " HH:mm", locale=loc)
+    return babel_dates.format_date(found, pattern, locale=loc)
+
+
 FILTERS = {
     "date": format_date,
     "datetime": format_datetime,

@@ -35,6 +35,7 @@ from flask import Response, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from projektfabrik.downloads import send_download
 from projektfabrik.tenancy.branding import palette
 from projektfabrik.tenancy.context import current_tenant
 
@@ -218,10 +219,8 @@ def pdf_response(template: str, filename: str, *, title: str, **context: Any) ->
     if not available():
         return Response(unavailable_message(), status=503, mimetype="text/plain")
     safe = re.sub(r"[^\w.-]", "-", filename, flags=re.ASCII)[:100] or "dokument"
-    return Response(
-        render_pdf(template, title=title, **context),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{safe}.pdf"'},
+    return send_download(
+        render_pdf(template, title=title, **context), f"{safe}.pdf", "application/pdf"
     )
 
 

@@ -628,3 +628,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line("no errors")
     if errors:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def assert_safe_download(response: Any, mimetype: str, *, inline: bool = False) -> None:
+    """A download as :func:`projektfabrik.downloads.send_download` sends it: 200, the
+    type, ``attachment`` (``inline`` only for re-encoded pictures), nosniff, sandboxed."""
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == mimetype, response.mimetype
+    if response.mimetype.startswith("text/"):
+        assert response.mimetype_params.get("charset") == "utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("inline;" if inline else "attachment;"), disposition
+    assert 'filename="' in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]

@@ -70,6 +70,7 @@ class FileKind:
 
 PDF = FileKind("pdf", "PDF", "pdf", "application/pdf")
 PNG = FileKind("png", "PNG", "png", "image/png")
+GIF = FileKind("gif", "GIF", "gif", "image/gif")
 JPEG = FileKind("jpeg", "JPEG", "jpg", "image/jpeg")
 WEBP = FileKind("webp", "WebP", "webp", "image/webp")
 ODT = FileKind("odt", "ODT", "odt", "application/vnd.oasis.opendocument.text")
@@ -86,8 +87,17 @@ XLSX = FileKind(
 TXT = FileKind("txt", "Text", "txt", "text/plain")
 
 #: Every kind the core recognises, by key.
-FILE_KINDS = {k.key: k for k in (PDF, PNG, JPEG, WEBP, ODT, ODS, DOCX, XLSX, TXT)}
-_IMAGES = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP}
+FILE_KINDS = {k.key: k for k in (PDF, PNG, JPEG, WEBP, GIF, ODT, ODS, DOCX, XLSX, TXT)}
+_IMAGES = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP, "GIF": GIF}
+#: Text that browsers sniff as HTML or XML (WHATWG MIME Sniffing's "HTML" and "XML"
+#: patterns, plus ``<svg`` and a few more tags): never accepted as plain text.
+_MARKUP = re.compile(
+    rb"^[\t\n\x0c\r ]*(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*(?:"
+    rb"(?:<!doctype html|<html|<head|<script|<iframe|<h1|<div|<font|<table|<a|<style"
+    rb"|<title|<b|<body|<br|<p|<svg|<object|<embed|<meta|<link|<form)(?:[\s>/]|$)"
+    rb"|<!--|<\?xml)",
+    re.IGNORECASE,
+)
 
 
 class UploadRefused(Refusal, ValueError):
@@ -149,7 +159,8 @@ def detect(data: bytes) -> FileKind | None:
     PDF: starts with ``%PDF-``. PNG, JPEG, WebP: Pillow opens and verifies it.
     ODT, ODS: a ZIP whose first entry ``mimetype`` names the type. DOCX, XLSX: a
     ZIP with ``[Content_Types].xml`` and ``word/document.xml`` / ``xl/workbook.xml``.
-    Text: UTF-8 without control characters other than tab and line breaks.
+    GIF: Pillow opens and verifies it. Text: UTF-8 without control characters
+    other than tab and line breaks, and not starting like HTML, SVG or XML.
     """
     if data.startswith(b"%PDF-"):
         return PDF
@@ -158,9 +169,12 @@ def detect(data: bytes) -> FileKind | None:
     if (
         data[:8] == b"\x89PNG\r\n\x1a\n"
         or data[:3] == b"\xff\xd8\xff"
+        or data[:6] in (b"GIF87a", b"GIF89a")
         or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
     ):
         return _image_kind(data)
+    if _MARKUP.match(data):
+        return None  # HTML, SVG or XML: a browser would run it, whatever it is called
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -196,9 +210,11 @@ def check_upload(
 ) -> CheckedUpload:
     """Read an upload and check it: not empty, not larger than the limit (``max_mb``,
     else the town's, else the deployment's), and its content one of ``allowed``
-    (kinds or their keys). Raise :class:`UploadRefused` with a message in the
+    (kinds or their keys). The name is cleaned first (:func:`clean_name`) and
+    never decides anything. Raise :class:`UploadRefused` with a message in the
     reader's language; nothing is stored."""
     kinds = [FILE_KINDS[k] if isinstance(k, str) else k for k in allowed]
+    original_name = clean_name(original_name)
     limit_mb = max_mb or max_upload_mb()
     limit = limit_mb * 1024 * 1024
     data = upload if isinstance(upload, bytes) else upload.read(limit + 1)
@@ -226,9 +242,43 @@ def store_upload(area: str, upload: CheckedUpload) -> str:
     return stored_name
 
 
+#: Longest name people see, in characters (file systems allow 255 bytes).
+MAX_NAME_LENGTH = 120
+_UNSAFE_IN_NAMES = set('<>:"/\\|?*')
+
+
+def clean_name(original: str | None, max_length: int = MAX_NAME_LENGTH) -> str:
+    """A file name people can read and every system can take, or ``""``.
+
+    Normalised (NFKC, so a full-width slash is a slash), only the last part of
+    a path (``/`` or ``\\``), without control, format and bidi-override
+    characters (U+202E shows ``rcod.exe`` as ``exe.docr``), without
+    ``<>:"/\\|?*``, runs of white space as one space, no leading dots (hidden
+    files) and at most ``max_length`` characters, keeping a short extension.
+    """
+    name = unicodedata.normalize("NFKC", original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)
+        if char in "\t\n\r\x0b\x0c":
+            category = "Zs"  # a line break people typed reads as a space
+        elif category[0] == "C" or category in ("Zl", "Zp"):
+            continue  # control, format (bidi, zero width), surrogate, private, unassigned
+        if char in _UNSAFE_IN_NAMES:
+            continue
+        kept.append(" " if category == "Zs" else char)
+    name = re.sub(r" {2,}", " ", "".join(kept)).strip(" .")
+    if len(name) > max_length:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10 and extension.isalnum():
+            name = stem[: max_length - len(extension) - 1].rstrip(" .") + "." + extension
+        else:
+            name = name[:max_length].rstrip(" .")
+    return name
+
+
 def display_name(original: str, kind: FileKind) -> str:
     """The person's file name, cleaned, with the extension of what the file really is."""
-    name = unicodedata.normalize("NFC", Path(original.replace("\\", "/")).name)
+    name = clean_name(original, MAX_NAME_LENGTH - len(kind.extension) - 1)
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = re.sub(r"[^\w\s.()-]", "", stem, flags=re.UNICODE).strip(" .")[:120]
-    return f"{stem or 'datei'}.{kind.extension}"
+    return f"{stem.strip(' .') or 'datei'}.{kind.extension}"

@@ -378,6 +378,21 @@ def test_api_feed_and_csv_show_public_data_of_this_town_only(catalogue: Town, to
     assert [i["title"] for i in b_api["items"]] == ["Nur in B"]
 
 
+def test_the_open_data_csv_is_machine_readable_and_has_no_formulas(town_a: Town) -> None:
+    import csv as csvlib
+    import io
+
+    _publish(town_a, town_a.user(), "=HYPERLINK(1)", "-1+2 Gärten")
+    response = town_a.client().get("/projekte.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="projekte.csv"'
+    text = response.get_data(as_text=True)
+    assert not text.startswith("\ufeff")  # documented: plain UTF-8, "," and "."
+    header, row = list(csvlib.reader(io.StringIO(text)))
+    assert header[:3] == ["ref", "title", "pitch"]
+    assert row[1:3] == ["'=HYPERLINK(1)", "'-1+2 Gärten"] and row[6] == "1"
+
+
 # --- cross-tenant -------------------------------------------------------------------
 
 

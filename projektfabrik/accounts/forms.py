@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,6 +19,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from projektfabrik.accounts.models import Kind
 from projektfabrik.accounts.passwords import MIN_LENGTH
+from projektfabrik.images import ACCEPT as IMAGE_ACCEPT
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -150,12 +151,8 @@ class ProfileForm(FlaskForm):
     )
     avatar = FileField(
         _l("Picture"),
-        validators=[
-            FileAllowed(
-                ["jpg", "jpeg", "png", "webp", "gif"],
-                _l("Please choose a picture (JPEG, PNG, WebP or GIF)."),
-            )
-        ],
+        # Checked by its bytes when saved (images.save_image), never by its name.
+        render_kw={"accept": IMAGE_ACCEPT},
         description=_l("Optional. JPEG, PNG, WebP or GIF, at most 5 MB."),
     )
     remove_avatar = BooleanField(_l("Remove my picture"))

@@ -6,12 +6,10 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -39,6 +37,7 @@ from projektfabrik.accounts.forms import (
 )
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
+from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.requestsize import accepts_files
@@ -379,7 +378,7 @@ def avatar(ref: str, filename: str) -> Response:
     path = avatars.avatar_path(user)
     if path is None:
         abort(404)
-    return send_file(path, mimetype="image/webp", max_age=3600)
+    return send_download(path, filename, "image/webp", inline_image=True, max_age=3600)
 
 
 # --- account settings --------------------------------------------------------
@@ -468,12 +467,7 @@ def change_password() -> ResponseReturnValue:
 @bp.get("/konto/daten.json")
 @login_required
 def export_data() -> Response:
-    response = current_app.response_class(
-        services.export_data(current_user), mimetype="application/json"
-    )
-    response.headers["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(services.export_data(current_user), "meine-daten.json", "application/json")
 
 
 def _delete_page(form: DeleteAccountForm) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from projektfabrik.images import ALLOWED_EXTENSIONS
+from projektfabrik.images import ACCEPT as IMAGE_ACCEPT
 
 PITCH_MAX = 280
 
@@ -46,9 +46,8 @@ class ProjectForm(FlaskForm):
     looking_for_members = BooleanField(_l("We are looking for people to join"), default=True)
     image = FileField(
         _l("Picture"),
-        validators=[
-            FileAllowed(ALLOWED_EXTENSIONS, _l("Please choose a picture (JPEG, PNG, WebP or GIF)."))
-        ],
+        # Checked by its bytes when saved (images.save_image), never by its name.
+        render_kw={"accept": IMAGE_ACCEPT},
         description=_l("Optional. JPEG, PNG, WebP or GIF, at most 5 MB."),
     )
     remove_image = BooleanField(_l("Remove the picture"))

@@ -6,8 +6,6 @@ own filters (the same URL parameters as the page).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from projektfabrik.downloads import send_download
+from projektfabrik.exports import CSV_MIMETYPE, csv_for_machines
 from projektfabrik.extensions import csrf, db
 from projektfabrik.inputguard import DB_INT_MAX
 from projektfabrik.marketplace.listing import (
@@ -208,25 +208,21 @@ def projects_csv() -> Response:
         stmt.options(joinedload(Project.category), joinedload(Project.district)).limit(CSV_LIMIT)
     ).all()
     makeup = team_makeup([p.id for p in rows])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    table: list[list[Any]] = [
         ["ref", "title", "pitch", "status", "category", "district", "team_size",
          "supporters", "looking_for_members", "wanted_skills", "created_at", "url"]
-    )  # fmt: skip
+    ]  # fmt: skip
     for p in rows:
         data = project_json(p, makeup.get(p.id, {}))
-        writer.writerow(
+        table.append(
             [data["ref"], data["title"], data["pitch"], data["status"], data["category"] or "",
              data["district"] or "", data["team"]["size"], data["supporters"],
              "yes" if data["looking_for_members"] else "no", ", ".join(data["wanted_skills"]),
              data["created_at"], data["url"]]
         )  # fmt: skip
-    response = current_app.response_class(
-        "\ufeff" + out.getvalue(), mimetype="text/csv"
-    )  # the BOM makes spreadsheet programs read UTF-8 umlauts right
-    response.headers["Content-Disposition"] = 'attachment; filename="projekte.csv"'
-    return response
+    # Open data: machine-readable CSV (",", "." decimals, ISO dates, no BOM), formulas
+    # neutralised all the same (docs/security.md, "Exports").
+    return send_download(csv_for_machines(table), "projekte.csv", CSV_MIMETYPE, max_age=0)
 
 
 def _town() -> dict[str, str]:

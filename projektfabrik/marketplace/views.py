@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db
 from projektfabrik.images import ImageError, image_path
 from projektfabrik.marketplace import services
@@ -208,7 +209,9 @@ def image(project: Project, filename: str) -> Response:
     path = image_path(services.IMAGE_AREA, filename)
     if path is None:
         abort(404)
-    return send_file(path, mimetype="image/webp", max_age=86400)
+    return send_download(
+        path, filename, "image/webp", inline_image=True, max_age=86400, private=False
+    )
 
 
 # --- actions ---------------------------------------------------------------------

@@ -11,11 +11,8 @@ PDF is simply not offered and its link says so; the rest works.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +21,10 @@ from flask_babel import gettext as _
 
 from projektfabrik import formatting, pdf
 from projektfabrik.db import utcnow
+from projektfabrik.exports import XLSX_MIMETYPE, Money, Percent, Sheet, csv_for_people, xlsx
 from projektfabrik.planning import services
 from projektfabrik.planning.models import CostType, FinancingKind, Section
-from projektfabrik.planning.money import format_cents, format_share, to_decimal
+from projektfabrik.planning.money import format_cents, format_share
 from projektfabrik.plugins.types import ExportFormat
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import external_url_for
@@ -37,8 +35,6 @@ log = logging.getLogger(__name__)
 SUBJECT = "planning.plan"
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PRINT_CSS = STATIC / "css" / "planning-print.css"
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EURO_FORMAT = '#,##0.00 "€"'
 
 
 def pdf_available() -> bool:
@@ -127,7 +123,8 @@ def render_pdf(view: services.PlanView) -> bytes:
 
 
 def _rows(view: services.PlanView) -> dict[str, list[list[Any]]]:
-    """Each visible section as rows of plain values (money as Decimal euros)."""
+    """Each visible section as rows of cells for :mod:`projektfabrik.exports` (money as
+    :class:`~projektfabrik.exports.Money`, the own share as a ``Percent``, dates as dates)."""
     sheets: dict[str, list[list[Any]]] = {}
     if view.shows(Section.PROFILE):
         sheets[services.section_label(Section.PROFILE)] = [[_("Field"), _("Text")]] + [
@@ -195,7 +192,7 @@ def _rows(view: services.PlanView) -> dict[str, list[list[Any]]]:
                 services.kind_label(r.kind),
                 r.quantity,
                 r.unit,
-                to_decimal(r.cost_cents),
+                Money(r.cost_cents),
                 services.cost_type_label(r.cost_type),
                 services.source_label(r.source),
                 r.task.title if r.task else "",
@@ -205,14 +202,14 @@ def _rows(view: services.PlanView) -> dict[str, list[list[Any]]]:
     if view.shows(Section.FINANCE) and view.summary is not None:
         s = view.summary
         rows = [[_("Costs"), _("Amount")]]
-        rows += [[services.cost_type_label(t), to_decimal(s.costs_by_type[t])] for t in CostType]
-        rows.append([_("Total costs"), to_decimal(s.total_costs)])
+        rows += [[services.cost_type_label(t), Money(s.costs_by_type[t])] for t in CostType]
+        rows.append([_("Total costs"), Money(s.total_costs)])
         rows.append([])
         rows.append([_("Cost items entered by hand"), _("Amount")])
         rows += [
             [
                 f"{c.description} ({services.cost_type_label(c.cost_type)})",
-                to_decimal(c.amount_cents),
+                Money(c.amount_cents),
             ]
             for c in view.cost_items
         ]
@@ -221,16 +218,16 @@ def _rows(view: services.PlanView) -> dict[str, list[list[Any]]]:
         rows += [
             [
                 services.financing_label(f.kind) + (f": {f.description}" if f.description else ""),
-                to_decimal(f.amount_cents),
+                Money(f.amount_cents),
             ]
             for f in view.financing
         ]
-        rows.append([_("Total financing"), to_decimal(s.total_financing)])
-        rows.append([_("Balance (financing minus costs)"), to_decimal(s.balance)])
+        rows.append([_("Total financing"), Money(s.total_financing)])
+        rows.append([_("Balance (financing minus costs)"), Money(s.balance)])
         rows.append(
             [
                 _("Own contribution share"),
-                Decimal(s.own_share_bp) / 10000 if s.own_share_bp is not None else "",
+                Percent(s.own_share_bp) if s.own_share_bp is not None else None,
             ]
         )
         sheets[services.section_label(Section.FINANCE)] = rows
@@ -238,125 +235,23 @@ def _rows(view: services.PlanView) -> dict[str, list[list[Any]]]:
 
 
 def render_xlsx(view: services.PlanView) -> bytes:
-    """One sheet per visible section; amounts are numbers in euros with a currency format."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in _rows(view).items():
-        sheet = book.create_sheet(_sheet_title(title))
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, Decimal):
-                    label = str(row[0].value or "")
-                    cell.number_format = (
-                        "0.00%" if label == _("Own contribution share") else EURO_FORMAT
-                    )
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-    if not book.worksheets:
-        book.create_sheet(_sheet_title(view.project.title))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(text: str) -> str:
-    for char in "[]:*?/\\":
-        text = text.replace(char, " ")
-    return text[:31]
+    """One sheet per visible section; amounts are numbers in euros with a currency format,
+    dates are dates (written by the core's one export writer)."""
+    sheets = [Sheet(title=title, rows=rows) for title, rows in _rows(view).items()]
+    return xlsx(sheets or [Sheet(title=view.project.title)])
 
 
 def render_csv(view: services.PlanView) -> str:
-    """The whole plan as one long CSV: ``section, item, number, field, value``.
-
-    One row per value, so every section fits one table. Amounts are euros with
-    a decimal point (``1234.56``), dates ISO 8601; the file starts with a BOM
-    so spreadsheet programs read the umlauts.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "item", "number", "field", "value"])
-
-    def row(section: str, item: str, number: int | str, name: str, value: Any) -> None:
-        if isinstance(value, date):
-            value = formatting.iso(value)  # data files: the machine-readable form
-        writer.writerow([section, item, number, name, "" if value is None else value])
-
-    def euros(cents: int) -> str:
-        return f"{to_decimal(cents):.2f}"
-
-    if view.shows(Section.PROFILE):
-        for name in services.PROFILE_FIELDS:
-            row("profile", "profile", "", name, view.profile[name])
-    if view.shows(Section.WORK_PLAN):
-        for n, wp in enumerate(view.work_packages, 1):
-            row("work_plan", "work_package", n, "name", wp.name)
-            row("work_plan", "work_package", n, "description", wp.description)
-            row("work_plan", "work_package", n, "responsible", _person(wp.responsible))
-        for n, task in enumerate(view.tasks, 1):
-            row("work_plan", "task", n, "title", task.title)
-            row(
-                "work_plan",
-                "task",
-                n,
-                "work_package",
-                task.work_package.name if task.work_package else "",
-            )
-            row("work_plan", "task", n, "description", task.description)
-            row("work_plan", "task", n, "expected_result", task.expected_result)
-            row("work_plan", "task", n, "responsible", _person(task.responsible))
-            row("work_plan", "task", n, "start", task.start)
-            row("work_plan", "task", n, "end", task.end)
-            row("work_plan", "task", n, "status", task.status.value)
-        for n, m in enumerate(view.milestones, 1):
-            row("work_plan", "milestone", n, "title", m.title)
-            row("work_plan", "milestone", n, "date", m.due)
-            row("work_plan", "milestone", n, "description", m.description)
-    if view.shows(Section.RESOURCES):
-        for n, r in enumerate(view.requirements, 1):
-            row("resources", "requirement", n, "description", r.description)
-            row("resources", "requirement", n, "kind", r.kind.value)
-            row("resources", "requirement", n, "quantity", r.quantity)
-            row("resources", "requirement", n, "unit", r.unit)
-            row("resources", "requirement", n, "cost_eur", euros(r.cost_cents))
-            row("resources", "requirement", n, "cost_type", r.cost_type.value)
-            row("resources", "requirement", n, "source", r.source.value)
-            row("resources", "requirement", n, "task", r.task.title if r.task else "")
-    if view.shows(Section.FINANCE) and view.summary is not None:
-        for n, c in enumerate(view.cost_items, 1):
-            row("finance", "cost_item", n, "description", c.description)
-            row("finance", "cost_item", n, "cost_type", c.cost_type.value)
-            row("finance", "cost_item", n, "amount_eur", euros(c.amount_cents))
-        for n, f in enumerate(view.financing, 1):
-            row("finance", "financing", n, "kind", f.kind.value)
-            row("finance", "financing", n, "description", f.description)
-            row("finance", "financing", n, "amount_eur", euros(f.amount_cents))
-        s = view.summary
-        for t in CostType:
-            row("finance", "total", "", f"costs_{t.value}_eur", euros(s.costs_by_type[t]))
-        row("finance", "total", "", "total_costs_eur", euros(s.total_costs))
-        for k in FinancingKind:
-            row("finance", "total", "", f"financing_{k.value}_eur", euros(s.financing_by_kind[k]))
-        row("finance", "total", "", "total_financing_eur", euros(s.total_financing))
-        row("finance", "total", "", "balance_eur", euros(s.balance))
-        row("finance", "total", "", "in_kind_eur", euros(s.in_kind_cents))
-        row(
-            "finance",
-            "total",
-            "",
-            "own_share_percent",
-            f"{Decimal(s.own_share_bp) / 100:.2f}" if s.own_share_bp is not None else "",
-        )
-    return "\ufeff" + buffer.getvalue()
+    """The plan for a spreadsheet program in the reader's language: each visible
+    section as a block (its name, its header, its rows, an empty line), the same
+    cells as the XLSX. German: ``;``, decimal comma, ``15.05.2026``, BOM
+    (:func:`projektfabrik.exports.csv_for_people`)."""
+    rows: list[list[Any]] = []
+    for title, section in _rows(view).items():
+        rows.append([title])
+        rows.extend(section)
+        rows.append([])
+    return csv_for_people(rows)
 
 
 def _person(user: Any) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db
 from projektfabrik.planning import exports, services
 from projektfabrik.planning.forms import (
@@ -284,11 +284,7 @@ def schedule(project: Project) -> ResponseReturnValue:
 def milestones_ics(project: Project) -> Response:
     _require_view(project, Section.WORK_PLAN)
     content = exports.milestones_ics(project, services.milestones(project))
-    response = current_app.response_class(content, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="projekt-{project.number}-meilensteine.ics"'
-    )
-    return response
+    return send_download(content, f"projekt-{project.number}-meilensteine.ics", "text/calendar")
 
 
 # --- resources and offers ---------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, abort, current_app, g, has_request_context, request, url_for
+from flask import Flask, abort, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from projektfabrik import searchtext
+from projektfabrik.downloads import send_download
 from projektfabrik.plugins.manager import get_manager
 from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.plugins.types import (
@@ -178,12 +179,7 @@ def export_response(subject: str, key: str, obj: Any, filename: str) -> Response
     """Render ``obj`` in the format ``key`` as a download; 404 when no enabled plugin offers it."""
     for fmt in export_formats(subject):
         if fmt.key == key:
-            content = fmt.render(obj)
-            response = current_app.response_class(content, mimetype=fmt.mimetype)
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{filename}.{fmt.extension}"'
-            )
-            return response
+            return send_download(fmt.render(obj), f"{filename}.{fmt.extension}", fmt.mimetype)
     abort(404)
 
 

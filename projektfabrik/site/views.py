@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 from flask import (
@@ -12,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from projektfabrik.downloads import send_download
 from projektfabrik.extensions import csrf, db
 from projektfabrik.i18n import LOCALE_COOKIE, LOCALES
 from projektfabrik.marketplace.listing import Filters, list_projects
@@ -99,8 +100,9 @@ def logo() -> Response:
     path = (folder / g.tenant.logo_file).resolve()
     if folder not in path.parents or not path.is_file():
         abort(404)
-    response = send_file(path, max_age=300)
-    return response
+    # The operator's file, not re-encoded: an attachment (an <img> shows it all the same).
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return send_download(path, path.name, mimetype, max_age=300, private=False)
 
 
 @bp.post("/language")

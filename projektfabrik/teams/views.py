@@ -16,12 +16,10 @@ import segno
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -31,6 +29,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Membership, Project, Status
@@ -658,11 +657,7 @@ def download(project: Project, member: Membership, ref: str, filename: str) -> R
     path = files.path_of(item.stored_name)
     if path is None:
         abort(404)
-    response = send_file(
-        path, mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(path, item.filename, item.mimetype)
 
 
 @bp.post("/projekte/<int:number>/teamraum/dateien/<ref>/loeschen")
@@ -725,12 +720,9 @@ def meetings_page(project: Project, member: Membership) -> ResponseReturnValue:
 @members_only
 def meeting_ics(project: Project, member: Membership, ref: str) -> Response:
     meeting = found_or_404(meetings.by_ref(project, ref))
-    response = current_app.response_class(
-        meetings.to_ics(project, meeting), mimetype="text/calendar"
+    return send_download(
+        meetings.to_ics(project, meeting), f"treffen-{meeting.ref}.ics", "text/calendar"
     )
-    response.headers["Content-Disposition"] = f'attachment; filename="treffen-{meeting.ref}.ics"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/projekte/<int:number>/teamraum/treffen/<ref>/bearbeiten", methods=["GET", "POST"])

@@ -107,18 +107,53 @@ def test_the_spreadsheet_has_a_sheet_per_section_and_money_as_numbers(plan: Team
     assert Decimal(str(own_share)) == Decimal("0.2308")  # 23,08 %, formatted as a percentage
 
 
-def test_the_csv_is_one_long_table(plan: Team) -> None:
+def test_the_csv_opens_in_german_excel(plan: Team) -> None:
     response = plan.owner.get("/projekte/1/plan/export/csv")
+    assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["section", "item", "number", "field", "value"]
-    found = {(r[0], r[1], r[3]): r[4] for r in rows[1:]}
-    assert found[("resources", "requirement", "cost_eur")] == "1234.56"
-    assert found[("finance", "total", "total_costs_eur")] == "1300.00"
-    assert found[("finance", "total", "balance_eur")] == "0.00"
-    assert found[("finance", "total", "own_share_percent")] == "23.08"
-    assert found[("work_plan", "task", "start")] == "2026-03-01"
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert [de("Resource plan")] in rows and [de("Finance plan")] in rows  # a block per section
+    timber = next(r for r in rows if r[:1] == ["Lärchenholz"])
+    assert timber[2] == "12" and timber[4] == "1234,56"  # a number German Excel reads
+    totals = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert (
+        totals[de("Total costs")] == "1300,00" and totals[de("Own contribution share")] == "23,08"
+    )
+    task = next(r for r in rows if r[1:2] == ["Holz besorgen"])
+    assert task[5:7] == ["01.03.2026", "15.04.2026"]
+
+
+def test_hostile_plan_text_is_no_formula_in_any_export(plan: Team) -> None:
+    hostile = '=HYPERLINK("http://evil.example","Klick")'
+    plan.owner.post(
+        "/projekte/1/plan/eintraege/kosten/neu",
+        data={"description": hostile, "cost_type": "administrative", "amount": "1"},
+    )
+    plan.owner.post(
+        "/projekte/1/plan/eintraege/meilensteine/neu",
+        data={"title": "@SUM(A1)", "due": "2026-07-01"},
+    )
+    text = plan.owner.get("/projekte/1/plan/export/csv").get_data(as_text=True)
+    cells = [c for r in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";") for c in r]
+    assert "'@SUM(A1)" in cells and "@SUM(A1)" not in cells
+    assert any(c.startswith("'" + hostile) for c in cells)
+    book = load_workbook(io.BytesIO(plan.owner.get("/projekte/1/plan/export/xlsx").data))
+    every = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in every if c.data_type == "f"]
+    assert any(str(c.value).startswith(hostile) and c.data_type == "s" for c in every)
+    assert any(c.value == "@SUM(A1)" and c.data_type == "s" for c in every)
+    # The balance is now negative (costs 1.301 €, financing 1.300 €): still a number.
+    balance = next(
+        r
+        for r in book.worksheets[-1].iter_rows()
+        if r[0].value == de("Balance (financing minus costs)")
+    )[1]
+    assert balance.data_type == "n" and Decimal(str(balance.value)) == Decimal("-1")
+    assert balance.number_format == '#,##0.00 "€"'
+    assert [de("Balance (financing minus costs)"), "-1,00"] in list(
+        csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    )
 
 
 def test_outsiders_download_only_the_public_sections(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 
-from projektfabrik.api import db, emit, plugin_settings, unreadable_secrets
+from projektfabrik.api import _, csv_for_people, db, emit, plugin_settings, unreadable_secrets
 from projektfabrik_pinnwand import NAME
 from projektfabrik_pinnwand.models import Note, NotePosted
 
@@ -66,17 +64,19 @@ def toggle_pin(note: Note) -> None:
 
 
 def as_csv(rows: Sequence[Note]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["ref", "created_at", "author", "pinned", "text"])
+    """The board for a spreadsheet program in the reader's language (the core's export
+    writer: German ``;``, dates as 15.05.2026 19:00, BOM; text never a formula)."""
+    table: list[list[Any]] = [
+        [_("Reference number"), _("Posted"), _("Author"), _("Pinned"), _("Text")]
+    ]
     for note in rows:
-        writer.writerow(
+        table.append(
             [
                 note.ref,
-                note.created_at.isoformat(),
+                note.created_at,
                 note.author.display_name if note.author else "",
-                "yes" if note.pinned else "no",
+                note.pinned,
                 note.text,
             ]
         )
-    return out.getvalue()
+    return csv_for_people(table)

@@ -8,7 +8,7 @@ from projektfabrik_pinnwand.models import Note
 from sqlalchemy import select
 
 from projektfabrik.api import Role, db, search_documents
-from projektfabrik.testing import Mailbox, Town, body_of, login, use_plugin
+from projektfabrik.testing import Mailbox, Town, assert_safe_download, body_of, login, use_plugin
 
 
 def post(town: Town, email: str, text: str, path: str = "/pinnwand/", **extra: str):  # type: ignore[no-untyped-def]
@@ -103,7 +103,11 @@ def test_csv_export_and_search_documents(app: Flask, board: Town) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert "Tausche Tomaten gegen Gurken" in response.get_data(as_text=True)
+    assert_safe_download(response, "text/csv")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="pinnwand.csv"'
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffKennung;Geschrieben am;Verfasst von;Angeheftet;Text")
+    assert "Tausche Tomaten gegen Gurken" in text and ";nein;" in text
     assert board.client().get("/pinnwand/export/pdf").status_code == 404
     assert 'href="/pinnwand/export/csv"' in board.client().get("/pinnwand/").get_data(as_text=True)
 
@@ -147,3 +151,9 @@ def test_town_b_never_sees_or_touches_town_a_notes(board: Town, town_b: Town) ->
     # Town B's posting code is B's alone: A still posts without one.
     _c, response = post(board, author.email, "Noch eine")
     assert response.status_code == 302
+
+
+def test_a_note_is_never_a_formula_in_the_export(board: Town) -> None:
+    post(board, board.user().email, "=1+1 und @alle")
+    text = board.client().get("/pinnwand/export/csv").get_data(as_text=True)
+    assert ";'=1+1 und @alle" in text

@@ -1,35 +1,37 @@
-"""A pot's applications as a table for the town: CSV and XLSX."""
+"""A pot's applications as a table for the town: CSV and XLSX, through the core's export writer."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from projektfabrik.api import Money, Sheet, _, csv_for_people, xlsx_workbook
 from projektfabrik_funding.access import applications, project_of
-from projektfabrik_funding.models import (
-    Pot,
-)
-
-EXPORT_COLUMNS = (
-    "ref",
-    "project",
-    "title",
-    "state",
-    "submitted_at",
-    "requested_eur",
-    "approved_eur",
-    "paid_eur",
-    "reclaimed_eur",
-)
+from projektfabrik_funding.labels import state_label
+from projektfabrik_funding.models import Pot
 
 
-def _eur(cents: int | None) -> str:
-    return "" if cents is None else f"{cents / 100:.2f}"
+def export_columns() -> list[str]:
+    """The export's header in the reader's language."""
+    return [
+        _("Reference number"),
+        _("Project"),
+        _("Title"),
+        _("State"),
+        _("Submitted"),
+        _("Requested (€)"),
+        _("Approved (€)"),
+        _("Paid (€)"),
+        _("Reclaimed (€)"),
+    ]
+
+
+def _money(cents: int | None) -> Money | None:
+    return None if cents is None else Money(cents)
 
 
 def export_rows(pot: Pot) -> list[list[Any]]:
-    rows = []
+    """One row per application: translated state, real dates, amounts as Money."""
+    rows: list[list[Any]] = []
     for a in applications(pot):
         project = project_of(a)
         rows.append(
@@ -37,39 +39,24 @@ def export_rows(pot: Pot) -> list[list[Any]]:
                 a.ref,
                 project.ref if project else "",
                 a.title,
-                a.state.value,
-                a.submitted_at.isoformat() if a.submitted_at else "",
-                _eur(a.requested_cents),
-                _eur(a.approved_cents),
-                _eur(a.paid_cents),
-                _eur(a.reclaimed_cents),
+                state_label(a.state),
+                a.submitted_at,
+                _money(a.requested_cents),
+                _money(a.approved_cents),
+                _money(a.paid_cents),
+                _money(a.reclaimed_cents),
             ]
         )
     return rows
 
 
 def as_csv(pot: Pot) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_rows(pot))
-    return out.getvalue()
+    """For people: the core's export writer (German: ``;``, decimal comma, BOM)."""
+    return csv_for_people([export_columns(), *export_rows(pot)])
 
 
 def as_xlsx(pot: Pot) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Antraege"
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in export_rows(pot):
-        sheet.append(
-            [
-                float(v) if i in (5, 6, 7, 8) and v != "" else v  # euro columns as numbers
-                for i, v in enumerate(row)
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """Amounts as numbers with a euro format, dates as dates (the core's export writer)."""
+    return xlsx_workbook(
+        [Sheet(title=_("Applications"), rows=[export_columns(), *export_rows(pot)])]
+    )

@@ -64,7 +64,7 @@ from projektfabrik_funding.documents import (
     store_document,
 )
 from projektfabrik_funding.errors import FundingError, OverBudget
-from projektfabrik_funding.exports import EXPORT_COLUMNS, as_csv, as_xlsx, export_rows
+from projektfabrik_funding.exports import as_csv, as_xlsx, export_columns, export_rows
 from projektfabrik_funding.iban import iban_valid, mask_iban, normalise_iban
 from projektfabrik_funding.labels import (
     LEGAL_FORMS,
@@ -135,7 +135,7 @@ __all__ = [
     "ADMIN",
     "ADMIN_KIND",
     "DOCUMENT_KINDS",
-    "EXPORT_COLUMNS",
+    "export_columns",
     "LEGAL_FORMS",
     "TEAM",
     "TEAM_KIND",

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from projektfabrik.api import (
+    CSV_MIMETYPE,
+    FILE_KINDS,
+    XLSX_MIMETYPE,
     User,
     _,
     accepts_files,
@@ -28,6 +31,7 @@ from projektfabrik.api import (
     login_required,
     parse_cents,
     render_template,
+    send_download,
     show_refusal,
     upload_limit_mb,
 )
@@ -55,7 +59,6 @@ bp = Blueprint(
 )
 
 COST_TYPES = ("administrative", "investment", "material", "personnel", "rent", "travel")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cost_type_choices() -> list[SelectChoice]:
@@ -267,20 +270,12 @@ def pot_jurors(ref: str) -> ResponseReturnValue:
 @admin_required
 def pot_export(ref: str, fmt: str) -> ResponseReturnValue:
     target = found_or_404(services.find_pot(ref))
-    name = f"foerderantraege-{target.ref}"
+    name = f"foerderantraege-{target.ref}.{fmt}"
     if fmt == "csv":
-        body: Any = services.as_csv(target)
-        mimetype = "text/csv"
-    elif fmt == "xlsx":
-        body = services.as_xlsx(target)
-        mimetype = XLSX
-    else:
-        abort(404)
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+        return send_download(services.as_csv(target), name, CSV_MIMETYPE)
+    if fmt == "xlsx":
+        return send_download(services.as_xlsx(target), name, XLSX_MIMETYPE)
+    abort(404)
 
 
 # --- the project's tab ----------------------------------------------------------
@@ -657,4 +652,10 @@ def download(ref: str, doc_ref: str) -> ResponseReturnValue:
     path = services.document_path(document) if document is not None else None
     if document is None or path is None:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=document.original_name)
+    return send_download(path, document.original_name, _document_type(document))
+
+
+def _document_type(document: Any) -> str:
+    """What the stored file is: its extension was set from its checked content."""
+    kinds = {k.extension: k.mimetype for k in FILE_KINDS.values()}
+    return kinds.get(document.stored_name.rsplit(".", 1)[-1], "application/octet-stream")

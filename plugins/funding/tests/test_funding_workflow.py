@@ -4,15 +4,17 @@ payout, proof of use, the audit trail, exports, and the wall between towns."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
 from openpyxl import load_workbook
-from projektfabrik_funding.models import Application, AuditEntry, Pot
+from projektfabrik_funding.models import Application, AuditEntry, Document, Pot
 from pypdf import PdfReader
 
+from projektfabrik.api import XLSX_MIMETYPE
 from projektfabrik.extensions import db
-from projektfabrik.testing import Mailbox, Town, body_of
+from projektfabrik.testing import Mailbox, Town, assert_safe_download, body_of
 
 
 def _assert_tagged(data: bytes) -> None:
@@ -107,7 +109,7 @@ def test_submission_freezes_a_snapshot_mails_a_receipt_and_offers_a_pdf(
     assert round_a.application().snapshot == application.snapshot
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/antrag.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert_safe_download(pdf, "application/pdf")
     _assert_tagged(pdf.data)
     # A submitted application is no longer edited.
     assert round_a.fill(ref).status_code == 403
@@ -189,6 +191,7 @@ def test_decision_payout_proof_of_use_and_closing(round_a: Round, mailbox: Mailb
     assert f"/foerderung/antraege/{ref}/bescheid.pdf" in body_of(notice)
     pdf = round_a.team.get(f"/foerderung/antraege/{ref}/bescheid.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert_safe_download(pdf, "application/pdf")
     _assert_tagged(pdf.data)
     public = round_a.town.client().get(f"/foerderung/toepfe/{pot.ref}").get_data(as_text=True)
     assert "Nachbarschaftsgarten" in public
@@ -300,13 +303,37 @@ def test_overview_and_exports(round_a: Round) -> None:
     assert "20.000,00" in page and "6.000,00" in page and "5.000,00" in page
     assert "14.000,00" in page and "Ausgezahlt: 1" in page
     csv = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv")
-    assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    assert csv.mimetype == "text/csv" and csv.headers["Content-Disposition"].startswith(
+        'attachment; filename="foerderantraege-'
+    )
     text = csv.get_data(as_text=True)
-    assert ref in text and "6000.00" in text and "5000.00" in text
+    assert text.startswith("\ufeffKennung;Projekt;Titel;Status;Eingereicht;Beantragt (€);")
+    row = next(r for r in text.splitlines() if r.startswith(ref)).split(";")
+    assert row[3] == "Ausgezahlt" and row[6:8] == ["6000,00", "5000,00"]
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", row[4])  # German date and time
     xlsx = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "ref" and rows[1][0] == ref and rows[1][6] == 6000.0
+    assert rows[0][0] == "Kennung" and rows[1][0] == ref and rows[1][6] == 6000
+    assert sheet["G2"].number_format == '#,##0.00 "€"' and sheet["E2"].is_date
+    assert_safe_download(csv, "text/csv")
+    assert_safe_download(xlsx, XLSX_MIMETYPE)
+
+
+def test_a_hostile_title_is_no_formula_in_the_exports(round_a: Round) -> None:
+    pot = make_pot(round_a.town)
+    ref = _approved(round_a, pot, amount="6.000")
+    with round_a.town.context():
+        found = db.session.scalar(db.select(Application).where(Application.ref == ref))
+        found.title = '=HYPERLINK("http://evil.example","Klick")'
+        db.session.commit()
+    text = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv").get_data(
+        as_text=True
+    )
+    assert ";\"'=HYPERLINK(" in text
+    xlsx = round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["C2"].data_type == "s" and sheet["C2"].value.startswith("=HYPERLINK(")
     assert (
         round_a.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.pdf").status_code
         == 404
@@ -394,11 +421,13 @@ def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
     page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert "satzung.pdf" in page
     with round_a.town.context():
-        from projektfabrik_funding.models import Document
-
         doc_ref = db.session.query(Document).one().ref
     download = f"/foerderung/antraege/{ref}/dateien/{doc_ref}"
     assert round_a.team.get(download).data == b"%PDF-1.4 Satzung"
+    assert_safe_download(round_a.team.get(download), "application/pdf")
+    assert round_a.team.get(download).headers["Content-Disposition"] == (
+        'attachment; filename="satzung.pdf"'
+    )
     assert round_a.admin.get(download).status_code == 200
     stranger = round_a.client(round_a.town.user())
     assert stranger.get(download).status_code == 404
@@ -423,3 +452,26 @@ def test_without_pdf_support_the_pdf_links_say_so(round_a: Round, monkeypatch: A
     assert "WeasyPrint fehlt" in response.get_data(as_text=True)
     page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert "WeasyPrint fehlt" in page and "antrag.pdf" not in page
+
+
+def test_a_file_called_html_is_refused_as_html_and_served_as_pdf(round_a: Round) -> None:
+    pot = make_pot(round_a.town, required_attachments=["Satzung"])
+    ref = round_a.start(pot)
+    url = f"/foerderung/antraege/{ref}/dateien"
+    html = b"<!DOCTYPE html><script>alert(1)</script>"
+    for content in (html, b"%PDF-1.4 Satzung"):
+        round_a.team.post(
+            url,
+            data={
+                "kind": "attachment",
+                "label": "Satzung",
+                "file": (io.BytesIO(content), "x.html"),
+            },
+            content_type="multipart/form-data",
+        )
+    with round_a.town.context():
+        documents = db.session.scalars(db.select(Document)).all()
+    assert [d.original_name for d in documents] == ["x.pdf"]  # the HTML was refused
+    response = round_a.team.get(f"/foerderung/antraege/{ref}/dateien/{documents[0].ref}")
+    assert_safe_download(response, "application/pdf")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="x.pdf"'

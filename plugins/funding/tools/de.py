@@ -312,6 +312,17 @@ DE = {
     "Each view is recorded in the history.": "Jede Ansicht wird im Verlauf vermerkt.",
     "Sent with the answer": "Mit der Antwort gesendet",
     "Total financing": "Finanzierung gesamt",
+    "Funding applications that were submitted, with the names and contact details in them: the town must keep them as records.": "Eingereichte Förderanträge mit den Namen und Kontaktdaten darin: Die Stadt muss sie als Unterlagen aufbewahren.",
+    "Submitted application “%(title)s”": "Eingereichter Antrag „%(title)s“",
+    "Show the application": "Antrag ansehen",
+    "Your draft application “%(title)s” for “%(project)s”, with its attachments.": "Ihr Antragsentwurf „%(title)s“ für „%(project)s“, mit seinen Anlagen.",
+    "Show the draft": "Entwurf ansehen",
+    "Reference number": "Kennung",
+    "Title": "Titel",
+    "Requested (€)": "Beantragt (€)",
+    "Approved (€)": "Bewilligt (€)",
+    "Paid (€)": "Ausgezahlt (€)",
+    "Reclaimed (€)": "Zurückgefordert (€)",
 }
 
 HERE = Path(__file__).resolve().parents[1] / "projektfabrik_funding" / "translations"
