@@ -30,6 +30,7 @@ from projektfabrik.notifications.models import Delivery, Notification, Notificat
 from projektfabrik.notifications.tokens import make_unsubscribe_token
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.throttle import Throttle
 
 
 def path_for(endpoint: str, **values: object) -> str:
@@ -122,6 +123,10 @@ def unsubscribe(user: User, kind: str) -> list[str]:
 
 # --- notifying ---------------------------------------------------------------------
 
+#: Notification mails one person gets right away; past this, they wait for the
+#: daily summary (docs/security.md, "Floods and discovery").
+MAILS_PER_PERSON = Throttle("notification-mail", "20 per hour")
+
 
 def notify(
     recipients: Iterable[User],
@@ -162,6 +167,10 @@ def notify(
     now = utcnow()
     for user in people:
         delivery = choices[user.id]
+        if delivery == Delivery.IMMEDIATELY and not MAILS_PER_PERSON.hit(user.ref):
+            # Whatever others do, one person's inbox gets a bounded number of
+            # mails; the rest still reach them, in the daily summary.
+            delivery = Delivery.DAILY
         with force_locale(locale_of(user)):
             message = text()
             note = Notification(

@@ -148,3 +148,30 @@ def test_a_person_reports_a_comment_once_and_moderators_hear_of_it_once(
         assert len(db.session.scalars(select(Report)).all()) == 2
     mailbox.wait_for(moderator.email)
     assert len(mailbox.to(moderator.email)) == 1
+
+
+def test_one_persons_inbox_gets_a_bounded_number_of_notification_mails(
+    town_a: Town, town_b: Town
+) -> None:
+    from projektfabrik.accounts.models import User
+    from projektfabrik.notifications import services as notifications
+    from projektfabrik.notifications.models import Delivery, Notification
+
+    limit = notifications.MAILS_PER_PERSON.amount
+
+    def deliveries(town: Town, email: str, times: int) -> list[Delivery]:
+        person = town.user(email)
+        with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+            for number in range(times):
+                notifications.notify(
+                    [db.session.get(User, person.id)], "comment", lambda: f"Nr. {number}", "/"
+                )
+            db.session.commit()
+            rows = db.session.scalars(select(Notification).where(Notification.user_id == person.id))
+            return [row.delivery for row in sorted(rows, key=lambda row: row.id)]
+
+    got = deliveries(town_a, "viel@example.org", limit + 2)
+    # Right away up to the limit; the rest still reach the person, in the daily summary.
+    assert got == [Delivery.IMMEDIATELY] * limit + [Delivery.DAILY] * 2
+    # The count is per town and person: someone in another town is not affected.
+    assert deliveries(town_b, "viel@example.org", 1) == [Delivery.IMMEDIATELY]
