@@ -162,9 +162,9 @@ def test_one_persons_inbox_gets_a_bounded_number_of_notification_mails(
     def deliveries(town: Town, email: str, times: int) -> list[Delivery]:
         person = town.user(email)
         with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
-            for number in range(times):
+            for _ in range(times):
                 notifications.notify(
-                    [db.session.get(User, person.id)], "comment", lambda: f"Nr. {number}", "/"
+                    [db.session.get(User, person.id)], "comment", lambda: "Neuer Kommentar", "/"
                 )
             db.session.commit()
             rows = db.session.scalars(select(Notification).where(Notification.user_id == person.id))
