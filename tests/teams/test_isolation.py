@@ -60,6 +60,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "teams.delete_post": ("POST", "/projekte/{n}/teamraum/beitraege/{post}/loeschen"),
     "teams.edit_post": ("POST", "/projekte/{n}/teamraum/beitraege/{post}/bearbeiten"),
     "teams.team_mail": ("POST", "/projekte/{n}/teamraum/mail"),
+    "teams.new_reply_address": ("POST", "/projekte/{n}/teamraum/mail/neue-adresse"),
     "teams.files_page": ("GET", "/projekte/{n}/teamraum/dateien"),
     "teams.download": ("GET", "/projekte/{n}/teamraum/dateien/{file}/plan.pdf"),
     "teams.delete_file": ("POST", "/projekte/{n}/teamraum/dateien/{file}/loeschen"),
