@@ -11,6 +11,7 @@ loopback address, so each town is reached by its own host, as in production.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -222,8 +223,22 @@ def _assert_fits_narrow_screen(page: Any, width: int = NARROW_WIDTH) -> None:
         page.set_viewport_size(before or DESKTOP)
 
 
+#: An HTML tag in what a person reads: markup was escaped where it should render
+#: (Musterstadt's landing page once showed the notice board's teaser as code).
+MARKUP_AS_TEXT = re.compile(
+    r"</?(?:section|div|span|p|a|ul|ol|li|h[1-6]|strong|em|img|form|table|br)\b[^>]*>", re.I
+)
+
+
+def _assert_no_markup_as_text(page: Any) -> None:
+    shown = page.inner_text("body")
+    found = MARKUP_AS_TEXT.findall(shown)
+    assert not found, f"markup shown as text on {page.url}: {found[:3]}"
+
+
 def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> None:
-    """What every page must pass: axe-core, and no sideways scrolling on a phone.
+    """What every page must pass: axe-core, no sideways scrolling on a phone, and no
+    markup shown as text.
 
     With ``html_pages`` the page's markup is kept there too; the session's end
     validates all of them with the Nu Html Checker (projektfabrik.testing).
@@ -232,6 +247,7 @@ def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> No
         save_page_html(html_pages, f"{test} {page.url}", page.content())
     _assert_accessible(page)
     _assert_fits_narrow_screen(page)
+    _assert_no_markup_as_text(page)
 
 
 # The checks as fixtures, so test modules need no import from this conftest.
