@@ -8,6 +8,7 @@ loopback.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -307,6 +308,12 @@ class Town:
     def context(self):  # type: ignore[no-untyped-def]
         return tenant_context(self.tenant)
 
+    @contextlib.contextmanager
+    def request_context(self) -> Iterator[None]:
+        """As the town, with a request context on its host (templates, ``url_for``)."""
+        with self.context(), self.app.test_request_context(base_url=f"http://{self.host}"):
+            yield
+
     def user(
         self,
         email: str | None = None,
@@ -317,7 +324,7 @@ class Town:
         password: str = TEST_PASSWORD,
     ) -> User:
         email = email or f"{uuid.uuid4().hex[:8]}@example.org"
-        with self.context(), self.app.test_request_context(base_url=f"http://{self.host}"):
+        with self.request_context():
             person = accounts.create_user(
                 email, password, role=role, display_name=name, verified=verified, kind=kind
             )

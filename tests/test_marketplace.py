@@ -22,7 +22,7 @@ from projektfabrik.testing import Mailbox, Town, body_of, login
 
 
 def _publish(town: Town, author: User, title: str, pitch: str = "Eine gute Idee.", **kw) -> Project:  # type: ignore[no-untyped-def]
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = services.publish_idea(
             author, services.ProjectInput(title=title, pitch=pitch, **kw)
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,25 +21,8 @@ from projektfabrik.notifications.models import Delivery, DigestSent, Notificatio
 from projektfabrik.testing import Mailbox, Town, body_of, login
 
 
-def _in(town: Town):  # type: ignore[no-untyped-def]
-    """Run as the town, with a request context on its host (for templates)."""
-
-    class Both:
-        def __enter__(self) -> None:
-            self.a = town.context()
-            self.b = town.app.test_request_context(base_url=f"http://{town.host}")
-            self.a.__enter__()
-            self.b.__enter__()
-
-        def __exit__(self, *exc: Any) -> None:
-            self.b.__exit__(*exc)
-            self.a.__exit__(*exc)
-
-    return Both()
-
-
 def _notify(town: Town, users: list[User], kind: str, text: str, link: str = "/projekte") -> None:
-    with _in(town):
+    with town.request_context():
         people = [db.session.get(User, u.id) for u in users]
         services.notify(people, kind, lambda: text, link)
         db.session.commit()
@@ -157,7 +139,7 @@ def test_mentions_match_whole_names_longest_first(town_a: Town) -> None:
 def test_a_mention_in_a_comment_is_a_mention(town_a: Town, mailbox: Mailbox) -> None:
     owner = town_a.user("owner@example.org", name="Olga Owner")
     fan = town_a.user("fan@example.org", name="Fritz Fan")
-    with _in(town_a):
+    with town_a.request_context():
         project = marketplace.publish_idea(owner, marketplace.ProjectInput(title="P", pitch="p"))
         marketplace.add_comment(
             project, db.session.get(User, fan.id), "Frage an @Olga Owner: wann?"

@@ -21,7 +21,7 @@ from projektfabrik.testing import Town, login, make_town
 
 
 def _publish(town: Town, author: User, title: str) -> Project:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = services.publish_idea(
             author, services.ProjectInput(title=title, pitch="Eine gute Idee.")
         )
@@ -275,7 +275,7 @@ def test_a_commit_without_changes_or_with_private_rows_keeps_the_version(town_a:
 def test_a_rolled_back_change_keeps_the_version(town_a: Town) -> None:
     author = town_a.user()
     before = _version(town_a)
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         services.publish_idea(author, services.ProjectInput(title="Verworfen", pitch="Nein."))
         db.session.flush()
         db.session.rollback()

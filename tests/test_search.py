@@ -34,7 +34,7 @@ PROJECTS = [
 
 def _publish(town: Town, title: str, pitch: str, description: str = "") -> None:
     author = town.user()
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         services.publish_idea(
             author, services.ProjectInput(title=title, pitch=pitch, description_md=description)
         )
@@ -155,7 +155,7 @@ def test_another_towns_projects_are_never_found(town: Town, town_b: Town) -> Non
 
 
 def test_changing_a_projects_text_changes_its_hits(town: Town) -> None:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = access.find_project(2)
         assert project is not None
         services.update_project(

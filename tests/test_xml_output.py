@@ -16,7 +16,7 @@ from projektfabrik.xmlout import xml_text
 def publish(town: Town, author, title: str):  # type: ignore[no-untyped-def]
     from projektfabrik.marketplace import services as marketplace
 
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         marketplace.publish_idea(
             author, marketplace.ProjectInput(title=title, pitch="Hochbeete für alle.")
         )

@@ -21,7 +21,7 @@ def test_the_only_lead_hands_over_then_deletes_the_account(
 ) -> None:
     olga = town_a.user("olga@example.org", name="Olga Owner")
     max_ = town_a.user("max@example.org", name="Max Member")
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         project = services.publish_idea(
             olga, services.ProjectInput(title="Garten am Hafen", pitch="Hochbeete für alle.")
         )

@@ -210,7 +210,7 @@ def test_on_a_phone_the_filters_fold_away_and_the_first_project_shows(
     from projektfabrik.marketplace import services
 
     author = town_a.user("lena@example.org", name="Lena Lindner")
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         for title in ("Bücherschrank am Markt", "Sommerkino im Park"):
             services.publish_idea(author, services.ProjectInput(title=title, pitch="Für alle."))
         db.session.commit()

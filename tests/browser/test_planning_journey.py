@@ -86,7 +86,7 @@ def _team(town: Town) -> None:
     jonas = town.user("jonas@example.org", name="Jonas Jäger")
     clara = town.user("clara@example.org", name="Clara Claussen")
     town.user("nachbar@example.org", name="Nina Nachbarin")
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = marketplace.publish_idea(
             lena,
             marketplace.ProjectInput(

@@ -19,7 +19,7 @@ from projektfabrik.testing import Town, login
 
 
 def publish(town: Town, author: User, title: str = "Nachbarschaftsgarten") -> Project:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = marketplace.publish_idea(
             author, marketplace.ProjectInput(title=title, pitch="Wir gärtnern zusammen.")
         )

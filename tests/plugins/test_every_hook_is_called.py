@@ -55,7 +55,7 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     use_plugin(town_a, "recorder")
     use_plugin(town_a, "pinnwand")  # its permission makes the board check pf_check_permission
     member = town_a.user(role=Role.MEMBER)
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         project = marketplace.publish_idea(
             member, marketplace.ProjectInput(title="Garten", pitch="Wir gärtnern.")
         )

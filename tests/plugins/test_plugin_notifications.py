@@ -43,25 +43,8 @@ def app_config(app_config: dict[str, Any], extra_plugins: Any) -> dict[str, Any]
     return app_config
 
 
-def _in(town: Town) -> Any:
-    """As the town, with a request context on its host (templates, url_for)."""
-
-    class Both:
-        def __enter__(self) -> None:
-            self.a = town.context()
-            self.b = town.app.test_request_context(base_url=f"http://{town.host}")
-            self.a.__enter__()
-            self.b.__enter__()
-
-        def __exit__(self, *exc: Any) -> None:
-            self.b.__exit__(*exc)
-            self.a.__exit__(*exc)
-
-    return Both()
-
-
 def ping(town: Town, users: list[User], text: str = "Ping!", kind: str = "glocke.ping") -> int:
-    with _in(town):
+    with town.request_context():
         people = [db.session.get(User, u.id) for u in users]
         count = api.notify(people, kind, lambda: text, "/projekte")
         db.session.commit()

@@ -76,7 +76,7 @@ class World:
 def make_world(town: Town) -> World:
     owner = town.user(name="Olga")
     other = town.user(name="Otto")
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         owner = db.session.get(User, owner.id)
         led = market.publish_idea(owner, market.ProjectInput(title="Garten", pitch="Grün"))
         idea = market.publish_idea(owner, market.ProjectInput(title="Bank", pitch="Sitzen"), False)
@@ -215,7 +215,7 @@ CASES = [
 
 
 def run(town: Town, world: World, case: Case, seen: list[Any], commit: bool = True) -> None:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         case.act(load(world))
         assert seen == []  # not before the commit
         if commit:

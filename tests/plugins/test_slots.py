@@ -69,7 +69,7 @@ def test_a_plugins_rendered_template_is_markup_on_every_slot(town_a: Town, slot:
     use_plugin(town_a, "slotcheck")
     owner = town_a.user(name="Olga")
     admin = town_a.user(role=Role.ADMIN)
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         project = marketplace.publish_idea(
             owner, marketplace.ProjectInput(title="Garten", pitch="Wir gärtnern.")
         )

@@ -323,7 +323,7 @@ def test_the_project_page_shows_the_tab_only_while_enabled(town_a: Town, allow: 
     from projektfabrik.marketplace import services as marketplace
 
     author = town_a.user()
-    with town_a.context(), town_a.app.test_request_context(base_url=f"http://{town_a.host}"):
+    with town_a.request_context():
         project = marketplace.publish_idea(
             author, marketplace.ProjectInput(title="Gemeinschaftsgarten", pitch="Am Hafen")
         )

@@ -161,7 +161,7 @@ def test_one_persons_inbox_gets_a_bounded_number_of_notification_mails(
 
     def deliveries(town: Town, email: str, times: int) -> list[Delivery]:
         person = town.user(email)
-        with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+        with town.request_context():
             for _ in range(times):
                 notifications.notify(
                     [db.session.get(User, person.id)], "comment", lambda: "Neuer Kommentar", "/"

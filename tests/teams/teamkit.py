@@ -20,7 +20,7 @@ from projektfabrik.testing import Town, login
 
 
 def publish(town: Town, author: User, title: str = "Garten am Hafen", **kw: Any) -> Project:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = marketplace.publish_idea(
             author, marketplace.ProjectInput(title=title, pitch="Hochbeete für alle.", **kw)
         )

@@ -109,7 +109,7 @@ def full_team(team: Team, mailbox: Mailbox) -> dict[str, str]:
         data={"title": "Geheimtreffen", "day": "2030-01-01", "start": "10:00", "place": "Keller"},
     )
     team.owner_client.get("/projekte/1/team")  # makes the join code
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         return {
             "n": "1",
             "req": db.session.scalar(select(JoinRequest.ref)),

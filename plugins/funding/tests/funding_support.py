@@ -27,7 +27,7 @@ IBAN = "DE89370400440532013000"
 
 
 def publish(town: Town, author: User, title: str = "Nachbarschaftsgarten") -> Project:
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = marketplace.publish_idea(
             author, marketplace.ProjectInput(title=title, pitch="Wir gärtnern zusammen.")
         )
@@ -39,7 +39,7 @@ def finance(
     town: Town, project: Project, author: User, own: int, requested: int, unfinanced: int = 0
 ) -> None:
     """Add to the finance plan: costs own + requested + unfinanced, financed by own and requested."""
-    with town.context(), town.app.test_request_context(base_url=f"http://{town.host}"):
+    with town.request_context():
         project = db.session.get(Project, project.id)
         person = db.session.get(User, author.id)
         planning.add_item(
