@@ -14,6 +14,7 @@ from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Kind, Role
 from projektfabrik.extensions import db
 from projektfabrik.plugins import cli as plugins_cli
+from projektfabrik.tenancy import commands as lifecycle_commands
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
@@ -286,3 +287,4 @@ main.add_command(tenant)
 main.add_command(user)
 main.add_command(mail)
 plugins_cli.attach(main, tenant)  # plugins, tenant enable|disable|plugins
+lifecycle_commands.attach(tenant)  # tenant export|import|delete|suspend|read-only|activate

@@ -103,6 +103,30 @@ def handle_csrf(error: CSRFError) -> tuple[str, int] | Response:
     )
 
 
+def town_suspended() -> tuple[str, int] | Response:
+    """The operator has suspended the town's site (nothing is deleted)."""
+    return _render(
+        503,
+        _("This site is paused"),
+        _(
+            "The municipality's participation site is not available at the moment. "
+            "Nothing has been deleted. For questions, please contact the town hall."
+        ),
+    )
+
+
+def town_read_only() -> tuple[str, int] | Response:
+    """The town's site can be read but nothing can be changed."""
+    return _render(
+        403,
+        _("This site can only be read"),
+        _(
+            "The municipality's participation site can still be read, but nobody can "
+            "sign in or change anything any more. What you sent was not saved."
+        ),
+    )
+
+
 def handle_crash(error: Exception) -> tuple[str, int] | Response:
     db.session.rollback()
     return _render(500)

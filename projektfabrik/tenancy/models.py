@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, utcnow
 from projektfabrik.extensions import Model
 from projektfabrik.tenancy.isolation import TenantScoped
+
+
+class TenantState(enum.StrEnum):
+    """What the operator allows a town's site to do (e.g. at the end of a contract)."""
+
+    ACTIVE = "active"
+    #: Visible, but nobody can sign in or change anything.
+    READ_ONLY = "read_only"
+    #: Only a notice; nothing is deleted.
+    SUSPENDED = "suspended"
 
 
 class Tenant(Model):
@@ -43,6 +54,16 @@ class Tenant(Model):
     #: Raised by one with every commit that changes something of the town
     #: (:mod:`projektfabrik.tenancy.versioning`); part of every page-cache key.
     content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[TenantState] = mapped_column(
+        Enum(
+            TenantState,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=TenantState.ACTIVE,
+        server_default=TenantState.ACTIVE.value,
+    )
 
     hosts: Mapped[list[TenantHost]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.id"

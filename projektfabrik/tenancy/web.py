@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, redirect, request, session
+from flask import Flask, abort, g, make_response, redirect, request, session
 from werkzeug.wrappers import Response
 
 from projektfabrik.tenancy.context import reset_tenant, set_tenant
 from projektfabrik.tenancy.links import public_url
+from projektfabrik.tenancy.models import Tenant, TenantState
 from projektfabrik.tenancy.resolver import resolve
 
 #: Endpoints that answer on any host (load balancers probe by IP address).
 HOSTLESS_ENDPOINTS = {"site.healthz", "static"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: Changes nothing of the town: reading in another language stays possible.
+READ_ONLY_ALLOWED = {"site.set_language"}
 
 
 def _enter_tenant() -> Response | None:
@@ -30,6 +34,21 @@ def _enter_tenant() -> Response | None:
     # A cookie issued by another town (copied, or a shared parent domain) is void here.
     if session.get("tenant", tenant.id) != tenant.id:
         session.clear()
+    return _state_gate(tenant)
+
+
+def _state_gate(tenant: Tenant) -> Response | None:
+    """A suspended town shows only a notice; a read-only town accepts no changes."""
+    from projektfabrik import errors
+
+    if tenant.state == TenantState.SUSPENDED:
+        return make_response(errors.town_suspended())
+    if (
+        tenant.state == TenantState.READ_ONLY
+        and request.method not in SAFE_METHODS
+        and request.endpoint not in READ_ONLY_ALLOWED
+    ):
+        return make_response(errors.town_read_only())
     return None
 
 

@@ -1,0 +1,323 @@
+"""A town's life cycle: export → delete → import gives the same site; nothing crosses
+towns; a damaged, foreign or clashing archive is refused with nothing written.
+
+Runs on SQLite and (with PROJEKTFABRIK_TEST_DATABASE_URL) on PostgreSQL, on the
+demo towns with every installed plugin switched on and seeded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.cli import ScriptInfo
+from sqlalchemy import func, select
+
+from projektfabrik.app import create_app
+from projektfabrik.cli import main
+from projektfabrik.config import REPO_ROOT
+from projektfabrik.demo import DEMO_PASSWORD, seed
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.isolation import ALL_TENANTS
+from projektfabrik.tenancy.models import Tenant
+from projektfabrik.tenancy.tables import town_tables
+from projektfabrik.testing import HostClient, login, truncate_all
+
+MUSTER = "musterstadt.localhost"
+BEISPIEL = "beispielhausen.localhost"
+LINK = re.compile(r'href="(/[^"#]*)"')
+SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$")
+#: What differs between two renderings of the same content: the CSRF token and
+#: cache-busting numbers (the town's content version rises on import).
+VOLATILE = [
+    (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), 'name="csrf_token"'),
+    (re.compile(r"([?&]v=)\d+"), r"\1N"),
+    # The personal data export says when it was made.
+    (re.compile(r'"exported_at": "[^"]*"'), '"exported_at": "…"'),
+]
+
+
+@pytest.fixture
+def demo(app_config: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
+    """The demo towns, seeded into the test database, their folders in a copy."""
+    tenants = tmp_path / "tenants-copy"
+    shutil.copytree(REPO_ROOT / "tenants", tenants)
+    app = create_app({**app_config, "TENANTS_DIR": str(tenants)})
+    app.test_client_class = HostClient
+    with app.app_context():
+        list(seed())
+    yield app
+    with app.app_context():
+        db.session.remove()
+        truncate_all()
+        db.engine.dispose()
+
+
+def run(app: Flask, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
+
+
+def client(app: Flask, host: str, as_admin: bool = False) -> Any:
+    c = app.test_client()
+    c.base_url = f"http://{host}"
+    if as_admin:
+        login(c, f"admin@{host.split('.')[0]}.example", DEMO_PASSWORD)
+    return c
+
+
+def normalise(body: str) -> str:
+    for pattern, replacement in VOLATILE:
+        body = pattern.sub(replacement, body)
+    return body
+
+
+def snapshot(app: Flask, host: str, as_admin: bool = False, limit: int = 70) -> dict[str, str]:
+    """Status and body of the pages, API answers and exports reachable from the landing page."""
+    c = client(app, host, as_admin)
+    seen: dict[str, str] = {}
+    queue = ["/", "/api/v1/projects", "/projekte.csv", "/projekte/feed.atom"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or SKIP.search(path):
+            continue
+        response = c.get(path)
+        if response.mimetype.startswith(("text/", "application/json", "application/atom")):
+            body = response.get_data(as_text=True)
+        else:  # PDF and XLSX carry the moment they were made; that they still come is enough
+            body = f"<{response.mimetype}>"
+        seen[path] = f"{response.status_code} {normalise(body)}"
+        if response.mimetype == "text/html":
+            queue += [link for link in LINK.findall(body) if link not in seen]
+    return seen
+
+
+def rows_per_table(app: Flask) -> dict[str, dict[str, int]]:
+    """Rows per town and table, read past the tenant wall (operator's view)."""
+    counts: dict[str, dict[str, int]] = {}
+    towns = dict(
+        db.session.execute(select(Tenant.id, Tenant.slug).execution_options(**ALL_TENANTS)).all()
+    )
+    for spec in town_tables(db.metadata):
+        query = select(spec.table.c.tenant_id, func.count()).group_by(spec.table.c.tenant_id)
+        for tenant_id, count in db.session.execute(query):
+            counts.setdefault(towns[tenant_id], {})[spec.name] = count
+    db.session.rollback()
+    return counts
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Paths whose answer changed, each with the first changed lines (for the report)."""
+    changed = []
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path, "(not reached)"), after.get(path, "(not reached)")
+        if old != new:
+            lines = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+            changed.append(path + "\n" + "\n".join(list(lines)[2:8]))
+    return changed
+
+
+@pytest.mark.slow
+def test_export_delete_import_gives_the_same_town_and_leaves_others_alone(
+    demo: Flask, tmp_path: Path
+) -> None:
+    with demo.app_context():
+        before = {
+            "visitor": snapshot(demo, MUSTER),
+            "admin": snapshot(demo, MUSTER, as_admin=True),
+            "other": snapshot(demo, BEISPIEL, as_admin=True),
+        }
+        assert sum(1 for v in before["visitor"].values() if v.startswith("200")) > 20
+        counts = rows_per_table(demo)
+        uploads = Path(demo.config["UPLOADS_DIR"])
+        muster_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "musterstadt"))
+        files_before = sorted(
+            p.relative_to(uploads / str(muster_id)).as_posix()
+            for p in (uploads / str(muster_id)).rglob("*")
+            if p.is_file()
+        )
+        db.session.rollback()
+
+        archive = tmp_path / "musterstadt.zip"
+        result = run(demo, "tenant", "export", "musterstadt", "--output", str(archive))
+        assert result.exit_code == 0, result.output
+        result = run(demo, "tenant", "delete", "musterstadt", "--yes")
+        assert result.exit_code == 0, result.output
+
+        # Gone, all of it; the other town untouched.
+        assert client(demo, MUSTER).get("/").status_code == 404
+        after_delete = rows_per_table(demo)
+        assert "musterstadt" not in after_delete
+        assert after_delete["beispielhausen"] == counts["beispielhausen"]
+        assert not (uploads / str(muster_id)).exists()
+        assert not (Path(demo.config["TENANTS_DIR"]) / "musterstadt").exists()
+        assert diff(before["other"], snapshot(demo, BEISPIEL, as_admin=True)) == []
+
+        result = run(demo, "tenant", "import", str(archive))
+        assert result.exit_code == 0, result.output
+        assert rows_per_table(demo)["musterstadt"] == {
+            k: v for k, v in counts["musterstadt"].items() if k != "login_session"
+        }
+        new_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "musterstadt"))
+        db.session.rollback()
+        assert files_before == sorted(
+            p.relative_to(uploads / str(new_id)).as_posix()
+            for p in (uploads / str(new_id)).rglob("*")
+            if p.is_file()
+        )
+        assert diff(before["visitor"], snapshot(demo, MUSTER)) == []
+        assert diff(before["admin"], snapshot(demo, MUSTER, as_admin=True)) == []
+        assert diff(before["other"], snapshot(demo, BEISPIEL, as_admin=True)) == []
+
+
+@pytest.mark.slow
+def test_a_town_moves_to_another_deployment_under_new_hosts(
+    demo: Flask, app_config: dict[str, Any], tmp_path: Path, empty_database_url: str
+) -> None:
+    """The second deployment has its own database, folders and (here) other towns' ids."""
+    with demo.app_context():
+        before = snapshot(demo, BEISPIEL)
+        archive = tmp_path / "beispielhausen.zip"
+        assert run(demo, "tenant", "export", "beispielhausen", "-o", str(archive)).exit_code == 0
+
+    other = create_app(
+        {
+            **app_config,
+            "DATABASE_URL": empty_database_url,
+            "TENANTS_DIR": str(tmp_path / "elsewhere" / "tenants"),
+            "UPLOADS_DIR": str(tmp_path / "elsewhere" / "uploads"),
+        }
+    )
+    other.test_client_class = HostClient
+    with other.app_context():
+        db.create_all()
+        try:
+            result = run(
+                other, "tenant", "import", str(archive),
+                "--slug", "bsph", "--host", "bsph.example.org",
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            moved = snapshot(other, "bsph.example.org")
+            # The same pages, with links to the new host.
+            expected = {p: v.replace(BEISPIEL, "bsph.example.org") for p, v in before.items()}
+            assert diff(expected, moved) == []
+            toml = tmp_path / "elsewhere" / "tenants" / "bsph" / "tenant.toml"
+            assert 'hosts = ["bsph.example.org"]' in toml.read_text()
+            # Importing again: slug and host taken, nothing written.
+            again = run(other, "tenant", "import", str(archive), "--slug", "bsph")
+            assert again.exit_code != 0 and "exists already" in again.output
+            again = run(other, "tenant", "import", str(archive), "--slug", "bsph2",
+                        "--host", "bsph.example.org")  # fmt: skip
+            assert again.exit_code != 0 and "serves another municipality" in again.output
+            assert db.session.scalar(select(func.count()).select_from(Tenant)) == 1
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+def _rewrite(archive: Path, change: Any) -> Path:
+    """A copy of the archive with ``change(name, data) -> data | None`` applied to entries."""
+    damaged = archive.with_name(f"{change.__name__}.zip")
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info.filename))
+            if data is not None:
+                target.writestr(info.filename, data)
+    return damaged
+
+
+def towns() -> list[str]:
+    db.session.rollback()  # see what the commands committed
+    return list(db.session.scalars(select(Tenant.slug).order_by(Tenant.slug)))
+
+
+def test_damaged_or_foreign_archives_are_refused_and_nothing_is_written(
+    town_a: Any, tmp_path: Path
+) -> None:
+    app = town_a.app
+    town_a.user("someone@example.org")
+    archive = tmp_path / "a.zip"
+    assert run(app, "tenant", "export", town_a.slug, "-o", str(archive)).exit_code == 0
+    assert run(app, "tenant", "delete", town_a.slug, "--yes").exit_code == 0
+
+    def flip_a_byte(name: str, data: bytes) -> bytes:
+        return data.replace(b"someone", b"s0meone") if name.endswith("user_account.jsonl") else data
+
+    def newer_schema(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["schema"] = ["ffffffffffff"]
+        return json.dumps(manifest).encode()
+
+    def drop_users(name: str, data: bytes) -> bytes | None:
+        return None if name.endswith("user_account.jsonl") else data
+
+    cases = {
+        "does not match its checksum": _rewrite(archive, flip_a_byte),
+        "schema revisions do not fit": _rewrite(archive, newer_schema),
+        "missing ['tables/user_account.jsonl']": _rewrite(archive, drop_users),
+    }
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_bytes(b"PK\x03\x04 this is not really a zip")
+    cases["not a ZIP archive"] = not_zip
+    for message, path in cases.items():
+        result = run(app, "tenant", "import", str(path))
+        assert result.exit_code != 0
+        assert "nothing was imported" in result.output and message in result.output, result.output
+        assert towns() == []
+        assert not (Path(app.config["TENANTS_DIR"]) / town_a.slug).exists()
+    # The intact archive still works.
+    assert run(app, "tenant", "import", str(archive)).exit_code == 0
+
+
+def test_delete_asks_for_the_slug_again(town_a: Any, town_b: Any) -> None:
+    app = town_a.app
+    result = run(app, "tenant", "delete", town_a.slug)
+    assert result.exit_code != 0 and "--yes" in result.output
+    assert towns() == sorted([town_a.slug, town_b.slug])
+
+
+def test_suspended_and_read_only_towns(town_a: Any, town_b: Any) -> None:
+    app = town_a.app
+    town_a.user("member@example.org")
+    visitor, other = town_a.client(), town_b.client()
+    assert run(app, "tenant", "suspend", town_a.slug).exit_code == 0
+    page = visitor.get("/")
+    assert page.status_code == 503 and "Nichts wurde gelöscht" in page.get_data(as_text=True)
+    assert visitor.get("/api/v1/projects").status_code == 503
+    assert other.get("/").status_code == 200  # another town is not affected
+
+    assert run(app, "tenant", "read-only", town_a.slug).exit_code == 0
+    assert visitor.get("/").status_code == 200
+    assert visitor.get("/anmelden").status_code == 200
+    refused = visitor.post("/anmelden", data={"email": "member@example.org", "password": "x"})
+    assert refused.status_code == 403
+    assert "kann nur noch gelesen werden" in refused.get_data(as_text=True)
+    assert (
+        other.post("/anmelden", data={"email": "x@example.org", "password": "x"}).status_code != 403
+    )
+
+    assert run(app, "tenant", "activate", town_a.slug).exit_code == 0
+    assert visitor.get("/").status_code == 200
+
+
+def test_every_town_table_is_in_the_archive_or_named_as_left_out() -> None:
+    """A new table of the core or a plugin travels with its town without being listed."""
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        every = {t.name for t in db.metadata.sorted_tables if "tenant_id" in t.c}
+        archived = {s.name for s in town_tables(db.metadata, archived=True)}
+        assert every - archived == {"login_session", "tenant_host"}
+        assert not any(
+            "tenant_id" not in t.c for t in db.metadata.sorted_tables if t.name != "tenant"
+        )
