@@ -271,7 +271,8 @@ class Generator:
                 role = "owner" if position == 0 or rng.random() < 0.1 else "member"
                 out["membership"].append(
                     (self.ids("membership"), town.tenant_id, project_id, user_id, role,
-                     rng.choice(w.TASKS), joined)
+                     rng.choice(w.TASKS), joined,
+                     base64.b32encode(rng.randbytes(10)).decode().lower())
                 )  # fmt: skip
                 out["project_follow"].append(
                     (self.ids("project_follow"), town.tenant_id, project_id, user_id, joined)
@@ -373,7 +374,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         # Before f3b9d1c7a2e5 (German compound search) the column was search_stems.
         "search_words" if hasattr(Project, "search_words") else "search_stems",
     ),
-    "membership": ("id", "tenant_id", "project_id", "user_id", "role", "task", "joined_at"),
+    "membership": (
+        "id", "tenant_id", "project_id", "user_id", "role", "task", "joined_at", "reply_key",
+    ),
     "project_follow": ("id", "tenant_id", "project_id", "user_id", "created_at"),
     "project_support": ("id", "tenant_id", "project_id", "user_id", "created_at"),
     "project_status_change": (

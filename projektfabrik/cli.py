@@ -206,9 +206,17 @@ def _deliver_mail() -> tuple[int, int]:
 @mail.command("send")
 @with_appcontext
 def mail_send() -> None:
-    """Send due mail from the outbox (run it from a timer every minute)."""
+    """Send due mail from the outbox (run it from a timer every minute), and delete
+    mail sent more than MAIL_RETENTION_DAYS ago."""
+    from projektfabrik.mail.outbox import purge_old
+
     sent, failed = _deliver_mail()
     click.echo(f"sent {sent}, failed {failed} (kept for retry)")
+    days = current_app.config["MAIL_RETENTION_DAYS"]
+    purged = purge_old(days)
+    db.session.commit()
+    if purged:
+        click.echo(f"deleted {purged} message(s) sent more than {days} days ago")
 
 
 @mail.command("digest")

@@ -27,6 +27,9 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # The authserv-id of the receiving mail server's Authentication-Results
     # header (teams/mailin.py); empty: no reply by mail is accepted.
     "MAIL_AUTHSERV_ID": ("", str),
+    # Sent (and given-up) mail is deleted this many days after it was sent:
+    # bodies and addresses are personal data (docs/operations.md, "What is kept").
+    "MAIL_RETENTION_DAYS": (30, int),
     "TEAM_FILE_MAX_MB": (10, int),
     # Largest request body in MB; routes that take files allow the upload limit on top.
     "MAX_REQUEST_MB": (1, int),

@@ -165,3 +165,39 @@ def test_a_message_being_sent_is_not_sent_twice(
         holder.join(10)
     assert deliver_due() == (1, 0)
     assert len(mailbox.to("x@example.org")) == 1
+
+
+def test_sent_and_given_up_mail_is_deleted_after_the_retention_period(
+    town_a: Town, town_b: Town, app: Any, mailbox: Mailbox
+) -> None:
+    """Addresses and bodies are personal data: kept MAIL_RETENTION_DAYS, in every town."""
+    from click.testing import CliRunner
+
+    from projektfabrik.cli import main
+
+    for town in (town_a, town_b):
+        with town.context():
+            for subject in ("old", "recent", "old-given-up", "waiting"):
+                queue_mail(f"{subject}@example.org", subject, "Text")
+            db.session.commit()
+    long_ago = utcnow() - timedelta(days=31)
+    changes: dict[str, dict[str, Any]] = {
+        "old": {"sent_at": long_ago},
+        "recent": {"sent_at": utcnow() - timedelta(days=29)},
+        "old-given-up": {"attempts": MAX_ATTEMPTS, "next_attempt_at": long_ago},
+        "waiting": {"next_attempt_at": utcnow() + timedelta(hours=1)},  # not due yet
+    }
+    with tenant_context(None):
+        for subject, values in changes.items():
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.subject == subject)
+                .values(**values)
+                .execution_options(**ALL_TENANTS)
+            )
+        db.session.commit()
+    app.config["MAIL_RETENTION_DAYS"] = 30
+    result = CliRunner().invoke(main, ["mail", "send"], obj=_script_info(app))
+    assert result.exit_code == 0, result.output
+    assert "deleted 4 message(s)" in result.output
+    assert sorted(r.subject for r in _all_rows()) == ["recent", "recent", "waiting", "waiting"]

@@ -6,7 +6,6 @@ transaction, so a mail queued here is committed together with the change.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -311,28 +310,9 @@ def update_profile(user: User, changes: ProfileChanges) -> None:
 
 def export_data(user: User) -> str:
     """Everything the platform keeps about a person, as JSON (GDPR Art. 15 and 20)."""
-    data = {
-        "municipality": current_tenant().name,
-        "exported_at": utcnow().isoformat(),
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "kind": user.kind.value,
-            "role": user.role.value,
-            "organisation": user.organisation,
-            "district": user.district.name if user.district else None,
-            "skills": user.skill_list,
-            "findable_by_skills": user.findable,
-            "bio": user.bio,
-            "locale": user.locale,
-            "has_avatar": bool(user.avatar_file),
-            "email_verified_at": user.email_verified_at.isoformat()
-            if user.email_verified_at
-            else None,
-            "created_at": user.created_at.isoformat(),
-        },
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    from projektfabrik.accounts.personal_data import export_data as export
+
+    return export(user)
 
 
 def deletion_plan(user: User) -> Any:

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select
 from werkzeug.wrappers import Response
 
 from projektfabrik.db import utcnow
@@ -155,6 +155,25 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
                 sent += 1
             db.session.commit()
     return sent, failed
+
+
+def purge_old(days: int) -> int:
+    """Delete mail sent, or given up, more than ``days`` days ago, in every town.
+
+    Whole rows go: recipient, subject and body are personal data and are no
+    longer needed once the message is out. Returns how many were deleted.
+    """
+    cutoff = utcnow() - timedelta(days=days)
+    done = or_(
+        OutboxMessage.sent_at < cutoff,
+        and_(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.attempts >= MAX_ATTEMPTS,
+            OutboxMessage.next_attempt_at < cutoff,
+        ),
+    )
+    result = db.session.execute(delete(OutboxMessage).where(done).execution_options(**ALL_TENANTS))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def deliver_after_response(response: Response) -> Response:

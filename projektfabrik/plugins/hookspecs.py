@@ -71,6 +71,7 @@ REQUEST_HOOKS = (
     "pf_demo",
     "pf_notification_kinds",
     "pf_account_deletion",
+    "pf_personal_data",
 )
 
 
@@ -181,3 +182,9 @@ def pf_notification_kinds() -> Iterable[NotificationKind] | None:
 def pf_account_deletion(user: Any) -> Any:
     """Return an ``AccountDeletion``: what blocks deleting ``user``'s account, what
     the town keeps, what goes, and how to delete it (errors are not swallowed)."""
+
+
+@hookspec
+def pf_personal_data(user: Any) -> Mapping[str, Any] | None:
+    """Return what the plugin keeps about ``user`` beyond its tables' rows that point
+    at the person (those are in the export already), as JSON-ready data."""

@@ -239,6 +239,22 @@ def account_deletion(user: Any) -> DeletionPlan:
     )
 
 
+def personal_data(user: Any) -> dict[str, Any]:
+    """What each enabled plugin adds to ``user``'s data export (``pf_personal_data``).
+
+    Not isolated, like the deletion: a plugin that fails stops the export
+    rather than leaving its part out unnoticed.
+    """
+    manager = get_manager()
+    found: dict[str, Any] = {}
+    for impl in manager.impls("pf_personal_data", enabled_plugins()):
+        arguments = {"user": user}
+        data = impl.function(*(arguments[arg] for arg in impl.argnames))
+        if data:
+            found[impl.plugin_name] = dict(data)
+    return found
+
+
 def _listed(value: Any) -> list[Any]:
     if value is None:
         return []

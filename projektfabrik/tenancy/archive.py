@@ -84,7 +84,7 @@ class Manifest:
 # --- values ----------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A column's value as JSON can hold it; :func:`_decoder` turns it back."""
     if isinstance(value, enum.Enum):
         return value.value
@@ -165,14 +165,17 @@ def export_town(
     manifest = Manifest(tenant.slug, tenant.name, now.isoformat(), schema_revisions(connection))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
 
-        def entry(name: str) -> _Hashing:
-            return _Hashing(archive.open(name, "w", force_zip64=True))
+        def entry(name: str) -> io.BufferedWriter:
+            # Buffered: a row is a few hundred bytes; the ZIP writer wants chunks.
+            return io.BufferedWriter(_Hashing(archive.open(name, "w", force_zip64=True)), CHUNK)
 
-        def close(name: str, sink: _Hashing) -> None:
-            sink.target.close()
-            manifest.checksums[name] = sink.sha.hexdigest()
+        def close(name: str, sink: io.BufferedWriter) -> None:
+            sink.flush()
+            raw: _Hashing = sink.raw  # type: ignore[assignment]
+            raw.target.close()
+            manifest.checksums[name] = raw.sha.hexdigest()
 
-        town = {c.name: _plain(getattr(tenant, c.key)) for c in metadata.tables[TOWN_ROW].c}
+        town = {c.name: plain_value(getattr(tenant, c.key)) for c in metadata.tables[TOWN_ROW].c}
         del town["id"]
         town["hosts"] = [{"host": h.host, "is_canonical": h.is_canonical} for h in tenant.hosts]
         sink = entry("town.json")
@@ -190,7 +193,7 @@ def export_town(
                 query
             )
             for row in result.mappings():
-                data = {k: _plain(v) for k, v in row.items() if k != "tenant_id"}
+                data = {k: plain_value(v) for k, v in row.items() if k != "tenant_id"}
                 sink.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
                 counts.rows += 1
                 if spec.id_column:
