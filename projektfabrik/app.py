@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from projektfabrik import errors
     from projektfabrik.accounts import views as accounts_views
+    from projektfabrik.console import views as console_views
     from projektfabrik.mail.outbox import deliver_after_request, deliver_after_response
     from projektfabrik.marketplace import moderation, opendata
     from projektfabrik.marketplace import views as marketplace_views
@@ -68,6 +69,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(opendata.bp)
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(teams_views.bp)
+    # Under its own prefix: "/" and "/anmelden" belong to the towns' pages.
+    app.register_blueprint(console_views.bp, url_prefix="/konsole")
     notifications_views.init_app(app)
     accounts_views.init_login(app)
     errors.init_app(app)
@@ -92,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_database(app: Flask) -> None:
     # Import every core model so the metadata is complete before anything uses it.
     from projektfabrik.accounts import models as _accounts  # noqa: F401
+    from projektfabrik.console import models as _console  # noqa: F401
     from projektfabrik.mail import models as _mail  # noqa: F401
     from projektfabrik.marketplace import models as _marketplace  # noqa: F401
     from projektfabrik.notifications import models as _notifications  # noqa: F401

@@ -290,7 +290,38 @@ def demo() -> None:
         click.echo(line)
 
 
+@click.group("operator")
+def operator_group() -> None:
+    """Operators of the deployment (the console at PROJEKTFABRIK_OPERATOR_HOST)."""
+
+
+@operator_group.command("create")
+@click.argument("email")
+@click.password_option(help="At least 12 characters (asked for when not given).")
+@with_appcontext
+def operator_create(email: str, password: str) -> None:
+    """Create an operator with a second factor; shows its secret and recovery codes once."""
+    import segno
+
+    from projektfabrik.console import services as console
+
+    try:
+        new = console.create_operator(email, password)
+    except console.ConsoleRefusal as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"created operator {new.operator.email}")
+    click.echo("\nAdd this account to an authenticator app (scan, or type the secret):\n")
+    segno.make(new.uri, error="m").terminal(compact=True)
+    click.echo(f"\n  secret: {new.secret}\n  {new.uri}\n")
+    click.echo("Recovery codes (each works once; keep them somewhere safe):")
+    for code in new.recovery_codes:
+        click.echo(f"  {code}")
+
+
 main.add_command(db_group, "db")
+main.add_command(operator_group)
 main.add_command(tenant)
 main.add_command(user)
 main.add_command(mail)

@@ -34,6 +34,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # Largest request body in MB; routes that take files allow the upload limit on top.
     "MAX_REQUEST_MB": (1, int),
     "REDIS_URL": ("", str),
+    # The operator console's host (console/); empty: no console.
+    "OPERATOR_HOST": ("", str),
     # Pages for visitors who are not logged in (pagecache.py); 0 switches it off.
     "PAGE_CACHE_SECONDS": (60, int),
     "PAGE_CACHE_MAX_MB": (32, int),

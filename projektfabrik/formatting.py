@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel import units as babel_units
 from flask import Flask, g, has_app_context, has_request_context
 
 DEFAULT_ZONE = "Europe/Berlin"
@@ -309,6 +310,20 @@ def spreadsheet_date(value: DateLike, *, locale: Locale | str | None = None) -> 
     return babel_dates.format_date(found, pattern, locale=loc)
 
 
+def format_file_size(size: int | None, *, locale: Locale | str | None = None) -> str:
+    """``0 Byte``, ``12 kB``, ``1,4 MB``, ``2,1 GB`` (decimal units, as file managers show)."""
+    if size is None:
+        return ""
+    loc = current_locale(locale)
+    for unit, factor in (("gigabyte", 10**9), ("megabyte", 10**6), ("kilobyte", 10**3)):
+        if size >= factor:
+            value = Decimal(size) / factor
+            digits = 1 if value < 10 else 0
+            value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+            return babel_units.format_unit(value, f"digital-{unit}", length="short", locale=loc)
+    return babel_units.format_unit(size, "digital-byte", length="short", locale=loc)
+
+
 FILTERS = {
     "date": format_date,
     "datetime": format_datetime,
@@ -320,6 +335,7 @@ FILTERS = {
     "money": format_money,
     "money_input": format_money_input,
     "percent_bp": format_percent_bp,
+    "filesize": format_file_size,
 }
 
 

@@ -88,3 +88,10 @@ def _core_base(script) -> str:  # type: ignore[no-untyped-def]
     core = HERE / "versions"
     bases = [b for b in script.get_bases() if Path(script.get_revision(b).path).parent == core]
     return bases[0]
+
+
+def heads() -> list[str]:
+    """The revisions the installed code (core and plugins) expects the database at."""
+    from alembic.script import ScriptDirectory
+
+    return list(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,13 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a TOML basic string
 
 
-def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
-    """Write a starter ``tenant.toml`` unless one exists; return whether it wrote."""
+def write_new(
+    folder: Path, slug: str, name: str, hosts: list[str], plugins: Sequence[str] = ()
+) -> bool:
+    """Write a starter ``tenant.toml`` unless one exists; return whether it wrote.
+
+    ``plugins``: listed as available to the town (switched off until its admin
+    switches them on)."""
     path = folder / "tenant.toml"
     if path.exists():
         return False
@@ -176,6 +182,7 @@ def write_new(folder: Path, slug: str, name: str, hosts: list[str]) -> bool:
                 "# [plugins.pinnwand]",
                 "# enabled = true",
                 "",
+                *(f"[plugins.{p}]\nenabled = false\n" for p in plugins),
             ]
         ),
         encoding="utf-8",

@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, make_response, redirect, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from projektfabrik.tenancy.context import reset_tenant, set_tenant
 from projektfabrik.tenancy.links import public_url
 from projektfabrik.tenancy.models import Tenant, TenantState
-from projektfabrik.tenancy.resolver import resolve
+from projektfabrik.tenancy.resolver import normalise_host, resolve
 
 #: Endpoints that answer on any host (load balancers probe by IP address).
 HOSTLESS_ENDPOINTS = {"site.healthz", "static"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: Changes nothing of the town: reading in another language stays possible.
 READ_ONLY_ALLOWED = {"site.set_language"}
+#: What answers on the operator console's host besides the console itself.
+CONSOLE_ALSO = {"site.set_language"}
 
 
 def _enter_tenant() -> Response | None:
     if request.endpoint in HOSTLESS_ENDPOINTS:
         g.tenant = None
+        return None
+    console_host = current_app.config.get("OPERATOR_HOST")
+    if console_host and normalise_host(request.host) == console_host:
+        # The operator console's host is no town's: only the console answers here.
+        g.tenant, g.console = None, True
+        if request.path == "/":
+            return redirect(url_for("console.towns"))
+        if not (request.endpoint or "").startswith("console.") and (
+            request.endpoint not in CONSOLE_ALSO
+        ):
+            abort(404)
         return None
     resolution = resolve(request)
     if resolution is None:
@@ -32,7 +55,8 @@ def _enter_tenant() -> Response | None:
     g.tenant = tenant
     g.tenant_token = set_tenant(tenant)
     # A cookie issued by another town (copied, or a shared parent domain) is void here.
-    if session.get("tenant", tenant.id) != tenant.id:
+    # An operator's session (console/views.py) is worth nothing on a town's host.
+    if session.get("tenant", tenant.id) != tenant.id or "console_operator" in session:
         session.clear()
     return _state_gate(tenant)
 
