@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from projektfabrik.accounts import services as accounts
-from projektfabrik.accounts.models import Kind, Role
+from projektfabrik.accounts.models import Role
 from projektfabrik.extensions import db
 from projektfabrik.plugins import cli as plugins_cli
 from projektfabrik.tenancy import commands as lifecycle_commands
@@ -97,39 +97,22 @@ def tenant() -> None:
 @with_appcontext
 def tenant_create(slug: str, name: str, hosts: tuple[str, ...], admin_email: str | None) -> None:
     """Create a municipality (and write tenants/SLUG/tenant.toml if missing)."""
-    try:
-        config_files.validate_slug(slug)
-        host_list = config_files.validate_hosts(list(hosts))
-    except config_files.TenantConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if db.session.scalar(select(Tenant).where(Tenant.slug == slug)) is not None:
-        raise click.ClickException(f"municipality {slug!r} exists already")
-    folder = _tenants_dir() / slug
-    wrote = config_files.write_new(folder, slug, name, host_list)
-    try:
-        spec = config_files.load(folder)
-        spec.name, spec.hosts = name, host_list
-        town = config_files.apply(spec)
-        link = None
-        if admin_email:
-            with tenant_context(town), _request_context_for(town):
-                admin = accounts.create_user(
-                    admin_email, None, role=Role.ADMIN, verified=False, kind=Kind.ADMINISTRATION
-                )
-                link = accounts.invite(admin)
-                db.session.flush()  # while the town is in context
+    from projektfabrik.console import services as console
+
+    # A request context for the invitation's link (it is built on the town's own host).
+    with current_app.test_request_context():
+        try:
+            created = console.create_town(slug, name, list(hosts), admin_email)
+        except console.ConsoleRefusal as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from exc
         db.session.commit()
-    except (config_files.TenantConfigError, accounts.AccountError) as exc:
-        db.session.rollback()
-        if wrote:
-            (folder / "tenant.toml").unlink()
-        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
-    click.echo(f"created {slug}: {public_url(town, '/')}")
-    if wrote:
-        click.echo(f"wrote {folder / 'tenant.toml'}")
-    if link:
+    click.echo(f"created {slug}: {public_url(created.tenant, '/')}")
+    if created.wrote_config:
+        click.echo(f"wrote {created.wrote_config}")
+    if created.invitation:
         _deliver_mail()
-        click.echo(f"invitation for {admin_email}: {link}")
+        click.echo(f"invitation for {admin_email}: {created.invitation}")
 
 
 @tenant.command("sync")

@@ -189,8 +189,10 @@ def export_town(
             query = select(table).where(table.c.tenant_id == tenant.id)
             if spec.id_column:
                 query = query.order_by(table.c[spec.id_column])
-            result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-                query
+            # On the statement, not the connection: Connection.execution_options() changes
+            # the connection itself, and the caller's next statement would stream too.
+            result = connection.execute(
+                query.execution_options(stream_results=True, yield_per=BATCH)
             )
             for row in result.mappings():
                 data = {k: plain_value(v) for k, v in row.items() if k != "tenant_id"}
