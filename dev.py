@@ -48,6 +48,8 @@ PACKAGING_FILES = ("setup.cfg", "pyproject.toml", "setup.py")
 
 DEMO_BIND = "127.0.0.1:8000"
 DEMO_TOWNS = ("musterstadt", "beispielhausen")
+#: The operator console's host in the demo (PROJEKTFABRIK_OPERATOR_HOST).
+DEMO_CONSOLE = "betrieb.localhost"
 DEMO_LOGIN = ("admin@musterstadt.example", "demo-passwort")
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/projektfabrik_test"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -196,6 +198,7 @@ def demo() -> None:
     bind = env.setdefault("PROJEKTFABRIK_BIND", DEMO_BIND)
     port = bind.rsplit(":", 1)[-1]
     env.setdefault("PROJEKTFABRIK_PUBLIC_PORT", port)
+    env.setdefault("PROJEKTFABRIK_OPERATOR_HOST", DEMO_CONSOLE)
     # With PROJEKTFABRIK_SMTP_URL unset, mail is printed on this console (the
     # console transport), so verification links can be copied from here.
     must([BIN / "projektfabrik", "db", "upgrade"], env)
@@ -208,6 +211,8 @@ def demo() -> None:
         + f"\n  Log in as {DEMO_LOGIN[0]} with the password {DEMO_LOGIN[1]}"
         + "\n  (every demo person has that password; beispielhausen: admin@beispielhausen.example)."
         + "\n  Mail (e.g. the link to confirm a new account) is printed here."
+        + f"\n\n  Operator console: http://{env['PROJEKTFABRIK_OPERATOR_HOST']}:{public_port}/"
+        + "\n  (first: .venv/bin/projektfabrik operator create you@example.org)"
         + "\n  Stop with Ctrl-C.\n",
         flush=True,
     )
