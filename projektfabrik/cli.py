@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Role
+from projektfabrik.console import commands as lifecycle_commands
 from projektfabrik.extensions import db
 from projektfabrik.plugins import cli as plugins_cli
-from projektfabrik.tenancy import commands as lifecycle_commands
 from projektfabrik.tenancy import config_files
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS

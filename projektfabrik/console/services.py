@@ -102,6 +102,7 @@ def record(operator: Operator | None, action: str, town: str = "", detail: str =
     """An audit entry, in the caller's transaction. ``detail`` never names townspeople."""
     db.session.add(
         OperatorAudit(
+            # None: the command line on the server (whoever may run it is an operator).
             operator_email=operator.email if operator else "(command line)",
             action=action,
             town=town,

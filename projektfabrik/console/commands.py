@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from projektfabrik.console.services import record as audit
 from projektfabrik.extensions import db
 from projektfabrik.tenancy import lifecycle
 from projektfabrik.tenancy.lifecycle import ArchiveError
@@ -39,8 +40,9 @@ def export_command(slug: str, output: Path) -> None:
     partial = output.with_name(output.name + ".partial")
     with partial.open("wb") as out:
         manifest = lifecycle.export_town(tenant, out)
-    db.session.rollback()  # read only
     partial.replace(output)
+    audit(None, "town.export", slug)
+    db.session.commit()
     rows = sum(e.rows for e in manifest.tables.values())
     files = sum(1 for n in manifest.checksums if n.startswith("files/"))
     click.echo(f"exported {slug}: {rows} rows in {len(manifest.tables)} tables, {files} files")
@@ -72,6 +74,7 @@ def import_command(archive: Path, slug: str | None, hosts: tuple[str, ...]) -> N
             db.session.rollback()
             raise click.ClickException(f"nothing was imported: {exc}") from exc
     try:
+        audit(None, "town.import", new_slug)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -97,6 +100,7 @@ def delete_command(slug: str, yes: bool) -> None:
             raise click.ClickException("the slug did not match; nothing was deleted")
     tenant_id = tenant.id
     counts = lifecycle.delete_town(tenant)
+    audit(None, "town.delete", slug)
     db.session.commit()
     lifecycle.delete_files(tenant_id, slug)
     click.echo(f"deleted {slug}: {sum(counts.values())} rows in {len(counts)} tables")
@@ -108,6 +112,7 @@ def _state_command(name: str, state: TenantState, text: str) -> click.Command:
     @with_appcontext
     def command(slug: str) -> None:
         lifecycle.set_state(_town(slug), state)
+        audit(None, f"town.{state.value}", slug)
         db.session.commit()
         click.echo(f"{slug}: {state.value}")
 
