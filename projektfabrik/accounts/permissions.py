@@ -12,8 +12,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, flash, redirect, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from projektfabrik.extensions import login_manager
@@ -29,9 +30,24 @@ def is_admin(user: Any) -> bool:
     return bool(user.is_admin)
 
 
+def second_factor_missing(user: Any) -> bool:
+    """The town requires a second factor of its admins and moderators, and this
+    session has none: no TOTP on the account, and not signed in through a
+    provider the operator declared to demand one itself."""
+    from projektfabrik.accounts import secondfactor
+
+    return (
+        secondfactor.required_for(user)
+        and not user.has_second_factor
+        and not session.get("sso_mfa")
+    )
+
+
 def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
     """``None`` when the current person passes ``check``; for a visitor, the
-    redirect to the login page; for anyone else, 403 (raised).
+    redirect to the login page; for anyone else, 403 (raised). An admin or
+    moderator whose town requires a second factor they have not set up is
+    sent to set it up first (docs/security.md).
 
     For ``before_request`` functions that guard a whole blueprint: return what
     this returns.
@@ -40,6 +56,15 @@ def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
         return login_manager.unauthorized()
     if not check(current_user):
         abort(403)
+    if second_factor_missing(current_user):
+        flash(
+            _(
+                "This town asks admins and moderators to use a second factor. "
+                "Please set it up first."
+            ),
+            "error",
+        )
+        return redirect(url_for("accounts.second_factor_settings"))
     return None
 
 
