@@ -692,7 +692,9 @@ def second_factor_settings() -> str:
     return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"))
 
 
-def _second_factor_page(user: User, confirm_form: ConfirmTotpForm, **context: Any) -> str:
+def _second_factor_page(
+    user: User, confirm_form: ConfirmTotpForm, code_form: SecondFactorForm | None = None
+) -> str:
     secret = secondfactor.pending_secret(user)
     uri = secondfactor.provisioning_uri(user, secret) if secret else None
     return render_template(
@@ -702,10 +704,9 @@ def _second_factor_page(user: User, confirm_form: ConfirmTotpForm, **context: An
         qr=secondfactor.qr_svg(uri) if uri else None,
         confirm_form=confirm_form,
         start_form=ButtonForm(prefix="start"),
-        code_form=SecondFactorForm(prefix="code", formdata=None),
+        code_form=code_form or SecondFactorForm(prefix="code", formdata=None),
         codes_left=secondfactor.unused_recovery_codes(user) if user.has_second_factor else 0,
         required=secondfactor.required_for(user),
-        **context,
     )
 
 

@@ -164,7 +164,7 @@ def test_an_existing_account_is_linked_with_a_link_by_mail(
     stranger = town_a.client()
     assert stranger.post(path).status_code == 302
     assert _person(town_a, STAFF["email"]).role == Role.MEMBER  # type: ignore[union-attr]
-    # The link for another person at the provider does not fit this browser's sign-in.
+    # In the browser that started the sign-in, the link links and logs in.
     assert client.get(path).status_code == 200
     assert client.post(path).status_code == 302
     assert _person(town_a, STAFF["email"]).role == Role.ADMIN  # type: ignore[union-attr]
