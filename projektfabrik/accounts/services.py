@@ -15,11 +15,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from projektfabrik.accounts import sessions
 from projektfabrik.accounts.guards import MAILS_PER_ADDRESS
-from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.accounts.models import Kind, RecoveryCode, Role, SsoIdentity, User
 from projektfabrik.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -382,6 +382,13 @@ def anonymise(user: User) -> None:
     revoke_staff(user)
     user.deleted_at = utcnow()
     sessions.end_all(user)
+    # The second factor and the link to the town's provider go too: the person
+    # may sign in through the provider again and gets a new, empty account.
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == user.id))
 
 
 def count_admins() -> int:

@@ -50,6 +50,7 @@ from projektfabrik.db import utcnow
 from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
+from projektfabrik.refusal import Refusal
 from projektfabrik.requestsize import accepts_files
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.districts import district_named, districts
@@ -157,7 +158,7 @@ def _finish_login(
     return response
 
 
-def _field_error(form: object, error: services.AccountError) -> None:
+def _field_error(form: object, error: Refusal) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -314,9 +315,10 @@ def sign_in_with_link(token: str) -> ResponseReturnValue:
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def second_factor() -> ResponseReturnValue:
     """The second step for accounts with a second factor."""
-    pending = session.get("second_factor")
+    stored = session.get("second_factor")
+    pending: dict[str, Any] = stored if isinstance(stored, dict) else {}
     user = None
-    if isinstance(pending, dict) and time.time() - pending.get("at", 0) <= SECOND_FACTOR_WAIT:
+    if pending and time.time() - pending.get("at", 0) <= SECOND_FACTOR_WAIT:
         user = db.session.get(User, pending.get("u"))
     if user is None or not user.is_active or user.session_token != pending.get("g"):
         session.pop("second_factor", None)

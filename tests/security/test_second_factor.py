@@ -319,3 +319,29 @@ def test_staff_through_the_provider(town_a: Town, oidc_provider: Any, declared: 
         assert response.headers["Location"].endswith("/anmelden/code")
         assert again.post("/anmelden/code", data={"code": _code(secret, 1)}).status_code == 302
         assert again.get("/verwaltung/").status_code == 200
+
+
+def test_deleting_the_account_drops_the_second_factor_and_the_provider_link(
+    town_a: Town, oidc_provider: Any
+) -> None:
+    from projektfabrik.accounts import services
+    from projektfabrik.accounts.models import SsoIdentity
+
+    connect_sso(town_a, oidc_provider)
+    town_a.user("rita@example.org")
+    client = town_a.client()
+    login(client, "rita@example.org")
+    _set_up(client)
+    oidc_provider.person = {"sub": "s-1", "email": "rita@example.org", "email_verified": True}
+    with town_a.request_context():
+        person = db.session.scalar(select(User).where(User.email == "rita@example.org"))
+        assert person is not None
+        db.session.add(SsoIdentity(user_id=person.id, issuer=oidc_provider.issuer, subject="s-1"))
+        services.anonymise(person)
+        db.session.commit()
+        assert db.session.scalar(select(SsoIdentity)) is None
+        assert db.session.scalar(select(RecoveryCode)) is None
+        assert person.totp_secret is None
+    # Signing in through the provider again makes a new, empty account.
+    assert sso_round_trip(town_a.client()).status_code == 302
+    assert _person(town_a, "rita@example.org").has_second_factor is False
