@@ -29,7 +29,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
@@ -504,3 +504,9 @@ def configured_lists(row: SignInSettings) -> dict[str, list[str]]:
         "admin_groups": _list(row.sso_admin_groups),
         "moderator_groups": _list(row.sso_moderator_groups),
     }
+
+
+def origin(row: SignInSettings) -> str:
+    """``scheme://host[:port]`` of the provider (for the login page's policy)."""
+    parts = urlsplit(row.sso_issuer)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -52,6 +52,7 @@ from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
 from projektfabrik.refusal import Refusal
 from projektfabrik.requestsize import accepts_files
+from projektfabrik.security import policy_with_form_action
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.districts import district_named, districts
 from projektfabrik.tenancy.links import external_url_for
@@ -265,12 +266,19 @@ def login() -> ResponseReturnValue:
 
 def _login_page(form: LoginForm, status: int = 200, **context: Any) -> ResponseReturnValue:
     context.setdefault("held", False)
-    return render_template(
+    row = sso.provider()
+    page = render_template(
         "accounts/login.html",
         form=form,
-        sso_form=ButtonForm(prefix="sso") if sso.provider() else None,
+        sso_form=ButtonForm(prefix="sso") if row else None,
         **context,
-    ), status
+    )
+    headers = {}
+    if row is not None:
+        # The button's form is answered with a redirect to the provider: the
+        # policy's form-action must allow its origin, or the browser stops there.
+        headers["Content-Security-Policy"] = policy_with_form_action(sso.origin(row))
+    return page, status, headers
 
 
 @bp.route("/anmelden/link", methods=["GET", "POST"])
@@ -334,6 +342,8 @@ def second_factor() -> ResponseReturnValue:
         else:
             local = not pending.get("sso")
             _start_session(user, remember=bool(pending.get("r")))
+            if isinstance(pending.get("idt"), str):
+                session["sso_id_token"] = pending["idt"]
             flash(_("Welcome, %(name)s!", name=user.display_name), "success")
             if used == "recovery":
                 flash(
@@ -398,6 +408,7 @@ def sso_callback() -> ResponseReturnValue:
             "tenant": needed.user.tenant_id,
             "user": needed.user.id,
             "claims": claims.as_dict(),
+            "id_token": id_token,
             "at": int(time.time()),
             "next": (pending or {}).get("next"),
         }
@@ -417,10 +428,19 @@ def _after_sso(row: Any, user: User, id_token: str, next_url: str | None) -> Res
         local=False,
         sso_mfa=row.sso_provider_mfa,
     )
-    # _finish_login started a fresh session (or the code step): note how this one began.
-    session["sso_id_token"] = id_token
-    session["sso_mfa"] = bool(row.sso_provider_mfa)
+    _note_sso_session(row, id_token)
     return response
+
+
+def _note_sso_session(row: Any, id_token: str | None) -> None:
+    """After _finish_login's fresh session (or its code step): note how this one
+    began, for signing out at the provider and for the town's requirement."""
+    if "second_factor" in session:
+        session["second_factor"] = {**session["second_factor"], "idt": id_token}
+        return
+    session["sso_mfa"] = bool(row.sso_provider_mfa)
+    if id_token:
+        session["sso_id_token"] = id_token
 
 
 def _pending_link() -> tuple[Any, User, sso.Claims] | None:
@@ -473,14 +493,17 @@ def _link_and_sign_in(row: Any, user: User, claims: sso.Claims) -> Response:
     data = session.pop("sso_link", {})
     sso.link(row, user, claims)
     db.session.commit()
-    flash(_("Your account is now linked to the town's staff account."), "success")
-    # No ID token to keep: the provider's session is ended at its own site.
-    return _finish_login(
+    response = _finish_login(
         user,
         next_url=safe_next_url(data.get("next"), url_for("site.landing")),
         local=False,
         sso_mfa=row.sso_provider_mfa,
     )
+    id_token = data.get("id_token")
+    _note_sso_session(row, id_token if isinstance(id_token, str) else None)
+    # After the fresh session _finish_login started, so the message survives it.
+    flash(_("Your account is now linked to the town's staff account."), "success")
+    return response
 
 
 @bp.post("/anmelden/dienstkonto/verknuepfen/mail")
@@ -527,20 +550,21 @@ def sso_link_confirm(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/abmelden")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     id_token = session.get("sso_id_token")
     if current_user.is_authenticated:
         sessions.end(current_user._get_current_object())
         db.session.commit()
     logout_user()
     session.clear()
-    flash(_("You are logged out."), "success")
     row = sso.provider() if id_token else None
     if row is not None and isinstance(id_token, str):
-        # Where the provider offers it, its session ends too.
+        # Where the provider offers it, its session ends too: a link there (the
+        # page's forms may only submit to this site, so no redirect from here).
         url = sso.end_session_url(row, id_token, external_url_for("site.landing"))
         if url is not None:
-            return redirect(url)
+            return render_template("accounts/logged_out.html", provider_logout=url)
+    flash(_("You are logged out."), "success")
     return redirect(url_for("site.landing"))
 
 

@@ -3,6 +3,8 @@ real provider on loopback (``projektfabrik/testing_oidc.py``)."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -276,6 +278,18 @@ def test_state_from_one_town_is_refused_by_another(
             sso.finish(row_b, pending, {"state": pending["state"], "code": "x"}, "http://b/cb")
 
 
+def test_the_login_page_lets_its_form_go_to_the_provider(
+    town_a: Town, town_b: Town, oidc_provider: Any
+) -> None:
+    connect_sso(town_a, oidc_provider)
+    policy = town_a.client().get("/anmelden").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider.issuer};" in policy
+    assert (
+        "form-action 'self';" in town_b.client().get("/anmelden").headers["Content-Security-Policy"]
+    )
+    assert "form-action 'self';" in town_a.client().get("/").headers["Content-Security-Policy"]
+
+
 def test_a_disabled_provider(town_a: Town, oidc_provider: Any) -> None:
     connect_sso(town_a, oidc_provider, enabled=False)
     assert "Dienstkonto" not in town_a.client().get("/anmelden").get_data(as_text=True)
@@ -335,8 +349,10 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(
     client = town_a.client()
     sso_round_trip(client)
     response = client.post("/abmelden")
-    assert response.status_code == 302
-    target = response.headers["Location"]
+    assert response.status_code == 200
+    match = re.search(r'href="([^"]*/logout\?[^"]*)"', response.get_data(as_text=True))
+    assert match is not None
+    target = html.unescape(match.group(1))
     assert target.startswith(f"{oidc_provider.issuer}/logout?")
     query = parse_qs(urlsplit(target).query)
     assert query["post_logout_redirect_uri"] == ["http://stadt-a.test/"]
