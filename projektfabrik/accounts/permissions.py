@@ -12,9 +12,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, redirect, session, url_for
+from flask import abort, redirect, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from projektfabrik.extensions import login_manager
@@ -57,13 +56,7 @@ def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
     if not check(current_user):
         abort(403)
     if second_factor_missing(current_user):
-        flash(
-            _(
-                "This town asks admins and moderators to use a second factor. "
-                "Please set it up first."
-            ),
-            "error",
-        )
+        # The page says why (the town's requirement) above its button.
         return redirect(url_for("accounts.second_factor_settings"))
     return None
 

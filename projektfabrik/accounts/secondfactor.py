@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 
@@ -34,6 +35,8 @@ from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.throttle import Throttle
 
+log = logging.getLogger(__name__)
+
 #: Wrong codes (TOTP or recovery) for one account, from anywhere.
 WRONG_CODES = Throttle("second-factor", "5 per 15 minutes")
 RECOVERY_CODES = 10
@@ -48,15 +51,23 @@ class SecondFactorError(Refusal):
 
 
 def _encrypt(user: User, secret: str) -> str:
-    token = encrypted.encrypt(user.tenant_id, _PURPOSE, str(user.id), secret)
+    token = encrypted.encrypt(user.tenant_id, _PURPOSE, user.ref, secret)
     return token[encrypted.MARKER]
 
 
-def _decrypt(user: User) -> str:
-    assert user.totp_secret is not None
-    value = encrypted.decrypt(
-        user.tenant_id, _PURPOSE, str(user.id), {encrypted.MARKER: user.totp_secret}
-    )
+def _decrypt(user: User) -> str | None:
+    """The secret, or ``None`` when it cannot be read here (``SECRET_KEY``
+    changed, or the town was moved): then no code matches, and an admin of the
+    town resets the second factor."""
+    if user.totp_secret is None:
+        return None
+    try:
+        value = encrypted.decrypt(
+            user.tenant_id, _PURPOSE, user.ref, {encrypted.MARKER: user.totp_secret}
+        )
+    except encrypted.SecretUnreadable:
+        log.error("second factor of %s cannot be decrypted", user.ref)
+        return None
     return str(value)
 
 
@@ -127,7 +138,10 @@ def _check_totp(user: User, code: str, now: float | None = None) -> bool:
     code = _clean(code)
     if not (len(code) == 6 and code.isdigit()):
         return False
-    step = _matching_step(_decrypt(user), code, now)
+    secret = _decrypt(user)
+    if secret is None:
+        return False
+    step = _matching_step(secret, code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step

@@ -25,6 +25,7 @@ that does not check out becomes :class:`SignInRefused`.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from projektfabrik.extensions import db
 from projektfabrik.plugins import secrets as encrypted
 from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.context import current_tenant
+
+log = logging.getLogger(__name__)
 
 #: Seconds to wait for the provider before telling the person it is not reachable.
 TIMEOUT = 5
@@ -134,6 +137,15 @@ def client_secret(row: SignInSettings) -> str:
     return str(value)
 
 
+def _readable_secret(row: SignInSettings) -> str | None:
+    try:
+        return client_secret(row) or None
+    except encrypted.SecretUnreadable as exc:
+        # SECRET_KEY changed or the town moved: the operator sets it again.
+        log.error("the SSO client secret of town %s cannot be decrypted", row.tenant_id)
+        raise ProviderUnavailable(_unavailable()) from exc
+
+
 @dataclass(frozen=True)
 class Configuration:
     issuer: str
@@ -210,7 +222,7 @@ def discover(row: SignInSettings) -> dict[str, Any]:
 def _client(row: SignInSettings, redirect_uri: str) -> OAuth2Session:
     return OAuth2Session(
         client_id=row.sso_client_id,
-        client_secret=client_secret(row) or None,
+        client_secret=_readable_secret(row),
         scope="openid email profile",
         redirect_uri=redirect_uri,
         code_challenge_method="S256",

@@ -345,3 +345,18 @@ def test_deleting_the_account_drops_the_second_factor_and_the_provider_link(
     # Signing in through the provider again makes a new, empty account.
     assert sso_round_trip(town_a.client()).status_code == 302
     assert _person(town_a, "rita@example.org").has_second_factor is False
+
+
+def test_a_secret_copied_from_another_account_opens_nothing(town_a: Town) -> None:
+    secret, _codes = _with_second_factor(town_a, "rita@example.org")
+    _with_second_factor(town_a, "mallory@example.org")
+    rita = _person(town_a, "rita@example.org")
+    with town_a.context():
+        mallory = db.session.scalar(select(User).where(User.email == "mallory@example.org"))
+        assert mallory is not None
+        mallory.totp_secret = rita.totp_secret  # a database write by someone
+        db.session.commit()
+    client = _password_step(town_a, "mallory@example.org")
+    response = client.post("/anmelden/code", data={"code": _code(secret, 1)})
+    assert response.status_code == 400  # a clear "not correct", no server error
+    assert not _logged_in(client)

@@ -405,3 +405,15 @@ def test_the_cli_connects_a_town(town_a: Town, app: Any) -> None:
         main, ["tenant", "sso", "stadt-a", "--issuer", "ftp://x", "--client-id", "c"]
     )
     assert bad.exit_code != 0 and "https://" in bad.output
+
+
+def test_an_unreadable_client_secret_is_a_clear_message(
+    town_a: Town, town_b: Town, oidc_provider: Any, app: Any
+) -> None:
+    connect_sso(town_a, oidc_provider)
+    app.config["SECRET_KEY"] = "rotated"  # the operator changed the key
+    response = town_a.client().post("/anmelden/dienstkonto")
+    assert response.status_code == 503
+    assert "nicht erreichbar" in response.get_data(as_text=True)
+    login_page = town_a.client().get("/anmelden")
+    assert login_page.status_code == 200
