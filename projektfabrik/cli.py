@@ -182,6 +182,11 @@ def tenant_list() -> None:
     default=False,
     help="The provider itself demands a second factor of everyone who signs in here.",
 )
+@click.option(
+    "--trust-email/--no-trust-email",
+    default=False,
+    help="Take the provider's addresses as verified without an email_verified claim (ADFS).",
+)
 @click.option("--disable", is_flag=True, help="Keep the settings but switch SSO off.")
 @with_appcontext
 def tenant_sso(
@@ -196,6 +201,7 @@ def tenant_sso(
     moderator_groups: tuple[str, ...],
     organisation_claim: str,
     provider_mfa: bool,
+    trust_email: bool,
     disable: bool,
 ) -> None:
     """Connect a town's identity provider (OpenID Connect) for staff sign-in."""
@@ -222,6 +228,7 @@ def tenant_sso(
                     moderator_groups=",".join(moderator_groups),
                     organisation_claim=organisation_claim,
                     provider_mfa=provider_mfa,
+                    trust_email=trust_email,
                     enabled=not disable,
                 )
             )

@@ -169,6 +169,9 @@ class SignInSettings(TenantScoped, Model):
     sso_organisation_claim: Mapped[str] = mapped_column(String(100), default="")
     # The operator declares that the provider itself demands a second factor.
     sso_provider_mfa: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The operator declares that the provider's addresses are verified even
+    # without an ``email_verified`` claim (ADFS sends none).
+    sso_trust_email: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SsoIdentity(TenantScoped, Model):

@@ -84,6 +84,7 @@ def settings_for_update() -> SignInSettings:
             sso_enabled=False,
             sso_group_claim="groups",
             sso_provider_mfa=False,
+            sso_trust_email=False,
         )
         db.session.add(row)
     return row

@@ -158,6 +158,7 @@ class Configuration:
     moderator_groups: str = ""
     organisation_claim: str = ""
     provider_mfa: bool = False
+    trust_email: bool = False
     enabled: bool = True
 
 
@@ -183,6 +184,7 @@ def configure(config: Configuration) -> SignInSettings:
     row.sso_moderator_groups = ",".join(_list(config.moderator_groups))
     row.sso_organisation_claim = config.organisation_claim.strip()
     row.sso_provider_mfa = config.provider_mfa
+    row.sso_trust_email = config.trust_email
     return row
 
 
@@ -348,7 +350,7 @@ def _claims(row: SignInSettings, raw: dict[str, Any]) -> Claims:
         issuer=row.sso_issuer,
         subject=str(raw["sub"]),
         email=email,
-        email_verified=raw.get("email_verified") is True,
+        email_verified=raw.get("email_verified") is True or row.sso_trust_email,
         name=name[:100],
         groups=groups,
         organisation=organisation,

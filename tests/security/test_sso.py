@@ -188,6 +188,16 @@ def test_an_unverified_address_never_links(town_a: Town, oidc_provider: Any) -> 
         assert db.session.scalar(select(SsoIdentity)) is None
 
 
+def test_the_operator_may_trust_the_providers_addresses(town_a: Town, oidc_provider: Any) -> None:
+    # ADFS sends no email_verified: the operator declares its addresses verified.
+    town_a.user(STAFF["email"])
+    connect_sso(town_a, oidc_provider, trust_email=True)
+    oidc_provider.person = {k: v for k, v in STAFF.items() if k != "email_verified"}
+    response = sso_round_trip(town_a.client())
+    # Still only after the account's owner confirms.
+    assert response.headers["Location"].endswith("/anmelden/dienstkonto/verknuepfen")
+
+
 def test_a_linked_account_signs_in_only_through_the_provider(
     town_a: Town, oidc_provider: Any
 ) -> None:

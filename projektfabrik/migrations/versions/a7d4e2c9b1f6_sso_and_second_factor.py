@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("sso_moderator_groups", sa.Text(), nullable=False),
         sa.Column("sso_organisation_claim", sa.String(length=100), nullable=False),
         sa.Column("sso_provider_mfa", sa.Boolean(), nullable=False),
+        sa.Column("sso_trust_email", sa.Boolean(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         _tenant_fk("sign_in_settings"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_settings")),
