@@ -265,6 +265,26 @@ def user_create(slug: str, email: str, password: str, role: str, display_name: s
     click.echo(f"created {role} {email} in {slug}")
 
 
+@user.command("reset-second-factor")
+@click.option("--tenant", "slug", required=True)
+@click.option("--email", required=True)
+@with_appcontext
+def user_reset_second_factor(slug: str, email: str) -> None:
+    """Switch off someone's second factor (lost phone and codes; the town has no other admin)."""
+    from projektfabrik.accounts import secondfactor
+    from projektfabrik.audit import services as audit
+
+    town = _get_tenant(slug)
+    with tenant_context(town):
+        person = accounts.find_by_email(email)
+        if person is None or not person.has_second_factor:
+            raise click.ClickException(f"no account with a second factor uses {email} in {slug}")
+        secondfactor.disable(person)
+        audit.record("second_factor.reset", actor=None, subject=person, target="cli")
+        db.session.commit()
+    click.echo(f"second factor of {email} in {slug} is off")
+
+
 # --- mail ----------------------------------------------------------------------
 
 

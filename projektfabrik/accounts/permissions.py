@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, redirect, session, url_for
+from flask import abort, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -35,11 +35,13 @@ def second_factor_missing(user: Any) -> bool:
     provider the operator declared to demand one itself."""
     from projektfabrik.accounts import secondfactor
 
-    return (
-        secondfactor.required_for(user)
-        and not user.has_second_factor
-        and not session.get("sso_mfa")
-    )
+    if user.has_second_factor or not user.is_moderator or session.get("sso_mfa"):
+        return False
+    # One query per request at most: project pages ask for every item.
+    cache = request.environ.setdefault("pf.second_factor_required", {})
+    if user.id not in cache:
+        cache[user.id] = secondfactor.required_for(user)
+    return bool(cache[user.id])
 
 
 def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:

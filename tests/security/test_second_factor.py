@@ -360,3 +360,30 @@ def test_a_secret_copied_from_another_account_opens_nothing(town_a: Town) -> Non
     response = client.post("/anmelden/code", data={"code": _code(secret, 1)})
     assert response.status_code == 400  # a clear "not correct", no server error
     assert not _logged_in(client)
+
+
+def test_the_operator_resets_it_when_the_town_has_no_other_admin(town_a: Town, app: Any) -> None:
+    from projektfabrik.cli import main
+
+    _with_second_factor(town_a, "chef@example.org", role=Role.ADMIN)
+    runner = app.test_cli_runner()
+    args = ["user", "reset-second-factor", "--tenant", "stadt-a", "--email", "chef@example.org"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert not _person(town_a, "chef@example.org").has_second_factor
+    with town_a.context():
+        entry = db.session.scalar(select(AuditEntry))
+        assert entry is not None and entry.action == "second_factor.reset"
+        assert entry.actor_id is None
+    assert runner.invoke(main, args).exit_code != 0  # nothing left to reset
+
+
+def test_an_admin_without_it_has_no_admin_rights_over_projects(town_a: Town) -> None:
+    from projektfabrik.projects.access import is_town_admin
+
+    admin = town_a.user("admin@example.org", role=Role.ADMIN)
+    with town_a.request_context():
+        assert is_town_admin(db.session.get(User, admin.id))
+    _require(town_a)
+    with town_a.request_context():
+        assert not is_town_admin(db.session.get(User, admin.id))
