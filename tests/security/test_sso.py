@@ -427,3 +427,31 @@ def test_an_unreadable_client_secret_is_a_clear_message(
     assert "nicht erreichbar" in response.get_data(as_text=True)
     login_page = town_a.client().get("/anmelden")
     assert login_page.status_code == 200
+
+
+def test_each_towns_admin_sees_only_their_own_connection(
+    town_a: Town, town_b: Town, oidc_provider: Any
+) -> None:
+    connect_sso(town_a, oidc_provider)
+    town_a.user("admin-a@example.org", role=Role.ADMIN)
+    town_b.user("admin-b@example.org", role=Role.ADMIN)
+    admin_a = town_a.client()
+    login(admin_a, "admin-a@example.org")
+    page_a = admin_a.get("/verwaltung/anmeldung").get_data(as_text=True)
+    assert "projektfabrik-stadt-a" in page_a and oidc_provider.issuer in page_a
+    assert "secret-stadt-a" not in page_a
+    admin_b = town_b.client()
+    login(admin_b, "admin-b@example.org")
+    page_b = admin_b.get("/verwaltung/anmeldung").get_data(as_text=True)
+    assert "projektfabrik-stadt-a" not in page_b and "Nicht verbunden" in page_b
+    # Town A's admin cookie means nobody on town B's host.
+    member = town_a.client()
+    member.set_cookie("session", admin_a.cookie_value() or "", domain="stadt-b.test")
+    member.base_url = "http://stadt-b.test"
+    assert member.get("/verwaltung/anmeldung").status_code == 302
+    # Members and visitors of town A do not see it.
+    town_a.user("m@example.org")
+    plain = town_a.client()
+    login(plain, "m@example.org")
+    assert plain.get("/verwaltung/anmeldung").status_code == 403
+    assert town_a.client().get("/verwaltung/anmeldung").status_code == 302
