@@ -261,9 +261,8 @@ def _refused() -> SignInRefused:
 
 def finish(
     row: SignInSettings, pending: dict[str, Any] | None, args: dict[str, str], redirect_uri: str
-) -> tuple[Claims, str]:
-    """Check the callback and the tokens; return the person's claims and the ID
-    token (for signing out at the provider later)."""
+) -> Claims:
+    """Check the callback and the tokens; return the person's claims."""
     if (
         not isinstance(pending, dict)
         or pending.get("tenant") != current_tenant().id
@@ -300,7 +299,7 @@ def finish(
         if info.get("sub") != claims.get("sub"):
             raise _refused()
         claims = {**info, **claims}
-    return _claims(row, claims), id_token
+    return _claims(row, claims)
 
 
 def _check_id_token(
@@ -374,9 +373,14 @@ def _is_staff(row: SignInSettings, email: str, raw: dict[str, Any]) -> bool:
     return False
 
 
-def end_session_url(row: SignInSettings, id_token: str, after: str) -> str | None:
+def end_session_url(row: SignInSettings, after: str) -> str | None:
     """Where to send the browser so the provider ends its session too (RP-initiated
-    logout), if the provider offers it; ``None`` otherwise or when it is down."""
+    logout), if the provider offers it; ``None`` otherwise or when it is down.
+
+    Without ``id_token_hint``: the ID token holds the person's name and address,
+    which do not belong in a URL (browser history, the provider's access log).
+    ``client_id`` names the client instead (OpenID Connect RP-Initiated Logout
+    1.0); providers may then ask the person to confirm."""
     try:
         endpoint = discover(row).get("end_session_endpoint")
     except ProviderUnavailable:
@@ -385,7 +389,6 @@ def end_session_url(row: SignInSettings, id_token: str, after: str) -> str | Non
         return None
     query = urlencode(
         {
-            "id_token_hint": id_token,
             "post_logout_redirect_uri": after,
             "client_id": row.sso_client_id,
         }

@@ -342,8 +342,8 @@ def second_factor() -> ResponseReturnValue:
         else:
             local = not pending.get("sso")
             _start_session(user, remember=bool(pending.get("r")))
-            if isinstance(pending.get("idt"), str):
-                session["sso_id_token"] = pending["idt"]
+            if pending.get("sso_session"):
+                session["sso_session"] = True
             flash(_("Welcome, %(name)s!", name=user.display_name), "success")
             if used == "recovery":
                 flash(
@@ -400,7 +400,7 @@ def sso_callback() -> ResponseReturnValue:
     row = _provider_or_404()
     pending = session.pop("sso_pending", None)
     try:
-        claims, id_token = sso.finish(row, pending, request.args.to_dict(), _callback_url())
+        claims = sso.finish(row, pending, request.args.to_dict(), _callback_url())
         user = sso.sign_in(row, claims)
     except sso.LinkNeeded as needed:
         db.session.rollback()
@@ -408,7 +408,6 @@ def sso_callback() -> ResponseReturnValue:
             "tenant": needed.user.tenant_id,
             "user": needed.user.id,
             "claims": claims.as_dict(),
-            "id_token": id_token,
             "at": int(time.time()),
             "next": (pending or {}).get("next"),
         }
@@ -418,29 +417,28 @@ def sso_callback() -> ResponseReturnValue:
         flash(error.message, "error")
         return _login_page(LoginForm(formdata=None), 400)
     db.session.commit()
-    return _after_sso(row, user, id_token, (pending or {}).get("next"))
+    return _after_sso(row, user, (pending or {}).get("next"))
 
 
-def _after_sso(row: Any, user: User, id_token: str, next_url: str | None) -> Response:
+def _after_sso(row: Any, user: User, next_url: str | None) -> Response:
     response = _finish_login(
         user,
         next_url=safe_next_url(next_url, url_for("site.landing")),
         local=False,
         sso_mfa=row.sso_provider_mfa,
     )
-    _note_sso_session(row, id_token)
+    _note_sso_session(row)
     return response
 
 
-def _note_sso_session(row: Any, id_token: str | None) -> None:
+def _note_sso_session(row: Any) -> None:
     """After _finish_login's fresh session (or its code step): note how this one
     began, for signing out at the provider and for the town's requirement."""
     if "second_factor" in session:
-        session["second_factor"] = {**session["second_factor"], "idt": id_token}
+        session["second_factor"] = {**session["second_factor"], "sso_session": True}
         return
     session["sso_mfa"] = bool(row.sso_provider_mfa)
-    if id_token:
-        session["sso_id_token"] = id_token
+    session["sso_session"] = True
 
 
 def _pending_link() -> tuple[Any, User, sso.Claims] | None:
@@ -499,8 +497,7 @@ def _link_and_sign_in(row: Any, user: User, claims: sso.Claims) -> Response:
         local=False,
         sso_mfa=row.sso_provider_mfa,
     )
-    id_token = data.get("id_token")
-    _note_sso_session(row, id_token if isinstance(id_token, str) else None)
+    _note_sso_session(row)
     # After the fresh session _finish_login started, so the message survives it.
     flash(_("Your account is now linked to the town's staff account."), "success")
     return response
@@ -551,17 +548,17 @@ def sso_link_confirm(token: str) -> ResponseReturnValue:
 
 @bp.post("/abmelden")
 def logout() -> ResponseReturnValue:
-    id_token = session.get("sso_id_token")
+    came_through_provider = bool(session.get("sso_session"))
     if current_user.is_authenticated:
         sessions.end(current_user._get_current_object())
         db.session.commit()
     logout_user()
     session.clear()
-    row = sso.provider() if id_token else None
-    if row is not None and isinstance(id_token, str):
+    row = sso.provider() if came_through_provider else None
+    if row is not None:
         # Where the provider offers it, its session ends too: a link there (the
         # page's forms may only submit to this site, so no redirect from here).
-        url = sso.end_session_url(row, id_token, external_url_for("site.landing"))
+        url = sso.end_session_url(row, external_url_for("site.landing"))
         if url is not None:
             return render_template("accounts/logged_out.html", provider_logout=url)
     flash(_("You are logged out."), "success")
