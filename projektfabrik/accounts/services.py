@@ -346,13 +346,23 @@ def deletion_plan(user: User) -> Any:
     return account_deletion(user)
 
 
-def delete_account(user: User, current_password: str) -> None:
+def delete_account(user: User, current_password: str, provider_confirmed: bool = False) -> None:
     """Anonymise the account: personal data goes, what the person wrote stays.
 
     Refused while the person is the town's only admin or leads a project alone;
     what plugins say goes with the account is deleted in the same transaction.
+    An account without a password (made by the town's identity provider)
+    confirms with a fresh sign-in there instead (``provider_confirmed``).
     """
-    if not verify_password(user.password_hash, current_password):
+    if user.password_hash is None:
+        if not provider_confirmed:
+            raise AccountError(
+                _(
+                    "Please log in again with the town's staff account first; then you "
+                    "have ten minutes to delete your account."
+                )
+            )
+    elif not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."), "current_password")
     if user.role == Role.ADMIN and count_admins() <= 1:
         raise AccountError(

@@ -344,6 +344,7 @@ def second_factor() -> ResponseReturnValue:
             _start_session(user, remember=bool(pending.get("r")))
             if pending.get("sso_session"):
                 session["sso_session"] = True
+                session["sso_at"] = int(time.time())
             flash(_("Welcome, %(name)s!", name=user.display_name), "success")
             if used == "recovery":
                 flash(
@@ -439,6 +440,7 @@ def _note_sso_session(row: Any) -> None:
         return
     session["sso_mfa"] = bool(row.sso_provider_mfa)
     session["sso_session"] = True
+    session["sso_at"] = int(time.time())
 
 
 def _pending_link() -> tuple[Any, User, sso.Claims] | None:
@@ -867,11 +869,28 @@ def export_data() -> Response:
     return send_download(services.export_data(current_user), "meine-daten.json", "application/json")
 
 
+#: How recent a sign-in through the town's provider confirms deleting an
+#: account that has no password.
+PROVIDER_CONFIRMS_FOR = 10 * 60
+
+
+def _provider_confirmed() -> bool:
+    return time.time() - float(session.get("sso_at", 0)) <= PROVIDER_CONFIRMS_FOR
+
+
+def _delete_form(user: User, **kwargs: Any) -> DeleteAccountForm:
+    form = DeleteAccountForm(prefix="delete", **kwargs)
+    if user.password_hash is None:
+        del form.current_password  # nothing to type: a fresh sign-in confirms
+    return form
+
+
 def _delete_page(form: DeleteAccountForm) -> str:
     user = current_user._get_current_object()
     return render_template(
         "accounts/delete.html",
         form=form,
+        provider_confirmed=_provider_confirmed(),
         plan=services.deletion_plan(user),
         only_admin=user.is_admin and services.count_admins() <= 1,
     )
@@ -881,18 +900,19 @@ def _delete_page(form: DeleteAccountForm) -> str:
 @login_required
 def delete_account_page() -> str:
     """First say what deleting means and what must be settled; then ask."""
-    return _delete_page(DeleteAccountForm(prefix="delete"))
+    return _delete_page(_delete_form(current_user._get_current_object()))
 
 
 @bp.post("/konto/loeschen")
 @login_required
 def delete_account() -> ResponseReturnValue:
-    form = DeleteAccountForm(prefix="delete")
+    user = current_user._get_current_object()
+    form = _delete_form(user)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         picture = avatars.avatar_path(user)
+        password = form.current_password.data if form.current_password else ""
         try:
-            services.delete_account(user, form.current_password.data)
+            services.delete_account(user, password, provider_confirmed=_provider_confirmed())
         except services.AccountError as error:
             db.session.rollback()
             _field_error(form, error)

@@ -456,3 +456,30 @@ def test_each_towns_admin_sees_only_their_own_connection(
     login(plain, "m@example.org")
     assert plain.get("/verwaltung/anmeldung").status_code == 403
     assert town_a.client().get("/verwaltung/anmeldung").status_code == 302
+
+
+def test_an_account_made_by_the_provider_deletes_after_a_fresh_sign_in(
+    town_a: Town, oidc_provider: Any
+) -> None:
+    connect_sso(town_a, oidc_provider)
+    oidc_provider.person = {**STAFF, "groups": []}
+    client = town_a.client()
+    sso_round_trip(client)
+    settings_page = client.get("/konto").get_data(as_text=True)
+    assert "Passwort ändern" not in settings_page and "Dienstkonto der Stadt an" in settings_page
+    page = client.get("/konto/loeschen").get_data(as_text=True)
+    assert 'name="delete-current_password"' not in page
+    # Long after the sign-in, a stolen session alone does not delete the account.
+    with client.session_transaction(base_url=client.base_url) as session:
+        session["sso_at"] = session["sso_at"] - 11 * 60
+    refused = client.post("/konto/loeschen", data={"delete-confirm": "y"})
+    assert refused.status_code == 400
+    assert "zehn Minuten" in refused.get_data(as_text=True)
+    assert _person(town_a, STAFF["email"]) is not None
+    # Right after signing in again through the provider, it does.
+    sso_round_trip(client)
+    done = client.post("/konto/loeschen", data={"delete-confirm": "y"})
+    assert done.status_code == 302
+    assert _person(town_a, STAFF["email"]) is None
+    with town_a.context():
+        assert db.session.scalar(select(SsoIdentity)) is None
