@@ -178,6 +178,10 @@ def test_second_factor_set_up_sign_in_and_the_towns_requirement(
     assert len(codes) == 10
     check_page(page)
     _shot(page, f"recovery-codes-{language}")
+    page.locator("main a.button").click()
+    page.wait_for_url(re.compile(r"/konto/zweiter-faktor$"))
+    check_page(page)
+    _shot(page, f"second-factor-on-{language}")
 
     page.goto(live_server.url(town_a, "/verwaltung/anmeldung"))
     with page.expect_navigation():
