@@ -275,11 +275,12 @@ def user_reset_second_factor(slug: str, email: str) -> None:
     from projektfabrik.audit import services as audit
 
     town = _get_tenant(slug)
-    with tenant_context(town):
+    # The mail to the person needs the town's links: a request context on its host.
+    with _request_context_for(town), tenant_context(town):
         person = accounts.find_by_email(email)
         if person is None or not person.has_second_factor:
             raise click.ClickException(f"no account with a second factor uses {email} in {slug}")
-        secondfactor.disable(person)
+        secondfactor.reset_by_admin(person)
         audit.record("second_factor.reset", actor=None, subject=person, target="cli")
         db.session.commit()
     click.echo(f"second factor of {email} in {slug} is off")

@@ -245,3 +245,17 @@ def qr_svg(uri: str) -> str:
     return str(
         segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#000", light="#fff")
     )
+
+
+def reset_by_admin(person: User) -> None:
+    """Another admin switches the second factor off (lost phone and codes); the
+    person is told by mail, so a reset they did not ask for is noticed."""
+    from projektfabrik.accounts.services import send_templated_mail
+    from projektfabrik.tenancy.links import external_url_for
+
+    disable(person)
+    send_templated_mail(
+        person,
+        "second_factor_reset",
+        url=external_url_for("accounts.second_factor_settings"),
+    )

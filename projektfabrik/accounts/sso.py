@@ -43,6 +43,7 @@ from sqlalchemy import select
 
 from projektfabrik.accounts.models import Kind, Role, SignInSettings, SsoIdentity, User
 from projektfabrik.accounts.secondfactor import settings
+from projektfabrik.accounts.services import find_by_email, send_templated_mail
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.plugins import secrets as encrypted
@@ -445,8 +446,6 @@ def is_linked(user: User) -> bool:
 def sign_in(row: SignInSettings, claims: Claims) -> User:
     """The account for these claims: the linked one, or a new staff account.
     Raises :class:`LinkNeeded` when an existing account must be confirmed first."""
-    from projektfabrik.accounts.services import find_by_email
-
     identity = identity_for(claims)
     if identity is not None:
         user = db.session.get(User, identity.user_id)
@@ -501,6 +500,8 @@ def link(row: SignInSettings, user: User, claims: Claims) -> None:
         raise _refused()
     db.session.add(SsoIdentity(user_id=user.id, issuer=claims.issuer, subject=claims.subject))
     apply_claims(row, user, claims)
+    # The owner hears of it, so a link they did not make does not go unnoticed.
+    send_templated_mail(user, "sso_linked")
 
 
 def local_login_refused(user: User) -> str | None:

@@ -207,7 +207,7 @@ def reset_second_factor(ref: str) -> ResponseReturnValue:
         abort(400)
     if person.id == current_user.id or not person.has_second_factor:
         abort(404)
-    secondfactor.disable(person)
+    secondfactor.reset_by_admin(person)
     audit.record("second_factor.reset", actor=current_user._get_current_object(), subject=person)
     db.session.commit()
     log.info("%s reset the second factor of %s", current_user.ref, person.ref)

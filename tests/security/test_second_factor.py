@@ -249,7 +249,9 @@ def test_an_admin_switches_the_requirement_only_with_their_own(town_a: Town) -> 
     assert "sign_in.second_factor_required" in actions
 
 
-def test_another_admin_resets_a_lost_second_factor(town_a: Town, town_b: Town) -> None:
+def test_another_admin_resets_a_lost_second_factor(
+    town_a: Town, town_b: Town, mailbox: Mailbox
+) -> None:
     _with_second_factor(town_a, "lost@example.org", role=Role.MODERATOR)
     lost = _person(town_a, "lost@example.org")
     town_a.user("admin@example.org", role=Role.ADMIN)
@@ -266,6 +268,8 @@ def test_another_admin_resets_a_lost_second_factor(town_a: Town, town_b: Town) -
     assert admin.post(f"/verwaltung/anmeldung/{lost.ref}/zuruecksetzen").status_code == 302
     person = _person(town_a, "lost@example.org")
     assert not person.has_second_factor
+    told = mailbox.wait_for("lost@example.org")
+    assert "zweiter Faktor ist ausgeschaltet" in str(told["Subject"])
     with town_a.context():
         entry = db.session.scalar(
             select(AuditEntry).where(AuditEntry.action == "second_factor.reset")

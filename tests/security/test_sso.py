@@ -115,7 +115,7 @@ def test_staff_claim_marks_staff(town_a: Town, oidc_provider: Any) -> None:
 
 
 def test_an_existing_account_is_linked_only_after_its_password(
-    town_a: Town, oidc_provider: Any
+    town_a: Town, oidc_provider: Any, mailbox: Mailbox
 ) -> None:
     town_a.user(STAFF["email"], role=Role.MEMBER, name="Vera V.")
     connect_sso(town_a, oidc_provider)
@@ -139,6 +139,8 @@ def test_an_existing_account_is_linked_only_after_its_password(
 
     right = client.post("/anmelden/dienstkonto/verknuepfen", data={"link-password": TEST_PASSWORD})
     assert right.status_code == 302
+    told = mailbox.wait_for(STAFF["email"])  # the owner hears of every new link
+    assert "verknüpft" in str(told["Subject"])
     person = _person(town_a, STAFF["email"])
     assert person is not None and person.role == Role.ADMIN and person.is_confirmed_staff
     with town_a.context():
