@@ -330,6 +330,16 @@ def export_data(user: User) -> str:
             if user.email_verified_at
             else None,
             "created_at": user.created_at.isoformat(),
+            # Whether, not what: secrets and codes never leave the database.
+            "second_factor_since": user.totp_enabled_at.isoformat()
+            if user.totp_enabled_at
+            else None,
+            "linked_staff_accounts": [
+                {"issuer": row.issuer, "subject": row.subject, "since": row.created_at.isoformat()}
+                for row in db.session.scalars(
+                    select(SsoIdentity).where(SsoIdentity.user_id == user.id)
+                )
+            ],
         },
     }
     return json.dumps(data, ensure_ascii=False, indent=2)

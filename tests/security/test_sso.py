@@ -485,3 +485,15 @@ def test_an_account_made_by_the_provider_deletes_after_a_fresh_sign_in(
     assert _person(town_a, STAFF["email"]) is None
     with town_a.context():
         assert db.session.scalar(select(SsoIdentity)) is None
+
+
+def test_my_data_names_the_link_but_no_secret(town_a: Town, oidc_provider: Any) -> None:
+    import json
+
+    connect_sso(town_a, oidc_provider)
+    oidc_provider.person = dict(STAFF)
+    client = town_a.client()
+    sso_round_trip(client)
+    data = json.loads(client.get("/konto/daten.json").get_data(as_text=True))
+    assert data["account"]["linked_staff_accounts"][0]["subject"] == STAFF["sub"]
+    assert data["account"]["second_factor_since"] is None
