@@ -145,6 +145,83 @@ def tenant_list() -> None:
         click.echo(f"{town.slug}\t{town.name}\t{hosts}")
 
 
+@tenant.command("sso")
+@click.argument("slug")
+@click.option("--issuer", required=True, help="The provider's issuer URL (https://...).")
+@click.option("--client-id", required=True, help="This town's client id at the provider.")
+@click.option(
+    "--client-secret-stdin",
+    is_flag=True,
+    help="Read the client secret from standard input (else PROJEKTFABRIK_SSO_CLIENT_SECRET; "
+    "neither: keep the stored one).",
+)
+@click.option("--staff-domain", "staff_domains", multiple=True, help="Addresses here are staff.")
+@click.option("--staff-claim", default="", help="claim=value that marks staff, e.g. groups=staff.")
+@click.option("--group-claim", default="groups", show_default=True)
+@click.option("--admin-group", "admin_groups", multiple=True, help="Members become admins.")
+@click.option("--moderator-group", "moderator_groups", multiple=True)
+@click.option("--organisation-claim", default="", help="Claim with the office, e.g. department.")
+@click.option(
+    "--provider-mfa/--no-provider-mfa",
+    default=False,
+    help="The provider itself demands a second factor of everyone who signs in here.",
+)
+@click.option(
+    "--trust-email/--no-trust-email",
+    default=False,
+    help="Take the provider's addresses as verified without an email_verified claim (ADFS).",
+)
+@click.option("--disable", is_flag=True, help="Keep the settings but switch SSO off.")
+@with_appcontext
+def tenant_sso(
+    slug: str,
+    issuer: str,
+    client_id: str,
+    client_secret_stdin: bool,
+    staff_domains: tuple[str, ...],
+    staff_claim: str,
+    group_claim: str,
+    admin_groups: tuple[str, ...],
+    moderator_groups: tuple[str, ...],
+    organisation_claim: str,
+    provider_mfa: bool,
+    trust_email: bool,
+    disable: bool,
+) -> None:
+    """Connect a town's identity provider (OpenID Connect) for staff sign-in."""
+    import os
+
+    from projektfabrik.accounts import sso
+    from projektfabrik.refusal import Refusal
+
+    secret: str | None = os.environ.get("PROJEKTFABRIK_SSO_CLIENT_SECRET")
+    if client_secret_stdin:
+        secret = sys.stdin.readline().strip()
+    town = _get_tenant(slug)
+    with tenant_context(town):
+        try:
+            sso.configure(
+                sso.Configuration(
+                    issuer=issuer,
+                    client_id=client_id,
+                    client_secret=secret,
+                    staff_domains=",".join(staff_domains),
+                    staff_claim=staff_claim,
+                    group_claim=group_claim,
+                    admin_groups=",".join(admin_groups),
+                    moderator_groups=",".join(moderator_groups),
+                    organisation_claim=organisation_claim,
+                    provider_mfa=provider_mfa,
+                    trust_email=trust_email,
+                    enabled=not disable,
+                )
+            )
+        except Refusal as exc:
+            raise click.ClickException(exc.message) from exc
+        db.session.commit()
+    click.echo(f"single sign-on for {slug}: {'off' if disable else 'on'} ({issuer})")
+
+
 # --- user ----------------------------------------------------------------------
 
 
@@ -170,6 +247,27 @@ def user_create(slug: str, email: str, password: str, role: str, display_name: s
             raise click.ClickException(exc.message) from exc
         db.session.commit()
     click.echo(f"created {role} {email} in {slug}")
+
+
+@user.command("reset-second-factor")
+@click.option("--tenant", "slug", required=True)
+@click.option("--email", required=True)
+@with_appcontext
+def user_reset_second_factor(slug: str, email: str) -> None:
+    """Switch off someone's second factor (lost phone and codes; the town has no other admin)."""
+    from projektfabrik.accounts import secondfactor
+    from projektfabrik.audit import services as audit
+
+    town = _get_tenant(slug)
+    # The mail to the person needs the town's links: a request context on its host.
+    with _request_context_for(town), tenant_context(town):
+        person = accounts.find_by_email(email)
+        if person is None or not person.has_second_factor:
+            raise click.ClickException(f"no account with a second factor uses {email} in {slug}")
+        secondfactor.reset_by_admin(person)
+        audit.record("second_factor.reset", actor=None, subject=person, target="cli")
+        db.session.commit()
+    click.echo(f"second factor of {email} in {slug} is off")
 
 
 # --- mail ----------------------------------------------------------------------

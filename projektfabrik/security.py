@@ -21,6 +21,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def policy_with_form_action(*origins: str) -> str:
+    """The policy with more origins a form may submit to (through its redirects):
+    the login page's button to the town's identity provider."""
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", " ".join(["form-action 'self'", *origins])
+    )
+
+
 def _add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -649,3 +649,73 @@ def assert_safe_download(response: Any, mimetype: str, *, inline: bool = False) 
     assert 'filename="' in disposition
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+# --- the town's identity provider (OpenID Connect) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_server() -> Iterator[Any]:
+    """A real OpenID Connect provider on a loopback port (``testing_oidc.py``)."""
+    from projektfabrik.testing_oidc import serve
+
+    yield from serve()
+
+
+@pytest.fixture
+def oidc_provider(oidc_server: Any) -> Iterator[Any]:
+    oidc_server.reset()
+    yield oidc_server
+    oidc_server.reset()
+
+
+def connect_sso(
+    town: Town,
+    provider: Any,
+    client_id: str | None = None,
+    *,
+    issuer: str | None = None,
+    **options: Any,
+) -> str:
+    """Connect ``town`` to the test provider as the operator's CLI would; returns
+    the client id. ``options`` are ``sso.Configuration`` fields."""
+    from projektfabrik.accounts import sso
+
+    client_id = client_id or f"projektfabrik-{town.slug}"
+    secret = f"secret-{town.slug}"
+    with town.request_context():
+        provider.register(client_id, secret, sso_callback_url())
+        options.setdefault("admin_groups", "pf-admins")
+        options.setdefault("moderator_groups", "pf-moderators")
+        sso.configure(
+            sso.Configuration(
+                issuer=issuer or provider.issuer,
+                client_id=client_id,
+                client_secret=secret,
+                **options,
+            )
+        )
+        db.session.commit()
+    return client_id
+
+
+def sso_callback_url() -> str:
+    from projektfabrik.tenancy.links import external_url_for
+
+    return external_url_for("accounts.sso_callback")
+
+
+def sso_round_trip(client: FlaskClient, path: str = "/anmelden/dienstkonto") -> Any:
+    """Press "log in with the town's staff account", follow the provider's
+    redirect (a real HTTP request), and bring its answer back to the town;
+    returns the town's response to the callback."""
+    from urllib.parse import urlsplit
+
+    import requests
+
+    start = client.post(path)
+    assert start.status_code == 302, start.get_data(as_text=True)[:2000]
+    answer = requests.get(start.headers["Location"], allow_redirects=False, timeout=5)
+    assert answer.status_code == 302, answer.text
+    callback = urlsplit(answer.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")

@@ -191,3 +191,40 @@ class DeleteAccountForm(FlaskForm):
         _l("Yes, delete my account."),
         validators=[InputRequired(_l("Please confirm that you want to delete your account."))],
     )
+
+
+def _code_field(label: str | None = None, description: str | None = None) -> StringField:
+    return StringField(
+        label or _l("Code"),
+        validators=[InputRequired(_l("Please enter the code.")), Length(max=20)],
+        description=description,
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    """The code after the password: from the authenticator app, or a recovery code."""
+
+    code = _code_field(
+        _l("Code"),
+        _l(
+            "The six digits your authenticator app shows now, or one of your recovery "
+            "codes (e.g. 3F9A2-C7D1E)."
+        ),
+    )
+
+
+class ConfirmTotpForm(FlaskForm):
+    code = _code_field(_l("Code from the app"), _l("The six digits the app shows now."))
+
+
+class ButtonForm(FlaskForm):
+    """Only the CSRF token: a button that starts something."""
+
+
+class LinkPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Password of this account"),
+        validators=[InputRequired(_l("Please enter the password of this account."))],
+        render_kw={"autocomplete": "current-password"},
+    )

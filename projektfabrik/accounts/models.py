@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, ref_column, utcnow
@@ -72,6 +72,11 @@ class User(TenantScoped, UserMixin, Model):
     staff_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The office or organisation the admin confirmed; shown with a "confirmed" badge.
     confirmed_organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Second factor (accounts/secondfactor.py): the TOTP secret, encrypted; when it
+    # was confirmed; and the last time step used, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     district: Mapped[District | None] = relationship()
 
@@ -97,6 +102,10 @@ class User(TenantScoped, UserMixin, Model):
     @property
     def is_confirmed_staff(self) -> bool:
         return self.kind == Kind.ADMINISTRATION and self.staff_confirmed_at is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -131,3 +140,65 @@ class LoginSession(TenantScoped, Model):
     # SHA-256 of the key in the cookie: a copy of the table logs nobody in.
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignInSettings(TenantScoped, Model):
+    """How people of one town sign in: the town's own identity provider (set by
+    the operator, ``projektfabrik tenant sso``) and whether the town's admins and
+    moderators must use a second factor (set by the town's admin). At most one
+    row per town; a town without a row has no SSO and no requirement."""
+
+    __tablename__ = "sign_in_settings"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+    __affects_public_pages__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    require_second_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    sso_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    sso_issuer: Mapped[str] = mapped_column(String(500), default="")
+    sso_client_id: Mapped[str] = mapped_column(String(200), default="")
+    # Fernet token (plugins/secrets.py's scheme, bound to this town and setting).
+    sso_client_secret: Mapped[str] = mapped_column(Text, default="")
+    # Comma-separated; an address at one of these domains marks staff.
+    sso_staff_domains: Mapped[str] = mapped_column(Text, default="")
+    # "claim=value": a claim (or a list claim containing the value) that marks staff.
+    sso_staff_claim: Mapped[str] = mapped_column(String(200), default="")
+    sso_group_claim: Mapped[str] = mapped_column(String(100), default="groups")
+    sso_admin_groups: Mapped[str] = mapped_column(Text, default="")
+    sso_moderator_groups: Mapped[str] = mapped_column(Text, default="")
+    sso_organisation_claim: Mapped[str] = mapped_column(String(100), default="")
+    # The operator declares that the provider itself demands a second factor.
+    sso_provider_mfa: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The operator declares that the provider's addresses are verified even
+    # without an ``email_verified`` claim (ADFS sends none).
+    sso_trust_email: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SsoIdentity(TenantScoped, Model):
+    """An account's link to a person at the town's identity provider."""
+
+    __tablename__ = "sso_identity"
+    __table_args__ = (UniqueConstraint("tenant_id", "issuer", "subject"),)
+    __affects_public_pages__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(TenantScoped, Model):
+    """One of the codes that replace the authenticator app once (stored hashed)."""
+
+    __tablename__ = "recovery_code"
+    __affects_public_pages__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

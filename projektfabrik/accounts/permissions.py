@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -29,9 +29,26 @@ def is_admin(user: Any) -> bool:
     return bool(user.is_admin)
 
 
+def second_factor_missing(user: Any) -> bool:
+    """The town requires a second factor of its admins and moderators, and this
+    session has none: no TOTP on the account, and not signed in through a
+    provider the operator declared to demand one itself."""
+    from projektfabrik.accounts import secondfactor
+
+    if user.has_second_factor or not user.is_moderator or session.get("sso_mfa"):
+        return False
+    # One query per request at most: project pages ask for every item.
+    cache = request.environ.setdefault("pf.second_factor_required", {})
+    if user.id not in cache:
+        cache[user.id] = secondfactor.required_for(user)
+    return bool(cache[user.id])
+
+
 def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
     """``None`` when the current person passes ``check``; for a visitor, the
-    redirect to the login page; for anyone else, 403 (raised).
+    redirect to the login page; for anyone else, 403 (raised). An admin or
+    moderator whose town requires a second factor they have not set up is
+    sent to set it up first (docs/security.md).
 
     For ``before_request`` functions that guard a whole blueprint: return what
     this returns.
@@ -40,6 +57,9 @@ def gate(check: Callable[[Any], bool]) -> ResponseReturnValue | None:
         return login_manager.unauthorized()
     if not check(current_user):
         abort(403)
+    if second_factor_missing(current_user):
+        # The page says why (the town's requirement) above its button.
+        return redirect(url_for("accounts.second_factor_settings"))
     return None
 
 

@@ -93,6 +93,8 @@ def account(user: User) -> dict[str, Any]:
         "has_avatar": bool(user.avatar_file),
         "email_verified_at": plain_value(user.email_verified_at),
         "created_at": plain_value(user.created_at),
+        # Whether, not what: the secret and the codes never leave the database.
+        "second_factor_since": plain_value(user.totp_enabled_at),
     }
 
 

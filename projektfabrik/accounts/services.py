@@ -14,11 +14,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from projektfabrik.accounts import sessions
 from projektfabrik.accounts.guards import MAILS_PER_ADDRESS
-from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.accounts.models import Kind, RecoveryCode, Role, SsoIdentity, User
 from projektfabrik.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -326,13 +326,23 @@ def deletion_plan(user: User) -> Any:
     return account_deletion(user)
 
 
-def delete_account(user: User, current_password: str) -> None:
+def delete_account(user: User, current_password: str, provider_confirmed: bool = False) -> None:
     """Anonymise the account: personal data goes, what the person wrote stays.
 
     Refused while the person is the town's only admin or leads a project alone;
     what plugins say goes with the account is deleted in the same transaction.
+    An account without a password (made by the town's identity provider)
+    confirms with a fresh sign-in there instead (``provider_confirmed``).
     """
-    if not verify_password(user.password_hash, current_password):
+    if user.password_hash is None:
+        if not provider_confirmed:
+            raise AccountError(
+                _(
+                    "Please log in again with the town's staff account first; then you "
+                    "have ten minutes to delete your account."
+                )
+            )
+    elif not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."), "current_password")
     if user.role == Role.ADMIN and count_admins() <= 1:
         raise AccountError(
@@ -362,6 +372,13 @@ def anonymise(user: User) -> None:
     revoke_staff(user)
     user.deleted_at = utcnow()
     sessions.end_all(user)
+    # The second factor and the link to the town's provider go too: the person
+    # may sign in through the provider again and gets a new, empty account.
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == user.id))
 
 
 def count_admins() -> int:

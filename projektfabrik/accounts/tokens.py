@@ -26,6 +26,7 @@ class Purpose(StrEnum):
     RESET_PASSWORD = "reset-password"
     INVITATION = "invitation"
     SIGN_IN = "sign-in"
+    LINK_SSO = "link-sso"
 
 
 MAX_AGE = {
@@ -34,6 +35,7 @@ MAX_AGE = {
     Purpose.RESET_PASSWORD: 2 * 3600,
     Purpose.INVITATION: 14 * 24 * 3600,
     Purpose.SIGN_IN: 30 * 60,
+    Purpose.LINK_SSO: 30 * 60,
 }
 
 
@@ -55,8 +57,12 @@ def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"pf-{purpose}")
 
 
-def _fingerprint(user: User, purpose: Purpose) -> str:
-    if purpose in (Purpose.RESET_PASSWORD, Purpose.INVITATION):
+def _fingerprint(user: User, purpose: Purpose, bind: str = "") -> str:
+    if purpose == Purpose.LINK_SSO:
+        # Bound to the provider's person (``bind``) and used up by any login.
+        last = user.last_login_at.isoformat() if user.last_login_at else "-"
+        state = f"{user.session_token}|{last}|{bind}"
+    elif purpose in (Purpose.RESET_PASSWORD, Purpose.INVITATION):
         state = user.password_hash or "-"
     elif purpose == Purpose.SIGN_IN:
         # Any login, this link's included, ends the link: it works once.
@@ -68,17 +74,17 @@ def _fingerprint(user: User, purpose: Purpose) -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def make_token(user: User, purpose: Purpose, email: str | None = None) -> str:
+def make_token(user: User, purpose: Purpose, email: str | None = None, bind: str = "") -> str:
     payload = {
         "t": current_tenant().id,
         "u": user.id,
         "e": email or user.email,
-        "f": _fingerprint(user, purpose),
+        "f": _fingerprint(user, purpose, bind),
     }
     return _serializer(purpose).dumps(payload)
 
 
-def redeem_token(token: str, purpose: Purpose) -> Redeemed:
+def redeem_token(token: str, purpose: Purpose, bind: str = "") -> Redeemed:
     """Check a token for the current town; raise :class:`TokenError` if it is not good."""
     try:
         payload = _serializer(purpose).loads(token, max_age=MAX_AGE[purpose])
@@ -94,7 +100,7 @@ def redeem_token(token: str, purpose: Purpose) -> Redeemed:
         user is None
         or user.tenant_id != current_tenant().id
         or not user.is_active
-        or payload.get("f") != _fingerprint(user, purpose)
+        or payload.get("f") != _fingerprint(user, purpose, bind)
     ):
         raise TokenError("invalid")
     return Redeemed(user=user, email=payload["e"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from flask import (
     Blueprint,
     Flask,
@@ -15,34 +18,44 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from projektfabrik.accounts import avatars, guards, services, sessions
+from projektfabrik.accounts import avatars, guards, secondfactor, services, sessions, sso
 from projektfabrik.accounts.forms import (
+    ButtonForm,
     ChangeEmailForm,
     ChangePasswordForm,
+    ConfirmTotpForm,
     DeleteAccountForm,
     InvitationForm,
+    LinkPasswordForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    SecondFactorForm,
     SignInLinkForm,
     kind_choices,
     staff_kind_choices,
 )
 from projektfabrik.accounts.models import User
-from projektfabrik.accounts.tokens import Purpose, TokenError, redeem_token
+from projektfabrik.accounts.passwords import verify_password
+from projektfabrik.accounts.tokens import Purpose, TokenError, make_token, redeem_token
+from projektfabrik.db import utcnow
 from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db, limiter, login_manager
 from projektfabrik.i18n import select_locale
+from projektfabrik.refusal import Refusal
 from projektfabrik.requestsize import accepts_files
+from projektfabrik.security import policy_with_form_action
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.districts import district_named, districts
+from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -108,7 +121,45 @@ def _start_session(user: User, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
-def _field_error(form: object, error: services.AccountError) -> None:
+#: How long the code page waits after the password (or link) before starting over.
+SECOND_FACTOR_WAIT = 10 * 60
+
+
+def _finish_login(
+    user: User,
+    *,
+    remember: bool = False,
+    next_url: str | None = None,
+    local: bool = True,
+    sso_mfa: bool = False,
+) -> Response:
+    """The end of every way in: password, link by mail, new password, the town's
+    provider. Accounts linked to the provider do not come in locally while it is
+    on; accounts with a second factor are asked for a code first."""
+    target = next_url or url_for("site.landing")
+    if local and (refusal := sso.local_login_refused(user)):
+        flash(refusal, "error")
+        return redirect(url_for("accounts.login"))
+    if user.has_second_factor and not sso_mfa:
+        session.clear()
+        session["second_factor"] = {
+            "u": user.id,
+            "g": user.session_token,
+            "r": bool(remember),
+            "n": target,
+            "at": int(time.time()),
+            "sso": not local,
+        }
+        return redirect(url_for("accounts.second_factor"))
+    _start_session(user, remember=remember)
+    flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+    response = redirect(target)
+    if local:
+        guards.remember_device(response, user.email)
+    return response
+
+
+def _field_error(form: object, error: Refusal) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -192,7 +243,7 @@ def login() -> ResponseReturnValue:
             # Strangers' wrong guesses hold this account for now; the password
             # is not even checked. The owner gets in with a link by mail.
             session["sign_in_email"] = email
-            return render_template("accounts/login.html", form=form, held=True), 429
+            return _login_page(form, 429, held=True)
         user = services.authenticate(email, form.password.data)
         if user is None:
             counter.hit(*key)
@@ -204,12 +255,30 @@ def login() -> ResponseReturnValue:
             )
             return redirect(url_for("accounts.resend_verification"))
         else:
-            _start_session(user, remember=form.remember.data)  # commits a rehashed password too
-            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
-            response = redirect(safe_next_url(request.args.get("next"), url_for("site.landing")))
-            guards.remember_device(response, email)
-            return response
-    return render_template("accounts/login.html", form=form, held=False)
+            db.session.commit()  # a rehashed password
+            return _finish_login(
+                user,
+                remember=form.remember.data,
+                next_url=safe_next_url(request.args.get("next"), url_for("site.landing")),
+            )
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm, status: int = 200, **context: Any) -> ResponseReturnValue:
+    context.setdefault("held", False)
+    row = sso.provider()
+    page = render_template(
+        "accounts/login.html",
+        form=form,
+        sso_form=ButtonForm(prefix="sso") if row else None,
+        **context,
+    )
+    headers = {}
+    if row is not None:
+        # The button's form is answered with a redirect to the provider: the
+        # policy's form-action must allow its origin, or the browser stops there.
+        headers["Content-Security-Policy"] = policy_with_form_action(sso.origin(row))
+    return page, status, headers
 
 
 @bp.route("/anmelden/link", methods=["GET", "POST"])
@@ -242,21 +311,258 @@ def sign_in_with_link(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         user = redeemed.user
         services.mark_verified(user)  # the link arrived by mail: the address works
-        _start_session(user)
-        flash(_("Welcome, %(name)s!", name=user.display_name), "success")
-        response = redirect(url_for("site.landing"))
-        guards.remember_device(response, user.email)
-        return response
+        # The link is used up by the login it starts; with a second factor that is
+        # only after the code, so use it up now (a second click finds it spent).
+        user.last_login_at = utcnow()
+        db.session.commit()
+        return _finish_login(user)
     return render_template("accounts/sign_in_with_link.html", form=form, user=redeemed.user)
 
 
+@bp.route("/anmelden/code", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def second_factor() -> ResponseReturnValue:
+    """The second step for accounts with a second factor."""
+    stored = session.get("second_factor")
+    pending: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    user = None
+    if pending and time.time() - pending.get("at", 0) <= SECOND_FACTOR_WAIT:
+        user = db.session.get(User, pending.get("u"))
+    if user is None or not user.is_active or user.session_token != pending.get("g"):
+        session.pop("second_factor", None)
+        flash(_("Please log in again."), "error")
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            used = secondfactor.verify(user, form.code.data)
+        except secondfactor.SecondFactorError as error:
+            db.session.commit()  # the code's time step, if it moved
+            _field_error(form, error)
+        else:
+            local = not pending.get("sso")
+            _start_session(user, remember=bool(pending.get("r")))
+            if pending.get("sso_session"):
+                session["sso_session"] = True
+                session["sso_at"] = int(time.time())
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+            if used == "recovery":
+                flash(
+                    ngettext(
+                        "You used a recovery code. %(num)d code is left; you can make new "
+                        "ones on your account page.",
+                        "You used a recovery code. %(num)d codes are left; you can make new "
+                        "ones on your account page.",
+                        secondfactor.unused_recovery_codes(user),
+                    ),
+                    "success",
+                )
+            response = redirect(safe_next_url(pending.get("n"), url_for("site.landing")))
+            if local:
+                guards.remember_device(response, user.email)
+            return response
+    return render_template("accounts/second_factor.html", form=form), (400 if form.errors else 200)
+
+
+# --- the town's identity provider (staff) --------------------------------------------
+
+
+def _provider_or_404() -> Any:
+    row = sso.provider()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _callback_url() -> str:
+    return external_url_for("accounts.sso_callback")
+
+
+@bp.post("/anmelden/dienstkonto")
+@limiter.limit(LOGIN_LIMIT)
+def sso_start() -> ResponseReturnValue:
+    row = _provider_or_404()
+    if not ButtonForm(prefix="sso").validate_on_submit():
+        abort(400)
+    try:
+        url, pending = sso.begin(
+            row, _callback_url(), safe_next_url(request.args.get("next"), url_for("site.landing"))
+        )
+    except sso.ProviderUnavailable as error:
+        flash(error.message, "error")
+        return _login_page(LoginForm(formdata=None), 503)
+    session["sso_pending"] = pending
+    return redirect(url)
+
+
+@bp.get("/anmelden/dienstkonto/zurueck")
+@limiter.limit(LOGIN_LIMIT)
+def sso_callback() -> ResponseReturnValue:
+    row = _provider_or_404()
+    pending = session.pop("sso_pending", None)
+    try:
+        claims = sso.finish(row, pending, request.args.to_dict(), _callback_url())
+        user = sso.sign_in(row, claims)
+    except sso.LinkNeeded as needed:
+        db.session.rollback()
+        session["sso_link"] = {
+            "tenant": needed.user.tenant_id,
+            "user": needed.user.id,
+            "claims": claims.as_dict(),
+            "at": int(time.time()),
+            "next": (pending or {}).get("next"),
+        }
+        return redirect(url_for("accounts.sso_link"))
+    except (sso.ProviderUnavailable, sso.SignInRefused) as error:
+        db.session.commit()  # a person no longer staff loses the provider's roles
+        flash(error.message, "error")
+        return _login_page(LoginForm(formdata=None), 400)
+    db.session.commit()
+    return _after_sso(row, user, (pending or {}).get("next"))
+
+
+def _after_sso(row: Any, user: User, next_url: str | None) -> Response:
+    response = _finish_login(
+        user,
+        next_url=safe_next_url(next_url, url_for("site.landing")),
+        local=False,
+        sso_mfa=row.sso_provider_mfa,
+    )
+    _note_sso_session(row)
+    return response
+
+
+def _note_sso_session(row: Any) -> None:
+    """After _finish_login's fresh session (or its code step): note how this one
+    began, for signing out at the provider and for the town's requirement."""
+    if "second_factor" in session:
+        session["second_factor"] = {**session["second_factor"], "sso_session": True}
+        return
+    session["sso_mfa"] = bool(row.sso_provider_mfa)
+    session["sso_session"] = True
+    session["sso_at"] = int(time.time())
+
+
+def _pending_link() -> tuple[Any, User, sso.Claims] | None:
+    row = sso.provider()
+    data = session.get("sso_link")
+    if row is None or not isinstance(data, dict):
+        return None
+    if data.get("tenant") != current_tenant_id_or_none():
+        return None
+    if time.time() - data.get("at", 0) > sso.PENDING_MAX_AGE:
+        return None
+    user = db.session.get(User, data.get("user"))
+    if user is None or not user.is_active:
+        return None
+    return row, user, sso.Claims.from_dict(data["claims"])
+
+
+def _link_expired() -> Response:
+    session.pop("sso_link", None)
+    flash(_("Please start the sign-in with the town's staff account again."), "error")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/anmelden/dienstkonto/verknuepfen", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def sso_link() -> ResponseReturnValue:
+    """An account with the same address exists: its owner confirms before it is linked."""
+    found = _pending_link()
+    if found is None:
+        return _link_expired()
+    row, user, claims = found
+    form = LinkPasswordForm(prefix="link")
+    if form.validate_on_submit():
+        counter, key = guards.guess_counter(user.email)
+        if not counter.allowed(*key):
+            form.password.errors = [
+                _("Too many wrong passwords. Please confirm with a link by e-mail instead.")
+            ]
+        elif not verify_password(user.password_hash, form.password.data):
+            counter.hit(*key)
+            form.password.errors = [_("This password is not correct.")]
+        else:
+            return _link_and_sign_in(row, user, claims)
+    return render_template(
+        "accounts/sso_link.html", form=form, mail_form=ButtonForm(prefix="mail"), user=user
+    ), (400 if form.errors else 200)
+
+
+def _link_and_sign_in(row: Any, user: User, claims: sso.Claims) -> Response:
+    data = session.pop("sso_link", {})
+    sso.link(row, user, claims)
+    db.session.commit()
+    response = _finish_login(
+        user,
+        next_url=safe_next_url(data.get("next"), url_for("site.landing")),
+        local=False,
+        sso_mfa=row.sso_provider_mfa,
+    )
+    _note_sso_session(row)
+    # After the fresh session _finish_login started, so the message survives it.
+    flash(_("Your account is now linked to the town's staff account."), "success")
+    return response
+
+
+@bp.post("/anmelden/dienstkonto/verknuepfen/mail")
+@limiter.limit(RESET_LIMIT)
+def sso_link_mail() -> ResponseReturnValue:
+    found = _pending_link()
+    if found is None:
+        return _link_expired()
+    _row, user, claims = found
+    if not ButtonForm(prefix="mail").validate_on_submit():
+        abort(400)
+    if guards.MAILS_PER_ADDRESS.hit(user.email):
+        token = make_token(user, Purpose.LINK_SSO, bind=claims.subject)
+        services.send_templated_mail(
+            user, "link_sso", url=external_url_for("accounts.sso_link_confirm", token=token)
+        )
+        db.session.commit()
+    flash(
+        _(
+            "We have sent a link to %(email)s. Open it in this browser within 30 minutes.",
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.sso_link"))
+
+
+@bp.route("/anmelden/dienstkonto/verknuepfen/<token>", methods=["GET", "POST"])
+def sso_link_confirm(token: str) -> ResponseReturnValue:
+    found = _pending_link()
+    if found is None:
+        return _link_expired()
+    row, user, claims = found
+    try:
+        redeemed = redeem_token(token, Purpose.LINK_SSO, bind=claims.subject)
+    except TokenError as error:
+        return render_template("accounts/token_invalid.html", reason=error.reason), 400
+    if redeemed.user.id != user.id:
+        return render_template("accounts/token_invalid.html", reason="invalid"), 400
+    form = ButtonForm()
+    if form.validate_on_submit():
+        return _link_and_sign_in(row, user, claims)
+    return render_template("accounts/sso_link_confirm.html", form=form, user=user)
+
+
 @bp.post("/abmelden")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
+    came_through_provider = bool(session.get("sso_session"))
     if current_user.is_authenticated:
         sessions.end(current_user._get_current_object())
         db.session.commit()
     logout_user()
     session.clear()
+    row = sso.provider() if came_through_provider else None
+    if row is not None:
+        # Where the provider offers it, its session ends too: a link there (the
+        # page's forms may only submit to this site, so no redirect from here).
+        url = sso.end_session_url(row, external_url_for("site.landing"))
+        if url is not None:
+            return render_template("accounts/logged_out.html", provider_logout=url)
     flash(_("You are logged out."), "success")
     return redirect(url_for("site.landing"))
 
@@ -304,9 +610,8 @@ def _choose_password(token: str, purpose: Purpose, template: str) -> ResponseRet
         services.set_password(user, form.password.data)
         services.mark_verified(user)  # the link arrived by mail: the address works
         db.session.commit()
-        _start_session(user)
-        flash(_("Your new password is saved. You are logged in."), "success")
-        return redirect(url_for("accounts.profile"))
+        flash(_("Your new password is saved."), "success")
+        return _finish_login(user, next_url=url_for("accounts.profile"))
     return render_template(template, form=form, user=redeemed.user)
 
 
@@ -405,6 +710,100 @@ def _settings_with(**forms: object) -> str:
     return render_template("accounts/settings.html", **context)
 
 
+@bp.get("/konto/zweiter-faktor")
+@login_required
+def second_factor_settings() -> str:
+    user: User = current_user._get_current_object()
+    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"))
+
+
+def _second_factor_page(
+    user: User, confirm_form: ConfirmTotpForm, code_form: SecondFactorForm | None = None
+) -> str:
+    secret = secondfactor.pending_secret(user)
+    uri = secondfactor.provisioning_uri(user, secret) if secret else None
+    return render_template(
+        "accounts/second_factor_settings.html",
+        user=user,
+        secret=secret,
+        qr=secondfactor.qr_svg(uri) if uri else None,
+        confirm_form=confirm_form,
+        start_form=ButtonForm(prefix="start"),
+        code_form=code_form or SecondFactorForm(prefix="code", formdata=None),
+        codes_left=secondfactor.unused_recovery_codes(user) if user.has_second_factor else 0,
+        required=secondfactor.required_for(user),
+    )
+
+
+@bp.post("/konto/zweiter-faktor/einrichten")
+@login_required
+def second_factor_start() -> Response:
+    user: User = current_user._get_current_object()
+    if user.has_second_factor or not ButtonForm(prefix="start").validate_on_submit():
+        abort(400)
+    secondfactor.start_setup(user)
+    db.session.commit()
+    return redirect(url_for("accounts.second_factor_settings") + "#einrichten")
+
+
+@bp.post("/konto/zweiter-faktor/bestaetigen")
+@login_required
+def second_factor_confirm() -> ResponseReturnValue:
+    user: User = current_user._get_current_object()
+    form = ConfirmTotpForm(prefix="confirm")
+    if form.validate_on_submit():
+        try:
+            codes = secondfactor.confirm_setup(user, form.code.data)
+        except secondfactor.SecondFactorError as error:
+            db.session.commit()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes, new=True)
+    return _second_factor_page(user, form), 400
+
+
+def _checked_code(form: SecondFactorForm, user: User) -> bool:
+    if not form.validate_on_submit():
+        return False
+    try:
+        secondfactor.verify(user, form.code.data)
+    except secondfactor.SecondFactorError as error:
+        db.session.commit()
+        _field_error(form, error)
+        return False
+    return True
+
+
+@bp.post("/konto/zweiter-faktor/neue-codes")
+@login_required
+def second_factor_new_codes() -> ResponseReturnValue:
+    user: User = current_user._get_current_object()
+    if not user.has_second_factor:
+        abort(404)
+    form = SecondFactorForm(prefix="code")
+    if _checked_code(form, user):
+        codes = secondfactor.new_recovery_codes(user)
+        db.session.commit()
+        return render_template("accounts/recovery_codes.html", codes=codes, new=False)
+    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"), code_form=form), 400
+
+
+@bp.post("/konto/zweiter-faktor/ausschalten")
+@login_required
+def second_factor_disable() -> ResponseReturnValue:
+    user: User = current_user._get_current_object()
+    if not user.has_second_factor:
+        abort(404)
+    form = SecondFactorForm(prefix="code")
+    if _checked_code(form, user):
+        secondfactor.disable(user)
+        db.session.commit()
+        flash(_("The second factor is switched off."), "success")
+        return redirect(url_for("accounts.second_factor_settings"))
+    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"), code_form=form), 400
+
+
 @bp.post("/konto/email")
 @login_required
 @limiter.limit(RESET_LIMIT)
@@ -470,11 +869,28 @@ def export_data() -> Response:
     return send_download(services.export_data(current_user), "meine-daten.json", "application/json")
 
 
+#: How recent a sign-in through the town's provider confirms deleting an
+#: account that has no password.
+PROVIDER_CONFIRMS_FOR = 10 * 60
+
+
+def _provider_confirmed() -> bool:
+    return time.time() - float(session.get("sso_at", 0)) <= PROVIDER_CONFIRMS_FOR
+
+
+def _delete_form(user: User, **kwargs: Any) -> DeleteAccountForm:
+    form = DeleteAccountForm(prefix="delete", **kwargs)
+    if user.password_hash is None:
+        del form.current_password  # nothing to type: a fresh sign-in confirms
+    return form
+
+
 def _delete_page(form: DeleteAccountForm) -> str:
     user = current_user._get_current_object()
     return render_template(
         "accounts/delete.html",
         form=form,
+        provider_confirmed=_provider_confirmed(),
         plan=services.deletion_plan(user),
         only_admin=user.is_admin and services.count_admins() <= 1,
     )
@@ -484,18 +900,19 @@ def _delete_page(form: DeleteAccountForm) -> str:
 @login_required
 def delete_account_page() -> str:
     """First say what deleting means and what must be settled; then ask."""
-    return _delete_page(DeleteAccountForm(prefix="delete"))
+    return _delete_page(_delete_form(current_user._get_current_object()))
 
 
 @bp.post("/konto/loeschen")
 @login_required
 def delete_account() -> ResponseReturnValue:
-    form = DeleteAccountForm(prefix="delete")
+    user = current_user._get_current_object()
+    form = _delete_form(user)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         picture = avatars.avatar_path(user)
+        password = form.current_password.data if form.current_password else ""
         try:
-            services.delete_account(user, form.current_password.data)
+            services.delete_account(user, password, provider_confirmed=_provider_confirmed())
         except services.AccountError as error:
             db.session.rollback()
             _field_error(form, error)

@@ -40,3 +40,13 @@ class StaffForm(FlaskForm):
         ],
         description=_l("Shown beside the name with a “confirmed” badge, e.g. Bauamt."),
     )
+
+
+class SecondFactorPolicyForm(FlaskForm):
+    """The town's admin requires a second factor of admins and moderators (or not)."""
+
+    required = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class ButtonForm(FlaskForm):
+    """Only the CSRF token: one button."""

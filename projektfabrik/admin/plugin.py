@@ -69,4 +69,10 @@ class AdminPlugin:
                 order=310,
                 area=NavArea.ADMIN,
             ),
+            NavItem(
+                label=lazy_gettext("Sign-in and second factor"),
+                endpoint="admin.sign_in",
+                order=320,
+                area=NavArea.ADMIN,
+            ),
         ]

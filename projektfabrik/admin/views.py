@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from projektfabrik.accounts import permissions
+from projektfabrik.accounts import permissions, secondfactor, sso
 from projektfabrik.accounts import services as accounts
 from projektfabrik.admin import names, services
-from projektfabrik.admin.forms import NameForm, StaffForm, SwitchForm
+from projektfabrik.admin.forms import (
+    ButtonForm,
+    NameForm,
+    SecondFactorPolicyForm,
+    StaffForm,
+    SwitchForm,
+)
+from projektfabrik.audit import services as audit
 from projektfabrik.extensions import db
 from projektfabrik.plugins import runtime, state
 from projektfabrik.plugins.types import NavArea
@@ -148,3 +155,61 @@ def revoke_staff(ref: str) -> ResponseReturnValue:
     log.info("%s revoked staff of %s", current_user.ref, person.ref)
     flash(_("%(name)s is no longer shown as staff.", name=person.display_name), "success")
     return redirect(url_for("admin.staff"))
+
+
+# --- sign-in: the town's provider (read only) and the second factor -------------------
+
+
+@bp.get("/anmeldung")
+def sign_in() -> str:
+    row = secondfactor.settings()
+    return render_template(
+        "admin/sign_in.html",
+        settings=row,
+        provider=sso.provider(),
+        people=secondfactor.people_it_concerns(),
+        policy_form=SecondFactorPolicyForm(),
+        reset_form=ButtonForm(),
+        lists=sso.configured_lists(row) if row else {},
+    )
+
+
+@bp.post("/anmeldung/zweiter-faktor")
+def second_factor_policy() -> ResponseReturnValue:
+    form = SecondFactorPolicyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    required = form.required.data == "1"
+    admin = current_user._get_current_object()
+    if required and not admin.has_second_factor and not session.get("sso_mfa"):
+        # Otherwise the admin would lock themselves out of these pages.
+        flash(_("Please set up a second factor for your own account first."), "error")
+        return redirect(url_for("admin.sign_in"))
+    secondfactor.settings_for_update().require_second_factor = required
+    audit.record(
+        "sign_in.second_factor_required" if required else "sign_in.second_factor_optional",
+        actor=admin,
+    )
+    db.session.commit()
+    if required:
+        flash(_("Admins and moderators now need a second factor."), "success")
+    else:
+        flash(_("A second factor is now optional for admins and moderators."), "success")
+    return redirect(url_for("admin.sign_in"))
+
+
+@bp.post("/anmeldung/<ref>/zuruecksetzen")
+def reset_second_factor(ref: str) -> ResponseReturnValue:
+    """Someone lost their phone and their recovery codes: another admin switches
+    their second factor off (audited); they set it up again at their next login."""
+    person = found_or_404(accounts.find_by_ref(ref))
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id or not person.has_second_factor:
+        abort(404)
+    secondfactor.reset_by_admin(person)
+    audit.record("second_factor.reset", actor=current_user._get_current_object(), subject=person)
+    db.session.commit()
+    log.info("%s reset the second factor of %s", current_user.ref, person.ref)
+    flash(_("The second factor of %(name)s is switched off.", name=person.display_name), "success")
+    return redirect(url_for("admin.sign_in"))

@@ -28,6 +28,7 @@ from sqlalchemy import event, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from projektfabrik.accounts.models import User
+from projektfabrik.accounts.permissions import second_factor_missing
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Membership, Project, TeamRole
 
@@ -74,7 +75,11 @@ def _team_changed(session: Session, _context: Any) -> None:
 
 
 def is_town_admin(user: User | None) -> bool:
-    return _signed_in(user) and bool(user.is_admin)  # type: ignore[union-attr]
+    if not (_signed_in(user) and bool(user.is_admin)):  # type: ignore[union-attr]
+        return False
+    # An admin whose town requires a second factor they have not set up acts
+    # as an ordinary member until they do (docs/security.md).
+    return not (has_request_context() and second_factor_missing(user))
 
 
 def is_member(project: Project, user: User | None) -> bool:
