@@ -16,17 +16,14 @@ Functions change the session and never commit.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
-import secrets
-import time
 
-import pyotp
 import segno
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from projektfabrik import totp
 from projektfabrik.accounts.models import RecoveryCode, Role, SignInSettings, User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
@@ -40,9 +37,6 @@ log = logging.getLogger(__name__)
 #: Wrong codes (TOTP or recovery) for one account, from anywhere.
 WRONG_CODES = Throttle("second-factor", "5 per 15 minutes")
 RECOVERY_CODES = 10
-#: Codes of the step before and after the current one are accepted too
-#: (clocks of phones drift; 30 seconds either way).
-VALID_WINDOW = 1
 _PURPOSE = "core-second-factor"
 
 
@@ -101,7 +95,7 @@ def required_for(user: User) -> bool:
 
 def start_setup(user: User) -> str:
     """A new secret for the account (not active until a code confirms it)."""
-    secret = pyotp.random_base32()
+    secret = totp.new_secret()
     user.totp_secret = _encrypt(user, secret)
     user.totp_enabled_at = None
     user.totp_last_step = None
@@ -117,40 +111,18 @@ def pending_secret(user: User) -> str | None:
 
 def provisioning_uri(user: User, secret: str) -> str:
     """The ``otpauth://`` address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_tenant().name)
-
-
-def _clean(code: str) -> str:
-    return "".join(ch for ch in code if ch.isalnum()).upper()
-
-
-def _matching_step(secret: str, code: str, now: float | None = None) -> int | None:
-    totp = pyotp.TOTP(secret)
-    moment = time.time() if now is None else now
-    step = int(moment // totp.interval)
-    for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
-        candidate = totp.at(int((step + offset) * totp.interval))
-        if hmac.compare_digest(candidate, code):
-            return step + offset
-    return None
+    return totp.provisioning_uri(secret, user.email, current_tenant().name)
 
 
 def _check_totp(user: User, code: str, now: float | None = None) -> bool:
-    code = _clean(code)
-    if not (len(code) == 6 and code.isdigit()):
-        return False
     secret = _decrypt(user)
     if secret is None:
         return False
-    step = _matching_step(secret, code, now)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    step = totp.matching_step(secret, code, user.totp_last_step, now)
+    if step is None:
         return False
     user.totp_last_step = step
     return True
-
-
-def _hash_code(code: str) -> str:
-    return hashlib.sha256(_clean(code).encode()).hexdigest()
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -158,9 +130,9 @@ def new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
     for _i in range(RECOVERY_CODES):
-        raw = secrets.token_hex(5).upper()  # 40 bits, shown as two groups of five
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash_code(raw)))
+        code = totp.new_recovery_code()
+        codes.append(code)
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=totp.hash_code(code)))
     return codes
 
 
@@ -175,7 +147,7 @@ def unused_recovery_codes(user: User) -> int:
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
-    wanted = _hash_code(code)
+    wanted = totp.hash_code(code)
     for row in db.session.scalars(
         select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     ):
@@ -213,7 +185,7 @@ def verify(user: User, code: str, now: float | None = None) -> str:
     _limited(user)
     if _check_totp(user, code, now):
         return "totp"
-    if len(_clean(code)) == 10 and _use_recovery_code(user, code):
+    if len(totp.clean(code)) == 10 and _use_recovery_code(user, code):
         return "recovery"
     WRONG_CODES.hit(user.ref)
     raise SecondFactorError(
