@@ -125,10 +125,27 @@ class ApplicationForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
     applicant_name = StringField(_l("Applicant"), validators=[Optional(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=[], validators=[Optional()])
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
-    contact_person = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=60)])
+    # autocomplete: the browser may fill in the person's own details (WCAG 1.3.5).
+    address = TextAreaField(
+        _l("Address"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"autocomplete": "street-address"},
+    )
+    contact_person = StringField(
+        _l("Contact person"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=60)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
     signatory = StringField(_l("Authorised signatory"), validators=[Optional(), Length(max=200)])
     iban = StringField(
         _l("IBAN"),
