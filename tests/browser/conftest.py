@@ -119,6 +119,39 @@ def browser() -> Iterator[Any]:
     yield shared_chromium(executable, CHROMIUM_ARGS)
 
 
+#: Run in every document: the first element to get the focus on a page that shows
+#: an error summary must be the summary, and it must be in the viewport then.
+SUMMARY_FOCUS_WATCH = """
+(() => {
+    let first = null;
+    document.addEventListener('focusin', (event) => { if (first === null) first = event.target; }, true);
+    window.addEventListener('load', () => {
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+            const summary = document.querySelector('.error-summary');
+            if (!summary) return;
+            if (first !== summary) {
+                window.__pfReport('error summary shown without the focus (first focused: '
+                    + (first ? first.outerHTML.slice(0, 80) : 'nothing') + ')');
+                return;
+            }
+            const r = summary.getBoundingClientRect();
+            if (document.activeElement === summary && !(r.bottom > 0 && r.top < window.innerHeight)) {
+                window.__pfReport('error summary focused outside the viewport');
+            }
+        }, 50)));
+    });
+})();
+"""
+
+
+def _watch_error_summaries(context: Any, errors: list[str]) -> None:
+    """Report into ``errors`` every page of ``context`` whose error summary did not get the focus."""
+    context.expose_binding(
+        "__pfReport", lambda source, message: errors.append(f"{message} ({source['frame'].url})")
+    )
+    context.add_init_script(SUMMARY_FOCUS_WATCH)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh browser profile (no cookies) per test, German first like the towns."""
@@ -138,6 +171,9 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
     opened.on("pageerror", lambda exc: errors.append(f"{exc} ({opened.url})"))
     opened.on("console", on_console)
+    # Every page the test loads with an error summary (a failed submission) must
+    # have put the focus on it, in view, before anything else took it (3.3.1).
+    _watch_error_summaries(context, errors)
     yield opened
     context.close()
     assert not errors, "errors in the browser console:\n" + "\n".join(errors)
@@ -455,3 +491,17 @@ def check_page(html_pages_dir: Path, request: pytest.FixtureRequest) -> Callable
         _check_page(page, html_pages_dir, request.node.nodeid)
 
     return check
+
+
+@pytest.fixture
+def a11y_checks() -> dict[str, Callable[..., Any]]:
+    """The single checks of check_page, for the tests that prove each can fail."""
+    return {
+        "focus_visible": _assert_focus_visible,
+        "unique_ids": _assert_unique_ids,
+        "error_summary_focused": _assert_error_summary_focused,
+        "fits_narrow_screen": _assert_fits_narrow_screen,
+        "text_spacing": _with_text_spacing,
+        "watch_error_summaries": _watch_error_summaries,
+        "forget_focus_checks": _FOCUS_CHECKED.clear,
+    }
