@@ -122,3 +122,9 @@ def test_a_page_with_form_errors_says_so_in_its_title(town_a: Town) -> None:
     failed = response.get_data(as_text=True)
     assert TITLE.search(failed).group(1).startswith("Fehler:")  # type: ignore[union-attr]
     assert re.search(r'class="error-summary"[^>]*autofocus', failed)
+
+
+def test_required_fields_say_so_in_their_label(town_a: Town) -> None:
+    page = town_a.client().get("/anmelden").get_data(as_text=True)
+    label = re.search(r'<label for="email">(.*?)</label>', page, re.S)
+    assert label and "(Pflichtfeld)" in label.group(1)

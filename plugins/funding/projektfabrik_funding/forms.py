@@ -7,7 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from projektfabrik.api import MoneyError, parse_cents
+from projektfabrik.api import LocalDateField, MoneyError, parse_cents
 from projektfabrik.api import lazy_gettext as _l
 
 
@@ -79,8 +78,8 @@ class PotForm(FlaskForm):
         validators=[Optional()],
         description=_l("Choose none to accept every cost type."),
     )
-    opens_on = DateField(_l("Submission opens on"), validators=[Optional()])
-    closes_on = DateField(_l("Submission closes on"), validators=[Optional()])
+    opens_on = LocalDateField(_l("Submission opens on"), validators=[Optional()])
+    closes_on = LocalDateField(_l("Submission closes on"), validators=[Optional()])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=10000)])
     questions = TextAreaField(
         _l("Questions for every applicant"),
@@ -102,7 +101,7 @@ class PotForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("One per line: criterion | weight"),
     )
-    rating_ends_on = DateField(_l("Rating ends on"), validators=[Optional()])
+    rating_ends_on = LocalDateField(_l("Rating ends on"), validators=[Optional()])
     required_attachments = TextAreaField(
         _l("Required attachments"),
         validators=[Optional(), Length(max=5000)],
