@@ -310,6 +310,40 @@ def _assert_unique_ids(page: Any) -> None:
     assert not duplicates, f"ids used more than once on {page.url}: {', '.join(duplicates)}"
 
 
+def _assert_unambiguous_actions(page: Any) -> None:
+    """In the page's content (not its navigation), links and buttons with the same
+    name do the same thing (2.4.4): "Bearbeiten" next to each comment must say
+    whose comment (a visually hidden part counts)."""
+    clashes = page.evaluate(
+        """() => {
+            const norm = (t) => (t || '').replace(/\\s+/g, ' ').trim();
+            const name = (el) => norm(el.getAttribute('aria-label') || el.textContent || el.value);
+            const targets = new Map();
+            const add = (el, target) => {
+                const n = name(el);
+                // Navigation (site menu, tabs, breadcrumbs) is context of its own.
+                if (!n || el.closest('[hidden]') || el.closest('nav')) return;
+                if (!targets.has(n)) targets.set(n, new Set());
+                targets.get(n).add(target);
+            };
+            for (const a of document.querySelectorAll('main a[href]')) {
+                add(a, 'link ' + a.href.replace(/#.*$/, '') + (a.hash || ''));
+            }
+            for (const b of document.querySelectorAll('main button, main input[type=submit]')) {
+                const form = b.form;
+                if (!form) continue;
+                const hidden = [...form.querySelectorAll('input[type=hidden]')]
+                    .filter((i) => i.name !== 'csrf_token').map((i) => i.name + '=' + i.value).join('&');
+                add(b, 'form ' + form.action + '?' + hidden + '&' + b.name + '=' + b.value);
+            }
+            return [...targets].filter(([, t]) => t.size > 1).map(([n, t]) => n + ' (' + t.size + ' targets)');
+        }"""
+    )
+    assert not clashes, (
+        f"on {page.url} the same name leads to different places: {', '.join(clashes[:6])}"
+    )
+
+
 def _assert_error_summary_focused(page: Any) -> None:
     """After a failed submission the error summary has the focus and is in view (3.3.1)."""
     state = page.evaluate(
@@ -458,6 +492,7 @@ def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> No
         save_page_html(html_pages, f"{test} {page.url}", page.content())
     _assert_error_summary_focused(page)  # first: the checks below move the focus
     _assert_unique_ids(page)
+    _assert_unambiguous_actions(page)
     _assert_accessible(page)
     _assert_focus_visible(page)
     _with_text_spacing(page, True)
@@ -499,6 +534,7 @@ def a11y_checks() -> dict[str, Callable[..., Any]]:
     return {
         "focus_visible": _assert_focus_visible,
         "unique_ids": _assert_unique_ids,
+        "unambiguous_actions": _assert_unambiguous_actions,
         "error_summary_focused": _assert_error_summary_focused,
         "fits_narrow_screen": _assert_fits_narrow_screen,
         "text_spacing": _with_text_spacing,

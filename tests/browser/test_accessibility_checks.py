@@ -112,3 +112,21 @@ def test_error_summary_must_take_the_focus(
         a11y_checks["error_summary_focused"](page)  # focused and scrolled into view
     finally:
         context.close()
+
+
+def test_repeated_names_must_name_their_target(
+    bare_page: Any, a11y_checks: dict[str, Callable[..., Any]]
+) -> None:
+    _serve(
+        bare_page,
+        "<main><p><a href='/k/1'>Bearbeiten</a></p><p><a href='/k/2'>Bearbeiten</a></p></main>",
+    )
+    with pytest.raises(AssertionError, match="Bearbeiten"):
+        a11y_checks["unambiguous_actions"](bare_page)
+    _serve(
+        bare_page,
+        "<main><p><a href='/k/1'>Bearbeiten<span>: den Kommentar von Ada</span></a></p>"
+        "<p><a href='/k/2'>Bearbeiten<span>: den Kommentar von Ben</span></a></p>"
+        "<p><a href='/k/2'>Bearbeiten<span>: den Kommentar von Ben</span></a></p></main>",
+    )
+    a11y_checks["unambiguous_actions"](bare_page)
