@@ -491,3 +491,17 @@ def test_a_project_picture_has_the_description_its_team_wrote(town_a: Town) -> N
     edit = response.get_data(as_text=True)
     assert response.status_code == 200, response.headers
     assert "Was das Bild zeigt" in edit and "Kinder pflanzen einen Baum" in edit
+
+
+def test_the_support_button_shows_its_state_in_words(town_a: Town) -> None:
+    """Not only aria-pressed: the page says so, and the pressed style is the core's."""
+    owner = town_a.user()
+    _publish(town_a, owner, "Projekt")
+    _, client = _client(town_a, "fan@example.org")
+    before = client.get("/projekte/1").get_data(as_text=True)
+    assert 'aria-pressed="false">Ich unterstütze das' in before
+    assert "Sie unterstützen dieses Projekt." not in before
+    client.post("/projekte/1/unterstuetzen")
+    after = client.get("/projekte/1").get_data(as_text=True)
+    assert 'class="button" aria-pressed="true">Ich unterstütze das' in after
+    assert "Sie unterstützen dieses Projekt." in after
