@@ -20,8 +20,8 @@ SCHEDULE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>
 <td class="cell on"><span class="visually-hidden">aktiv</span></td><td class="cell"></td></tr></table>
 </main></body></html>"""
 
-CONTRAST = """() => {
-    const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
+CONTRAST = r"""() => {
+    const rgb = (css) => css.match(/[\d.]+/g).slice(0, 3).map(Number);
     const lum = (c) => {
         const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
