@@ -89,7 +89,12 @@ def discard_attempt() -> None:
 def _keep_or_replace(response: Response) -> Response:
     """The form shown again as typed is kept; anything else becomes the plain error page."""
     error = g.get("csrf_failed")
-    if error is None or g.get("csrf_message_shown"):
+    if error is None:
+        return response
+    if g.get("csrf_message_shown"):
+        # Shown again as typed; still an answer to a request that was refused.
+        if response.status_code < 300:
+            response.status_code = 400
         return response
     from projektfabrik.errors import handle_csrf
 
