@@ -481,9 +481,10 @@ def _assert_focus_visible(page: Any, sample: int = FOCUS_SAMPLE) -> None:
 
 
 def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> None:
-    """What every page must pass: a failed form's summary focused and in view,
-    unique ids, axe-core, a visible focus on the elements sampled, no sideways
-    scrolling at 320 px with WCAG's text spacing, and no markup shown as text.
+    """What every page must pass (docs/accessibility.md): a failed form's summary
+    focused and in view, unique ids, one name per target in the content, axe-core,
+    a visible focus on the elements sampled, no sideways scrolling at 320 px with
+    WCAG's text spacing, and no markup shown as text.
 
     With ``html_pages`` the page's markup is kept there too; the session's end
     validates all of them with the Nu Html Checker (projektfabrik.testing).
