@@ -45,6 +45,7 @@ from projektfabrik.formatting import (
     town_zone,
 )
 from projektfabrik.formatting import iso as format_iso
+from projektfabrik.formfields import LocalDateField
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
@@ -358,4 +359,5 @@ __all__ = [
     "neutralise_cell",
     "send_download",
     "xlsx_workbook",
+    "LocalDateField",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import i18n, inputguard, pagecache, requestsize, security, throttle
+from projektfabrik import formerrors, i18n, inputguard, pagecache, requestsize, security, throttle
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Next: refuse NUL bytes and broken UTF-8 (400); bound <int:...> URL parts (404).
     inputguard.init_app(app)
     login_manager.init_app(app)
+    formerrors.init_app(app)  # before CSRFProtect sets its own defaults
     csrf.init_app(app)
     limiter.init_app(app)
     throttle.init_app(app)
@@ -82,6 +83,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # After the core's blueprints, before the model check: plugins bring models.
     plugins.init_app(app)
     pagecache.init_app(app)
+    # Last, so it runs first after the view: a bad token's answer is checked before
+    # anything else sees it.
+    formerrors.init_late(app)
 
     offenders = isolation.check_models(Model)
     if offenders:
@@ -107,6 +111,7 @@ def _init_database(app: Flask) -> None:
     # Flask-SQLAlchemy builds every scoped session from this class.
     isolation.install(FlaskSQLAlchemySession)
     versioning.install(FlaskSQLAlchemySession)
+    formerrors.install(FlaskSQLAlchemySession)
 
 
 @event.listens_for(Engine, "connect")

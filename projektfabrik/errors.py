@@ -96,10 +96,17 @@ def handle_bad_input(error: BadInput) -> tuple[str, int] | Response:
 
 
 def handle_csrf(error: CSRFError) -> tuple[str, int] | Response:
+    """Only where the form could not be shown again as typed (formerrors.py)."""
+    from projektfabrik.formerrors import discard_attempt
+
+    discard_attempt()
     return _render(
         400,
         _("The form has expired"),
-        _("Please go back, reload the page and send the form again."),
+        _(
+            "Nothing was saved. Please go back: what you typed is usually still in the form."
+            " Copy it before you reload the page, then send the form again."
+        ),
     )
 
 

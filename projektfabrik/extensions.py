@@ -8,9 +8,9 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 
 from projektfabrik.db import Base
+from projektfabrik.formerrors import RerenderingCSRFProtect
 from projektfabrik.ratelimit import rate_limit_key
 
 db = SQLAlchemy(model_class=Base)
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 login_manager = LoginManager()
-csrf = CSRFProtect()
+#: A bad token does not stop the request at once: see formerrors.py.
+csrf = RerenderingCSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=rate_limit_key, default_limits=[])

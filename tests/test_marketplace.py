@@ -470,3 +470,38 @@ def test_the_admin_overview_links_the_lists_and_only_admins_reach_them(town_a: T
     assert member.get("/verwaltung/ortsteile").status_code == 403
     visitor = town_a.client().get("/verwaltung/ortsteile")
     assert visitor.status_code == 302 and "/anmelden" in visitor.headers["Location"]
+
+
+def test_a_project_picture_has_the_description_its_team_wrote(town_a: Town) -> None:
+    """WCAG 1.1.1: the description is the picture's alt; empty means decorative."""
+    _, client = _client(town_a, "a@example.org")
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 800), "green").save(picture, "JPEG")
+    picture.seek(0)
+    client.post(
+        "/projekte/neu",
+        data={"title": "Mit Bild", "pitch": "P", "category": "", "district": "",
+              "image": (picture, "garten.jpg"), "lead": "y",
+              "image_alt": "  Kinder pflanzen   einen Baum <im> Schulgarten "},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = client.get("/projekte/1").get_data(as_text=True)
+    assert 'alt="Kinder pflanzen einen Baum &lt;im&gt; Schulgarten"' in page
+    response = client.get("/projekte/1/bearbeiten")
+    edit = response.get_data(as_text=True)
+    assert response.status_code == 200, response.headers
+    assert "Was das Bild zeigt" in edit and "Kinder pflanzen einen Baum" in edit
+
+
+def test_the_support_button_shows_its_state_in_words(town_a: Town) -> None:
+    """Not only aria-pressed: the page says so, and the pressed style is the core's."""
+    owner = town_a.user()
+    _publish(town_a, owner, "Projekt")
+    _, client = _client(town_a, "fan@example.org")
+    before = client.get("/projekte/1").get_data(as_text=True)
+    assert 'aria-pressed="false">Ich unterstütze das' in before
+    assert "Sie unterstützen dieses Projekt." not in before
+    client.post("/projekte/1/unterstuetzen")
+    after = client.get("/projekte/1").get_data(as_text=True)
+    assert 'class="button" aria-pressed="true">Ich unterstütze das' in after
+    assert "Sie unterstützen dieses Projekt." in after

@@ -50,6 +50,15 @@ class ProjectForm(FlaskForm):
         render_kw={"accept": IMAGE_ACCEPT},
         description=_l("Optional. JPEG, PNG, WebP or GIF, at most 5 MB."),
     )
+    image_alt = StringField(
+        _l("What the picture shows"),
+        validators=[Optional(), Length(max=300)],
+        description=_l(
+            "Optional. A short description for people who cannot see the picture, "
+            "e.g. “Children planting a tree in the school garden”. Leave it empty if "
+            "the picture only decorates."
+        ),
+    )
     remove_image = BooleanField(_l("Remove the picture"))
 
 

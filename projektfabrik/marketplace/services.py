@@ -58,6 +58,7 @@ class ProjectInput:
     district: str = ""
     wanted_skills: str = ""
     looking_for_members: bool = True
+    image_alt: str = ""  # what the picture shows, for people who cannot see it
 
 
 # --- lookups -----------------------------------------------------------------
@@ -81,6 +82,7 @@ def _apply(project: Project, data: ProjectInput) -> None:
     project.district_id = district.id if district else None
     project.wanted_skills = normalise_skills(data.wanted_skills)
     project.looking_for_members = data.looking_for_members
+    project.image_alt = " ".join(data.image_alt.split())
     project.search_text, project.search_words = search.index_text(
         project.title, project.pitch, project.description_md, project.wanted_skills
     )

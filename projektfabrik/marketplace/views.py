@@ -58,6 +58,7 @@ def _input(form: ProjectForm) -> services.ProjectInput:
         district=form.district.data or "",
         wanted_skills=form.wanted_skills.data or "",
         looking_for_members=bool(form.looking_for_members.data),
+        image_alt=form.image_alt.data or "",
     )
 
 

@@ -110,6 +110,8 @@ class Project(TenantScoped, Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
     image_file: Mapped[str | None] = mapped_column(String(100))
+    # The picture's text alternative, written by the team; "" marks it decorative.
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     status: Mapped[Status] = mapped_column(_enum(Status), default=Status.IDEA)
     looking_for_members: Mapped[bool] = mapped_column(Boolean, default=True)
     # Comma-separated, as on profiles; matched against people's skills.

@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 900}
-NARROW_WIDTH = 360
+#: The narrowest screen WCAG 1.4.10 asks for (320 CSS px: 1280 px at 400 % zoom).
+NARROW_WIDTH = 320
 #: axe-core impacts that fail a test; "minor" and "moderate" are reported only.
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -118,6 +119,39 @@ def browser() -> Iterator[Any]:
     yield shared_chromium(executable, CHROMIUM_ARGS)
 
 
+#: Run in every document: the first element to get the focus on a page that shows
+#: an error summary must be the summary, and it must be in the viewport then.
+SUMMARY_FOCUS_WATCH = """
+(() => {
+    let first = null;
+    document.addEventListener('focusin', (event) => { if (first === null) first = event.target; }, true);
+    window.addEventListener('load', () => {
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+            const summary = document.querySelector('.error-summary');
+            if (!summary) return;
+            if (first !== summary) {
+                window.__pfReport('error summary shown without the focus (first focused: '
+                    + (first ? first.outerHTML.slice(0, 80) : 'nothing') + ')');
+                return;
+            }
+            const r = summary.getBoundingClientRect();
+            if (document.activeElement === summary && !(r.bottom > 0 && r.top < window.innerHeight)) {
+                window.__pfReport('error summary focused outside the viewport');
+            }
+        }, 50)));
+    });
+})();
+"""
+
+
+def _watch_error_summaries(context: Any, errors: list[str]) -> None:
+    """Report into ``errors`` every page of ``context`` whose error summary did not get the focus."""
+    context.expose_binding(
+        "__pfReport", lambda source, message: errors.append(f"{message} ({source['frame'].url})")
+    )
+    context.add_init_script(SUMMARY_FOCUS_WATCH)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh browser profile (no cookies) per test, German first like the towns."""
@@ -137,6 +171,9 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
     opened.on("pageerror", lambda exc: errors.append(f"{exc} ({opened.url})"))
     opened.on("console", on_console)
+    # Every page the test loads with an error summary (a failed submission) must
+    # have put the focus on it, in view, before anything else took it (3.3.1).
+    _watch_error_summaries(context, errors)
     yield opened
     context.close()
     assert not errors, "errors in the browser console:\n" + "\n".join(errors)
@@ -236,17 +273,234 @@ def _assert_no_markup_as_text(page: Any) -> None:
     assert not found, f"markup shown as text on {page.url}: {found[:3]}"
 
 
+#: WCAG 1.4.12's text spacing, applied through a constructed stylesheet (the CSP
+#: forbids inline styles, not the CSSOM) while the narrow screen is checked.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+
+def _with_text_spacing(page: Any, on: bool) -> None:
+    page.evaluate(
+        """([css, on]) => {
+            if (on) {
+                const sheet = new CSSStyleSheet();
+                sheet.replaceSync(css);
+                window.__pfSpacing = sheet;
+                document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+            } else if (window.__pfSpacing) {
+                document.adoptedStyleSheets = document.adoptedStyleSheets.filter(
+                    (s) => s !== window.__pfSpacing);
+            }
+        }""",
+        [TEXT_SPACING, on],
+    )
+
+
+def _assert_unique_ids(page: Any) -> None:
+    """Every id once: a label, a skip link or an error link finds the one element (1.3.1, 4.1.2)."""
+    duplicates = page.evaluate(
+        """() => {
+            const seen = new Map();
+            for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+            return [...seen].filter(([, n]) => n > 1).map(([id, n]) => id + ' (' + n + ' times)');
+        }"""
+    )
+    assert not duplicates, f"ids used more than once on {page.url}: {', '.join(duplicates)}"
+
+
+def _assert_unambiguous_actions(page: Any) -> None:
+    """In the page's content (not its navigation), links and buttons with the same
+    name do the same thing (2.4.4): "Bearbeiten" next to each comment must say
+    whose comment (a visually hidden part counts)."""
+    clashes = page.evaluate(
+        """() => {
+            const norm = (t) => (t || '').replace(/\\s+/g, ' ').trim();
+            const name = (el) => norm(el.getAttribute('aria-label') || el.textContent || el.value);
+            const targets = new Map();
+            const add = (el, target) => {
+                const n = name(el);
+                // Navigation (site menu, tabs, breadcrumbs) is context of its own.
+                if (!n || el.closest('[hidden]') || el.closest('nav')) return;
+                if (!targets.has(n)) targets.set(n, new Set());
+                targets.get(n).add(target);
+            };
+            for (const a of document.querySelectorAll('main a[href]')) {
+                add(a, 'link ' + a.href.replace(/#.*$/, '') + (a.hash || ''));
+            }
+            for (const b of document.querySelectorAll('main button, main input[type=submit]')) {
+                const form = b.form;
+                if (!form) continue;
+                const hidden = [...form.querySelectorAll('input[type=hidden]')]
+                    .filter((i) => i.name !== 'csrf_token').map((i) => i.name + '=' + i.value).join('&');
+                add(b, 'form ' + form.action + '?' + hidden + '&' + b.name + '=' + b.value);
+            }
+            return [...targets].filter(([, t]) => t.size > 1).map(([n, t]) => n + ' (' + t.size + ' targets)');
+        }"""
+    )
+    assert not clashes, (
+        f"on {page.url} the same name leads to different places: {', '.join(clashes[:6])}"
+    )
+
+
+def _assert_error_summary_focused(page: Any) -> None:
+    """After a failed submission the error summary has the focus and is in view (3.3.1)."""
+    state = page.evaluate(
+        """() => {
+            const summary = document.querySelector('.error-summary');
+            if (!summary) return null;
+            const r = summary.getBoundingClientRect();
+            return {
+                focused: document.activeElement === summary,
+                active: document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : '',
+                inView: r.bottom > 0 && r.top < window.innerHeight && r.height > 0,
+                title: document.title,
+            };
+        }"""
+    )
+    if state is None:
+        return
+    assert state["focused"], (
+        f"{page.url}: the error summary does not have the focus (it has: {state['active']})"
+    )
+    assert state["inView"], f"{page.url}: the error summary is not in the viewport"
+    assert state["title"].startswith(("Fehler:", "Error:")), (
+        f"{page.url}: a page with errors has the title {state['title']!r}"
+    )
+
+
+#: Per page, at most this many focusable elements are compared focused and
+#: unfocused (the first tab stops not yet checked in this town in this run; see
+#: docs/accessibility.md). Tab is pressed at most FOCUS_MAX_STOPS times.
+FOCUS_SAMPLE = 8
+FOCUS_MAX_STOPS = 60
+#: Elements checked already, per host: the header's links are the same on every page.
+_FOCUS_CHECKED: set[tuple[str, str]] = set()
+#: The smallest contrast between a pixel focused and unfocused that counts as a change.
+FOCUS_CONTRAST = 3.0
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _changed_pixels(before: bytes, after: bytes) -> int:
+    """How many pixels changed by a contrast of at least 3:1 between two screenshots."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    one = Image.open(io.BytesIO(before)).convert("RGB")
+    two = Image.open(io.BytesIO(after)).convert("RGB")
+    if one.size != two.size:
+        return one.size[0] * one.size[1]
+    mask = ImageChops.difference(one, two).convert("L").point(lambda v: 255 if v else 0)
+    if mask.getbbox() is None:
+        return 0
+    count = 0
+    cache: dict[tuple[Any, Any], bool] = {}
+
+    def pixels(image: Any) -> Any:
+        return getattr(image, "get_flattened_data", image.getdata)()
+
+    for pixel_one, pixel_two, differs in zip(pixels(one), pixels(two), pixels(mask), strict=True):
+        if not differs:
+            continue
+        key = (pixel_one, pixel_two)
+        strong = cache.get(key)
+        if strong is None:
+            light, dark = sorted((_luminance(pixel_one), _luminance(pixel_two)), reverse=True)
+            strong = cache[key] = (light + 0.05) / (dark + 0.05) >= FOCUS_CONTRAST
+        count += strong
+    return count
+
+
+def _assert_focus_visible(page: Any, sample: int = FOCUS_SAMPLE) -> None:
+    """Keyboard focus shows on every element sampled: its surroundings, screenshotted
+    focused and unfocused, differ by at least 3:1 along at least half its outline (2.4.7).
+    """
+    host = page.evaluate("location.host")
+    page.evaluate(
+        """() => {
+            if (document.activeElement) document.activeElement.blur();
+            window.getSelection().collapse(document.body, 0);
+        }"""
+    )
+    viewport = page.viewport_size or DESKTOP
+    failures: list[str] = []
+    checked = 0
+    first = None
+    for _ in range(FOCUS_MAX_STOPS):
+        if checked >= sample:
+            break
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                const r = el.getBoundingClientRect();
+                const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40);
+                const key = el.tagName + '#' + el.id + '.' + el.className + ' ' + text + ' ' + (el.getAttribute('href') || '');
+                return {key, text, tag: el.tagName.toLowerCase(), x: r.x, y: r.y, w: r.width, h: r.height};
+            }"""
+        )
+        if stop is None or stop["key"] == first:
+            break
+        first = first or stop["key"]
+        if (host, stop["key"]) in _FOCUS_CHECKED or stop["w"] < 1 or stop["h"] < 1:
+            continue
+        margin = 8
+        left = max(0, stop["x"] - margin)
+        top = max(0, stop["y"] - margin)
+        right = min(viewport["width"], stop["x"] + stop["w"] + margin)
+        bottom = min(viewport["height"], stop["y"] + stop["h"] + margin)
+        if right - left < 2 or bottom - top < 2:
+            continue
+        clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        focused = page.screenshot(clip=clip, animations="disabled")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        unfocused = page.screenshot(clip=clip, animations="disabled")
+        visible_w = min(stop["w"], right - left)
+        visible_h = min(stop["h"], bottom - top)
+        needed = visible_w + visible_h  # half the perimeter, 1 px wide
+        changed = _changed_pixels(unfocused, focused)
+        _FOCUS_CHECKED.add((host, stop["key"]))
+        checked += 1
+        if changed < needed:
+            failures.append(
+                f"<{stop['tag']}> {stop['text']!r}: {changed} pixels change by 3:1, {int(needed)} needed"
+            )
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    assert not failures, f"focus not visible enough on {page.url}:\n    " + "\n    ".join(failures)
+
+
 def _check_page(page: Any, html_pages: Path | None = None, test: str = "") -> None:
-    """What every page must pass: axe-core, no sideways scrolling on a phone, and no
-    markup shown as text.
+    """What every page must pass (docs/accessibility.md): a failed form's summary
+    focused and in view, unique ids, one name per target in the content, axe-core,
+    a visible focus on the elements sampled, no sideways scrolling at 320 px with
+    WCAG's text spacing, and no markup shown as text.
 
     With ``html_pages`` the page's markup is kept there too; the session's end
     validates all of them with the Nu Html Checker (projektfabrik.testing).
     """
     if html_pages is not None:
         save_page_html(html_pages, f"{test} {page.url}", page.content())
+    _assert_error_summary_focused(page)  # first: the checks below move the focus
+    _assert_unique_ids(page)
+    _assert_unambiguous_actions(page)
     _assert_accessible(page)
-    _assert_fits_narrow_screen(page)
+    _assert_focus_visible(page)
+    _with_text_spacing(page, True)
+    try:
+        _assert_fits_narrow_screen(page)
+    finally:
+        _with_text_spacing(page, False)
     _assert_no_markup_as_text(page)
 
 
@@ -273,3 +527,18 @@ def check_page(html_pages_dir: Path, request: pytest.FixtureRequest) -> Callable
         _check_page(page, html_pages_dir, request.node.nodeid)
 
     return check
+
+
+@pytest.fixture
+def a11y_checks() -> dict[str, Callable[..., Any]]:
+    """The single checks of check_page, for the tests that prove each can fail."""
+    return {
+        "focus_visible": _assert_focus_visible,
+        "unique_ids": _assert_unique_ids,
+        "unambiguous_actions": _assert_unambiguous_actions,
+        "error_summary_focused": _assert_error_summary_focused,
+        "fits_narrow_screen": _assert_fits_narrow_screen,
+        "text_spacing": _with_text_spacing,
+        "watch_error_summaries": _watch_error_summaries,
+        "forget_focus_checks": _FOCUS_CHECKED.clear,
+    }

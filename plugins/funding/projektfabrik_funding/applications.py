@@ -67,8 +67,35 @@ def start(pot: Pot, project: Any, by: User) -> Application:
     return application
 
 
+class Problem(str):
+    """A problem in plain words, and the id of the field on the application page
+    that fixes it ("" where the fix is elsewhere, e.g. in the finance plan)."""
+
+    target: str
+
+    def __new__(cls, text: str, target: str = "") -> Problem:
+        made = super().__new__(cls, text)
+        made.target = target
+        return made
+
+
+#: The fields needed to submit, with the id of their input on the application page.
+NEEDED_FIELDS = (
+    "applicant_name",
+    "legal_form",
+    "address",
+    "contact_person",
+    "email",
+    "signatory",
+    "iban",
+    "title",
+    "summary",
+)
+
+
 def problems(application: Application, today: date | None = None) -> list[str]:
-    """Everything that keeps the application from being submitted, in plain words."""
+    """Everything that keeps the application from being submitted, in plain words;
+    each a :class:`Problem` that names the field to fix where there is one."""
     pot = application.pot
     project = project_of(application)
     found: list[str] = []
@@ -124,42 +151,53 @@ def problems(application: Application, today: date | None = None) -> list[str]:
             cents for t, cents in summary.costs_by_type.items() if str(t) in pot.eligible_cost_types
         ):
             found.append(_("The requested funding is larger than the costs this pot pays for."))
-    missing = [
-        label
-        for label, value in (
-            (_("Applicant"), application.applicant_name),
-            (_("Legal form"), application.legal_form),
-            (_("Address"), application.address),
-            (_("Contact person"), application.contact_person),
-            (_("E-mail"), application.email),
-            (_("Authorised signatory"), application.signatory),
-            (_("IBAN"), application.iban),
-            (_("Project title"), application.title),
-            (_("Summary"), application.summary),
-        )
-        if not (value or "").strip()
-    ]
-    if missing:
-        found.append(_("Please fill in: %(fields)s.", fields=", ".join(missing)))
+    labels = {
+        "applicant_name": _("Applicant"),
+        "legal_form": _("Legal form"),
+        "address": _("Address"),
+        "contact_person": _("Contact person"),
+        "email": _("E-mail"),
+        "signatory": _("Authorised signatory"),
+        "iban": _("IBAN"),
+        "title": _("Project title"),
+        "summary": _("Summary"),
+    }
+    for name in NEEDED_FIELDS:
+        if not (getattr(application, name) or "").strip():
+            found.append(Problem(_("Please fill in: %(fields)s.", fields=labels[name]), name))
     if application.iban and not iban_valid(application.iban):
-        found.append(_("The IBAN is not valid."))
+        found.append(Problem(_("The IBAN is not valid."), "iban"))
     for index, question in enumerate(pot.questions):
         answer = (application.answers or {}).get(str(index), "").strip()
         if not answer:
-            found.append(_("Please answer the question “%(q)s”.", q=question["question"]))
+            found.append(
+                Problem(
+                    _("Please answer the question “%(q)s”.", q=question["question"]),
+                    f"answer-{index}",
+                )
+            )
         elif len(answer) > int(question.get("max_length") or 0 or 10**6):
             found.append(
-                _(
-                    "The answer to “%(q)s” is longer than %(n)d characters.",
-                    q=question["question"],
-                    n=int(question["max_length"]),
+                Problem(
+                    _(
+                        "The answer to “%(q)s” is longer than %(n)d characters.",
+                        q=question["question"],
+                        n=int(question["max_length"]),
+                    ),
+                    f"answer-{index}",
                 )
             )
     absent = [a for a in pot.required_attachments if a not in (application.attachments or [])]
     if absent:
-        found.append(_("Attachments missing: %(names)s.", names=", ".join(absent)))
+        first = pot.required_attachments.index(absent[0])
+        found.append(
+            Problem(
+                _("Attachments missing: %(names)s.", names=", ".join(absent)),
+                f"attachment-{first}",
+            )
+        )
     if not application.declarations:
-        found.append(_("Please confirm the declarations."))
+        found.append(Problem(_("Please confirm the declarations."), "declarations"))
     return found
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from projektfabrik.api import MoneyError, parse_cents
+from projektfabrik.api import LocalDateField, MoneyError, parse_cents
 from projektfabrik.api import lazy_gettext as _l
 
 
@@ -79,8 +78,8 @@ class PotForm(FlaskForm):
         validators=[Optional()],
         description=_l("Choose none to accept every cost type."),
     )
-    opens_on = DateField(_l("Submission opens on"), validators=[Optional()])
-    closes_on = DateField(_l("Submission closes on"), validators=[Optional()])
+    opens_on = LocalDateField(_l("Submission opens on"), validators=[Optional()])
+    closes_on = LocalDateField(_l("Submission closes on"), validators=[Optional()])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional(), Length(max=10000)])
     questions = TextAreaField(
         _l("Questions for every applicant"),
@@ -102,7 +101,7 @@ class PotForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("One per line: criterion | weight"),
     )
-    rating_ends_on = DateField(_l("Rating ends on"), validators=[Optional()])
+    rating_ends_on = LocalDateField(_l("Rating ends on"), validators=[Optional()])
     required_attachments = TextAreaField(
         _l("Required attachments"),
         validators=[Optional(), Length(max=5000)],
@@ -125,10 +124,27 @@ class ApplicationForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
     applicant_name = StringField(_l("Applicant"), validators=[Optional(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=[], validators=[Optional()])
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
-    contact_person = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=60)])
+    # autocomplete: the browser may fill in the person's own details (WCAG 1.3.5).
+    address = TextAreaField(
+        _l("Address"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"autocomplete": "street-address"},
+    )
+    contact_person = StringField(
+        _l("Contact person"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=60)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
     signatory = StringField(_l("Authorised signatory"), validators=[Optional(), Length(max=200)])
     iban = StringField(
         _l("IBAN"),

@@ -476,3 +476,21 @@ def test_a_file_called_html_is_refused_as_html_and_served_as_pdf(round_a: Round)
     response = round_a.team.get(f"/foerderung/antraege/{ref}/dateien/{documents[0].ref}")
     assert_safe_download(response, "application/pdf")
     assert response.headers["Content-Disposition"] == 'attachment; filename="x.pdf"'
+
+
+def test_each_problem_leads_to_its_field(town_a: Town) -> None:
+    """WCAG 3.3.2 and 1.3.5: the list before submitting links to the fields, which are
+    marked as needed to submit, and the contact fields say what they hold."""
+    team = make_round(town_a)
+    finance(town_a, team.project, team.owner, own=0, requested=0, unfinanced=4_000_000)
+    pot = make_pot(town_a, required_attachments=["Satzung"])
+    ref = team.start(pot)
+    team.fill(ref, action="save", declarations="", **{"answer-0": "", "iban": ""})
+    page = team.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
+    for target in ("iban", "answer-0", "attachment-0", "declarations"):
+        assert f'<a href="#{target}">' in page, target
+        assert f'id="{target}"' in page, target
+    assert "(zum Einreichen nötig)" in page
+    for name, purpose in (("email", "email"), ("phone", "tel"), ("address", "street-address")):
+        field = re.search(rf'<(?:input|textarea)[^>]*\bid="{name}"[^>]*>', page)
+        assert field and f'autocomplete="{purpose}"' in field.group(0), name
