@@ -229,6 +229,14 @@ def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
         yield town
 
 
+def project_followers(project: Any) -> list[User]:
+    """The people who follow the project (its button, or by publishing or adopting
+    it): whom a plugin tells about news of the project besides its team."""
+    from projektfabrik.projects.services import followers
+
+    return followers(project)
+
+
 __all__ = [
     "ALL_TENANTS",
     "API_VERSION",
@@ -358,4 +366,5 @@ __all__ = [
     "neutralise_cell",
     "send_download",
     "xlsx_workbook",
+    "project_followers",
 ]

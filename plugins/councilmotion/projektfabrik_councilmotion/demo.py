@@ -1,0 +1,48 @@
+"""The demo town's example: one motion collecting signatures, with a paper list."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from projektfabrik.api import db, find_project, project_team
+from projektfabrik_councilmotion import services
+from projektfabrik_councilmotion.models import Motion, State
+
+RESOLUTION = (
+    "Die Verwaltung wird beauftragt, den Platz vor der Stadtbibliothek bis Ende 2027 "
+    "gemeinsam mit den Anwohnerinnen und Anwohnern als Begegnungsort mit Bänken, "
+    "Schatten und Trinkbrunnen umzugestalten."
+)
+
+
+def _project_with_team() -> tuple[object, object] | None:
+    for number in range(1, 40):
+        project = find_project(number)
+        if project is None:
+            continue
+        team = project_team(project)
+        if team:
+            return project, team[0]
+    return None
+
+
+def seed() -> None:
+    """Once: a second run finds the motion and adds nothing."""
+    if db.session.scalar(select(Motion.id).limit(1)) is not None:
+        return
+    found = _project_with_team()
+    if found is None:
+        return
+    project, owner = found
+    motion = services.start_draft(project, owner)
+    services.save_text(
+        motion,
+        owner,
+        {**services.text_of(motion), "resolution": RESOLUTION},
+        motion.version,
+    )
+    if services.problems(motion):
+        return  # the demo's plan does not make a complete motion; leave the draft
+    services.start_collecting(motion, owner)
+    services.add_list(motion, None, 37)
+    assert motion.state == State.COLLECTING
