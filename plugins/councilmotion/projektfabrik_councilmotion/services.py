@@ -399,11 +399,11 @@ WORKFLOW = Workflow(
     ],
 )  # fmt: skip
 
-#: Steps whose note is required, with the note's meaning.
+#: Steps whose note is required, with the message when it is missing.
 NOTE_REQUIRED = {
-    State.INADMISSIBLE: _l("Reason"),
-    State.REFERRED: _l("Committee"),
-    State.ON_AGENDA: _l("Session"),
+    State.INADMISSIBLE: _l("Please give the reason why the motion is not admissible."),
+    State.REFERRED: _l("Please name the committee."),
+    State.ON_AGENDA: _l("Please name the session."),
 }
 
 
@@ -444,7 +444,7 @@ def take_step(
     check(motion, user, target)
     note, link = note.strip(), link.strip()
     if target in NOTE_REQUIRED and not note:
-        raise MotionError(_("Please fill in: %(what)s.", what=NOTE_REQUIRED[target]), "note")
+        raise MotionError(str(NOTE_REQUIRED[target]), "note")
     if link and not link.startswith(("https://", "http://")):
         raise MotionError(_("A link starts with https:// or http://."), "link")
     return _record(motion, user, target, on=on, note=note, link=link)
