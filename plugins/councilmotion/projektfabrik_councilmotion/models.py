@@ -161,7 +161,8 @@ class SignatureList(TenantScoped, Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
     scan_name: Mapped[str] = mapped_column(String(120), default="")
     scan_display_name: Mapped[str] = mapped_column(String(200), default="")
-    scan_kind: Mapped[str] = mapped_column(String(20), default="")
+    #: the scan's type as its content showed it (check_upload)
+    scan_kind: Mapped[str] = mapped_column(String(100), default="")
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -427,7 +427,7 @@ def clerk_list(ref: str) -> ResponseReturnValue:
         except UploadRefused as refused:
             flash(refused.message, "error")
             return _clerk_page(found, 400, list_form=form)
-        scan = (store_upload(SCANS, checked), checked.display_name, checked.kind)
+        scan = (store_upload(SCANS, checked), checked.display_name, checked.kind.mimetype)
     try:
         services.add_list(found, current_user, form.count.data or 0, form.signers.data or "", scan)
     except services.MotionError as error:
@@ -444,5 +444,4 @@ def clerk_scan(ref: str, list_ref: str) -> ResponseReturnValue:
     found = _clerk_only(ref)
     entry = found_or_404(services.find_list(found, list_ref))
     path = found_or_404(resolve_upload(upload_folder(SCANS), entry.scan_name))
-    mimetypes = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
-    return send_download(path, entry.scan_display_name or "scan", mimetypes.get(entry.scan_kind, "application/octet-stream"))
+    return send_download(path, entry.scan_display_name or "scan", entry.scan_kind)

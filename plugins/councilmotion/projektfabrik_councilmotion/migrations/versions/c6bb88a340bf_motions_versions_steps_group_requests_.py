@@ -134,7 +134,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("scan_name", sa.String(length=120), nullable=False),
         sa.Column("scan_display_name", sa.String(length=200), nullable=False),
-        sa.Column("scan_kind", sa.String(length=20), nullable=False),
+        sa.Column("scan_kind", sa.String(length=100), nullable=False),
         sa.Column("entered_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
