@@ -9,9 +9,9 @@ from projektfabrik_councilmotion import services
 from projektfabrik_councilmotion.models import Motion, State
 
 RESOLUTION = (
-    "Die Verwaltung wird beauftragt, den Platz vor der Stadtbibliothek bis Ende 2027 "
-    "gemeinsam mit den Anwohnerinnen und Anwohnern als Begegnungsort mit Bänken, "
-    "Schatten und Trinkbrunnen umzugestalten."
+    "Die Verwaltung wird beauftragt, dem Projekt die städtische Brachfläche am Hafen "
+    "für fünf Jahre mietfrei als Gemeinschaftsgarten zu überlassen und dort bis zum "
+    "Frühjahr einen Wasseranschluss einzurichten."
 )
 
 

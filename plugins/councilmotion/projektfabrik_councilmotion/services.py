@@ -430,6 +430,11 @@ def next_steps(motion: Motion, user: Any) -> list[Step]:
     return list(WORKFLOW.next_steps(motion.state.value, roles_of(motion, user), motion))
 
 
+def clerk_steps(motion: Motion, user: Any) -> list[Step]:
+    """The clerk's next steps (a town admin who is also on the team files as the team)."""
+    return [s for s in next_steps(motion, user) if CLERK_ROLE in s.roles]
+
+
 def take_step(
     motion: Motion,
     user: Any,
@@ -508,6 +513,15 @@ def tell_clerks(motion: Motion) -> int:
         lambda: _("A council motion was filed: %(title)s", title=motion.title),
         url_for("councilmotion.clerk_motion", ref=motion.ref),
     )
+
+
+def council_deadline(motion: Motion) -> date | None:
+    """The day by which the council must deal with a filed residents' motion (the
+    town's number of months after filing; 0: the town's rules set none)."""
+    months = int(settings()["council_deadline_months"] or 0)
+    if motion.path != Path.RESIDENTS or motion.filed_at is None or not months:
+        return None
+    return rules.add_months(local_date(motion.filed_at), months)
 
 
 def set_paper(motion: Motion, reference: str, url: str) -> None:

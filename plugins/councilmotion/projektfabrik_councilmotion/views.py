@@ -345,7 +345,7 @@ def _clerk_page(found: Motion, status: int = 200, **forms: Any) -> ResponseRetur
         motion=found,
         project=found.project,
         services=services,
-        steps=services.next_steps(found, current_user),
+        steps=services.clerk_steps(found, current_user),
         step_form=forms.get("step_form") or StepForm(),
         paper_form=forms.get("paper_form")
         or PaperForm(
@@ -373,7 +373,10 @@ def clerk_motion(ref: str) -> ResponseReturnValue:
 def clerk_step(ref: str) -> ResponseReturnValue:
     found = _clerk_only(ref)
     form = StepForm()
-    if not form.validate_on_submit() or form.state.data not in {s.value for s in State}:
+    if not form.validate_on_submit():
+        return _clerk_page(found, 400, step_form=form)
+    if form.state.data not in {s.target for s in services.clerk_steps(found, current_user)}:
+        form.state.errors = [_("This step is not possible now.")]
         return _clerk_page(found, 400, step_form=form)
     try:
         services.take_step(

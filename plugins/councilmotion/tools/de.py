@@ -257,6 +257,8 @@ DE: dict[str, str | tuple[str, str]] = {
     "Signature": "Unterschrift",
     "Please hand in the list to the representatives or the town hall before %(day)s.": "Bitte geben Sie die Liste bis zum %(day)s bei den Vertrauenspersonen oder im Rathaus ab.",
     "Data protection: the town uses the data on this list only to check the signatures and deletes it after the check.": "Datenschutz: Die Stadt nutzt die Daten auf dieser Liste nur, um die Unterschriften zu prüfen, und löscht sie nach der Prüfung.",
+    "The council must deal with it by": "Der Rat muss sich damit befassen bis",
+    "This step is not possible now.": "Dieser Schritt ist jetzt nicht möglich.",
     "Versions of the motion": "Versionen des Antrags",
     "Back to the motion": "Zurück zum Antrag",
     "Version %(number)s": "Version %(number)s",
