@@ -81,7 +81,7 @@ class SupportForm(FlaskForm):
     family_name = StringField(_l("Family name"), validators=[Length(max=200)])
     first_name = StringField(_l("First name"), validators=[Length(max=200)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
-    address = StringField(_l("Address"), validators=[Length(max=500)])
+    address = TextAreaField(_l("Address"), validators=[Length(max=500)], render_kw={"rows": 2})
     resident = BooleanField(
         _l("I live in this town and may sign under its rules."),
         validators=[DataRequired(message=_l("Please confirm that you may sign."))],

@@ -23,7 +23,7 @@ from projektfabrik_councilmotion.models import Motion
 
 CSS = Path(__file__).resolve().parent / "static" / "councilmotion_pdf.css"
 #: Rows for signers on each sheet (a sheet is one A4 page in landscape).
-ROWS_PER_SHEET = 8
+ROWS_PER_SHEET = 10
 
 
 def available() -> bool:
