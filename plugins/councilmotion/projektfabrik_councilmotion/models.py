@@ -76,9 +76,7 @@ class Motion(TenantScoped, Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the signers' personal data was deleted (the counts stay).
-    personal_data_deleted_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, nullable=True
-    )
+    personal_data_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     project: Mapped[Any] = relationship("Project")
     steps: Mapped[list[MotionStep]] = relationship(

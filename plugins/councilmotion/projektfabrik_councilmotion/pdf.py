@@ -12,11 +12,9 @@ from flask import Response
 from projektfabrik.api import (
     _,
     external_url_for,
-    local_date,
     pdf_available,
     render_pdf,
     send_download,
-    utcnow,
 )
 from projektfabrik_councilmotion import services
 from projektfabrik_councilmotion.models import Motion
@@ -62,7 +60,7 @@ def motion_bytes(motion: Motion, *, with_counts: bool) -> bytes:
         settings=services.settings(),
         counts=services.counts(motion) if with_counts else None,
         lists=services.lists_of(motion) if with_counts else [],
-        today=local_date(utcnow()),
+        today=services.town_today(),
     )
 
 

@@ -54,12 +54,26 @@ from projektfabrik_councilmotion.models import (
 NAME = "councilmotion"
 CLERK = "councilmotion.clerk"
 TEAM_KIND, CLERK_KIND = "councilmotion.step", "councilmotion.filed"
-TEXT_FIELDS = ("title", "resolution", "justification", "financial_effects", "budget_line", "submitters")
+TEXT_FIELDS = (
+    "title",
+    "resolution",
+    "justification",
+    "financial_effects",
+    "budget_line",
+    "submitters",
+)
 TEAM, CLERK_ROLE = "team", "clerk"
 
 
 class MotionError(Refusal):
     pass
+
+
+def town_today() -> date:
+    """Today on the town's calendar."""
+    today = local_date(utcnow())
+    assert today is not None
+    return today
 
 
 def settings() -> dict[str, Any]:
@@ -121,8 +135,9 @@ def _profile_text(profile: dict[str, Any]) -> str:
         ("effects", _("Effects")),
         ("local_reference", _("Local reference")),
     ]
-    parts = [f"{label}: {str(profile.get(key, '')).strip()}" for key, label in labels]
-    return "\n\n".join(p for p, (key, _label) in zip(parts, labels) if profile.get(key))
+    return "\n\n".join(
+        f"{label}: {str(profile[key]).strip()}" for key, label in labels if profile.get(key)
+    )
 
 
 def financial_text(project: Any) -> str:
@@ -463,13 +478,11 @@ def _record(
     if target == State.FILED:
         motion.filed_at = utcnow()
     if target == State.COLLECTING:
-        motion.collect_until = local_date(utcnow()) + timedelta(
-            days=int(settings()["collection_days"])
-        )
+        motion.collect_until = town_today() + timedelta(days=int(settings()["collection_days"]))
     step = MotionStep(
         motion_id=motion.id,
         state=target,
-        on=on or local_date(utcnow()),
+        on=on or town_today(),
         note=note[:5000],
         link=link[:500],
         by_id=getattr(user, "id", None),
@@ -521,7 +534,8 @@ def council_deadline(motion: Motion) -> date | None:
     months = int(settings()["council_deadline_months"] or 0)
     if motion.path != Path.RESIDENTS or motion.filed_at is None or not months:
         return None
-    return rules.add_months(local_date(motion.filed_at), months)
+    filed = local_date(motion.filed_at)
+    return rules.add_months(filed, months) if filed is not None else None
 
 
 def set_paper(motion: Motion, reference: str, url: str) -> None:
@@ -591,7 +605,9 @@ def group_requests(motion: Motion) -> list[GroupRequest]:
 def find_group_request(token: str) -> GroupRequest | None:
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(GroupRequest).where(GroupRequest.token_hash == token_hash(token)))
+    return db.session.scalar(
+        select(GroupRequest).where(GroupRequest.token_hash == token_hash(token))
+    )
 
 
 def take_on(request: GroupRequest, member_name: str) -> Motion:
@@ -685,7 +701,7 @@ def online_open(motion: Motion) -> bool:
     return (
         motion.state == State.COLLECTING
         and bool(settings()["online_support"])
-        and (motion.collect_until is None or local_date(utcnow()) <= motion.collect_until)
+        and (motion.collect_until is None or town_today() <= motion.collect_until)
     )
 
 
@@ -705,7 +721,7 @@ def support(
     if own_support(motion, user) is not None:
         raise MotionError(_("You support this motion already."))
     rules_ = settings()
-    today = today or local_date(utcnow())
+    today = today or town_today()
     if not family_name.strip():
         raise MotionError(_("Please fill in your family name."), "family_name")
     if not first_name.strip():
@@ -852,7 +868,11 @@ def duplicates(motion: Motion) -> list[tuple[Signature, Signature]]:
         key = _key(signer)
         assert key is not None
         for other in online.get(key[:2], []):
-            if other.birth_date is None or signer.birth_date is None or other.birth_date == signer.birth_date:
+            if (
+                other.birth_date is None
+                or signer.birth_date is None
+                or other.birth_date == signer.birth_date
+            ):
                 pairs.append((other, signer))
         if key in seen:
             pairs.append((seen[key], signer))
@@ -877,9 +897,11 @@ def purge_date(motion: Motion) -> date | None:
 def purge_due(today: date | None = None) -> int:
     """Empty the personal data of every motion of the current town whose retention
     period has ended; the counts stay. Returns how many signatures were emptied."""
-    today = today or local_date(utcnow())
+    today = today or town_today()
     emptied = 0
-    stmt = select(Motion).where(Motion.path == Path.RESIDENTS, Motion.personal_data_deleted_at.is_(None))
+    stmt = select(Motion).where(
+        Motion.path == Path.RESIDENTS, Motion.personal_data_deleted_at.is_(None)
+    )
     for motion in db.session.scalars(stmt):
         due = purge_date(motion)
         if due is None or due > today:
@@ -919,4 +941,3 @@ def may_edit(motion: Motion, user: Any) -> bool:
 
 def marketplace_states() -> list[State]:
     return [s for s in State if s in PUBLIC_STATES]
-

@@ -97,7 +97,9 @@ def motion(ref: str) -> ResponseReturnValue:
     return _motion_page(found, SupportForm())
 
 
-def _motion_page(found: Motion, support_form: SupportForm, status: int = 200) -> ResponseReturnValue:
+def _motion_page(
+    found: Motion, support_form: SupportForm, status: int = 200
+) -> ResponseReturnValue:
     team = services.is_team(found, current_user)
     return render_template(
         "councilmotion/motion.html",
@@ -348,9 +350,7 @@ def _clerk_page(found: Motion, status: int = 200, **forms: Any) -> ResponseRetur
         steps=services.clerk_steps(found, current_user),
         step_form=forms.get("step_form") or StepForm(),
         paper_form=forms.get("paper_form")
-        or PaperForm(
-            data={"paper_reference": found.paper_reference, "paper_url": found.paper_url}
-        ),
+        or PaperForm(data={"paper_reference": found.paper_reference, "paper_url": found.paper_url}),
         list_form=forms.get("list_form") or ListForm(),
         counts=services.counts(found),
         lists=services.lists_of(found),

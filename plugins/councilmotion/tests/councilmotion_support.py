@@ -58,7 +58,10 @@ def publish(town: Town, author: User, title: str = "Platz an der Bibliothek") ->
             planning.FinancingInput(FinancingKind.REQUESTED_FUNDING, 1_000_000),
         )
         planning.add_item(
-            project, person, FinancingLine, planning.FinancingInput(FinancingKind.OWN_FUNDS, 200_000)
+            project,
+            person,
+            FinancingLine,
+            planning.FinancingInput(FinancingKind.OWN_FUNDS, 200_000),
         )
         db.session.commit()
         return project

@@ -38,15 +38,11 @@ def test_a_group_reads_the_motion_without_an_account_and_takes_it_on(
     assert team_a.motion().state.value == "carried"
     project_page = team_a.team.get(f"/antraege/{ref}").get_data(as_text=True)
     assert "Fraktion Grün: trägt den Antrag (Rita Rätin" in project_page
-    tab = team_a.town.client().get(f"/antraege/projekt/{team_a.project.ref}").get_data(
-        as_text=True
-    )
+    tab = team_a.town.client().get(f"/antraege/projekt/{team_a.project.ref}").get_data(as_text=True)
     assert "Von einer Fraktion getragen" in tab and "Fraktion Grün (Rita Rätin)" in tab
 
 
-def test_a_wrong_or_foreign_group_link_is_404(
-    team_a: Team, town_b: Town, mailbox: Mailbox
-) -> None:
+def test_a_wrong_or_foreign_group_link_is_404(team_a: Team, town_b: Town, mailbox: Mailbox) -> None:
     _ref, path = _send(team_a, mailbox)
     assert team_a.town.client().get(path + "x").status_code == 404
     make_team(town_b, prefix="b")
@@ -86,7 +82,9 @@ def test_clerk_steps_from_filing_to_decision_tell_team_and_followers(
     # not admissible needs a reason; the form keeps what was typed
     response = team_a.step(ref, "inadmissible", link="https://rat.example/1")
     assert response.status_code == 400
-    assert "Bitte geben Sie den Grund an, warum der Antrag unzulässig ist." in response.get_data(as_text=True)
+    assert "Bitte geben Sie den Grund an, warum der Antrag unzulässig ist." in response.get_data(
+        as_text=True
+    )
     assert "https://rat.example/1" in response.get_data(as_text=True)
     assert team_a.step(ref, "admissible").status_code == 302
     assert team_a.step(ref, "referred", note="Bauausschuss").status_code == 302

@@ -72,7 +72,11 @@ def test_switched_off_every_route_is_404(team_a: Team, who: str) -> None:
         set_enabled("councilmotion", False)
         db.session.commit()
     client = {"team": team_a.team, "clerk": team_a.clerk, "guest": team_a.town.client()}[who]
-    for method, path in [*_routes(team_a, ref), ("GET", "/antraege/"), ("GET", "/antraege/verwaltung/")]:
+    for method, path in [
+        *_routes(team_a, ref),
+        ("GET", "/antraege/"),
+        ("GET", "/antraege/verwaltung/"),
+    ]:
         assert client.open(path, method=method).status_code == 404, (who, path)
 
 
