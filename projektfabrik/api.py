@@ -73,6 +73,7 @@ from projektfabrik.plugins.types import (
     Consequence,
     Event,
     ExportFormat,
+    MarketplaceFilter,
     NavArea,
     NavItem,
     NotificationKind,
@@ -367,4 +368,5 @@ __all__ = [
     "send_download",
     "xlsx_workbook",
     "project_followers",
+    "MarketplaceFilter",
 ]

@@ -21,6 +21,7 @@ from projektfabrik.plugins.types import (
     Asset,
     Event,
     ExportFormat,
+    MarketplaceFilter,
     NavItem,
     NotificationKind,
     Permission,
@@ -71,6 +72,7 @@ REQUEST_HOOKS = (
     "pf_demo",
     "pf_notification_kinds",
     "pf_account_deletion",
+    "pf_marketplace_filters",
 )
 
 
@@ -181,3 +183,8 @@ def pf_notification_kinds() -> Iterable[NotificationKind] | None:
 def pf_account_deletion(user: Any) -> Any:
     """Return an ``AccountDeletion``: what blocks deleting ``user``'s account, what
     the town keeps, what goes, and how to delete it (errors are not swallowed)."""
+
+
+@hookspec
+def pf_marketplace_filters() -> Iterable[MarketplaceFilter] | None:
+    """Return ``MarketplaceFilter`` entries: more choices for the project marketplace."""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from projektfabrik.api import (
     Asset,
+    MarketplaceFilter,
     NavArea,
     NavItem,
     NotificationKind,
@@ -127,6 +128,24 @@ def pf_template_slot(slot: Any, context: dict[str, Any]) -> SlotContent | None:
 @hookimpl
 def pf_assets() -> list[Asset]:
     return [Asset(endpoint="councilmotion.static", filename="councilmotion.css", order=65)]
+
+
+@hookimpl
+def pf_marketplace_filters() -> list[MarketplaceFilter]:
+    """Projects with a motion, by the motion's state."""
+    from projektfabrik_councilmotion import services
+
+    choices = [(services.ANY, services.any_label())]
+    choices += [(s.value, services.state_label(s)) for s in services.marketplace_states()]
+    return [
+        MarketplaceFilter(
+            param="antrag",
+            label=lazy_gettext("Council motion"),
+            choices=tuple(choices),
+            project_ids=services.projects_with_motion,
+            order=65,
+        )
+    ]
 
 
 @hookimpl

@@ -941,3 +941,19 @@ def may_edit(motion: Motion, user: Any) -> bool:
 
 def marketplace_states() -> list[State]:
     return [s for s in State if s in PUBLIC_STATES]
+
+
+#: The marketplace filter's choice "any motion beyond the draft".
+ANY = "alle"
+
+
+def any_label() -> str:
+    return _("Any state")
+
+
+def projects_with_motion(value: str) -> Any:
+    """The ids of projects with a public motion in state ``value`` (``ANY``: any)."""
+    stmt = select(Motion.project_id)
+    if value == ANY:
+        return stmt.where(Motion.state.in_(list(PUBLIC_STATES)))
+    return stmt.where(Motion.state == State(value))

@@ -145,3 +145,29 @@ def test_group_requests_are_per_town(team_a: Team, town_b: Town, mailbox: Mailbo
     _send(team_a, mailbox)
     with town_b.context():
         assert db.session.query(GroupRequest).count() == 0
+
+
+def test_the_marketplace_filters_projects_by_their_motions_state(
+    team_a: Team, mailbox: Mailbox
+) -> None:
+    from councilmotion_support import publish
+
+    other = publish(team_a.town, team_a.owner, title="Ohne Antrag")
+    guest = team_a.town.client()
+    page = guest.get("/projekte").get_data(as_text=True)
+    assert '<label for="antrag">Stadtratsantrag</label>' in page
+    assert "Platz an der Bibliothek" in page and "Ohne Antrag" in page
+    ref = team_a.draft()
+    page = guest.get("/projekte?antrag=alle").get_data(as_text=True)
+    assert "Platz an der Bibliothek" not in page  # a draft is no public motion
+    team_a.save(ref, resolution="Die Verwaltung wird beauftragt, den Platz umzugestalten.")
+    team_a.team.post(f"/antraege/{ref}/fraktionen", data={"groups": ["Fraktion Grün"]})
+    page = guest.get("/projekte?antrag=sent").get_data(as_text=True)
+    assert "Platz an der Bibliothek" in page and other.title not in page
+    assert "Stadtratsantrag: An Fraktionen gesendet" in page  # the chip
+    assert '<option value="sent" selected>' in page
+    page = guest.get("/projekte?antrag=accepted").get_data(as_text=True)
+    assert "Platz an der Bibliothek" not in page
+    # an unknown value is ignored, not an error
+    page = guest.get("/projekte?antrag=kaputt")
+    assert page.status_code == 200 and "Ohne Antrag" in page.get_data(as_text=True)

@@ -280,6 +280,7 @@ DE: dict[str, str | tuple[str, str]] = {
     "Data protection: the town uses the data on this list only to check the signatures and deletes it after the check.": "Datenschutz: Die Stadt nutzt die Daten auf dieser Liste nur, um die Unterschriften zu prüfen, und löscht sie nach der Prüfung.",
     "The council must deal with it by": "Der Rat muss sich damit befassen bis",
     "This step is not possible now.": "Dieser Schritt ist jetzt nicht möglich.",
+    "Any state": "Jeder Stand",
     "Versions of the motion": "Versionen des Antrags",
     "Back to the motion": "Zurück zum Antrag",
     "Version %(number)s": "Version %(number)s",
