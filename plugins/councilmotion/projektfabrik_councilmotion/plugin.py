@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from projektfabrik.api import (
+    AccountDeletion,
     Asset,
     MarketplaceFilter,
     NavArea,
@@ -172,6 +173,13 @@ def pf_demo(town: Any) -> None:
     from projektfabrik_councilmotion.demo import seed
 
     seed()
+
+
+@hookimpl
+def pf_account_deletion(user: Any) -> AccountDeletion:
+    from projektfabrik_councilmotion import services
+
+    return services.account_deletion(user)
 
 
 @click.command("purge")

@@ -13,6 +13,8 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from projektfabrik.api import (
+    AccountDeletion,
+    Consequence,
     Refusal,
     Step,
     StepRefused,
@@ -957,3 +959,61 @@ def projects_with_motion(value: str) -> Any:
     if value == ANY:
         return stmt.where(Motion.state.in_(list(PUBLIC_STATES)))
     return stmt.where(Motion.state == State(value))
+
+
+# --- deleting an account ------------------------------------------------------------------
+
+
+def account_deletion(user: Any) -> AccountDeletion:
+    """Online support of a motion still collecting goes with the account (it is no
+    legal signature); support of a filed motion stays with the clerks who check it
+    until the town's deadline deletes it."""
+    rows = list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.user_id == user.id,
+                Signature.list_id.is_(None),
+                Signature.purged.is_(False),
+            )
+            .order_by(Signature.id)
+        )
+    )
+    motions = {
+        m.id: m
+        for m in db.session.scalars(
+            select(Motion).where(Motion.id.in_([r.motion_id for r in rows]))
+        )
+    }
+    going = [r for r in rows if motions[r.motion_id].state == State.COLLECTING]
+    staying = [r for r in rows if motions[r.motion_id].state != State.COLLECTING]
+
+    def delete() -> None:
+        for row in going:
+            db.session.delete(row)
+        for row in staying:
+            row.user_id = None
+
+    return AccountDeletion(
+        order=65,
+        deletes=tuple(
+            Consequence(
+                _(
+                    "Your online support of the motion “%(title)s”",
+                    title=motions[r.motion_id].title,
+                )
+            )
+            for r in going
+        ),
+        keeps=tuple(
+            Consequence(
+                _(
+                    "Your online support of the filed motion “%(title)s”: the town's "
+                    "clerks check it and delete it after their deadline.",
+                    title=motions[r.motion_id].title,
+                )
+            )
+            for r in staying
+        ),
+        delete=delete,
+    )

@@ -184,3 +184,33 @@ def test_the_purge_command_runs_per_town(team_a: Team, town_b: Town) -> None:
     assert "stadt-a: 1 signatures emptied" in result.output
     assert "stadt-b" not in result.output  # switched off there
     assert find(team_a.town, Signature).purged
+
+
+def test_deleting_an_account_removes_support_still_collecting(team_a: Team) -> None:
+    from projektfabrik.testing import TEST_PASSWORD
+
+    ref = team_a.collecting()
+    person = team_a.town.user("mia@example.org")
+    client = team_a.client(person)
+    data = {
+        "family_name": "Müller",
+        "first_name": "Mia",
+        "birth_date": "1990-03-04",
+        "address": "Hauptstraße 1",
+        "resident": "y",
+    }
+    assert client.post(f"/antraege/{ref}/unterstuetzen", data=data).status_code == 302
+    page = client.get("/konto/loeschen").get_data(as_text=True)
+    assert "Ihre Online-Unterstützung des Antrags „Platz an der Bibliothek“" in page
+    delete = {"delete-current_password": TEST_PASSWORD, "delete-confirm": "y"}
+    assert client.post("/konto/loeschen", data=delete).status_code == 302
+    assert find(team_a.town, Signature) is None
+    assert "0 Personen unterstützen ihn online" in team_a.town.client().get(
+        f"/antraege/{ref}"
+    ).get_data(as_text=True)
+
+
+def test_the_towns_admin_sets_the_rules_on_the_modules_page(team_a: Team) -> None:
+    page = team_a.clerk.get("/verwaltung/module").get_data(as_text=True)
+    assert "Stadtratsanträge" in page and "Anteil der Einwohnerinnen und Einwohner" in page
+    assert 'name="councilmotion-quorum_kind"' in page

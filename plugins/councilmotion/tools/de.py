@@ -281,6 +281,8 @@ DE: dict[str, str | tuple[str, str]] = {
     "The council must deal with it by": "Der Rat muss sich damit befassen bis",
     "This step is not possible now.": "Dieser Schritt ist jetzt nicht möglich.",
     "Any state": "Jeder Stand",
+    "Your online support of the motion “%(title)s”": "Ihre Online-Unterstützung des Antrags „%(title)s“",
+    "Your online support of the filed motion “%(title)s”: the town's clerks check it and delete it after their deadline.": "Ihre Online-Unterstützung des eingereichten Antrags „%(title)s“: Die Verwaltung prüft sie und löscht sie nach ihrer Frist.",
     "Versions of the motion": "Versionen des Antrags",
     "Back to the motion": "Zurück zum Antrag",
     "Version %(number)s": "Version %(number)s",
