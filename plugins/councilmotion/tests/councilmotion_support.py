@@ -155,3 +155,30 @@ def make_team(town: Town, prefix: str = "", clients: bool = True, **settings: An
     clerk = town.client()
     login(clerk, clerk_user.email)
     return Team(town, project, owner, clerk_user, team, clerk)
+
+
+def prepared(team: Team, way: str) -> str:
+    """A complete motion of the team sent to "Fraktion Grün" (``way="group"``) or
+    collecting signatures (``way="residents"``), made through the services (the
+    browser tests keep the CSRF check on, so their test clients cannot post)."""
+    from projektfabrik_councilmotion import services
+
+    with team.town.request_context():
+        owner = db.session.get(User, team.owner.id)
+        project = db.session.get(Project, team.project.id)
+        motion = services.start_draft(project, owner)
+        services.save_text(
+            motion,
+            owner,
+            {
+                **services.text_of(motion),
+                "resolution": "Die Verwaltung wird beauftragt, den Platz umzugestalten.",
+            },
+            motion.version,
+        )
+        if way == "group":
+            services.send(motion, owner, ["Fraktion Grün"])
+        else:
+            services.start_collecting(motion, owner)
+        db.session.commit()
+        return motion.ref
