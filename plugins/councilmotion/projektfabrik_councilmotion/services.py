@@ -950,7 +950,7 @@ ANY = "alle"
 
 
 def any_label() -> str:
-    return _("Any state")
+    return _("With a motion, any state")
 
 
 def projects_with_motion(value: str) -> Any:

@@ -280,7 +280,7 @@ DE: dict[str, str | tuple[str, str]] = {
     "Data protection: the town uses the data on this list only to check the signatures and deletes it after the check.": "Datenschutz: Die Stadt nutzt die Daten auf dieser Liste nur, um die Unterschriften zu prüfen, und löscht sie nach der Prüfung.",
     "The council must deal with it by": "Der Rat muss sich damit befassen bis",
     "This step is not possible now.": "Dieser Schritt ist jetzt nicht möglich.",
-    "Any state": "Jeder Stand",
+    "With a motion, any state": "Mit Antrag, jeder Stand",
     "Your online support of the motion “%(title)s”": "Ihre Online-Unterstützung des Antrags „%(title)s“",
     "Your online support of the filed motion “%(title)s”: the town's clerks check it and delete it after their deadline.": "Ihre Online-Unterstützung des eingereichten Antrags „%(title)s“: Die Verwaltung prüft sie und löscht sie nach ihrer Frist.",
     "Versions of the motion": "Versionen des Antrags",
