@@ -182,7 +182,7 @@ def prefilled(project: Any) -> dict[str, str]:
         "together with its team and to report to the council on its progress.",
         title=project.title,
     )
-    if goal:
+    if goal and not rules.story_words(goal):  # a story belongs in the justification
         resolution += " " + _("Aim: %(goal)s", goal=goal)
     team = project_team(project)
     return {

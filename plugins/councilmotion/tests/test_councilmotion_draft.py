@@ -81,3 +81,38 @@ def test_outsiders_see_no_draft_and_cannot_edit(team_a: Team) -> None:
     assert team_a.town.client().get(f"/antraege/{ref}").status_code == 404
     assert outsider.get(f"/antraege/{ref}/bearbeiten").status_code == 404
     assert outsider.post(f"/antraege/projekt/{team_a.project.ref}/entwurf").status_code == 403
+
+
+def test_a_goal_told_as_a_story_stays_out_of_the_text_to_vote_on(team_a: Team) -> None:
+    from projektfabrik_councilmotion import services
+
+    from projektfabrik.extensions import db
+    from projektfabrik.planning import services as planning
+    from projektfabrik.projects.models import Project
+
+    with team_a.town.request_context():
+        project = db.session.get(Project, team_a.project.id)
+        owner = db.session.get(type(team_a.owner), team_a.owner.id)
+        planning.save_profile(project, owner, {"goal": "Wir wollen Bänke."}, 1)
+        draft = services.prefilled(project)
+        assert "Wir wollen Bänke." not in draft["resolution"]
+        assert "Ziel: Wir wollen Bänke." in draft["justification"]
+        assert not services.problems(draft)
+
+
+def test_the_councils_deadline_counts_from_filing(team_a: Team) -> None:
+    from datetime import UTC, date, datetime
+
+    from projektfabrik_councilmotion import services
+    from projektfabrik_councilmotion.models import Path
+
+    from projektfabrik.extensions import db
+    from projektfabrik.projects.models import Project
+
+    with team_a.town.request_context():
+        motion = services.start_draft(db.session.get(Project, team_a.project.id), None)
+        motion.path = Path.RESIDENTS
+        motion.filed_at = datetime(2026, 11, 30, 12, tzinfo=UTC)
+        assert services.council_deadline(motion) == date(2027, 2, 28)  # three months
+        motion.path = Path.GROUP
+        assert services.council_deadline(motion) is None
