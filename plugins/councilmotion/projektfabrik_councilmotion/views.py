@@ -9,6 +9,8 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from projektfabrik.api import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
     Throttle,
     UploadRefused,
     _,
@@ -30,7 +32,7 @@ from projektfabrik.api import (
     upload_folder,
     upload_limit_mb,
 )
-from projektfabrik_councilmotion import pdf, services
+from projektfabrik_councilmotion import exports, pdf, services
 from projektfabrik_councilmotion.forms import (
     ListForm,
     MotionForm,
@@ -439,6 +441,18 @@ def clerk_list(ref: str) -> ResponseReturnValue:
     db.session.commit()
     flash(_("The list is entered."), "success")
     return redirect(url_for("councilmotion.clerk_motion", ref=found.ref))
+
+
+@bp.get("/verwaltung/<ref>/unterschriften.<fmt>")
+@login_required
+def clerk_export(ref: str, fmt: str) -> ResponseReturnValue:
+    found = _clerk_only(ref)
+    name = f"unterschriften-{found.ref}.{fmt}"
+    if fmt == "csv":
+        return send_download(exports.as_csv(found), name, CSV_MIMETYPE)
+    if fmt == "xlsx":
+        return send_download(exports.as_xlsx(found), name, XLSX_MIMETYPE)
+    abort(404)
 
 
 @bp.get("/verwaltung/<ref>/listen/<list_ref>/scan")

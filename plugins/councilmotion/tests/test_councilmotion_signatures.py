@@ -214,3 +214,26 @@ def test_the_towns_admin_sets_the_rules_on_the_modules_page(team_a: Team) -> Non
     page = team_a.clerk.get("/verwaltung/module").get_data(as_text=True)
     assert "Stadtratsanträge" in page and "Anteil der Einwohnerinnen und Einwohner" in page
     assert 'name="councilmotion-quorum_kind"' in page
+
+
+def test_the_clerks_export_the_counts_and_nobody_else(team_a: Team, town_b: Town) -> None:
+    from io import BytesIO as _Bytes
+
+    from openpyxl import load_workbook
+
+    ref = team_a.collecting()
+    _enter_list(team_a, ref, "30")
+    _enter_list(team_a, ref, "=1+1")  # not a number: refused, never a formula
+    response = team_a.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.csv")
+    assert_safe_download(response, "text/csv")
+    text = response.data.decode("utf-8-sig")
+    assert "Liste;Gültige Unterschriften" in text and "1;30;" in text
+    assert "Auf Papier, insgesamt;30" in text and "Quorum;50" in text
+    xlsx = team_a.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.xlsx")
+    sheet = load_workbook(_Bytes(xlsx.data)).active
+    assert sheet is not None and sheet["B2"].value == 30
+    assert team_a.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.pdf").status_code == 404
+    assert team_a.team.get(f"/antraege/verwaltung/{ref}/unterschriften.csv").status_code == 403
+    b = make_team(town_b, prefix="b")
+    assert b.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.csv").status_code == 404
+    assert b.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.xlsx").status_code == 404

@@ -27,6 +27,8 @@ def _routes(team: Team, ref: str) -> list[tuple[str, str]]:
         ("POST", f"/antraege/verwaltung/{ref}/vorlage"),
         ("POST", f"/antraege/verwaltung/{ref}/listen"),
         ("GET", f"/antraege/verwaltung/{ref}/listen/xyz/scan"),
+        ("GET", f"/antraege/verwaltung/{ref}/unterschriften.csv"),
+        ("GET", f"/antraege/verwaltung/{ref}/unterschriften.xlsx"),
         ("GET", f"/antraege/projekt/{project}"),
         ("POST", f"/antraege/projekt/{project}/entwurf"),
     ]

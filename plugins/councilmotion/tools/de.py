@@ -283,6 +283,8 @@ DE: dict[str, str | tuple[str, str]] = {
     "With a motion, any state": "Mit Antrag, jeder Stand",
     "Your online support of the motion “%(title)s”": "Ihre Online-Unterstützung des Antrags „%(title)s“",
     "Your online support of the filed motion “%(title)s”: the town's clerks check it and delete it after their deadline.": "Ihre Online-Unterstützung des eingereichten Antrags „%(title)s“: Die Verwaltung prüft sie und löscht sie nach ihrer Frist.",
+    "Online support (not counted)": "Online-Unterstützung (nicht gezählt)",
+    "The counts as a spreadsheet": "Die Zahlen als Tabelle",
     "Versions of the motion": "Versionen des Antrags",
     "Back to the motion": "Zurück zum Antrag",
     "Version %(number)s": "Version %(number)s",
