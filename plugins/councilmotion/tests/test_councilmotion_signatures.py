@@ -237,3 +237,36 @@ def test_the_clerks_export_the_counts_and_nobody_else(team_a: Team, town_b: Town
     b = make_team(town_b, prefix="b")
     assert b.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.csv").status_code == 404
     assert b.clerk.get(f"/antraege/verwaltung/{ref}/unterschriften.xlsx").status_code == 404
+
+
+def test_the_towns_rules_saved_on_the_modules_page_set_the_quorum(team_a: Team) -> None:
+    data = {
+        "councilmotion-council_name": "Gemeinderat",
+        "councilmotion-offer_group": "y",
+        "councilmotion-offer_residents": "y",
+        "councilmotion-council_groups": "",
+        "councilmotion-max_title": "200",
+        "councilmotion-max_resolution": "3000",
+        "councilmotion-max_justification": "6000",
+        "councilmotion-quorum_kind": "share",
+        "councilmotion-quorum_share_bp": "150",
+        "councilmotion-quorum_count": "0",
+        "councilmotion-quorum_cap": "2500",
+        "councilmotion-eligible_residents": "240000",
+        "councilmotion-min_age": "16",
+        "councilmotion-residence_months": "3",
+        "councilmotion-collection_days": "90",
+        "councilmotion-council_deadline_months": "3",
+        "councilmotion-ask_birth_date": "y",
+        "councilmotion-retention_days": "30",
+        "councilmotion-privacy_notice": "",
+    }
+    response = team_a.clerk.post("/verwaltung/module/councilmotion/einstellungen", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    ref = team_a.collecting()
+    page = team_a.town.client().get(f"/antraege/{ref}").get_data(as_text=True)
+    # Baden-Württemberg above 10,000: 1.5 % of 240,000 is 3,600, capped at 2,500
+    assert "0 von 2.500 Unterschriften auf Papier" in page
+    assert "Der Gemeinderat möge beschließen:" in page
+    assert "seit mindestens 3 Monaten hier wohnen" in page
+    assert "Online unterstützen" not in page  # switched off (unchecked)
