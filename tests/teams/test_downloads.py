@@ -176,6 +176,9 @@ PLUGIN_DOWNLOADS = {
     "funding.application_pdf",  # through the plugin's pdf.response, i.e. pdf_response
     "funding.notice",
     "pinnwand.export",
+    "councilmotion.clerk_scan",
+    "councilmotion.clerk_export",
+    # (councilmotion.motion_pdf and .signature_list send through the plugin's pdf.py)
 }
 SENDERS = ("send_download(", "export_response(", "pdf_response(", "pdf.response(", "send_file(")
 

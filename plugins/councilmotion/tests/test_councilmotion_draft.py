@@ -116,3 +116,21 @@ def test_the_councils_deadline_counts_from_filing(team_a: Team) -> None:
         assert services.council_deadline(motion) == date(2027, 2, 28)  # three months
         motion.path = Path.GROUP
         assert services.council_deadline(motion) is None
+
+
+def test_the_demo_seeds_one_motion_collecting_signatures_once(team_a: Team) -> None:
+    from projektfabrik_councilmotion import demo, services
+    from projektfabrik_councilmotion.models import Motion
+    from sqlalchemy import select
+
+    from projektfabrik.extensions import db
+
+    for _run in range(2):
+        with team_a.town.request_context():
+            demo.seed()
+            db.session.commit()
+    with team_a.town.request_context():
+        motions = db.session.scalars(select(Motion)).all()
+        assert len(motions) == 1
+        assert motions[0].state.value == "collecting"
+        assert services.counts(motions[0]).paper == 37
