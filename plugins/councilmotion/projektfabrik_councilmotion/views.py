@@ -205,7 +205,8 @@ def edit(ref: str) -> ResponseReturnValue:
         form = MotionForm()
         if form.validate_on_submit():
             try:
-                version = int(form.version.data or 0)
+                typed = str(form.version.data or "")
+                version = int(typed) if typed.isdigit() and len(typed) < 9 else -1
                 changed = services.save_text(found, current_user, dict(form.data), version)
             except services.MotionError as error:
                 show_refusal(form, error)
@@ -248,13 +249,13 @@ def versions(ref: str) -> ResponseReturnValue:
 @login_required
 def restore(ref: str, number: int) -> ResponseReturnValue:
     found = _team_only(ref)
+    typed = request.form.get("version", "")
+    expected = int(typed) if typed.isdigit() and len(typed) < 9 else -1
     try:
-        services.restore(found, current_user, number, int(request.form.get("version", "0") or 0))
+        services.restore(found, current_user, number, expected)
     except services.MotionError as error:
         show_refusal(None, error)
         return redirect(url_for("councilmotion.versions", ref=found.ref))
-    except ValueError:
-        abort(400)
     db.session.commit()
     flash(_("Version %(number)s is back as the current text.", number=number), "success")
     return redirect(url_for("councilmotion.motion", ref=found.ref))

@@ -92,3 +92,31 @@ def test_outsiders_get_403_or_404_on_team_and_clerk_routes(team_a: Team) -> None
             continue  # the project's tab is public
         response = outsider.open(path, method=method, data={"state": "filed"})
         assert response.status_code in (403, 404), (method, path, response.status_code)
+
+
+BAD = [
+    {},
+    {"state": "x" * 5000, "note": "\u202e" * 10, "link": "ftp://x", "on": "31.02.2026"},
+    {"version": "abc", "title": "x" * 100_000, "resolution": "?"},
+    {"version": "99999999999999999999", "count": "-5", "signers": ";;;\n;"},
+    {"groups": ["Nicht da"], "name": " ", "birth_date": "morgen", "resident": "vielleicht"},
+    {"count": "1e9", "paper_url": "javascript:alert(1)", "paper_reference": "<b>"},
+]
+
+
+def test_bad_input_never_answers_5xx(team_a: Team, mailbox: object) -> None:
+    ref = team_a.collecting()
+    for client in (team_a.team, team_a.clerk, team_a.town.client()):
+        for method, path in _routes(team_a, ref):
+            if method != "POST":
+                continue
+            for data in BAD:
+                response = client.open(path, method=method, data=data)
+                assert response.status_code < 500, (path, data, response.status_code)
+    draft_team = make_team(team_a.town, prefix="d")
+    draft = draft_team.draft()
+    for data in BAD:
+        for path in (f"/antraege/{draft}/bearbeiten", f"/antraege/{draft}/versionen/1"):
+            response = draft_team.team.post(path, data=data)
+            assert response.status_code < 500, (path, data, response.status_code)
+    assert draft_team.motion().title == "Platz an der Bibliothek"  # nothing saved
