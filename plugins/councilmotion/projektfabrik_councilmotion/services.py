@@ -347,6 +347,17 @@ def _residents_offered(motion: Motion) -> bool:
     return bool(settings()["offer_residents"]) and _checks_pass(motion)
 
 
+def _nothing_collected(motion: Motion) -> bool:
+    """A motion goes back to the draft only while no one has signed or supported its text."""
+    lists = db.session.scalar(
+        select(func.count(SignatureList.id)).where(SignatureList.motion_id == motion.id)
+    )
+    signed = db.session.scalar(
+        select(func.count(Signature.id)).where(Signature.motion_id == motion.id)
+    )
+    return not lists and not signed
+
+
 WORKFLOW = Workflow(
     states=[s.value for s in State],
     steps=[
@@ -367,6 +378,15 @@ WORKFLOW = Workflow(
             label=_l("Start collecting signatures"),
             guard=_residents_offered,
             refusal=_l("Fix the points listed under “Checks” first."),
+        ),
+        Step(
+            "withdraw",
+            [State.SENT, State.COLLECTING],
+            State.DRAFT,
+            roles={TEAM},
+            label=_l("Take the motion back to change it"),
+            guard=_nothing_collected,
+            refusal=_l("Signatures were collected for this text: it can no longer change."),
         ),
         Step("file", [State.CARRIED, State.COLLECTING], State.FILED, roles={TEAM}, label=_l("File the motion")),
         Step("receive", [State.FILED], State.RECEIVED, roles={CLERK_ROLE}, label=_l("Received")),
@@ -479,6 +499,9 @@ def _record(
     motion.updated_at = utcnow()
     if target == State.FILED:
         motion.filed_at = utcnow()
+    if target == State.DRAFT:
+        motion.path = None
+        motion.collect_until = None
     if target == State.COLLECTING:
         motion.collect_until = town_today() + timedelta(days=int(settings()["collection_days"]))
     step = MotionStep(
@@ -499,9 +522,11 @@ def _record(
 
 
 def tell_people(motion: Motion, target: State, exclude: Any = None) -> int:
-    """The team and the project's followers, as each chose for the kind."""
+    """The team and the project's followers (not for a draft: they cannot see it),
+    as each chose for the kind."""
     project = motion.project
-    people = {u.id: u for u in [*project_team(project), *project_followers(project)]}
+    followers = project_followers(project) if target in PUBLIC_STATES else []
+    people = {u.id: u for u in [*project_team(project), *followers]}
     return notify(
         list(people.values()),
         TEAM_KIND,

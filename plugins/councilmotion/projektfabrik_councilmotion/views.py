@@ -280,13 +280,13 @@ def send(ref: str) -> ResponseReturnValue:
 def team_step(ref: str) -> ResponseReturnValue:
     found = _team_only(ref)
     wanted = request.form.get("state", "")
-    if wanted not in (State.COLLECTING.value, State.FILED.value):
+    if wanted not in (State.COLLECTING.value, State.FILED.value, State.DRAFT.value):
         abort(400)
     try:
         if wanted == State.COLLECTING.value:
             services.start_collecting(found, current_user)
         else:
-            services.take_step(found, current_user, State.FILED)
+            services.take_step(found, current_user, State(wanted))
     except services.MotionError as error:
         show_refusal(None, error)
         return redirect(url_for("councilmotion.motion", ref=found.ref))

@@ -171,3 +171,25 @@ def test_the_marketplace_filters_projects_by_their_motions_state(
     # an unknown value is ignored, not an error
     page = guest.get("/projekte?antrag=kaputt")
     assert page.status_code == 200 and "Ohne Antrag" in page.get_data(as_text=True)
+
+
+def test_the_team_takes_a_sent_motion_back_but_not_one_with_signatures(
+    team_a: Team, mailbox: Mailbox
+) -> None:
+    ref, _path = _send(team_a, mailbox)
+    page = team_a.team.get(f"/antraege/{ref}").get_data(as_text=True)
+    assert "Antrag zurücknehmen, um ihn zu ändern" in page
+    assert team_a.team.post(f"/antraege/{ref}/schritt", data={"state": "draft"}).status_code == 302
+    motion = team_a.motion()
+    assert motion.state.value == "draft" and motion.path is None
+    assert team_a.town.client().get(f"/antraege/{ref}").status_code == 404  # a draft again
+    assert team_a.save(ref, title="Geänderter Titel").status_code == 302
+    assert (
+        team_a.team.post(f"/antraege/{ref}/schritt", data={"state": "collecting"}).status_code
+        == 302
+    )
+    team_a.clerk.post(f"/antraege/verwaltung/{ref}/listen", data={"count": "3"})
+    page = team_a.team.get(f"/antraege/{ref}").get_data(as_text=True)
+    assert "Antrag zurücknehmen" not in page
+    team_a.team.post(f"/antraege/{ref}/schritt", data={"state": "draft"})
+    assert team_a.motion().state.value == "collecting"

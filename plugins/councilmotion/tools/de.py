@@ -285,6 +285,8 @@ DE: dict[str, str | tuple[str, str]] = {
     "Your online support of the filed motion “%(title)s”: the town's clerks check it and delete it after their deadline.": "Ihre Online-Unterstützung des eingereichten Antrags „%(title)s“: Die Verwaltung prüft sie und löscht sie nach ihrer Frist.",
     "Online support (not counted)": "Online-Unterstützung (nicht gezählt)",
     "The counts as a spreadsheet": "Die Zahlen als Tabelle",
+    "Take the motion back to change it": "Antrag zurücknehmen, um ihn zu ändern",
+    "Signatures were collected for this text: it can no longer change.": "Für diesen Text wurden Unterschriften gesammelt: Er kann sich nicht mehr ändern.",
     "Versions of the motion": "Versionen des Antrags",
     "Back to the motion": "Zurück zum Antrag",
     "Version %(number)s": "Version %(number)s",
