@@ -80,7 +80,8 @@ class Filters:
 
     def to_args(self, **changes: object) -> dict[str, str]:
         """URL parameters for this view, with ``changes`` (e.g. another page)."""
-        extra = changes.pop("extra", self.extra)
+        given = changes.pop("extra", self.extra)
+        extra: tuple[tuple[str, str], ...] = given if isinstance(given, tuple) else self.extra
         values = {**asdict(self), **changes}
         names = {
             "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
@@ -96,7 +97,7 @@ class Filters:
                 continue
             if value not in (None, "", False):
                 args[name] = str(value)
-        args.update({param: value for param, value in extra if value})  # type: ignore[attr-defined]
+        args.update({param: value for param, value in extra if value})
         return args
 
     @property
