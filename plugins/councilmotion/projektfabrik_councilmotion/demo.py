@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
-from projektfabrik.api import db, find_project, project_team
+from projektfabrik.api import User, db, find_project, project_team
 from projektfabrik_councilmotion import services
 from projektfabrik_councilmotion.models import Motion, State
 
@@ -46,3 +48,17 @@ def seed() -> None:
     services.start_collecting(motion, owner)
     services.add_list(motion, None, 37)
     assert motion.state == State.COLLECTING
+    team = {u.id for u in project_team(project)}
+    for person in db.session.scalars(select(User).order_by(User.id)):
+        if person.id in team or not services.online_open(motion):
+            continue
+        first, _sep, family = (person.display_name or "Demo Person").partition(" ")
+        services.support(
+            motion,
+            person,
+            family_name=family or first,
+            first_name=first,
+            birth_date=date(1985, 4, 12),
+            address="Hafenstraße 5, Musterstadt",
+        )
+        break  # one online supporter shows how it is counted apart

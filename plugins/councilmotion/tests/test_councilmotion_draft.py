@@ -134,3 +134,4 @@ def test_the_demo_seeds_one_motion_collecting_signatures_once(team_a: Team) -> N
         assert len(motions) == 1
         assert motions[0].state.value == "collecting"
         assert services.counts(motions[0]).paper == 37
+        assert services.counts(motions[0]).online == 1
