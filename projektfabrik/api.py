@@ -74,6 +74,7 @@ from projektfabrik.plugins.types import (
     Consequence,
     Event,
     ExportFormat,
+    MarketplaceFilter,
     NavArea,
     NavItem,
     NotificationKind,
@@ -230,6 +231,14 @@ def cli_town(slug: str, plugin: str | None = None) -> Iterator[Tenant]:
         yield town
 
 
+def project_followers(project: Any) -> list[User]:
+    """The people who follow the project (its button, or by publishing or adopting
+    it): whom a plugin tells about news of the project besides its team."""
+    from projektfabrik.projects.services import followers
+
+    return followers(project)
+
+
 __all__ = [
     "ALL_TENANTS",
     "API_VERSION",
@@ -360,4 +369,6 @@ __all__ = [
     "send_download",
     "xlsx_workbook",
     "LocalDateField",
+    "project_followers",
+    "MarketplaceFilter",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from math import ceil
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from projektfabrik.accounts.models import Kind, User
 from projektfabrik.extensions import db
+from projektfabrik.plugins.types import MarketplaceFilter
 from projektfabrik.projects import search
 from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.tenancy.models import District
@@ -42,11 +43,20 @@ class Filters:
     # from the person's profile (``for_person``), never from the URL.
     mine: bool = False
     my_skills: tuple[str, ...] = ()
+    # Plugins' filters (``pf_marketplace_filters``): (URL parameter, chosen value).
+    extra: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> Filters:
+    def from_args(
+        cls, args: Mapping[str, str], plugin_filters: Sequence[MarketplaceFilter] = ()
+    ) -> Filters:
         status = args.get("status", "")
         sort = args.get("sortierung", "")
+        extra = tuple(
+            (f.param, args[f.param])
+            for f in plugin_filters
+            if args.get(f.param) in {value for value, _label in f.choices}
+        )
         return cls(
             q=args.get("suche", "").strip()[:200],
             status=status if status in {s.value for s in Status} else "",
@@ -57,6 +67,7 @@ class Filters:
             sort=sort if sort in SORTS else "",
             page=max(_int(args.get("seite")) or 1, 1),
             mine=args.get("fuer-mich") == "1",
+            extra=extra,
         )
 
     def for_person(self, user: object) -> Filters:
@@ -69,6 +80,8 @@ class Filters:
 
     def to_args(self, **changes: object) -> dict[str, str]:
         """URL parameters for this view, with ``changes`` (e.g. another page)."""
+        given = changes.pop("extra", self.extra)
+        extra: tuple[tuple[str, str], ...] = given if isinstance(given, tuple) else self.extra
         values = {**asdict(self), **changes}
         names = {
             "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
@@ -84,6 +97,7 @@ class Filters:
                 continue
             if value not in (None, "", False):
                 args[name] = str(value)
+        args.update({param: value for param, value in extra if value})
         return args
 
     @property
@@ -112,6 +126,9 @@ class Filters:
             if value != empty:
                 shown = "" if isinstance(value, bool) else str(value)
                 found.append(Chip(key, shown, self.to_args(page=1, **{key: empty})))
+        for param, value in self.extra:
+            rest = tuple(pair for pair in self.extra if pair[0] != param)
+            found.append(Chip(param, value, self.to_args(page=1, extra=rest)))
         return found
 
 
@@ -143,8 +160,12 @@ class Page:
     pages: int
 
 
-def filtered(filters: Filters) -> Select[Project]:
+def filtered(filters: Filters, plugin_filters: Sequence[MarketplaceFilter] = ()) -> Select[Project]:
     stmt = select(Project)
+    by_param = {f.param: f for f in plugin_filters}
+    for param, value in filters.extra:
+        if param in by_param:
+            stmt = stmt.where(Project.id.in_(by_param[param].project_ids(value)))
     if filters.status:
         stmt = stmt.where(Project.status == Status(filters.status))
     else:
@@ -205,8 +226,12 @@ def team_makeup(project_ids: list[int]) -> dict[int, dict[str, int]]:
     return makeup
 
 
-def list_projects(filters: Filters, page_size: int = PAGE_SIZE) -> Page:
-    stmt = filtered(filters)
+def list_projects(
+    filters: Filters,
+    page_size: int = PAGE_SIZE,
+    plugin_filters: Sequence[MarketplaceFilter] = (),
+) -> Page:
+    stmt = filtered(filters, plugin_filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(ceil(total / page_size), 1)
     page = min(filters.page, pages)

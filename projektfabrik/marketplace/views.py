@@ -28,6 +28,7 @@ from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.marketplace.models import Comment
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.plugins.runtime import marketplace_filters
 from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project, Status
@@ -84,11 +85,13 @@ def _back(project: Project, anchor: str = "") -> Response:
 @cached_for_visitors
 def index() -> str:
     user = current_user if current_user.is_authenticated else None
-    filters = Filters.from_args(request.args).for_person(user)
+    plugin_filters = marketplace_filters()
+    filters = Filters.from_args(request.args, plugin_filters).for_person(user)
     return render_template(
         "marketplace/index.html",
         filters=filters,
-        page=list_projects(filters),
+        page=list_projects(filters, plugin_filters=plugin_filters),
+        plugin_filters=plugin_filters,
         categories=projects.categories(),
         districts=districts(),
         statuses=[(s.value, projects.status_label(s)) for s in Status],

@@ -21,6 +21,7 @@ from projektfabrik.plugins.types import (
     Asset,
     Event,
     ExportFormat,
+    MarketplaceFilter,
     NavItem,
     NotificationKind,
     Permission,
@@ -72,6 +73,7 @@ REQUEST_HOOKS = (
     "pf_notification_kinds",
     "pf_account_deletion",
     "pf_personal_data",
+    "pf_marketplace_filters",
 )
 
 
@@ -188,3 +190,8 @@ def pf_account_deletion(user: Any) -> Any:
 def pf_personal_data(user: Any) -> Mapping[str, Any] | None:
     """Return what the plugin keeps about ``user`` beyond its tables' rows that point
     at the person (those are in the export already), as JSON-ready data."""
+
+
+@hookspec
+def pf_marketplace_filters() -> Iterable[MarketplaceFilter] | None:
+    """Return ``MarketplaceFilter`` entries: more choices for the project marketplace."""

@@ -28,6 +28,7 @@ from projektfabrik.plugins.types import (
     Asset,
     AssetKind,
     ExportFormat,
+    MarketplaceFilter,
     NavArea,
     NavItem,
     ProjectTab,
@@ -181,6 +182,36 @@ def export_response(subject: str, key: str, obj: Any, filename: str) -> Response
         if fmt.key == key:
             return send_download(fmt.render(obj), f"{filename}.{fmt.extension}", fmt.mimetype)
     abort(404)
+
+
+def marketplace_filters() -> list[MarketplaceFilter]:
+    """The filters the enabled plugins add to the project marketplace, by ``order``;
+    a second filter with a parameter already taken is left out."""
+    found: dict[str, MarketplaceFilter] = {}
+    for name, item in get_manager().collect(
+        "pf_marketplace_filters", MarketplaceFilter, enabled_plugins()
+    ):
+        if item.param in found or item.param in RESERVED_MARKETPLACE_PARAMS:
+            log.error("plugin %s: marketplace parameter %r is taken; skipped", name, item.param)
+            continue
+        found[item.param] = item
+    return list(found.values())
+
+
+#: The marketplace's own URL parameters (marketplace/listing.py), not for plugins.
+RESERVED_MARKETPLACE_PARAMS = frozenset(
+    {
+        "suche",
+        "status",
+        "kategorie",
+        "ortsteil",
+        "sucht",
+        "faehigkeit",
+        "sortierung",
+        "seite",
+        "fuer-mich",
+    }
+)
 
 
 def search_documents(query: str = "") -> list[tuple[str, SearchDocument]]:

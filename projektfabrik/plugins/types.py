@@ -237,3 +237,21 @@ class AccountDeletion:
     keeps: tuple[Consequence, ...] = ()
     deletes: tuple[Consequence, ...] = ()
     delete: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class MarketplaceFilter:
+    """A choice a plugin adds to the project marketplace's filters (``pf_marketplace_filters``).
+
+    ``param`` is the URL parameter (German, like the page's others: ``antrag``),
+    ``choices`` the ``(value, label)`` pairs of its select; a value that is not
+    among them is ignored. ``project_ids(value)`` returns a SQLAlchemy
+    ``Select`` of ``Project.id`` values (of the plugin's own tables, e.g.
+    ``select(Motion.project_id).where(...)``) that the list is narrowed to.
+    """
+
+    param: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    project_ids: Callable[[str], Any]
+    order: int

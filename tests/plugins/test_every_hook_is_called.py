@@ -64,6 +64,7 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     client = town_a.client()
     assert client.get("/").status_code == 200  # nav items, slots, assets
     assert client.get(f"/projekte/{number}").status_code == 200  # tabs
+    assert client.get("/projekte").status_code == 200  # marketplace filters
     login(client, member.email)
     assert client.get("/pinnwand/").status_code == 200  # permissions, export formats
     # A note is an event, delivered to every enabled plugin after the commit.

@@ -176,6 +176,9 @@ PLUGIN_DOWNLOADS = {
     "funding.application_pdf",  # through the plugin's pdf.response, i.e. pdf_response
     "funding.notice",
     "pinnwand.export",
+    "councilmotion.clerk_scan",
+    "councilmotion.clerk_export",
+    # (councilmotion.motion_pdf and .signature_list send through the plugin's pdf.py)
 }
 #: The operator console's town export, checked in tests/operations/test_console.py.
 CONSOLE_DOWNLOADS = {"console.export"}

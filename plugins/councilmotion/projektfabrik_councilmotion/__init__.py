@@ -1,0 +1,1 @@
+"""Council motions from a planned project: a Projektfabrik plugin."""
