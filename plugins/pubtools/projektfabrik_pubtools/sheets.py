@@ -52,6 +52,12 @@ class SheetKind:
             return url_for("planning.work_plan", number=number)
         return url_for("planning.resources", number=number)
 
+    def finance_path(self, project: Any) -> str | None:
+        """The resources sheet carries the finance plan too: its form is a page of its own."""
+        if self.key != "ressourcen":
+            return None
+        return url_for("planning.finance", number=project.number)
+
 
 SHEETS: dict[str, SheetKind] = {
     s.key: s

@@ -185,6 +185,7 @@ def open_code(code: str) -> ResponseReturnValue:
         sheet=resolved.sheet,
         changes=services.changes_since(resolved.sheet, project),
         target=kind.target_path(project),
+        finance=kind.finance_path(project),
         form=form,
         limit_mb=upload_limit_mb(),
     )
@@ -246,13 +247,31 @@ def sheet_print(ref: str, step: str, size: str) -> str:
             (project.title, url_for("marketplace.project", number=project.number)),
             (_("Pub tools"), tab),
         ],
-        pdf_url=url_for("pubtools.sheet_pdf", ref=ref, step=step, size=size)
+        pdf_url=url_for("pubtools.sheet_making", ref=ref, step=step, size=size)
         if pdf_available()
         else None,
         other_size_url=url_for("pubtools.sheet_print", ref=ref, step=step, size=other),
         other_size_label=_("Show as %(size)s", size=_size_label(other)),
         back_url=tab,
         back_label=_("Back to the pub tools of the project"),
+    )
+
+
+@bp.get("/projekt/<ref>/bogen/<step>/<size>/pdf")
+@login_required
+def sheet_making(ref: str, step: str, size: str) -> str:
+    """A page that says the sheet is being made and starts the download (a large plan
+    takes a second or two as A3: bench/pubtools_sheet.py), so nobody stares at a
+    page that seems to hang. Works without JavaScript (an immediate meta refresh)."""
+    project = _team_project(ref)
+    kind = _kind_or_404(step)
+    size = _size_or_404(size)
+    return render_template(
+        "pubtools/making.html",
+        project=project,
+        kind=kind,
+        size_label=_size_label(size),
+        pdf_url=url_for("pubtools.sheet_pdf", ref=project.ref, step=kind.key, size=size),
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image
+from projektfabrik_pubtools.models import SheetPhoto
 from pubtools_support import Team, make_team, pdf_text, qr_codes
 from sqlalchemy import select
 
@@ -17,7 +18,6 @@ from projektfabrik.projects.models import Membership
 from projektfabrik.teams import services as teams
 from projektfabrik.teams.models import JoinRequest, TeamFile
 from projektfabrik.testing import Mailbox, Town, body_of, links_in, login, use_plugin
-from projektfabrik_pubtools.models import SheetPhoto
 
 
 def _jpeg() -> bytes:

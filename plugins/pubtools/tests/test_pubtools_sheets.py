@@ -209,3 +209,30 @@ def test_unknown_steps_sizes_and_codes_are_404(team_a: Team) -> None:
     empty = visitor.post("/kneipentools/code", data={"code": ""})
     assert empty.status_code == 400
     assert "Bitte geben Sie den Code vom Bogen ein." in empty.get_data(as_text=True)
+
+
+def test_the_making_page_starts_the_download_without_script(team_a: Team) -> None:
+    client = team_a.client(team_a.member)
+    ref = team_a.project.ref
+    page = client.get(f"/kneipentools/projekt/{ref}/bogen/arbeitsplan/a3/pdf")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    pdf = f"/kneipentools/projekt/{ref}/bogen/arbeitsplan/a3.pdf"
+    assert f'<meta http-equiv="refresh" content="0;url={pdf}">' in html
+    assert "wird aus dem aktuellen Plan erstellt" in html
+    assert (
+        team_a.client(team_a.outsider)
+        .get(f"/kneipentools/projekt/{ref}/bogen/arbeitsplan/a3/pdf")
+        .status_code
+        == 404
+    )
+
+
+def test_resources_landing_offers_the_finance_plan_too(team_a: Team) -> None:
+    client = team_a.client(team_a.owner)
+    path = f"/kneipentools/projekt/{team_a.project.ref}/bogen/ressourcen/a4.pdf"
+    code = _short_code(pdf_text(_pdf(client, path)))
+    html = client.get(f"/kneipentools/k/{code}").get_data(as_text=True)
+    number = team_a.project.number
+    assert f'href="/projekte/{number}/plan/ressourcen"' in html
+    assert f'href="/projekte/{number}/plan/finanzen"' in html

@@ -119,9 +119,6 @@ DE: dict[str, str | tuple[str, str]] = {
     "Worksheets for meetings in the pub, at the kitchen table or in a workshop. Print them, fill them in together, then put the results online: the code on each sheet leads to the right place.": "Arbeitsbögen für Treffen in der Kneipe, am Küchentisch oder in einer Werkstatt. Drucken Sie sie aus, füllen Sie sie gemeinsam aus und tragen Sie die Ergebnisse dann online ein: Der Code auf jedem Bogen führt an die richtige Stelle.",
     "Blank sheets": "Leere Bögen",
     "For everyone, also without an account. The code on a blank sheet leads to “Publish an idea”. Teams print their sheets prefilled with what they already have, on their project's “Pub tools” tab.": "Für alle, auch ohne Konto. Der Code auf einem leeren Bogen führt zu „Idee veröffentlichen“. Teams drucken ihre Bögen vorausgefüllt mit dem, was sie schon haben, im Reiter „Kneipentools“ ihres Projekts.",
-    "%(sheet)s: A4 print view": "%(sheet)s: Druckansicht A4",
-    "%(sheet)s: A4 as PDF": "%(sheet)s: A4 als PDF",
-    "%(sheet)s: A3 poster as PDF": "%(sheet)s: A3-Plakat als PDF",
     "Have a sheet with a code?": "Sie haben einen Bogen mit Code?",
     "Type in the code from the sheet": "Code vom Bogen eingeben",
     "Print idea postcards for pubs, libraries and the town hall": "Ideen-Postkarten für Kneipen, Bibliotheken und das Rathaus drucken",
@@ -153,7 +150,6 @@ DE: dict[str, str | tuple[str, str]] = {
     "Download as PDF": "Als PDF herunterladen",
     "Sheets for your next meeting, prefilled with what the team already has. Empty rows are left for the rest; the code on each sheet leads back to the right form.": "Bögen für Ihr nächstes Treffen, vorausgefüllt mit dem, was das Team schon hat. Für den Rest bleiben leere Zeilen; der Code auf jedem Bogen führt zurück zum passenden Formular.",
     "Prefilled sheets": "Vorausgefüllte Bögen",
-    "A large A3 poster can take a few seconds to be made.": "Ein großes A3-Plakat zu erstellen kann einige Sekunden dauern.",
     "Photos of filled sheets": "Fotos ausgefüllter Bögen",
     "No photos yet.": "Noch keine Fotos.",
     "Pub evening kit": "Stammtisch-Kit",
@@ -169,6 +165,14 @@ DE: dict[str, str | tuple[str, str]] = {
     "the open tasks and the skills you are looking for.": "die offenen Aufgaben und die gesuchten Fähigkeiten.",
     "Agenda: print view": "Ablauf: Druckansicht",
     "Agenda as PDF": "Ablauf als PDF",
+    "Your sheet is being made": "Ihr Bogen wird erstellt",
+    "“%(sheet)s” as %(size)s is being made from the current plan. This can take a few seconds; the download then starts by itself.": "„%(sheet)s“ als %(size)s wird aus dem aktuellen Plan erstellt. Das kann einige Sekunden dauern; danach beginnt der Download von selbst.",
+    "If it does not start:": "Falls nicht:",
+    "Download the PDF": "PDF herunterladen",
+    "Type in the financing": "Finanzierung eintragen",
+    "A4 print view": "Druckansicht A4",
+    "A4 as PDF": "A4 als PDF",
+    "A3 poster as PDF": "A3-Plakat als PDF",
 }
 
 
