@@ -143,10 +143,13 @@ def blank_pdf(step: str, size: str) -> ResponseReturnValue:
 def enter_code() -> ResponseReturnValue:
     """Type in the code from a sheet (for people without a QR scanner)."""
     form = CodeForm(formdata=request.form if request.method == "POST" else None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.validate_on_submit():
         code = codes.normalise(form.code.data)
         if not WRONG_CODES.allowed(client_address()):
+            # Not even looked up: guessing stays bounded.
             form.code.errors = [_("Too many wrong codes. Please wait a quarter of an hour.")]
+            status = 429
         elif services.resolve(code) is None:
             WRONG_CODES.hit(client_address())
             form.code.errors = [
@@ -154,7 +157,6 @@ def enter_code() -> ResponseReturnValue:
             ]
         else:
             return redirect(url_for("pubtools.open_code", code=code))
-    status = 400 if request.method == "POST" else 200
     return render_template("pubtools/code.html", form=form), status
 
 

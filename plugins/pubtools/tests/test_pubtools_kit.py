@@ -202,3 +202,36 @@ def test_plugin_switched_off_answers_404(town_a: Town) -> None:
     use_plugin(town_a, "pubtools", enabled=False)
     assert town_a.client().get("/kneipentools/").status_code == 404
     assert town_a.client().get("/kneipentools/bogen/vision/a4.pdf").status_code == 404
+
+
+# --- the town's settings --------------------------------------------------------------
+
+
+def test_the_towns_admin_chooses_sheets_footer_and_contact(team_a: Team) -> None:
+    admin = team_a.client(team_a.admin)
+    data = {
+        "pubtools-footer_text": "Gemeinsam für Stadt A",
+        "pubtools-contact_line": "Bürgerbüro, Zimmer 3",
+    }
+    data.update(
+        {
+            f"pubtools-offer_{key}": "y"
+            for key in ("teamfindung", "teamprofil", "projektprofil", "arbeitsplan", "ressourcen")
+        }
+    )
+    response = admin.post("/verwaltung/module/pubtools/einstellungen", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    visitor = team_a.town.client()
+    assert visitor.get("/kneipentools/bogen/vision/a4.pdf").status_code == 404
+    owner = team_a.client(team_a.owner)
+    tab = owner.get(f"/kneipentools/projekt/{team_a.project.ref}/").get_data(as_text=True)
+    assert "/bogen/vision/" not in tab and "/bogen/arbeitsplan/" in tab
+    text = pdf_text(visitor.get("/kneipentools/bogen/teamprofil/a4.pdf").data)
+    assert "Gemeinsam für Stadt A" in text and "Bürgerbüro, Zimmer 3" in text
+    # too long a footer is refused with a message, and the typed text stays
+    long = admin.post(
+        "/verwaltung/module/pubtools/einstellungen",
+        data={**data, "pubtools-footer_text": "x" * 200},
+    )
+    assert long.status_code == 400
+    assert "x" * 200 in long.get_data(as_text=True)

@@ -78,6 +78,14 @@ def test_pub_tools_pages_in_german_and_english(
         _shoot(page, f"sheet-{step}-de")
     code = page.locator(".code-text").first.inner_text().strip()
 
+    # a prefilled PDF: a page says it is being made, then the download starts by itself
+    with page.expect_download() as download:
+        page.goto(live_server.url(town_a, f"/kneipentools/projekt/{ref}/bogen/arbeitsplan/a3/pdf"))
+    assert download.value.suggested_filename.endswith("-arbeitsplan-a3.pdf")
+    assert page.locator("h1").inner_text() == "Ihr Bogen wird erstellt"
+    check_page(page)
+    _shoot(page, "making-de")
+
     for key in ("aufsteller", "anmeldeliste", "ablauf"):
         page.goto(live_server.url(town_a, f"/kneipentools/projekt/{ref}/stammtisch/{key}"))
         check_page(page)
