@@ -52,12 +52,14 @@ def _common(code: str | None) -> dict[str, Any]:
 
 
 def version_line(data: SheetData) -> str:
-    if not data.versions:
-        return ""
+    # A section never saved (version 0) has nothing printed from it.
     parts = [
         _("%(section)s version %(number)d", section=plan_label("section", name), number=number)
         for name, number in data.versions.items()
+        if number
     ]
+    if not parts:
+        return ""
     return _("Printed from the plan: %(versions)s", versions=", ".join(parts))
 
 
