@@ -102,7 +102,6 @@ def index() -> str:
     return render_template(
         "pubtools/index.html",
         kinds=sheets.offered(services.settings()),
-        form=CodeForm(formdata=None) if current_user.is_authenticated else None,
         pdf_ok=pdf_available(),
     )
 
