@@ -15,7 +15,6 @@ from flask import url_for
 from flask_babel import LazyString
 
 from projektfabrik.api import (
-    format_date,
     format_money,
     lazy_gettext,
     plan_label,
@@ -130,13 +129,14 @@ class SheetData:
     versions: dict[str, int] = field(default_factory=dict)
 
 
-def _iso_day(text: str) -> str:
+def _iso_day(text: str) -> date | None:
+    """A snapshot's ISO day as a date (the template formats it with ``|date``)."""
     if not text:
-        return ""
+        return None
     try:
-        return format_date(date.fromisoformat(text))
+        return date.fromisoformat(text)
     except ValueError:
-        return ""
+        return None
 
 
 def _names(project: Any) -> dict[str, str]:
