@@ -236,3 +236,38 @@ def test_resources_landing_offers_the_finance_plan_too(team_a: Team) -> None:
     number = team_a.project.number
     assert f'href="/projekte/{number}/plan/ressourcen"' in html
     assert f'href="/projekte/{number}/plan/finanzen"' in html
+
+
+def test_an_english_reader_gets_an_english_sheet(team_a: Team) -> None:
+    client = team_a.client(team_a.member)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    content = _pdf(client, f"/kneipentools/projekt/{team_a.project.ref}/bogen/arbeitsplan/a4.pdf")
+    reader = PdfReader(__import__("io").BytesIO(content))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    text = pdf_text(content)
+    assert "Work plan and schedule" in text and "Work packages" in text
+    assert "3/1/27" in text or "Mar 1, 2027" in text  # the English date format
+    assert "Arbeitspaket" not in text
+
+
+def test_a_prefilled_sheet_reads_the_plan_in_few_queries(team_a: Team, count_queries) -> None:  # type: ignore[no-untyped-def]
+    client = team_a.client(team_a.owner)
+    path = f"/kneipentools/projekt/{team_a.project.ref}/bogen/arbeitsplan/a4"
+    client.get(path)  # the code is issued on the first print
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    with team_a.town.request_context():
+        from projektfabrik.extensions import db
+        from projektfabrik.planning import services as planning
+        from projektfabrik.planning.models import Task
+        from projektfabrik.projects.models import Project
+
+        project = db.session.get(Project, team_a.project.id)
+        for number in range(20):
+            planning.add_item(project, team_a.owner, Task, planning.TaskInput(f"Noch {number}"))
+        db.session.commit()
+    client.get(path)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    # twenty more tasks cost no query more: the plan is read in whole sections
+    assert len(many) == len(few), (len(few), len(many))
