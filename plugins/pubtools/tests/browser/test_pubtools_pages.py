@@ -113,6 +113,26 @@ def test_pub_tools_pages_in_german_and_english(
     assert (
         "Das Foto liegt jetzt bei den Dateien des Teams." in page.locator(".flashes").inner_text()
     )
+    landing = page.url
+    # someone changes the plan after printing: the landing page says so
+    with town_a.request_context():
+        from projektfabrik.extensions import db
+        from projektfabrik.planning import services as planning
+        from projektfabrik.planning.models import CostItem, CostType
+        from projektfabrik.projects.models import Project
+
+        project = db.session.get(Project, team.project.id)
+        planning.add_item(
+            project,
+            team.owner,
+            CostItem,
+            planning.CostItemInput("Gießkannen", CostType.MATERIAL, 4000),
+        )
+        db.session.commit()
+    page.goto(landing)
+    assert "Der Plan hat sich geändert" in page.locator(".pubtools-changed").inner_text()
+    check_page(page)
+    _shoot(page, "landing-changed-de")
 
     page.goto(live_server.url(town_a, f"/kneipentools/projekt/{ref}/stammtisch/einladen"))
     page.fill("textarea[name=people]", "Nina Neu, nina@example.org")
