@@ -109,18 +109,32 @@ def resolve(raw: str) -> Resolved | None:
     return Resolved(sheet=sheet, project=project)
 
 
+#: The planning area's URL part of each section (its "versions" page lists who changed what).
+SECTION_URL_PARTS = {
+    "profile": "profil",
+    "work_plan": "arbeitsplan",
+    "resources": "ressourcen",
+    "finance": "finanzen",
+}
+
+
 @dataclass(frozen=True)
 class Change:
     section: str
     printed: int
     now: int
+    key: str = ""
+
+    @property
+    def url_part(self) -> str:
+        return SECTION_URL_PARTS.get(self.key, "")
 
 
 def changes_since(sheet: PrintedSheet, project: Any) -> list[Change]:
     """The plan sections of the sheet that have newer versions than the printed ones."""
     current = plan_versions(project)
     return [
-        Change(plan_label("section", name), int(printed), current.get(name, 0))
+        Change(plan_label("section", name), int(printed), current.get(name, 0), name)
         for name, printed in sorted(sheet.versions.items())
         if current.get(name, 0) != int(printed)
     ]

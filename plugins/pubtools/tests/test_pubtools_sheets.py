@@ -188,6 +188,9 @@ def test_landing_says_when_the_plan_changed_since_printing(team_a: Team) -> None
     page = client.get(f"/kneipentools/k/{code}").get_data(as_text=True)
     assert "Der Plan hat sich geändert, seit dieser Bogen gedruckt wurde." in page
     assert "gedruckt aus Version 1, jetzt Version 2" in page
+    history = f"/projekte/{team_a.project.number}/plan/profil/versionen"
+    assert f'href="{history}"' in page
+    assert client.get(history).status_code == 200
     assert _short_code(pdf_text(_pdf(client, path))) != code
 
 

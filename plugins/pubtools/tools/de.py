@@ -170,6 +170,7 @@ DE: dict[str, str | tuple[str, str]] = {
     "If it does not start:": "Falls nicht:",
     "Download the PDF": "PDF herunterladen",
     "Type in the financing": "Finanzierung eintragen",
+    "What changed in “%(section)s”": "Was sich in „%(section)s“ geändert hat",
     "A4 print view": "Druckansicht A4",
     "A4 as PDF": "A4 als PDF",
     "A3 poster as PDF": "A3-Plakat als PDF",
