@@ -33,6 +33,9 @@ def test_write_documents_to_look_at(team_a: Team) -> None:
     paths["blank-projektprofil-a4"] = "/kneipentools/bogen/projektprofil/a4.pdf"
     for key in ("aufsteller", "anmeldeliste", "ablauf"):
         paths[key] = f"/kneipentools/projekt/{ref}/stammtisch/{key}.pdf"
+    admin = team_a.client(team_a.admin)
+    cards = admin.post("/kneipentools/verwaltung/postkarten", data={"pages": "1"})
+    (folder / "postkarten.pdf").write_bytes(cards.data)
     for name, path in paths.items():
         response = client.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
