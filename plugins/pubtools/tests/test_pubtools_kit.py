@@ -235,3 +235,35 @@ def test_the_towns_admin_chooses_sheets_footer_and_contact(team_a: Team) -> None
     )
     assert long.status_code == 400
     assert "x" * 200 in long.get_data(as_text=True)
+
+
+def test_bad_input_gets_a_message_never_a_5xx(team_a: Team, mailbox: Mailbox) -> None:
+    owner = team_a.client(team_a.owner)
+    ref = team_a.project.ref
+    invite = f"/kneipentools/projekt/{ref}/stammtisch/einladen"
+    many = "\n".join(f"Person {i}, p{i}@example.org" for i in range(41))
+    response = owner.post(invite, data={"people": many, "consent": "y"})
+    assert response.status_code == 400
+    assert "höchstens 40 Einladungen" in response.get_data(as_text=True)
+    assert not mailbox.messages
+    assert owner.post(invite, data={"people": "x" * 9000, "consent": "y"}).status_code == 400
+    no_file = owner.post(
+        f"/kneipentools/projekt/{ref}/fotos",
+        data={"step": "vision"},
+        content_type="multipart/form-data",
+    )
+    assert no_file.status_code == 400
+    assert "Bitte wählen Sie ein Foto aus." in no_file.get_data(as_text=True)
+    admin = team_a.client(team_a.admin)
+    for pages in ("abc", "-1", "", "1e9"):
+        answer = admin.post("/kneipentools/verwaltung/postkarten", data={"pages": pages})
+        assert answer.status_code == 400, pages
+    for path in (
+        "/kneipentools/projekt/99999999999/",
+        "/kneipentools/projekt/abc/bogen/vision/a4",
+        f"/kneipentools/projekt/{ref}/bogen/vision/A4.pdf",
+        "/kneipentools/k/" + "A" * 300,
+        "/kneipentools/k/ÄÖÜ-ßßßß",
+    ):
+        assert owner.get(path).status_code == 404, path
+    assert owner.post("/kneipentools/code", data={"code": "Ä" * 500}).status_code == 400
