@@ -221,7 +221,7 @@ def test_the_making_page_starts_the_download_without_script(team_a: Team) -> Non
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     pdf = f"/kneipentools/projekt/{ref}/bogen/arbeitsplan/a3.pdf"
-    assert f'<meta http-equiv="refresh" content="0;url={pdf}">' in html
+    assert f'<meta http-equiv="refresh" content="0; url={pdf}">' in html
     assert "wird aus dem aktuellen Plan erstellt" in html
     assert (
         team_a.client(team_a.outsider)
