@@ -239,6 +239,85 @@ def project_followers(project: Any) -> list[User]:
     return followers(project)
 
 
+# --- team and plan helpers for printed sheets (pubtools) ----------------------------
+
+
+def plan_versions(project: Any) -> dict[str, int]:
+    """The current version of each plan section (``"profile"``, ``"work_plan"``,
+    ``"resources"``, ``"finance"``); 0 for a section never saved."""
+    from projektfabrik.planning.models import Section
+    from projektfabrik.planning.visibility import section_states
+
+    states = section_states(project)
+    return {s.value: (states[s].version if s in states else 0) for s in Section}
+
+
+def plan_profile_fields() -> list[tuple[str, str]]:
+    """The profile's fields as ``(name, label)``, in the order of the core's profile form,
+    labels in the reader's language."""
+    from projektfabrik.planning.labels import PROFILE_FIELDS, PROFILE_LABELS
+
+    return [(name, str(PROFILE_LABELS[name])) for name in PROFILE_FIELDS]
+
+
+def plan_label(group: str, value: str) -> str:
+    """The label of a plan value in the reader's language: ``group`` is ``"section"``,
+    ``"task_status"``, ``"resource_kind"``, ``"cost_type"``, ``"source"`` or
+    ``"financing"``, ``value`` as in :func:`plan_snapshot`. ``""`` for an unknown value."""
+    from projektfabrik.planning import labels
+
+    label = {
+        "section": labels.section_label,
+        "task_status": labels.task_status_label,
+        "resource_kind": labels.kind_label,
+        "cost_type": labels.cost_type_label,
+        "source": labels.source_label,
+        "financing": labels.financing_label,
+    }[group]
+    try:
+        return str(label(value))
+    except (KeyError, ValueError):
+        return ""
+
+
+def team_join_code(project: Any) -> str | None:
+    """The team's join code as people read it (``ABCD-EFGH``), or ``None`` while the
+    owners have not made one (they do on the team's code page, ``teams.code``)."""
+    from projektfabrik.teams.services import access_or_none
+
+    row = access_or_none(project)
+    return row.display_code if row is not None else None
+
+
+def invite_to_team(project: Any, by: User, email: str, message: str = "") -> None:
+    """Mail an invitation to join the project's team, exactly as an owner does on the
+    team page: the person still confirms with their own account, and the core's
+    limit per address applies. ``Refusal`` (``field="email"`` for a bad address)
+    when ``by`` is no owner, the project is closed or the address had too many
+    invitations. The caller commits."""
+    from projektfabrik.teams.services import invite_by_email
+
+    invite_by_email(project, by, email, message)
+
+
+def share_team_file(project: Any, by: User, stream: Any, original_name: str) -> tuple[str, str]:
+    """Store an upload with the team's files (checked as the team's file page checks
+    it; ``UploadRefused``, or ``Refusal`` for someone outside the team) and return
+    ``(ref, file name)``; link it with ``team_file_url``. The caller commits."""
+    from projektfabrik.teams.board import add_file
+
+    item = add_file(project, by, stream, original_name)
+    db.session.flush()
+    return item.ref, item.filename
+
+
+def team_file_url(project: Any, ref: str, filename: str) -> str:
+    """The path of a team file's download (members of the team only)."""
+    from flask import url_for
+
+    return url_for("teams.download", number=project.number, ref=ref, filename=filename)
+
+
 __all__ = [
     "ALL_TENANTS",
     "API_VERSION",
@@ -371,4 +450,11 @@ __all__ = [
     "LocalDateField",
     "project_followers",
     "MarketplaceFilter",
+    "invite_to_team",
+    "plan_label",
+    "plan_profile_fields",
+    "plan_versions",
+    "share_team_file",
+    "team_file_url",
+    "team_join_code",
 ]

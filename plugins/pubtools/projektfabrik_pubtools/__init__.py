@@ -1,0 +1,1 @@
+"""Kneipentools: printable worksheets that lead back online, a Projektfabrik plugin."""
