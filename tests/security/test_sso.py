@@ -495,5 +495,6 @@ def test_my_data_names_the_link_but_no_secret(town_a: Town, oidc_provider: Any) 
     client = town_a.client()
     sso_round_trip(client)
     data = json.loads(client.get("/konto/daten.json").get_data(as_text=True))
-    assert data["account"]["linked_staff_accounts"][0]["subject"] == STAFF["sub"]
+    (link,) = data["records"]["sso_identity"]
+    assert link["subject"] == STAFF["sub"] and link["you_are"] == ["user"]
     assert data["account"]["second_factor_since"] is None
