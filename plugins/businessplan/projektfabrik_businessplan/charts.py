@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from projektfabrik.api import _, format_money
+from projektfabrik.api import _, format_money, format_number
 from projektfabrik_businessplan import numbers as n
 from projektfabrik_businessplan.tables import year_label
 
-WIDTH, HEIGHT = 520, 320
-LEFT, RIGHT, TOP, BOTTOM = 92, 16, 20, 56
+WIDTH, HEIGHT = 520, 340
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 28, 76
 
 
 def _nice(value: int) -> int:
@@ -36,6 +36,7 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
     be = result.break_even[year]
     if be.revenue <= 0:
         return None
+    # Whole euros on the axes: the ends are round numbers of euros.
     far = max(be.revenue, be.revenue_needed or 0) * 3 // 2
     x_end = _nice(far)
     costs_at_end = be.fixed_costs + be.variable_costs * x_end // be.revenue
@@ -70,18 +71,19 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
         )
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(format_money(y_value))}</text>"
+            f"{escape(format_number(y_value // 100))}</text>"
         )
         x_value = x_end * i // 5
         x = px(x_value)
         parts.append(
             f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
-            f"{escape(format_money(x_value))}</text>"
+            f"{escape(format_number(x_value // 100))}</text>"
         )
     parts.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 12}" text-anchor="middle" class="axis-name">'
-        f"{escape(_('Revenue'))}</text>"
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 34}" text-anchor="middle" '
+        f'class="axis-name">{escape(_("Revenue in euros"))}</text>'
     )
+    parts.append(f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end">€</text>')
     # Revenue line and cost line.
     parts.append(
         f'<line x1="{px(0):.1f}" y1="{py(0):.1f}" x2="{px(x_end):.1f}" y2="{py(x_end):.1f}" '
@@ -100,7 +102,7 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
         x, y = px(be.revenue_needed), py(be.revenue_needed)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="point"/>')
     # The legend, in words and line styles (not colour alone).
-    legend_y = HEIGHT - 30
+    legend_y = HEIGHT - 14
     items = [
         ("revenue", _("Revenue")),
         ("costs", _("Total costs")),

@@ -12,6 +12,26 @@ DEMO_PROJECT = "Reparaturcafé Neustadt"
 EURO = 100
 
 TEXTS = {
+    "offer": (
+        "Einmal im Monat reparieren Ehrenamtliche mit den Besucherinnen und Besuchern "
+        "zusammen, was kaputt ist. Neu: ein kleiner Verkauf von Ersatzteilen und "
+        "Reparaturkurse für Anfängerinnen und Anfänger. Anders als ein Fachgeschäft "
+        "reparieren wir jede Marke und zeigen, wie es geht."
+    ),
+    "market": (
+        "Neustadt hat rund 12.000 Einwohnerinnen und Einwohner. Zu den bisherigen Treffen "
+        "kamen jeweils 30 bis 50 Menschen, vor allem Familien und ältere Nachbarn."
+    ),
+    "location": "Im Saal der Bäckerei am Marktplatz, barrierefrei erreichbar, 150 € Miete im Monat.",
+    "implementation": (
+        "- bis März: Verein gründen und eintragen lassen\n"
+        "- April: Werkbänke und Werkzeug kaufen\n"
+        "- ab Mai: monatliche Treffen und Kurse"
+    ),
+    "finance": (
+        "Die Ersatzteile verkaufen wir mit 50 % Aufschlag. Mitgliedsbeiträge: 60 € im Jahr. "
+        "Personalkosten erst ab dem zweiten Jahr für eine Minijobberin, die die Werkstatt betreut."
+    ),
     "competition": (
         "Im Umkreis von zehn Kilometern gibt es kein Reparaturcafé. Elektrofachgeschäfte "
         "reparieren nur eigene Marken und zu Preisen, die sich für einen Toaster nicht lohnen."
@@ -54,7 +74,8 @@ NUMBERS: dict[str, Any] = {
     "donations": [{"name": "Spendenaktion", "amount": 2_000 * EURO}],
     "products": [
         {"name": "Ersatzteile", "price": 1_200, "unit_cost": 800, "quantities": [600, 800, 1000]},
-        {"name": "Reparaturkurs", "price": 3_500, "unit_cost": 500, "quantities": [60, 90, 120]},
+        {"name": "Reparaturkurs", "price": 3_500, "unit_cost": 500, "quantities": [80, 120, 160]},
+        {"name": "Mitgliedsbeitrag", "price": 6_000, "unit_cost": 0, "quantities": [40, 60, 80]},
     ],
     "staff": [0, 2_400 * EURO, 4_800 * EURO],
     "rent": [1_800 * EURO, 1_800 * EURO, 1_800 * EURO],

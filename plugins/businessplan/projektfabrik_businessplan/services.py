@@ -379,6 +379,8 @@ def save_section(
         raise PlanError(_("Please keep it to %(count)d characters.", count=TEXT_MAX))
     sections = dict(plan.sections or {})
     entry = dict(sections.get(key) or {"source": found.source, "taken": ""})
+    # Once the team changes a taken text, the page says so next to its source.
+    entry["edited"] = bool(entry.get("edited")) or text.strip() != entry.get("text", "")
     entry["text"] = text.strip()
     if key == "legal_form":
         entry["choice"] = legal_form if legal_form in LEGAL_FORMS else ""
@@ -399,6 +401,7 @@ def retake(plan: BusinessPlan, project: Any, key: str, by: User) -> None:
         "text": source_text(found.source, value, project)[:TEXT_MAX],
         "source": found.source,
         "taken": fingerprint(value),
+        "edited": False,
     }
     plan.sections = sections
     _touch(plan, by)
@@ -416,6 +419,7 @@ class SectionView:
     source: str
     changed: bool  # the project's source changed since the text was taken
     choice: str = ""
+    edited: bool = False  # the team changed the taken text
 
     @property
     def source_label(self) -> Any:
@@ -430,7 +434,14 @@ def sections(plan: BusinessPlan, project: Any) -> list[SectionView]:
         source = entry.get("source", "")
         changed = bool(source) and entry.get("taken") != fingerprint(data.get(source))
         found.append(
-            SectionView(s, entry.get("text", ""), source, changed, entry.get("choice", ""))
+            SectionView(
+                s,
+                entry.get("text", ""),
+                source,
+                changed,
+                entry.get("choice", ""),
+                bool(entry.get("edited")),
+            )
         )
     return found
 

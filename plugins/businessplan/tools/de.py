@@ -228,6 +228,8 @@ DE: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Texts you wrote stay when you change the outline.": "Ihre Texte bleiben erhalten, wenn Sie die Gliederung ändern.",  # noqa: E501
     "Contents": "Inhalt",
     "Taken from %(source)s.": "Übernommen aus %(source)s.",
+    "Taken from %(source)s and edited since.": "Übernommen aus %(source)s und danach bearbeitet.",  # noqa: E501
+    "Revenue in euros": "Umsatz in Euro",
     "Written for the business plan.": "Für den Businessplan geschrieben.",
     "The project changed here since this text was taken.": "Das Projekt hat sich hier geändert, seit dieser Text übernommen wurde.",  # noqa: E501
     "Take the project's text again": "Text erneut aus dem Projekt übernehmen",
