@@ -94,7 +94,7 @@ class Setup:
     town: Town
     project: Project
     owner: User
-    team: FlaskClient
+    team: FlaskClient  # not logged in when made with clients=False (browser tests: CSRF)
 
     @property
     def base(self) -> str:
@@ -129,10 +129,11 @@ class Setup:
         return self.team.post(f"{self.base}/zahlen", data=data)
 
 
-def make_setup(town: Town) -> Setup:
+def make_setup(town: Town, clients: bool = True) -> Setup:
     use_plugin(town, "businessplan")
     owner = town.user("owner@example.org", name="Olga Owner")
     project = publish(town, owner)
     team = town.client()
-    login(team, owner.email)
+    if clients:
+        login(team, owner.email)
     return Setup(town=town, project=project, owner=owner, team=team)
