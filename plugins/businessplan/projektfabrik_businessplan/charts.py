@@ -15,6 +15,15 @@ from projektfabrik_businessplan import numbers as n
 from projektfabrik_businessplan.tables import year_label
 
 WIDTH, HEIGHT = 520, 340
+#: Presentation attributes, not CSS: the PDF renderer draws inline SVG without the
+#: page's stylesheet. Line styles differ too, so colour is not the only cue.
+STYLES = {
+    "grid": 'stroke="#dddddd" stroke-width="1"',
+    "revenue": 'stroke="#1d4f91" stroke-width="3"',
+    "costs": 'stroke="#b00020" stroke-width="3" stroke-dasharray="8 4"',
+    "planned": 'stroke="#555555" stroke-width="2" stroke-dasharray="2 3"',
+    "point": 'fill="#ffffff" stroke="#1b1b1b" stroke-width="2"',
+}
 LEFT, RIGHT, TOP, BOTTOM = 64, 40, 28, 76
 
 
@@ -54,11 +63,14 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
         "Revenue and total costs as revenue grows. Planned revenue %(planned)s; "
         "break-even at %(needed)s.",
         planned=format_money(be.revenue),
-        needed=format_money(be.revenue_needed) if be.revenue_needed is not None else _("not reached"),
+        needed=format_money(be.revenue_needed)
+        if be.revenue_needed is not None
+        else _("not reached"),
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="bp-chart" role="img" aria-labelledby="bp-chart-title bp-chart-desc">',
+        f'class="bp-chart" role="img" aria-labelledby="bp-chart-title bp-chart-desc" '
+        f'font-size="11" fill="#1b1b1b">',
         f'<title id="bp-chart-title">{escape(title)}</title>',
         f'<desc id="bp-chart-desc">{escape(desc)}</desc>',
     ]
@@ -67,7 +79,7 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
         y_value = y_end * i // 5
         y = py(y_value)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" class="grid"/>'
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" {STYLES["grid"]}/>'
         )
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
@@ -81,26 +93,26 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
         )
     parts.append(
         f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 34}" text-anchor="middle" '
-        f'class="axis-name">{escape(_("Revenue in euros"))}</text>'
+        f">{escape(_('Revenue in euros'))}</text>"
     )
     parts.append(f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end">€</text>')
     # Revenue line and cost line.
     parts.append(
         f'<line x1="{px(0):.1f}" y1="{py(0):.1f}" x2="{px(x_end):.1f}" y2="{py(x_end):.1f}" '
-        f'class="revenue"/>'
+        f"{STYLES['revenue']}/>"
     )
     parts.append(
         f'<line x1="{px(0):.1f}" y1="{py(be.fixed_costs):.1f}" x2="{px(x_end):.1f}" '
-        f'y2="{py(costs_at_end):.1f}" class="costs"/>'
+        f'y2="{py(costs_at_end):.1f}" ' + STYLES["costs"] + "/>"
     )
     # The planned revenue.
     parts.append(
         f'<line x1="{px(be.revenue):.1f}" y1="{TOP}" x2="{px(be.revenue):.1f}" '
-        f'y2="{TOP + plot_h}" class="planned"/>'
+        f'y2="{TOP + plot_h}" ' + STYLES["planned"] + "/>"
     )
     if be.revenue_needed is not None and be.revenue_needed <= x_end:
         x, y = px(be.revenue_needed), py(be.revenue_needed)
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="point"/>')
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" {STYLES["point"]}/>')
     # The legend, in words and line styles (not colour alone).
     legend_y = HEIGHT - 14
     items = [
@@ -111,7 +123,7 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
     x = LEFT
     for css, label in items:
         parts.append(
-            f'<line x1="{x}" y1="{legend_y}" x2="{x + 22}" y2="{legend_y}" class="{css}"/>'
+            f'<line x1="{x}" y1="{legend_y}" x2="{x + 22}" y2="{legend_y}" {STYLES[css]}/>'
         )
         parts.append(f'<text x="{x + 27}" y="{legend_y + 4}">{escape(label)}</text>')
         x += 40 + 7 * len(label)

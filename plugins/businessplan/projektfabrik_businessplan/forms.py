@@ -47,9 +47,6 @@ class MoneyField(StringField):
         if self.cents > MAX_CENTS:
             raise ValidationError(_l("This amount is too large."))
 
-    def show(self, cents: int) -> None:
-        self.data = format_input(cents) if cents else ""
-
 
 class PercentField(StringField):
     """A percentage such as "4,5"; ``basis_points`` after validation (450)."""
@@ -67,9 +64,6 @@ class PercentField(StringField):
             raise ValidationError(_l("Please enter a percentage like 4,5.")) from None
         if self.basis_points > 10_000:
             raise ValidationError(_l("At most 100 %, please."))
-
-    def show(self, basis_points: int) -> None:
-        self.data = format_input(basis_points) if basis_points else ""
 
 
 def _named(form: Any, fields: tuple[Field, ...]) -> bool:
@@ -121,12 +115,12 @@ class LoanRow(_Row):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and self.months.data and self.grace_months.data:
-            if self.grace_months.data >= self.months.data:
-                self.grace_months.errors = list(self.grace_months.errors) + [
-                    _l("Fewer months than the term, please.")
-                ]
-                ok = False
+        months, grace = self.months.data, self.grace_months.data
+        if ok and months and grace and grace >= months:
+            self.grace_months.errors = list(self.grace_months.errors) + [
+                _l("Fewer months than the term, please.")
+            ]
+            ok = False
         return _named(self, (self.amount,)) and ok
 
 
@@ -156,6 +150,16 @@ class ThreeYears(Form):
 
 #: Empty rows shown below the filled ones, to add lines without JavaScript.
 SPARE_ROWS = 2
+
+#: The legend of each line of a list ("Investment 2").
+ROW_LEGENDS = {
+    "investments": _l("Investment %(number)d"),
+    "startup_costs": _l("Start-up cost %(number)d"),
+    "loans": _l("Loan %(number)d"),
+    "grants": _l("Grant %(number)d"),
+    "donations": _l("Donation %(number)d"),
+    "products": _l("Product or service %(number)d"),
+}
 
 
 class NumbersForm(FlaskForm):

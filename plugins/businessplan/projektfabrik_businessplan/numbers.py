@@ -412,7 +412,9 @@ def warnings(result: Result) -> list[Warning_]:
         if product.price < product.unit_cost:
             found.append(
                 Warning_(
-                    "price_below_cost", subject=product.name, amount=product.unit_cost - product.price
+                    "price_below_cost",
+                    subject=product.name,
+                    amount=product.unit_cost - product.price,
                 )
             )
     closing = result.monthly_cash["closing"]
@@ -420,7 +422,9 @@ def warnings(result: Result) -> list[Warning_]:
         if balance < 0:
             lowest = min(closing)
             found.append(
-                Warning_("liquidity", month=month, amount=-lowest, subject=str(closing.index(lowest)))
+                Warning_(
+                    "liquidity", month=month, amount=-lowest, subject=str(closing.index(lowest))
+                )
             )
             break
     if result.inputs.loans:

@@ -151,9 +151,7 @@ SRS = (
         _l("Legal form"),
         _l("Which legal form you choose and why; see the short guide below."),
     ),
-    SectionSpec(
-        "plan", _l("Plan"), _l("The steps and dates, from the work plan."), "work_plan"
-    ),
+    SectionSpec("plan", _l("Plan"), _l("The steps and dates, from the work plan."), "work_plan"),
     SectionSpec(
         "finance",
         _l("Finances"),
@@ -239,7 +237,10 @@ def source_data(project: Any) -> dict[str, Any]:
     team = [
         {"name": m.user.display_name, "task": m.task, "skills": m.user.skills or ""}
         for m in project.memberships
-    ] or [{"name": u.display_name, "task": "", "skills": u.skills or ""} for u in project_team(project)]
+    ] or [
+        {"name": u.display_name, "task": "", "skills": u.skills or ""}
+        for u in project_team(project)
+    ]
     data: dict[str, Any] = {
         "pitch": plan["pitch"],
         "team": team,
@@ -266,10 +267,7 @@ def source_text(source: str, value: Any, project: Any) -> str:
         return str(value)
     if source == "team":
         return _lines(
-            [
-                ", ".join(part for part in (p["name"], p["task"], p["skills"]) if part)
-                for p in value
-            ]
+            [", ".join(part for part in (p["name"], p["task"], p["skills"]) if part) for p in value]
         )
     if source == "work_plan":
         packages = _lines([wp["name"] for wp in value.get("work_packages", [])])
@@ -523,7 +521,10 @@ def approved_funding(project_ref: str) -> list[tuple[str, int]]:
         .order_by(FundingLink.id)
     )
     return [
-        (_("Funding approved (application %(ref)s)", ref=link.application_ref), link.approved_cents or 0)
+        (
+            _("Funding approved (application %(ref)s)", ref=link.application_ref),
+            link.approved_cents or 0,
+        )
         for link in links
     ]
 

@@ -140,7 +140,9 @@ class Tables:
 def warning_text(warning: n.Warning_) -> str:
     amount = format_money(warning.amount)
     if warning.kind == "gap":
-        return _("The financing does not cover the capital need: %(amount)s are missing.", amount=amount)
+        return _(
+            "The financing does not cover the capital need: %(amount)s are missing.", amount=amount
+        )
     if warning.kind == "price_below_cost":
         return _(
             "“%(name)s” sells below its direct cost: each unit loses %(amount)s.",
@@ -168,4 +170,3 @@ def warning_text(warning: n.Warning_) -> str:
             amount=amount,
         )
     return warning.kind
-

@@ -32,6 +32,7 @@ from projektfabrik.api import (
 )
 from projektfabrik_businessplan import charts, services, tables
 from projektfabrik_businessplan.forms import (
+    ROW_LEGENDS,
     CreateForm,
     NumbersForm,
     OutlineForm,
@@ -123,7 +124,10 @@ def create(project_ref: str) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(_index(project))
     db.session.commit()
-    flash(_("The business plan is started. Its texts come from your project: check each of them."), "success")
+    flash(
+        _("The business plan is started. Its texts come from your project: check each of them."),
+        "success",
+    )
     return redirect(_index(project))
 
 
@@ -164,9 +168,13 @@ def section(project_ref: str, key: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     view = next(s for s in services.sections(plan, project) if s.spec.key == key)
-    form = SectionForm(
-        data={"text": view.text, "version": str(plan.version), "legal_form": view.choice}
-    ) if request.method == "GET" else SectionForm()
+    form = (
+        SectionForm(
+            data={"text": view.text, "version": str(plan.version), "legal_form": view.choice}
+        )
+        if request.method == "GET"
+        else SectionForm()
+    )
     form.legal_form.choices = [
         SelectChoice(k, str(label)) for k, (label, _need) in services.LEGAL_FORMS.items()
     ]
@@ -193,9 +201,11 @@ def section(project_ref: str, key: str) -> ResponseReturnValue:
                 return redirect(_index(project) + f"#section-{key}")
         else:
             status = 400
-    project_text = services.source_text(
-        view.source, services.source_data(project).get(view.source), project
-    ) if view.source else ""
+    project_text = (
+        services.source_text(view.source, services.source_data(project).get(view.source), project)
+        if view.source
+        else ""
+    )
     return render_template(
         "businessplan/section.html",
         project=project,
@@ -254,6 +264,7 @@ def numbers(project_ref: str) -> ResponseReturnValue:
         plan=plan,
         form=form,
         errors=error_list(form),
+        row_legends=ROW_LEGENDS,
         approved=services.approved_funding(str(project.ref)),
     ), status
 

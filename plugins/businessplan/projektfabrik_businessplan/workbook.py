@@ -82,7 +82,9 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
         _("Months without repayment"),
     )
     loan_rows = [
-        s_in.add(loan.name, euros(loan.amount), Percent(loan.rate_bp), loan.months, loan.grace_months)
+        s_in.add(
+            loan.name, euros(loan.amount), Percent(loan.rate_bp), loan.months, loan.grace_months
+        )
         for loan in inputs.loans
     ]
     s_in.add(_("Grants"))
@@ -101,14 +103,12 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
         s_in.add(p.name, euros(p.price), euros(p.unit_cost), *p.quantities) for p in inputs.products
     ]
     s_in.add(_("Running costs a year"), year_label(0), year_label(1), year_label(2))
-    fixed_rows = {
-        key: s_in.add(label, *(euros(v) for v in getattr(inputs, key)))
-        for key, label in (
-            ("staff", _("Staff")),
-            ("rent", _("Rent and rooms")),
-            ("other", _("Other costs")),
-        )
-    }
+    for key, label in (
+        ("staff", _("Staff")),
+        ("rent", _("Rent and rooms")),
+        ("other", _("Other costs")),
+    ):
+        s_in.add(label, *(euros(v) for v in getattr(inputs, key)))
     tax_row = s_in.add(_("Taxes on profit"), Percent(inputs.tax_rate_bp))
 
     def inp(column: str, row: int) -> str:
@@ -172,7 +172,7 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
         )
 
     unit_rows, revenue_rows, material_rows = [], [], []
-    for product, row in zip(inputs.products, product_rows, strict=True):
+    for product in inputs.products:
         units, _sold, _cost = n.product_months(product)
         unit_rows.append(s_m.add(_("Units: %(name)s", name=product.name), *units))
     for product, row, units_row in zip(inputs.products, product_rows, unit_rows, strict=True):
@@ -195,13 +195,13 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
     material = formula_row(
         PROFIT_LABELS["material"], lambda m: _sum([f"{col(m)}{r}" for r in material_rows])
     )
-    gross = formula_row(PROFIT_LABELS["gross_profit"], lambda m: f"{col(m)}{revenue}-{col(m)}{material}")
+    gross = formula_row(
+        PROFIT_LABELS["gross_profit"], lambda m: f"{col(m)}{revenue}-{col(m)}{material}"
+    )
     staff = values_row(PROFIT_LABELS["staff"], result.monthly_profit["staff"])
     rent = values_row(PROFIT_LABELS["rent"], result.monthly_profit["rent"])
     other = values_row(PROFIT_LABELS["other"], result.monthly_profit["other"])
-    startup = at_start(
-        PROFIT_LABELS["startup"], f"'{s_cap.title}'!B{cap['startup']}"
-    )
+    startup = at_start(PROFIT_LABELS["startup"], f"'{s_cap.title}'!B{cap['startup']}")
     dep_rows = [
         values_row(_("Depreciation: %(name)s", name=i.name), n.depreciation(i))
         for i in inputs.investments
@@ -241,8 +241,12 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
     )
     before_tax = formula_row(
         PROFIT_LABELS["profit_before_tax"],
-        lambda m: f"{col(m)}{gross}-"
-        + "-".join(f"{col(m)}{r}" for r in (staff, rent, other, startup, depreciation, interest)),
+        lambda m: (
+            f"{col(m)}{gross}-"
+            + "-".join(
+                f"{col(m)}{r}" for r in (staff, rent, other, startup, depreciation, interest)
+            )
+        ),
     )
 
     def tax(m: int) -> str:
@@ -310,7 +314,9 @@ def workbook(inputs: n.Inputs, title: str) -> bytes:
     )
     cash_row["closing"] = formula_row(
         CASH_LABELS["closing"],
-        lambda m: f"{col(m)}{opening}+{col(m)}{cash_row['total_in']}-{col(m)}{cash_row['total_out']}",
+        lambda m: (
+            f"{col(m)}{opening}+{col(m)}{cash_row['total_in']}-{col(m)}{cash_row['total_out']}"
+        ),
     )
     assert cash_row["closing"] == closing_at, (cash_row["closing"], closing_at)
 

@@ -102,7 +102,7 @@ def cafe() -> n.Inputs:
         own_funds=450_000,
         loans=(
             n.Loan("Mikrokredit", 1_000_000, 600, 36),
-            n.Loan("=HYPERLINK(\"x\")", 333_333, 475, 48, grace_months=5),
+            n.Loan('=HYPERLINK("x")', 333_333, 475, 48, grace_months=5),
         ),
         grants=(n.Item("Stiftung", 200_000),),
         donations=(n.Item("Spenden", 12_345),),
@@ -176,9 +176,13 @@ def test_the_workbooks_formulas_reproduce_the_computed_plans(german: None) -> No
     row = months["Kontostand am Ende"]
     for month in range(n.MONTHS):
         letter = book["Monate"].cell(row=row, column=2 + month).column_letter
-        assert calc.value("Monate", f"{letter}{row}") == euros(result.monthly_cash["closing"][month])
+        assert calc.value("Monate", f"{letter}{row}") == euros(
+            result.monthly_cash["closing"][month]
+        )
     capital = sheet_rows(book, "Kapitalbedarf")
-    assert calc.value("Kapitalbedarf", f"B{capital['Kapitalbedarf']}") == euros(result.capital.total)
+    assert calc.value("Kapitalbedarf", f"B{capital['Kapitalbedarf']}") == euros(
+        result.capital.total
+    )
     assert calc.value("Kapitalbedarf", f"B{capital['Finanzierung']}") == euros(
         result.capital.financing
     )

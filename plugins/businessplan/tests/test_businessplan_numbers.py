@@ -86,7 +86,9 @@ def cafe() -> n.Inputs:
         loans=(n.Loan("Mikrokredit", 10_000 * EURO, rate_bp=600, months=36),),
         grants=(n.Item("Bürgerbudget", 2_000 * EURO),),
         products=(
-            n.Product("Reparatur", price=25 * EURO, unit_cost=8 * EURO, quantities=(1500, 1800, 2100)),
+            n.Product(
+                "Reparatur", price=25 * EURO, unit_cost=8 * EURO, quantities=(1500, 1800, 2100)
+            ),
         ),
         staff=(12_000 * EURO, 14_000 * EURO, 16_000 * EURO),
         rent=(4_800 * EURO, 4_800 * EURO, 4_800 * EURO),
@@ -203,9 +205,10 @@ def test_every_sum_adds_up(plan: n.Inputs) -> None:
     cap = result.capital
     assert cap.total == cap.investments + cap.startup_costs + cap.cash_reserve
     assert cap.financing == cap.own_funds + cap.loans + cap.grants + cap.donations
-    assert sum(c["in_own_funds"]) + sum(c["in_loans"]) + sum(c["in_grants"]) + sum(
-        c["in_donations"]
-    ) == cap.financing
+    assert (
+        sum(c["in_own_funds"]) + sum(c["in_loans"]) + sum(c["in_grants"]) + sum(c["in_donations"])
+        == cap.financing
+    )
 
 
 @settings(max_examples=150, deadline=None)

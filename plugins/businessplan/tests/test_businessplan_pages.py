@@ -86,7 +86,8 @@ def test_the_legal_form_section_has_a_choice_and_the_guide(setup_a: Setup) -> No
     assert response.status_code == 302
     assert setup_a.plan().sections["legal_form"]["choice"] == "ev"  # type: ignore[union-attr]
     bad = setup_a.team.post(
-        url, data={"text": "x", "legal_form": "ag", "version": setup_a.plan().version}  # type: ignore[union-attr]
+        url,
+        data={"text": "x", "legal_form": "ag", "version": setup_a.plan().version},  # type: ignore[union-attr]
     )
     assert bad.status_code == 400
 
@@ -100,7 +101,9 @@ def test_the_srs_outline_is_prefilled_from_the_profile(setup_a: Setup) -> None:
     assert plan.sections["outcomes"]["text"] == PROFILE["effects"]
     assert plan.sections["impact"]["text"] == PROFILE["vision"]
     # Switching keeps texts and adds the other outline's sections.
-    setup_a.team.post(setup_a.base + "/abschnitt/problem", data={"text": "Eigener Text", "version": plan.version})
+    setup_a.team.post(
+        setup_a.base + "/abschnitt/problem", data={"text": "Eigener Text", "version": plan.version}
+    )
     setup_a.team.post(setup_a.base + "/gliederung", data={"outline": "classic"})
     plan = setup_a.plan()
     assert plan is not None and plan.outline == "classic"

@@ -21,7 +21,7 @@ DE: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Please enter a percentage like 4,5.": "Bitte geben Sie einen Prozentsatz wie 4,5 ein.",
     "At most 100 %, please.": "Bitte höchstens 100 %.",
     "Please give this line a name.": "Bitte geben Sie dieser Zeile einen Namen.",
-    "Name": "Bezeichnung",
+    "Name": "Name",
     "Amount (€)": "Betrag (€)",
     "Price (€)": "Kaufpreis (€)",
     "Useful life (years)": "Nutzungsdauer (Jahre)",
@@ -85,7 +85,7 @@ DE: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "People, rooms, material and money you need, from the resource plan.": "Menschen, Räume, Material und Geld, die Sie brauchen, aus dem Ressourcenplan.",  # noqa: E501
     "Organisation and team": "Organisation und Team",
     "Who does what.": "Wer macht was.",
-    "Plan": "Planung",
+    "Plan": "Plan",
     "The steps and dates, from the work plan.": "Die Schritte und Termine, aus dem Arbeitsplan.",
     "Finances": "Finanzen",
     "Notes on the numbers: where the money comes from and what it pays for.": "Erläuterungen zu den Zahlen: woher das Geld kommt und wofür es ausgegeben wird.",  # noqa: E501
@@ -239,16 +239,16 @@ DE: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Enter what you expect; the capital need, the profitability forecast for three years and the liquidity plan are computed from it. Amounts are net (without VAT), in euros. Leave lines you do not need empty; after saving there are new empty lines.": "Geben Sie ein, was Sie erwarten; Kapitalbedarf, Rentabilitätsvorschau für drei Jahre und Liquiditätsplan werden daraus berechnet. Beträge netto (ohne Umsatzsteuer), in Euro. Lassen Sie Zeilen, die Sie nicht brauchen, leer; nach dem Speichern gibt es neue leere Zeilen.",  # noqa: E501
     "Please check your entries": "Bitte prüfen Sie Ihre Eingaben",
     "Things you buy to use for years: machines, furniture, a vehicle. They are written off over their useful life.": "Was Sie kaufen, um es jahrelang zu nutzen: Maschinen, Möbel, ein Fahrzeug. Es wird über die Nutzungsdauer abgeschrieben.",  # noqa: E501
-    "Investment": "Investition",
+    "Investment %(number)d": "Investition %(number)d",
+    "Start-up cost %(number)d": "Gründungskosten %(number)d",
+    "Loan %(number)d": "Darlehen %(number)d",
+    "Grant %(number)d": "Zuschuss %(number)d",
+    "Donation %(number)d": "Spende %(number)d",
+    "Product or service %(number)d": "Produkt oder Leistung %(number)d",
     "One-off costs of the founding: notary, registration, advice, first advertising.": "Einmalige Kosten der Gründung: Notariat, Eintragung, Beratung, erste Werbung.",  # noqa: E501
-    "Start-up cost": "Gründungskosten",
     "Repaid in equal monthly parts; interest on what is still owed.": "In gleichen Monatsraten getilgt; Zinsen auf die Restschuld.",  # noqa: E501
-    "Loan": "Darlehen",
     "Approved by the town's funding pots (counted automatically):": "Von den Fördertöpfen der Stadt bewilligt (wird automatisch gezählt):",  # noqa: E501
-    "Grant": "Zuschuss",
-    "Donation": "Spende",
     "Each product or service with its net price, its direct cost per unit (material, goods) and how many units you expect to sell each year.": "Jedes Produkt und jede Leistung mit Nettopreis, direkten Kosten je Einheit (Material, Waren) und der Menge, die Sie in jedem Jahr verkaufen wollen.",  # noqa: E501
-    "Product or service": "Produkt oder Leistung",
     "Save and compute": "Speichern und berechnen",
     "As of": "Stand",
     "What the project says": "Was im Projekt steht",
