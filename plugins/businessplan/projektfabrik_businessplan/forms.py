@@ -15,7 +15,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -198,7 +197,7 @@ class CreateForm(FlaskForm):
 
 
 class OutlineForm(FlaskForm):
-    outline = SelectField(_l("Outline"), validators=[InputRequired()], choices=[])
+    outline = RadioField(_l("Outline"), validators=[InputRequired()], choices=[])
 
 
 # --- between the stored inputs and the form ---------------------------------------------
