@@ -149,6 +149,8 @@ class ThreeYears(Form):
 
 #: Empty rows shown below the filled ones, to add lines without JavaScript.
 SPARE_ROWS = 2
+#: Lines a list takes from a form at most (more are ignored, never stored).
+MAX_ROWS = 40
 
 #: The legend of each line of a list ("Investment 2").
 ROW_LEGENDS = {
@@ -163,17 +165,17 @@ ROW_LEGENDS = {
 
 class NumbersForm(FlaskForm):
     version = HiddenField()
-    investments = FieldList(FormField(InvestmentRow), min_entries=1)
-    startup_costs = FieldList(FormField(ItemRow), min_entries=1)
+    investments = FieldList(FormField(InvestmentRow), min_entries=1, max_entries=MAX_ROWS)
+    startup_costs = FieldList(FormField(ItemRow), min_entries=1, max_entries=MAX_ROWS)
     cash_reserve = MoneyField(
         _l("Cash reserve (€)"),
         description=_l("Money kept in the account for the first months; it is not spent."),
     )
     own_funds = MoneyField(_l("Own funds (€)"))
-    loans = FieldList(FormField(LoanRow), min_entries=1)
-    grants = FieldList(FormField(ItemRow), min_entries=1)
-    donations = FieldList(FormField(ItemRow), min_entries=1)
-    products = FieldList(FormField(ProductRow), min_entries=1)
+    loans = FieldList(FormField(LoanRow), min_entries=1, max_entries=MAX_ROWS)
+    grants = FieldList(FormField(ItemRow), min_entries=1, max_entries=MAX_ROWS)
+    donations = FieldList(FormField(ItemRow), min_entries=1, max_entries=MAX_ROWS)
+    products = FieldList(FormField(ProductRow), min_entries=1, max_entries=MAX_ROWS)
     staff = FormField(ThreeYears, label=_l("Staff costs"))
     rent = FormField(ThreeYears, label=_l("Rent and room costs"))
     other = FormField(ThreeYears, label=_l("Other costs (insurance, phone, marketing, …)"))
@@ -215,7 +217,7 @@ def form_data(raw: dict[str, Any]) -> dict[str, Any]:
     """The stored inputs as the form's ``data``, with spare empty rows."""
 
     def rows(key: str, convert: Any) -> list[dict[str, Any]]:
-        return [convert(row) for row in raw.get(key, [])] + [{}] * SPARE_ROWS
+        return ([convert(row) for row in raw.get(key, [])] + [{}] * SPARE_ROWS)[:MAX_ROWS]
 
     def item(row: dict[str, Any]) -> dict[str, Any]:
         return {"name": row["name"], "amount": _money(row["amount"])}

@@ -227,3 +227,47 @@ def test_town_as_plan_is_not_found_through_town_bs_host(
     assert "Kaputte Dinge" not in html(response)
     # And town A's own host still answers for its team.
     assert getattr(setup_a.team, method)(setup_a.base + path).status_code < 500
+
+
+def test_a_project_only_town_a_has_is_not_found_on_town_bs_host(town_a: Town, town_b: Town) -> None:
+    from businessplan_support import publish
+
+    setup_b = make_setup(town_b)
+    setup_a = make_setup(town_a)
+    second = publish(town_a, setup_a.owner, title="Sommerkino")  # number 2: only in town A
+    second_base = f"/businessplan/projekte/{second.number}"
+    assert setup_a.team.post(second_base + "/anlegen", data={"outline": "srs"}).status_code == 302
+    admin_b = town_b.user("admin-b@example.org", role=Role.ADMIN)
+    client = setup_b.client(admin_b)  # town B's admin may read every plan of town B
+    for method, path in ROUTES:
+        response = getattr(client, method)(second_base + path, data={"outline": "classic"})
+        assert response.status_code == 404, (method, path)
+
+
+def test_a_full_list_and_odd_input_never_break_the_form(setup_a: Setup) -> None:
+    from projektfabrik_businessplan.forms import MAX_ROWS
+
+    setup_a.start()
+    many = {f"donations-{i}-name": f"Spende {i}" for i in range(MAX_ROWS + 5)}
+    many.update({f"donations-{i}-amount": "10" for i in range(MAX_ROWS + 5)})
+    assert setup_a.save_numbers(**many).status_code == 302
+    plan = setup_a.plan()
+    assert plan is not None and len(plan.numbers["donations"]) == MAX_ROWS
+    assert setup_a.team.get(setup_a.base + "/zahlen").status_code == 200
+    odd = setup_a.save_numbers(
+        **{
+            "loans-0-rate": "101",
+            "loans-0-grace_months": "36",
+            "investments-0-years": "x",
+            "tax_rate": "abc",
+            "staff-y1": "1.2.3,4",
+        }
+    )
+    assert odd.status_code == 400
+    for status in (
+        setup_a.team.post(setup_a.base + "/abschnitt/summary", data={"version": "x", "text": "a"}),
+        setup_a.team.get(setup_a.base + "/abschnitt/nichts"),
+        setup_a.team.post(setup_a.base + "/abschnitt/competition/uebernehmen"),
+        setup_a.team.post(setup_a.base + "/gliederung", data={"outline": "nichts"}),
+    ):
+        assert status.status_code < 500
