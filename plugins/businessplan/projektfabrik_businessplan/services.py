@@ -234,11 +234,10 @@ def _day(iso: str) -> str:
 def source_data(project: Any) -> dict[str, Any]:
     """The project's parts a section can be taken from, as plain JSON values."""
     plan = plan_snapshot(project)
+    # Two queries whatever the team's size: the people, and their tasks in the team.
+    tasks = {m.user_id: m.task for m in project.memberships}
     team = [
-        {"name": m.user.display_name, "task": m.task, "skills": m.user.skills or ""}
-        for m in project.memberships
-    ] or [
-        {"name": u.display_name, "task": "", "skills": u.skills or ""}
+        {"name": u.display_name, "task": tasks.get(u.id, ""), "skills": u.skills or ""}
         for u in project_team(project)
     ]
     data: dict[str, Any] = {

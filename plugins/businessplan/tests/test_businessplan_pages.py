@@ -271,3 +271,28 @@ def test_a_full_list_and_odd_input_never_break_the_form(setup_a: Setup) -> None:
         setup_a.team.post(setup_a.base + "/gliederung", data={"outline": "nichts"}),
     ):
         assert status.status_code < 500
+
+
+def test_the_plans_pages_ask_the_same_number_of_queries_for_a_larger_team(
+    setup_a: Setup, count_queries: type
+) -> None:
+    from projektfabrik.projects.models import Membership
+
+    setup_a.start()
+    setup_a.save_numbers()
+
+    def counts() -> list[int]:
+        found = []
+        for path in ("/", "/finanzplan", "/abschnitt/team"):
+            with count_queries() as counter:
+                assert setup_a.team.get(setup_a.base + path).status_code == 200
+            found.append(len(counter))
+        return found
+
+    before = counts()
+    with setup_a.town.context():
+        for number in range(5):
+            person = setup_a.town.user(f"member{number}@example.org", name=f"Mitglied {number}")
+            db.session.add(Membership(project_id=setup_a.project.id, user_id=person.id))
+        db.session.commit()
+    assert counts() == before
