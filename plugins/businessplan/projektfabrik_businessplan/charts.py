@@ -91,9 +91,10 @@ def break_even_svg(result: n.Result, year: int = 0) -> Markup | None:
             f'<text x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
             f"{escape(format_number(x_value // 100))}</text>"
         )
+    axis_name = _("Revenue in euros")  # outside the f-string, so pybabel finds it
     parts.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 34}" text-anchor="middle" '
-        f">{escape(_('Revenue in euros'))}</text>"
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 34}" text-anchor="middle">'
+        f"{escape(axis_name)}</text>"
     )
     parts.append(f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end">€</text>')
     # Revenue line and cost line.
