@@ -176,6 +176,8 @@ PLUGIN_DOWNLOADS = {
     "funding.application_pdf",  # through the plugin's pdf.response, i.e. pdf_response
     "funding.notice",
     "pinnwand.export",
+    "businessplan.pdf",  # pdf_response
+    "businessplan.xlsx",  # send_download
 }
 SENDERS = ("send_download(", "export_response(", "pdf_response(", "pdf.response(", "send_file(")
 

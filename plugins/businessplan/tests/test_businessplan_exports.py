@@ -20,7 +20,9 @@ from openpyxl.utils import column_index_from_string
 from projektfabrik_businessplan import numbers as n
 from projektfabrik_businessplan.workbook import workbook
 
-from projektfabrik.testing import Town
+from projektfabrik.testing import Town, assert_safe_download
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REF = re.compile(
     r"(?:'(?P<sheet>[^']+)'!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?"
@@ -220,7 +222,7 @@ def test_the_pdf_has_cover_contents_sections_tables_and_chart(setup_a: Setup) ->
     if response.status_code == 503:
         pytest.skip("WeasyPrint cannot be loaded here")
     assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
+    assert_safe_download(response, "application/pdf")
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.metadata is not None and reader.metadata.title == "Businessplan: Repair-Café"
     root = reader.trailer["/Root"]
@@ -249,7 +251,7 @@ def test_the_xlsx_download_is_the_plans_workbook(setup_a: Setup) -> None:
     setup_a.save_numbers()
     response = setup_a.team.get(setup_a.base + "/businessplan.xlsx")
     assert response.status_code == 200
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert_safe_download(response, XLSX)
     book = load_workbook(io.BytesIO(response.data))
     inputs = [c.value for c in book["Eingaben"]["A"]]
     assert "Werkzeug" in inputs and "Mikrokredit" in inputs and "Reparatur" in inputs
