@@ -40,7 +40,10 @@ class BusinessPlan(TenantScoped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     outline: Mapped[str] = mapped_column(String(16), default="classic")
+    # Who may read it besides the team: nobody (default), the texts, or the texts
+    # and the numbers (financial plans, PDF with the numbers, workbook).
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    numbers_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     numbers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)

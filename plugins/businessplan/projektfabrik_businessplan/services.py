@@ -404,8 +404,23 @@ def retake(plan: BusinessPlan, project: Any, key: str, by: User) -> None:
     _touch(plan, by)
 
 
-def set_public(plan: BusinessPlan, public: bool, by: User) -> None:
-    plan.is_public = public
+#: Who may read the plan besides the team: the choices of the visibility form.
+VISIBILITY = ("team", "texts", "all")
+
+
+def visibility(plan: BusinessPlan) -> str:
+    if not plan.is_public:
+        return "team"
+    return "all" if plan.numbers_public else "texts"
+
+
+def set_visibility(plan: BusinessPlan, choice: str, by: User) -> None:
+    """``team``: the team only; ``texts``: everyone reads the texts, the numbers stay
+    with the team; ``all``: everyone reads everything, downloads included."""
+    if choice not in VISIBILITY:
+        raise PlanError(_("Please choose who may read the business plan."))
+    plan.is_public = choice != "team"
+    plan.numbers_public = choice == "all"
     _touch(plan, by)
 
 

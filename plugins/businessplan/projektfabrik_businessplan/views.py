@@ -65,6 +65,15 @@ def _viewable(project_ref: str) -> tuple[Any, BusinessPlan | None, bool]:
     return project, plan, editor
 
 
+def _numbers_viewable(project_ref: str) -> tuple[Any, BusinessPlan, bool]:
+    """The financial plans and the downloads: the team, or everyone when the team made
+    the numbers public too; else 404."""
+    project, plan, editor = _viewable(project_ref)
+    if plan is None or not (editor or plan.numbers_public):
+        abort(404)
+    return project, plan, editor
+
+
 def _editable(project_ref: str) -> tuple[Any, BusinessPlan]:
     """For the team: the project and its plan. Others: 403 when the plan is public, else 404."""
     project, plan, editor = _viewable(project_ref)
@@ -105,6 +114,8 @@ def index(project_ref: str) -> ResponseReturnValue:
         legal_forms=services.LEGAL_FORMS,
         markdown=render_markdown,
         pdf_on=pdf_available(),
+        with_numbers=editor or plan.numbers_public,
+        visibility=services.visibility(plan),
     )
 
 
@@ -150,13 +161,23 @@ def outline(project_ref: str) -> ResponseReturnValue:
 @login_required
 def visibility(project_ref: str) -> ResponseReturnValue:
     project, plan = _editable(project_ref)
-    public = request.form.get("public") == "1"
-    services.set_public(plan, public, current_user)
+    choice = request.form.get("visibility", "")
+    try:
+        services.set_visibility(plan, choice, current_user)
+    except services.PlanError as error:
+        flash(error.message, "error")
+        return redirect(_index(project))
     db.session.commit()
-    if public:
-        flash(_("The business plan is public now: everyone can read it."), "success")
-    else:
-        flash(_("The business plan is for the team only now."), "success")
+    flash(
+        {
+            "team": _("The business plan is for the team only now."),
+            "texts": _(
+                "Everyone can read the business plan's texts now; the numbers stay with the team."
+            ),
+            "all": _("The business plan is public now: everyone can read it, numbers included."),
+        }[choice],
+        "success",
+    )
     return redirect(_index(project))
 
 
@@ -271,9 +292,7 @@ def numbers(project_ref: str) -> ResponseReturnValue:
 
 @bp.get("/projekte/<project_ref>/finanzplan")
 def finances(project_ref: str) -> ResponseReturnValue:
-    project, plan, editor = _viewable(project_ref)
-    if plan is None:
-        abort(404)
+    project, plan, editor = _numbers_viewable(project_ref)
     result = services.compute(plan, project)
     return render_template(
         "businessplan/finances.html",
@@ -292,6 +311,8 @@ def pdf(project_ref: str) -> ResponseReturnValue:
     project, plan, editor = _viewable(project_ref)
     if plan is None:
         abort(404)
+    # Without the numbers for those who may read only the texts.
+    with_numbers = editor or plan.numbers_public
     result = services.compute(plan, project)
     title = _("Business plan: %(title)s", title=project.title)
     return pdf_response(
@@ -309,14 +330,13 @@ def pdf(project_ref: str) -> ResponseReturnValue:
         result=result,
         t=tables.Tables(result),
         chart=charts.break_even_svg(result, year=0),
+        with_numbers=with_numbers,
     )
 
 
 @bp.get("/projekte/<project_ref>/businessplan.xlsx")
 def xlsx(project_ref: str) -> ResponseReturnValue:
-    project, plan, editor = _viewable(project_ref)
-    if plan is None:
-        abort(404)
+    project, plan, editor = _numbers_viewable(project_ref)
     from projektfabrik_businessplan.workbook import workbook
 
     content = workbook(services.inputs(plan, str(project.ref)), project.title)

@@ -17,6 +17,18 @@ def html(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
+def pdf_words(response) -> str | None:  # type: ignore[no-untyped-def]
+    """The PDF's text, or None where WeasyPrint cannot be loaded (503)."""
+    import io
+
+    from pypdf import PdfReader
+
+    if response.status_code == 503:
+        return None
+    assert response.status_code == 200
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+
 def test_a_started_plan_is_prefilled_from_the_project_with_its_source(setup_a: Setup) -> None:
     page = setup_a.team.get(setup_a.base + "/")
     assert page.status_code == 200
@@ -165,18 +177,41 @@ def test_the_plan_is_for_the_team_until_made_public(setup_a: Setup) -> None:
         assert member.get(setup_a.base + url).status_code == 404
     project_page = html(member.get(f"/projekte/{setup_a.project.number}"))
     assert "/businessplan/projekte/" not in project_page  # no tab
-    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"public": "1"})
+    # The texts only: the plan and a PDF without the numbers; the numbers stay hidden.
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "texts"})
+    assert member.get(setup_a.base + "/").status_code == 200
+    assert "/businessplan/projekte/" in html(member.get(f"/projekte/{setup_a.project.number}"))
+    page = html(member.get(setup_a.base + "/"))
+    assert "finanzplan" not in page and "businessplan.xlsx" not in page
+    assert member.get(setup_a.base + "/finanzplan").status_code == 404
+    assert member.get(setup_a.base + "/businessplan.xlsx").status_code == 404
+    pdf_text = pdf_words(member.get(setup_a.base + "/businessplan.pdf"))
+    if pdf_text is not None:
+        assert "Angebot und Alleinstellungsmerkmal" in pdf_text
+        assert "Rentabilitätsvorschau" not in pdf_text and "16.500,00" not in pdf_text
+    # Everything.
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "all"})
     for url in urls[:3]:
         assert member.get(setup_a.base + url).status_code == 200, url
-    assert "/businessplan/projekte/" in html(member.get(f"/projekte/{setup_a.project.number}"))
+    pdf_text = pdf_words(member.get(setup_a.base + "/businessplan.pdf"))
+    if pdf_text is not None:
+        assert "Rentabilitätsvorschau" in pdf_text
     # Reading is not editing.
     plan = setup_a.plan()
     assert plan is not None
     assert member.get(setup_a.base + "/zahlen").status_code == 403
     assert member.post(setup_a.base + "/abschnitt/summary", data={"text": "x"}).status_code == 403
-    assert member.post(setup_a.base + "/sichtbarkeit", data={"public": "0"}).status_code == 403
+    assert (
+        member.post(setup_a.base + "/sichtbarkeit", data={"visibility": "team"}).status_code == 403
+    )
     assert visitor.get(setup_a.base + "/zahlen").status_code == 302  # to the login
-    assert "edit" not in visible_text(html(member.get(setup_a.base + "/"))).lower()
+    # Back to the team only; a choice that does not exist changes nothing.
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "team"})
+    assert member.get(setup_a.base + "/").status_code == 404
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "alle"})
+    assert member.get(setup_a.base + "/").status_code == 404
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "all"})
+    assert "bearbeiten" not in visible_text(html(member.get(setup_a.base + "/")))
 
 
 def test_an_outsider_cannot_start_a_plan(setup_a: Setup) -> None:
@@ -214,7 +249,7 @@ def test_town_as_plan_is_not_found_through_town_bs_host(
 ) -> None:
     setup_a = make_setup(town_a)
     setup_a.start()
-    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"public": "1"})
+    setup_a.team.post(setup_a.base + "/sichtbarkeit", data={"visibility": "all"})
     setup_b = make_setup(town_b)  # town B has the plugin on and a project of its own
     assert setup_b.project.number == setup_a.project.number  # same number, other town
     # Town A's team member, logged in on town B's host (same e-mail: an account there).

@@ -214,6 +214,12 @@ DE: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Computed from the numbers entered: amounts net, in euros; taxes simplified.": "Berechnet aus den eingegebenen Zahlen: Beträge netto, in Euro; Steuern vereinfacht.",  # noqa: E501
     "No warnings: the account stays above zero, the loans can be served and every price covers its direct cost.": "Keine Warnungen: Das Konto bleibt über Null, die Darlehen können bedient werden und jeder Preis deckt seine direkten Kosten.",  # noqa: E501
     "public": "öffentlich",
+    "texts public, numbers for the team": "Texte öffentlich, Zahlen nur für das Team",
+    "Everyone may read the texts; the numbers stay with the team": "Alle dürfen die Texte lesen; die Zahlen bleiben beim Team",  # noqa: E501
+    "Everyone may read everything, numbers and downloads included": "Alle dürfen alles lesen, auch die Zahlen und die Downloads",  # noqa: E501
+    "Please choose who may read the business plan.": "Bitte wählen Sie, wer den Businessplan lesen darf.",  # noqa: E501
+    "Everyone can read the business plan's texts now; the numbers stay with the team.": "Alle können jetzt die Texte des Businessplans lesen; die Zahlen bleiben beim Team.",  # noqa: E501
+    "The business plan is public now: everyone can read it, numbers included.": "Der Businessplan ist jetzt öffentlich: Alle können ihn lesen, auch die Zahlen.",  # noqa: E501
     "for the team only": "nur für das Team",
     "last changed %(when)s": "zuletzt geändert am %(when)s",
     "Enter the numbers": "Zahlen eingeben",

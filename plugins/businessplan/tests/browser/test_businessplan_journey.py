@@ -87,9 +87,10 @@ def test_a_team_writes_its_business_plan_without_javascript(
         # Make it public.
         page.goto(live_server.url(town_a, setup.base + "/"))
         page.locator("details.bp-settings summary").click()  # opens without JavaScript
-        page.check("#public-1")
+        page.check("#visibility-all")
         submit(page, "main form[action$='sichtbarkeit'] button[type=submit]")
         assert page.get_by_text("Der Businessplan ist jetzt öffentlich").count()
+        assert page.is_checked("#visibility-all")
     finally:
         context.close()
 

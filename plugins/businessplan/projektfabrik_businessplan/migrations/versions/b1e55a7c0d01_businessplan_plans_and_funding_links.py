@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("outline", sa.String(length=16), nullable=False),
         sa.Column("is_public", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("numbers_public", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("numbers", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
