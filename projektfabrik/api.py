@@ -30,6 +30,7 @@ from projektfabrik.exports import (
     csv_for_machines,
     csv_for_people,
 )
+from projektfabrik.exports import Formula as SheetFormula
 from projektfabrik.exports import neutralise as neutralise_cell
 from projektfabrik.exports import xlsx as xlsx_workbook
 from projektfabrik.extensions import Model, db
@@ -457,4 +458,5 @@ __all__ = [
     "share_team_file",
     "team_file_url",
     "team_join_code",
+    "SheetFormula",
 ]

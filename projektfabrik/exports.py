@@ -66,6 +66,18 @@ class Percent:
     basis_points: int
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A spreadsheet formula the code builds (never people's text), e.g.
+    ``Formula("SUM(B2:B13)", money=True)``: written with a leading ``=`` so the
+    spreadsheet computes it; ``money`` gives it the euro format. Function names
+    in English and ``,`` between arguments, as the file format stores them;
+    German Excel and LibreOffice show them translated."""
+
+    expression: str
+    money: bool = False
+
+
 @dataclass
 class Sheet:
     """One sheet of a workbook: a title and rows, the first ``header_rows`` in bold."""
@@ -172,6 +184,10 @@ def _put(cell: Any, value: Any) -> None:
         return
     if isinstance(value, bool):
         cell.value = str(_("yes") if value else _("no"))
+    elif isinstance(value, Formula):
+        cell.value = "=" + value.expression
+        if value.money:
+            cell.number_format = EURO_FORMAT
     elif isinstance(value, Money):
         cell.value = Decimal(value.cents) / 100
         cell.number_format = EURO_FORMAT
@@ -232,6 +248,7 @@ __all__ = [
     "CSV_MIMETYPE",
     "EURO_FORMAT",
     "FORMULA_TRIGGERS",
+    "Formula",
     "Money",
     "Percent",
     "Sheet",

@@ -179,6 +179,8 @@ PLUGIN_DOWNLOADS = {
     "councilmotion.clerk_scan",
     "councilmotion.clerk_export",
     # (councilmotion.motion_pdf and .signature_list send through the plugin's pdf.py)
+    "businessplan.pdf",  # pdf_response
+    "businessplan.xlsx",  # send_download
 }
 #: The operator console's town export, checked in tests/operations/test_console.py.
 CONSOLE_DOWNLOADS = {"console.export"}

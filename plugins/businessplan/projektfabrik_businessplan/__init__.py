@@ -1,0 +1,1 @@
+"""Business plans from project plans: a Projektfabrik plugin."""
