@@ -15,7 +15,7 @@ AREAS = ("marketplace", "teams", "planning", "site", "admin")
 #: The one allowed edge: the landing page shows the marketplace's newest projects.
 ALLOWED = {("site", "marketplace")}
 #: What the lower layers must never import (they are below every area).
-LOWER = ("projects", "tenancy", "accounts", "notifications", "mail")
+LOWER = ("projects", "tenancy", "accounts", "notifications", "mail", "audit")
 
 
 def imports_of(path: Path) -> set[str]:

@@ -1,0 +1,1 @@
+"""The town's audit log: who changed what, when (read by the town's admin)."""
