@@ -73,6 +73,9 @@ class User(TenantScoped, UserMixin, Model):
     # The office or organisation the admin confirmed; shown with a "confirmed" badge.
     confirmed_organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
+    # Blocked by the town's admin: cannot log in or post; every session ends.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     district: Mapped[District | None] = relationship()
 
     #: The key of the login session this object was loaded for (not a column; the
@@ -88,7 +91,7 @@ class User(TenantScoped, UserMixin, Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None
+        return self.deleted_at is None and self.blocked_at is None
 
     @property
     def is_verified(self) -> bool:

@@ -69,4 +69,28 @@ class AdminPlugin:
                 order=310,
                 area=NavArea.ADMIN,
             ),
+            NavItem(
+                label=lazy_gettext("Appearance and contact"),
+                endpoint="admin.appearance",
+                order=50,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Legal pages"),
+                endpoint="admin.legal_pages",
+                order=60,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("People and roles"),
+                endpoint="admin.people_list",
+                order=305,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Audit log"),
+                endpoint="admin.audit_log",
+                order=320,
+                area=NavArea.ADMIN,
+            ),
         ]

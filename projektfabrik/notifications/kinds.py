@@ -61,6 +61,7 @@ KINDS: tuple[NotificationKind, ...] = (
     NotificationKind(
         "report", _l("A comment is reported (moderators)"), Delivery.IMMEDIATELY, "moderator"
     ),
+    NotificationKind("account_role", _l("My role on the site changes"), Delivery.IMMEDIATELY),
 )
 
 BY_KEY = {kind.key: kind for kind in KINDS}
