@@ -395,3 +395,32 @@ def test_people_outside_the_admins_get_nothing(town_a: Town) -> None:
         == 403
     )
     assert town_a.client().get("/verwaltung/personen").status_code == 302
+
+
+def test_an_organisation_is_confirmed_with_badge_notice_and_audit(town_a: Town) -> None:
+    from projektfabrik.accounts.models import Kind
+
+    client, _ = _admin(town_a)
+    club = town_a.user("verein@example.org", name="Bernd Berg", kind=Kind.BUSINESS)
+    citizen = town_a.user("pia@example.org", name="Pia Person")
+    response = client.post(
+        f"/verwaltung/personen/{club.ref}/organisation", data={"organisation": "Heimatverein"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/verwaltung/personen/{club.ref}").get_data(as_text=True)
+    assert "Heimatverein" in page and "badge-confirmed" in page
+    log = client.get("/verwaltung/protokoll").get_data(as_text=True)
+    assert "Bernd Berg als Heimatverein bestätigt" in log
+    refused = client.post(
+        f"/verwaltung/personen/{citizen.ref}/organisation", data={"organisation": "Fake e. V."}
+    )
+    assert refused.status_code == 400
+    assert "Nur Konten von Unternehmen und Organisationen" in refused.get_data(as_text=True)
+    member = town_a.client()
+    login(member, "verein@example.org")
+    assert "Heimatverein" in member.get("/benachrichtigungen").get_data(as_text=True)
+    assert client.post(f"/verwaltung/personen/{club.ref}/organisation/entziehen").status_code == 302
+    db.session.expire_all()
+    with town_a.context():
+        found = db.session.get(User, club.id)
+        assert found is not None and not found.is_confirmed

@@ -102,6 +102,16 @@ class User(TenantScoped, UserMixin, Model):
         return self.kind == Kind.ADMINISTRATION and self.staff_confirmed_at is not None
 
     @property
+    def is_confirmed_organisation(self) -> bool:
+        """A business or organisation whose name the town's admin confirmed."""
+        return self.kind == Kind.BUSINESS and self.staff_confirmed_at is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Staff or organisation confirmed by the town's admin: shown with a badge."""
+        return self.is_confirmed_staff or self.is_confirmed_organisation
+
+    @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 

@@ -49,6 +49,14 @@ def describe(entry: AuditEntry) -> str:
             return _("%(page)s saved", page=_legal(entry.target))
         case "staff.confirmed":
             return _("%(name)s confirmed as staff", name=who)
+        case "organisation.confirmed":
+            return _(
+                "%(name)s confirmed as %(organisation)s",
+                name=who,
+                organisation=str(detail.get("organisation", "")),
+            )
+        case "organisation.revoked":
+            return _("Confirmation of %(name)s taken back", name=who)
         case "staff.revoked":
             return _("%(name)s no longer staff", name=who)
     subject = f" ({who})" if entry.subject_id is not None or entry.subject is not None else ""

@@ -138,3 +138,16 @@ class RoleForm(FlaskForm):
         ],
         validators=[InputRequired(_l("Please choose a role."))],
     )
+
+
+class OrganisationForm(FlaskForm):
+    """The admin confirms which organisation a business account speaks for."""
+
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[
+            InputRequired(_l("Please enter the office or organisation.")),
+            Length(max=200),
+        ],
+        description=_l("Shown beside the name with a “confirmed” badge."),
+    )

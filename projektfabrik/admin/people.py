@@ -129,3 +129,31 @@ def unblock(actor: User, person: User) -> None:
         return
     person.blocked_at = None
     audit.record("account.unblocked", actor=actor, subject=person)
+
+
+def confirm_organisation(actor: User, person: User, organisation: str) -> None:
+    try:
+        accounts.confirm_organisation(person, organisation)
+    except accounts.AccountError as refused:
+        raise PeopleError(refused.message, "organisation") from refused
+    audit.record(
+        "organisation.confirmed",
+        actor=actor,
+        subject=person,
+        detail={"organisation": person.confirmed_organisation},
+    )
+    name = person.confirmed_organisation
+    notify(
+        [person],
+        "account_role",
+        lambda: _("Your account is confirmed as speaking for %(organisation)s.", organisation=name),
+        url_for("accounts.profile"),
+        exclude=actor,
+    )
+
+
+def revoke_organisation(actor: User, person: User) -> None:
+    if not person.is_confirmed_organisation:
+        return
+    accounts.revoke_organisation(person)
+    audit.record("organisation.revoked", actor=actor, subject=person)

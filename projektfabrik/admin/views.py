@@ -19,6 +19,7 @@ from projektfabrik.admin.forms import (
     LegalTextForm,
     LogoForm,
     NameForm,
+    OrganisationForm,
     RoleForm,
     StaffForm,
     SwitchForm,
@@ -360,11 +361,22 @@ def person(ref: str) -> ResponseReturnValue:
     return _person_page(found, RoleForm(data={"role": found.role.value}))
 
 
-def _person_page(found: Any, role_form: RoleForm, status: int = 200) -> ResponseReturnValue:
+def _person_page(
+    found: Any,
+    role_form: RoleForm,
+    status: int = 200,
+    organisation_form: OrganisationForm | None = None,
+) -> ResponseReturnValue:
+    if organisation_form is None:
+        organisation_form = OrganisationForm(
+            formdata=None,
+            data={"organisation": found.confirmed_organisation or found.organisation},
+        )
     return render_template(
         "admin/person.html",
         person=found,
         role_form=role_form,
+        organisation_form=organisation_form,
         role_label=people.role_label(found.role),
     ), status
 
@@ -393,6 +405,38 @@ def change_role(ref: str) -> ResponseReturnValue:
                 return redirect(url_for("site.landing"))
             return redirect(url_for("admin.person", ref=ref))
     return _person_page(found, form, 400)
+
+
+@bp.post("/personen/<ref>/organisation")
+def confirm_organisation(ref: str) -> ResponseReturnValue:
+    found = found_or_404(people.find(ref))
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            people.confirm_organisation(current_user, found, form.organisation.data or "")
+        except people.PeopleError as refused:
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is confirmed as %(organisation)s.",
+                    name=found.display_name,
+                    organisation=found.confirmed_organisation,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.person", ref=ref))
+    return _person_page(found, RoleForm(data={"role": found.role.value}), 400, form)
+
+
+@bp.post("/personen/<ref>/organisation/entziehen")
+def revoke_organisation(ref: str) -> ResponseReturnValue:
+    found = found_or_404(people.find(ref))
+    people.revoke_organisation(current_user, found)
+    db.session.commit()
+    flash(_("The confirmation is taken back."), "success")
+    return redirect(url_for("admin.person", ref=ref))
 
 
 @bp.post("/personen/<ref>/<any(sperren, entsperren):what>")
