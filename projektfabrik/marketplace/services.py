@@ -419,10 +419,38 @@ def dismiss_report(report: Report, moderator: User) -> None:
 
 
 def _decide_all(comment: Comment, moderator: User, status: ReportStatus) -> None:
-    """Close every open report on the comment with the same decision."""
+    """Close every open report on the comment with the same decision, and tell
+    each person who reported it what the moderators decided."""
+    reporters = []
     for report in db.session.scalars(
         select(Report).where(Report.comment_id == comment.id, Report.status == ReportStatus.OPEN)
     ):
         report.status = status
         report.decided_at = utcnow()
         report.decided_by_id = moderator.id
+        if report.reporter is not None:
+            reporters.append(report.reporter)
+    project = db.session.get(Project, comment.project_id)
+    if not reporters or project is None:
+        return
+    title = project.title
+    if status == ReportStatus.HIDDEN:
+        notify(
+            reporters,
+            "report_outcome",
+            lambda: _(
+                "Thank you: the comment you reported on “%(title)s” is hidden now.", title=title
+            ),
+            f"/projekte/{project.number}",
+        )
+    else:
+        notify(
+            reporters,
+            "report_outcome",
+            lambda: _(
+                "The moderators looked at the comment you reported on “%(title)s” and "
+                "left it visible: it breaks none of the site's rules.",
+                title=title,
+            ),
+            f"/projekte/{project.number}#kommentar-{comment.ref}",
+        )
