@@ -88,6 +88,12 @@ class AdminPlugin:
                 area=NavArea.ADMIN,
             ),
             NavItem(
+                label=lazy_gettext("Statistics"),
+                endpoint="admin.statistics_page",
+                order=330,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
                 label=lazy_gettext("Audit log"),
                 endpoint="admin.audit_log",
                 order=320,

@@ -9,11 +9,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from projektfabrik.accounts import permissions
 from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Role
-from projektfabrik.admin import auditlog, legal, names, people, services, settings
+from projektfabrik.admin import auditlog, legal, names, people, services, settings, statistics
 from projektfabrik.admin.forms import (
     AppearanceForm,
     LegalTextForm,
@@ -25,6 +26,8 @@ from projektfabrik.admin.forms import (
     SwitchForm,
 )
 from projektfabrik.audit import services as audit
+from projektfabrik.downloads import send_download
+from projektfabrik.exports import csv_for_people
 from projektfabrik.extensions import db
 from projektfabrik.markup import render_markdown
 from projektfabrik.plugins import runtime, state
@@ -471,3 +474,21 @@ def audit_log() -> str:
         more=rows[49].id if len(rows) > 50 else None,
         audit_text=auditlog.describe,
     )
+
+
+# --- statistics ------------------------------------------------------------------------
+
+
+@bp.get("/statistik")
+def statistics_page() -> str:
+    stats = statistics.gather()
+    return render_template(
+        "admin/statistics.html", stats=stats, sections=statistics.sections(stats)
+    )
+
+
+@bp.get("/statistik.csv")
+def statistics_csv() -> Response:
+    rows = statistics.csv_rows(statistics.gather())
+    name = _("statistics") + f"-{g.tenant.slug}.csv"
+    return send_download(csv_for_people(rows), name, "text/csv")
