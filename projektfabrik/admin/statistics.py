@@ -1,6 +1,6 @@
 """The town's figures for its admin: a fixed number of grouped queries, whatever
 the number of projects (``tests/test_admin_statistics.py`` counts them,
-``bench/statistics.py`` times them). No request needed.
+``bench/admin_statistics.py`` times them). No request needed.
 
 Months are calendar months in UTC (the database groups them); at a month's
 edge a row from the first hour of the town's day may count for the month
