@@ -19,6 +19,7 @@ ADMIN_PAGES = {
     "/verwaltung/rechtstexte": "Rechtstexte",
     "/verwaltung/personen": "Personen und Rollen",
     "/verwaltung/protokoll": "Protokoll",
+    "/verwaltung/statistik": "Statistik",
 }
 
 

@@ -149,6 +149,11 @@ def test_an_admin_runs_the_towns_site(
     assert text["log"] in page.locator("main").inner_text()
     check_page(page)
 
+    # Statistics: charts with their tables.
+    page.goto(live_server.url(town_a, "/verwaltung/statistik"))
+    assert page.locator("svg.chart-svg").count() == 3
+    check_page(page)
+
     # The public pages show it all to a visitor.
     page.context.clear_cookies()
     page.goto(live_server.url(town_a, "/"))
