@@ -52,3 +52,75 @@ def test_every_reporter_hears_the_outcome(
     with town_a.context():
         kinds = db.session.scalars(select(Notification.kind)).all()
     assert kinds.count("report_outcome") == 2
+
+
+def _setup(town: Town):  # type: ignore[no-untyped-def]
+    owner = town.user("owner@example.org")
+    with town.request_context():
+        services.publish_idea(owner, services.ProjectInput(title="Garten", pitch="Beete."))
+        db.session.commit()
+    spammer, spam = _client(town, "spam@example.org", name="Sam Spam")
+    for text in ("Kauf billig", "Noch mehr Werbung"):
+        spam.post("/projekte/1/kommentare", data={"body": text})
+    return spammer
+
+
+def test_a_moderator_hides_all_comments_of_an_account_and_restores_one(town_a: Town) -> None:
+    spammer = _setup(town_a)
+    _, moderator = _client(town_a, "mod@example.org", role=Role.MODERATOR)
+    response = moderator.post(
+        f"/moderation/personen/{spammer.ref}/kommentare-ausblenden", data={"reason": "Werbung"}
+    )
+    assert response.status_code == 302
+    visitor_page = town_a.client().get("/projekte/1").get_data(as_text=True)
+    assert "Kauf billig" not in visitor_page and "Noch mehr Werbung" not in visitor_page
+    queue = moderator.get("/moderation").get_data(as_text=True)
+    assert "Zuletzt ausgeblendete Kommentare" in queue and "Kauf billig" in queue
+    with town_a.context():
+        first = db.session.scalars(select(Comment).order_by(Comment.id)).first()
+        assert first is not None
+    assert moderator.post(f"/moderation/kommentare/{first.ref}/wiederherstellen").status_code == 302
+    assert "Kauf billig" in town_a.client().get("/projekte/1").get_data(as_text=True)
+    # A visible comment cannot be "restored"; an unknown one is not found.
+    assert moderator.post(f"/moderation/kommentare/{first.ref}/wiederherstellen").status_code == 404
+    assert moderator.post("/moderation/kommentare/nope/wiederherstellen").status_code == 404
+
+
+def test_an_admin_deletes_a_spam_account_with_its_comments(town_a: Town) -> None:
+    spammer = _setup(town_a)
+    admin, client = _client(town_a, "admin@example.org", role=Role.ADMIN)
+    _, moderator = _client(town_a, "mod@example.org", role=Role.MODERATOR)
+    assert moderator.post(f"/moderation/personen/{spammer.ref}/spam-loeschen").status_code == 403
+    assert client.post(f"/moderation/personen/{spammer.ref}/spam-loeschen").status_code == 302
+    with town_a.context():
+        assert db.session.scalars(select(Comment)).all() == []
+    assert (
+        town_a.client()
+        .post("/anmelden", data={"email": "spam@example.org", "password": "correct horse battery"})
+        .status_code
+        != 302
+    )
+    log = client.get("/verwaltung/protokoll").get_data(as_text=True)
+    assert "Konto von Sam Spam als Spam gelöscht" in log
+    # Refused for oneself (and admins): nothing happens.
+    client.post(f"/moderation/personen/{admin.ref}/spam-loeschen")
+    with town_a.context():
+        from projektfabrik.accounts.models import User
+
+        me = db.session.get(User, admin.id)
+        assert me is not None and me.deleted_at is None
+
+
+def test_another_towns_moderator_reaches_no_comment_or_person(town_a: Town, town_b: Town) -> None:
+    spammer = _setup(town_a)
+    with town_a.context():
+        comment = db.session.scalars(select(Comment)).first()
+        assert comment is not None
+    _, other = _client(town_b, "admin-b@example.org", role=Role.ADMIN)
+    for path in (
+        f"/moderation/personen/{spammer.ref}/kommentare-ausblenden",
+        f"/moderation/personen/{spammer.ref}/spam-loeschen",
+        f"/moderation/kommentare/{comment.ref}/wiederherstellen",
+    ):
+        assert other.post(path, data={"reason": "x"}).status_code == 404, path
+    assert "Kauf billig" in town_a.client().get("/projekte/1").get_data(as_text=True)

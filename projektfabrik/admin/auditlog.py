@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from projektfabrik.audit.models import AuditEntry
 
@@ -57,6 +58,17 @@ def describe(entry: AuditEntry) -> str:
             )
         case "organisation.revoked":
             return _("Confirmation of %(name)s taken back", name=who)
+        case "comment.restored":
+            return _("A comment of %(name)s restored", name=who)
+        case "comments.hidden_all":
+            return ngettext(
+                "%(num)d comment of %(name)s hidden",
+                "%(num)d comments of %(name)s hidden",
+                int(detail.get("count", 0)),
+                name=who,
+            )
+        case "account.deleted_as_spam":
+            return _("Account of %(name)s deleted as spam", name=str(detail.get("name", who)))
         case "staff.revoked":
             return _("%(name)s no longer staff", name=who)
     subject = f" ({who})" if entry.subject_id is not None or entry.subject is not None else ""

@@ -5,15 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from projektfabrik.accounts.permissions import moderator_required
+from projektfabrik.accounts.models import User
+from projektfabrik.accounts.permissions import admin_required, moderator_required
+from projektfabrik.accounts.services import find_by_ref
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
 from projektfabrik.marketplace.forms import HideForm
 from projektfabrik.projects.models import Project
+from projektfabrik.viewhelpers import show_refusal
 
 bp = Blueprint("moderation", __name__)
 
@@ -33,6 +37,7 @@ def queue() -> str:
         reports=reports,
         projects=projects,
         hide_form=HideForm(formdata=None),
+        hidden=services.recently_hidden(),
     )
 
 
@@ -66,3 +71,69 @@ def dismiss(ref: str) -> Response:
     db.session.commit()
     flash(_("The report is closed; the comment stays visible."), "success")
     return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/moderation/kommentare/<ref>/wiederherstellen")
+@moderator_required
+def restore(ref: str) -> Response:
+    comment = services.find_comment(ref)
+    if comment is None or comment.hidden_at is None:
+        abort(404)
+    services.restore_comment(comment, current_user)
+    db.session.commit()
+    flash(_("The comment is visible again and its author is notified."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+def _person(ref: str) -> User:
+    person = find_by_ref(ref)
+    if person is None or person.deleted_at is not None:
+        abort(404)
+    return person
+
+
+@bp.post("/moderation/personen/<ref>/kommentare-ausblenden")
+@moderator_required
+def hide_person_comments(ref: str) -> Response:
+    """All comments of one account at once (spam, abuse); linked from the admin's page."""
+    person = _person(ref)
+    form = HideForm()
+    if not form.validate_on_submit():
+        flash(_("Please give the reason; the author will read it."), "error")
+        return redirect(url_for("moderation.queue"))
+    count = services.hide_comments_of(person, current_user, form.reason.data or "")
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d comment of %(name)s is hidden.",
+            "%(num)d comments of %(name)s are hidden.",
+            count,
+            name=person.display_name,
+        ),
+        "success",
+    )
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.post("/moderation/personen/<ref>/spam-loeschen")
+@admin_required
+def delete_spam(ref: str) -> Response:
+    """Admins only: the account is anonymised and its comments deleted."""
+    person = _person(ref)
+    name = person.display_name
+    try:
+        count = services.delete_spam_account(person, current_user)
+    except services.MarketplaceError as refused:
+        show_refusal(None, refused)
+        return redirect(url_for("moderation.queue"))
+    db.session.commit()
+    flash(
+        ngettext(
+            "The account of %(name)s is deleted with %(num)d comment.",
+            "The account of %(name)s is deleted with %(num)d comments.",
+            count,
+            name=name,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.people_list"))

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from projektfabrik.accounts.models import Role, User
-from projektfabrik.accounts.services import normalise_skills
+from projektfabrik.accounts.services import anonymise, normalise_skills
+from projektfabrik.audit import services as audit
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.images import delete_image, save_image
@@ -454,3 +455,105 @@ def _decide_all(comment: Comment, moderator: User, status: ReportStatus) -> None
             ),
             f"/projekte/{project.number}#kommentar-{comment.ref}",
         )
+
+
+# --- moderation beyond one report: restoring, a person's comments, spam ------------------
+
+
+def recently_hidden(limit: int = 20) -> list[Comment]:
+    """Comments the moderators hid, newest first: any of them can be restored."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.hidden_at.is_not(None))
+            .options(selectinload(Comment.author))
+            .order_by(Comment.hidden_at.desc(), Comment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def find_comment(ref: str) -> Comment | None:
+    return db.session.scalar(select(Comment).where(Comment.ref == ref))
+
+
+def restore_comment(comment: Comment, moderator: User) -> None:
+    """Show a hidden comment again and tell its author."""
+    if comment.hidden_at is None:
+        return
+    comment.hidden_at = None
+    comment.hidden_reason = ""
+    audit.record("comment.restored", actor=moderator, subject=comment.author, target=comment.ref)
+    project = db.session.get(Project, comment.project_id)
+    if comment.author is not None and project is not None:
+        title = project.title
+        notify(
+            [comment.author],
+            "comment_hidden",
+            lambda: _("Your comment on “%(title)s” is visible again.", title=title),
+            f"/projekte/{project.number}#kommentar-{comment.ref}",
+        )
+
+
+def hide_comments_of(person: User, moderator: User, reason: str) -> int:
+    """Hide every visible comment of ``person`` (an account that posts spam or abuse);
+    their open reports are closed as decided. Return how many were hidden."""
+    reason = reason.strip()
+    if not reason:
+        raise MarketplaceError(_("Please give the reason; the author will read it."), "reason")
+    comments = list(
+        db.session.scalars(
+            select(Comment).where(Comment.author_id == person.id, Comment.hidden_at.is_(None))
+        )
+    )
+    now = utcnow()
+    for comment in comments:
+        comment.hidden_at = now
+        comment.hidden_reason = reason
+        _decide_all(comment, moderator, ReportStatus.HIDDEN)
+    if comments:
+        audit.record(
+            "comments.hidden_all",
+            actor=moderator,
+            subject=person,
+            detail={"count": len(comments)},
+        )
+    return len(comments)
+
+
+def delete_spam_account(person: User, admin: User) -> int:
+    """Delete a spam account with its comments: the account is anonymised (as when
+    its owner deletes it) and every comment it wrote is deleted. Return how many."""
+    if person.id == admin.id:
+        raise MarketplaceError(_("You cannot delete your own account here."))
+    if person.role == Role.ADMIN:
+        raise MarketplaceError(
+            _("Admins cannot be deleted as spam. Make %(name)s a member first.",
+              name=person.display_name)
+        )  # fmt: skip
+    comments = list(db.session.scalars(select(Comment).where(Comment.author_id == person.id)))
+    answered = set(
+        db.session.scalars(
+            select(Comment.parent_id).where(
+                Comment.parent_id.in_([c.id for c in comments]),
+                Comment.author_id.is_distinct_from(person.id),
+            )
+        )
+    )
+    now = utcnow()
+    for comment in comments:
+        if comment.id in answered:
+            # Others replied: deleting would take their replies along; hide it instead.
+            comment.hidden_at = comment.hidden_at or now
+            comment.hidden_reason = comment.hidden_reason or _("Deleted as spam.")
+            _decide_all(comment, admin, ReportStatus.HIDDEN)
+        else:
+            db.session.delete(comment)
+    audit.record(
+        "account.deleted_as_spam",
+        actor=admin,
+        subject=person,
+        detail={"comments": len(comments), "name": person.display_name},
+    )
+    anonymise(person)
+    return len(comments)
