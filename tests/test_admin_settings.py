@@ -424,3 +424,16 @@ def test_an_organisation_is_confirmed_with_badge_notice_and_audit(town_a: Town) 
     with town_a.context():
         found = db.session.get(User, club.id)
         assert found is not None and not found.is_confirmed
+
+
+def test_switching_a_module_is_audited(town_a: Town) -> None:
+    from projektfabrik.testing import use_plugin
+
+    use_plugin(town_a, "pinnwand", enabled=False)
+    client, _ = _admin(town_a)
+    assert (
+        client.post("/verwaltung/module/pinnwand/schalten", data={"enabled": "1"}).status_code
+        == 302
+    )
+    log = client.get("/verwaltung/protokoll").get_data(as_text=True)
+    assert "Modul pinnwand eingeschaltet" in log and "Anna Admin" in log

@@ -69,6 +69,12 @@ def describe(entry: AuditEntry) -> str:
             )
         case "account.deleted_as_spam":
             return _("Account of %(name)s deleted as spam", name=str(detail.get("name", who)))
+        case "module.switched":
+            if detail.get("on"):
+                return _("Module %(name)s switched on", name=entry.target)
+            return _("Module %(name)s switched off", name=entry.target)
+        case "module.settings_saved":
+            return _("Settings of module %(name)s saved", name=entry.target)
         case "staff.revoked":
             return _("%(name)s no longer staff", name=who)
     subject = f" ({who})" if entry.subject_id is not None or entry.subject is not None else ""

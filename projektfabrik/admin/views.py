@@ -71,6 +71,7 @@ def switch_module(name: str) -> ResponseReturnValue:
         abort(400)
     enabled = form.enabled.data == "1"
     state.set_enabled(name, enabled)
+    audit.record("module.switched", actor=current_user, target=name, detail={"on": enabled})
     db.session.commit()
     log.info(
         "%s switched %s %s in %s",
@@ -95,6 +96,7 @@ def save_module_settings(name: str) -> ResponseReturnValue:
     assert form is not None
     if form.validate():
         state.save_settings(name, services.settings_from(form, record))
+        audit.record("module.settings_saved", actor=current_user, target=name)
         db.session.commit()
         flash(_("The settings of %(module)s are saved.", module=record.title), "success")
         return redirect(url_for("admin.modules") + f"#module-{name}")
