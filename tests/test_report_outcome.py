@@ -124,3 +124,70 @@ def test_another_towns_moderator_reaches_no_comment_or_person(town_a: Town, town
     ):
         assert other.post(path, data={"reason": "x"}).status_code == 404, path
     assert "Kauf billig" in town_a.client().get("/projekte/1").get_data(as_text=True)
+
+
+def test_news_is_reported_hidden_with_reason_and_both_sides_hear_it(town_a: Town) -> None:
+    from projektfabrik.marketplace.models import ProjectUpdate
+
+    owner, owner_client = _client(town_a, "owner@example.org", name="Olga Owner")
+    with town_a.request_context():
+        project = services.publish_idea(
+            owner, services.ProjectInput(title="Garten", pitch="Beete.")
+        )
+        services.post_update(project, owner, "Kauft bei Firma X!")
+        db.session.commit()
+    with town_a.context():
+        news = db.session.scalars(select(ProjectUpdate)).one()
+    _, reader = _client(town_a, "reader@example.org")
+    page = reader.get("/projekte/1").get_data(as_text=True)
+    assert f"/projekte/1/neuigkeiten/{news.ref}/melden" in page
+    assert reader.get(f"/projekte/1/neuigkeiten/{news.ref}/melden").status_code == 200
+    assert (
+        reader.post(f"/projekte/1/neuigkeiten/{news.ref}/melden", data={"reason": ""}).status_code
+        == 400
+    )
+    assert (
+        reader.post(
+            f"/projekte/1/neuigkeiten/{news.ref}/melden", data={"reason": "Werbung"}
+        ).status_code
+        == 302
+    )
+    again = reader.post(f"/projekte/1/neuigkeiten/{news.ref}/melden", data={"reason": "nochmal"})
+    assert "schon gemeldet" in again.get_data(as_text=True)
+    _, moderator = _client(town_a, "mod@example.org", role=Role.MODERATOR)
+    queue = moderator.get("/moderation").get_data(as_text=True)
+    assert "Neuigkeit von „Garten“" in queue and "Kauft bei Firma X!" in queue
+    with town_a.context():
+        report = db.session.scalars(select(Report)).one()
+    moderator.post(f"/moderation/{report.ref}/ausblenden", data={"reason": "Werbung"})
+    public = town_a.client().get("/projekte/1").get_data(as_text=True)
+    assert "Kauft bei Firma X!" not in public
+    assert "Diese Neuigkeit wurde von der Moderation ausgeblendet. Grund: Werbung" in public
+    assert "Ihre Neuigkeit zu „Garten“ wurde" in owner_client.get("/benachrichtigungen").get_data(
+        as_text=True
+    )
+    assert "Die Neuigkeit von „Garten“" in reader.get("/benachrichtigungen").get_data(as_text=True)
+    # Hidden news cannot be reported again; another town finds none of it.
+    assert reader.get(f"/projekte/1/neuigkeiten/{news.ref}/melden").status_code == 404
+
+
+def test_news_of_another_town_cannot_be_reported(town_a: Town, town_b: Town) -> None:
+    from projektfabrik.marketplace.models import ProjectUpdate
+
+    owner = town_a.user("owner@example.org")
+    with town_a.request_context():
+        project = services.publish_idea(
+            owner, services.ProjectInput(title="Garten", pitch="Beete.")
+        )
+        services.post_update(project, owner, "Neu")
+        db.session.commit()
+    with town_b.request_context():
+        other_owner = town_b.user("b@example.org")
+    with town_b.request_context():
+        services.publish_idea(other_owner, services.ProjectInput(title="B", pitch="B."))
+        db.session.commit()
+    with town_a.context():
+        news = db.session.scalars(select(ProjectUpdate)).one()
+    _, reader_b = _client(town_b, "reader@example.org")
+    response = reader_b.post(f"/projekte/1/neuigkeiten/{news.ref}/melden", data={"reason": "x"})
+    assert response.status_code == 404

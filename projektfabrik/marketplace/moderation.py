@@ -29,7 +29,7 @@ def queue() -> str:
     projects = {
         p.id: p
         for p in db.session.scalars(
-            select(Project).where(Project.id.in_({r.comment.project_id for r in reports}))
+            select(Project).where(Project.id.in_({r.project_id for r in reports}))
         )
     }
     return render_template(
@@ -58,7 +58,10 @@ def hide(ref: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         services.hide_comment(report, current_user, form.reason.data)
         db.session.commit()
-        flash(_("The comment is hidden and its author is notified."), "success")
+        if report.comment is not None:
+            flash(_("The comment is hidden and its author is notified."), "success")
+        else:
+            flash(_("The news is hidden and its author is notified."), "success")
         return redirect(url_for("moderation.queue"))
     flash(_("Please give the reason; the author will read it."), "error")
     return redirect(url_for("moderation.queue") + f"#meldung-{ref}")
@@ -69,7 +72,7 @@ def hide(ref: str) -> ResponseReturnValue:
 def dismiss(ref: str) -> Response:
     services.dismiss_report(_report(ref), current_user)
     db.session.commit()
-    flash(_("The report is closed; the comment stays visible."), "success")
+    flash(_("The report is closed; what was reported stays visible."), "success")
     return redirect(url_for("moderation.queue"))
 
 
