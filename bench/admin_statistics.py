@@ -145,11 +145,12 @@ def main() -> None:
                 with QueryCounter() as counter:
                     start = time.perf_counter()
                     figures = statistics.gather()
+                    extra = statistics.plugin_sections()  # the marketplace's supports, comments
                     gathered = time.perf_counter()
                     render_template(
                         "admin/statistics.html",
                         stats=figures,
-                        sections=statistics.sections(figures),
+                        sections=statistics.sections(figures) + extra,
                     )
                     done = time.perf_counter()
                 gather_times.append((gathered - start) * 1000)

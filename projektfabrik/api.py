@@ -47,6 +47,7 @@ from projektfabrik.formatting import (
 from projektfabrik.formatting import iso as format_iso
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
+from projektfabrik.months import sql_month
 from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.pdf import LockedFetcher as PdfFetcher
 from projektfabrik.pdf import available as pdf_available
@@ -84,6 +85,7 @@ from projektfabrik.plugins.types import (
     SearchDocument,
     Slot,
     SlotContent,
+    StatisticsTable,
 )
 from projektfabrik.projects import access
 from projektfabrik.projects.events import (
@@ -358,4 +360,6 @@ __all__ = [
     "neutralise_cell",
     "send_download",
     "xlsx_workbook",
+    "StatisticsTable",
+    "sql_month",
 ]

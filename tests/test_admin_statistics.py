@@ -97,7 +97,9 @@ def test_the_page_shows_charts_beside_tables_and_exports_csv(town_a: Town) -> No
     page = client.get("/verwaltung/statistik")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert html.count('<svg class="chart-svg"') == 3 and html.count("<table") == 4
+    # Four of the core's sections (three drawn) and the marketplace's supports and comments.
+    assert html.count('<svg class="chart-svg"') == 4 and html.count("<table") == 5
+    assert "Unterstützungen und Kommentare pro Monat" in html
     assert "Projekte nach Status" in html and "Beteiligung nach Ortsteil" in html
     assert "<script" not in html
     csv = client.get("/verwaltung/statistik.csv")
@@ -126,3 +128,19 @@ def test_another_towns_admin_and_other_people_get_no_statistics(town_a: Town, to
     assert client.get("/verwaltung/statistik").status_code == 403
     assert client.get("/verwaltung/statistik.csv").status_code == 403
     assert isinstance(member, User)
+
+
+def test_the_whole_page_sends_as_many_queries_for_many_projects_as_for_few(town_a: Town) -> None:
+    client = _admin(town_a)
+
+    def page_queries() -> int:
+        client.get("/verwaltung/statistik")  # warm: what a worker keeps after its first page
+        with QueryCounter() as counter:
+            assert client.get("/verwaltung/statistik").status_code == 200
+        return len(counter)
+
+    _projects(town_a, 2, Status.IDEA, "Hafen")
+    few = page_queries()
+    _projects(town_a, 80, Status.RUNNING, "Altstadt")
+    town_a.user("neu@example.org")
+    assert page_queries() == few

@@ -2,27 +2,24 @@
 the number of projects (``tests/test_admin_statistics.py`` counts them,
 ``bench/admin_statistics.py`` times them). No request needed.
 
-Months are calendar months in UTC (the database groups them); at a month's
-edge a row from the first hour of the town's day may count for the month
-before. Supports come from each project's kept ``support_count``.
+Months as in :mod:`projektfabrik.months`. Supports come from each project's kept ``support_count``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
 from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
+from projektfabrik.exports import Money
 from projektfabrik.extensions import db
+from projektfabrik.months import month_label, month_start, recent_months, sql_month
 from projektfabrik.projects.models import Project, Status, StatusChange
 from projektfabrik.tenancy.models import District
-
-#: How many months the monthly figures go back (the current month included).
-MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -48,32 +45,11 @@ class Statistics:
         return sum(n for _, n in self.by_status)
 
 
-def _month(column: Any) -> ColumnElement[str]:
-    """``YYYY-MM`` of a UTC datetime column, in SQL, on SQLite and PostgreSQL."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def month_keys(today: date, months: int = MONTHS) -> list[str]:
-    keys = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(keys))
-
-
-def _start_of(key: str) -> datetime:
-    year, month = (int(part) for part in key.split("-"))
-    return datetime(year, month, 1, tzinfo=utcnow().tzinfo)
-
-
 def gather(today: date | None = None) -> Statistics:
     """Every figure of the statistics page: seven queries."""
     today = today or utcnow().date()
-    keys = month_keys(today)
-    since = _start_of(keys[0])
+    keys = recent_months(today)
+    since = month_start(keys[0])
 
     status_counts = dict(
         db.session.execute(select(Project.status, func.count()).group_by(Project.status)).all()
@@ -81,7 +57,7 @@ def gather(today: date | None = None) -> Statistics:
     by_status = [(status, int(status_counts.get(status, 0))) for status in Status]
 
     def per_month(column: Any, *where: ColumnElement[bool]) -> list[int]:
-        month = _month(column)
+        month = sql_month(column)
         found = dict(
             db.session.execute(
                 select(month, func.count()).where(column >= since, *where).group_by(month)
@@ -94,7 +70,7 @@ def gather(today: date | None = None) -> Statistics:
         User.created_at, User.deleted_at.is_(None), User.email_verified_at.is_not(None)
     )
 
-    month = _month(StatusChange.changed_at)
+    month = sql_month(StatusChange.changed_at)
     reached: list[dict[Status, int]] = [{} for _ in keys]
     index = {key: i for i, key in enumerate(keys)}
     for key, status, count in db.session.execute(
@@ -150,16 +126,17 @@ class Section:
     rows: list[tuple[str, list[int]]]
     #: Drawn as a chart too (six series per month would be a picture nobody reads).
     chart: bool = True
+    #: The values are cents.
+    money: bool = False
 
 
 def sections(stats: Statistics) -> list[Section]:
     """The page's charts and tables (and the CSV's blocks), in the reader's language."""
     from flask_babel import gettext as _
 
-    from projektfabrik.formatting import format_date
     from projektfabrik.projects.services import status_label
 
-    months = [format_date(_start_of(key).date(), "MMM yyyy") for key in stats.months]
+    months = [month_label(key) for key in stats.months]
     shown = [s for s in Status if s != Status.IDEA]
     return [
         Section(
@@ -205,12 +182,32 @@ def sections(stats: Statistics) -> list[Section]:
     ]
 
 
-def csv_rows(stats: Statistics) -> list[list[object]]:
+def plugin_sections() -> list[Section]:
+    """What the town's enabled plugins add (``pf_admin_statistics``)."""
+    from projektfabrik.plugins.runtime import admin_statistics
+
+    return [
+        Section(
+            f"p-{table.key}",
+            table.title,
+            list(table.head),
+            list(table.head[1:]),
+            [(label, list(values)) for label, values in table.rows],
+            chart=table.chart,
+            money=table.money,
+        )
+        for table in admin_statistics()
+    ]
+
+
+def csv_rows(all_sections: list[Section]) -> list[list[object]]:
     """Every section as a block: its title, its header, its rows, an empty line."""
     rows: list[list[object]] = []
-    for section in sections(stats):
+    for section in all_sections:
         rows.append([section.title])
         rows.append(list(section.head))
-        rows.extend([label, *values] for label, values in section.rows)
+        for label, values in section.rows:
+            cells: list[object] = [Money(v) for v in values] if section.money else list(values)
+            rows.append([label, *cells])
         rows.append([])
     return rows

@@ -485,12 +485,15 @@ def audit_log() -> str:
 def statistics_page() -> str:
     stats = statistics.gather()
     return render_template(
-        "admin/statistics.html", stats=stats, sections=statistics.sections(stats)
+        "admin/statistics.html",
+        stats=stats,
+        sections=statistics.sections(stats) + statistics.plugin_sections(),
     )
 
 
 @bp.get("/statistik.csv")
 def statistics_csv() -> Response:
-    rows = statistics.csv_rows(statistics.gather())
+    stats = statistics.gather()
+    rows = statistics.csv_rows(statistics.sections(stats) + statistics.plugin_sections())
     name = _("statistics") + f"-{g.tenant.slug}.csv"
     return send_download(csv_for_people(rows), name, "text/csv")

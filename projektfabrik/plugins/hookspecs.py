@@ -30,6 +30,7 @@ from projektfabrik.plugins.types import (
     SearchDocument,
     Slot,
     SlotContent,
+    StatisticsTable,
 )
 
 if TYPE_CHECKING:  # only for the annotations: importing them here would be circular
@@ -71,6 +72,7 @@ REQUEST_HOOKS = (
     "pf_demo",
     "pf_notification_kinds",
     "pf_account_deletion",
+    "pf_admin_statistics",
 )
 
 
@@ -181,3 +183,9 @@ def pf_notification_kinds() -> Iterable[NotificationKind] | None:
 def pf_account_deletion(user: Any) -> Any:
     """Return an ``AccountDeletion``: what blocks deleting ``user``'s account, what
     the town keeps, what goes, and how to delete it (errors are not swallowed)."""
+
+
+@hookspec
+def pf_admin_statistics() -> Iterable[StatisticsTable] | None:
+    """Return ``StatisticsTable`` entries for the town admin's statistics page:
+    a fixed number of queries, whatever the town's size."""

@@ -151,7 +151,7 @@ def test_an_admin_runs_the_towns_site(
 
     # Statistics: charts with their tables.
     page.goto(live_server.url(town_a, "/verwaltung/statistik"))
-    assert page.locator("svg.chart-svg").count() == 3
+    assert page.locator("svg.chart-svg").count() == 4
     check_page(page)
 
     # The public pages show it all to a visitor.
