@@ -437,3 +437,16 @@ def test_switching_a_module_is_audited(town_a: Town) -> None:
     )
     log = client.get("/verwaltung/protokoll").get_data(as_text=True)
     assert "Modul pinnwand eingeschaltet" in log and "Anna Admin" in log
+
+
+def test_odd_paging_values_are_not_an_error(town_a: Town) -> None:
+    client, _ = _admin(town_a)
+    for path in (
+        "/verwaltung/protokoll?vor=99999999999999999999",
+        "/verwaltung/protokoll?vor=-5",
+        "/verwaltung/protokoll?vor=abc",
+        "/verwaltung/personen?seite=99999999999999999999",
+        "/verwaltung/personen?seite=-3",
+        "/verwaltung/personen?q=" + "x" * 500,
+    ):
+        assert client.get(path).status_code == 200, path

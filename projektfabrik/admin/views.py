@@ -469,6 +469,8 @@ def block_person(ref: str, what: str) -> ResponseReturnValue:
 @bp.get("/protokoll")
 def audit_log() -> str:
     before = request.args.get("vor", type=int)
+    if before is not None and not 0 < before < 2**31:
+        before = None  # not a row id any database holds
     rows = audit.entries(limit=51, before_id=before)
     return render_template(
         "admin/audit.html",

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from projektfabrik.accounts.models import Role, User
-from projektfabrik.accounts.services import anonymise, normalise_skills
+from projektfabrik.accounts.services import anonymise, deletion_plan, normalise_skills
 from projektfabrik.audit import services as audit
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
@@ -618,5 +618,9 @@ def delete_spam_account(person: User, admin: User) -> int:
         subject=person,
         detail={"comments": len(comments), "name": person.display_name},
     )
+    # What the modules delete with an account (funding: the drafts) goes too; what
+    # would block a person's own deletion (a project they lead alone) does not
+    # stop the admin: the project stays, without its lead.
+    deletion_plan(person).run()
     anonymise(person)
     return len(comments)
