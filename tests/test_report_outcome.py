@@ -90,8 +90,13 @@ def test_an_admin_deletes_a_spam_account_with_its_comments(town_a: Town) -> None
     spammer = _setup(town_a)
     admin, client = _client(town_a, "admin@example.org", role=Role.ADMIN)
     _, moderator = _client(town_a, "mod@example.org", role=Role.MODERATOR)
-    assert moderator.post(f"/moderation/personen/{spammer.ref}/spam-loeschen").status_code == 403
-    assert client.post(f"/moderation/personen/{spammer.ref}/spam-loeschen").status_code == 302
+    url = f"/moderation/personen/{spammer.ref}/spam-loeschen"
+    assert moderator.post(url, data={"confirm": "1"}).status_code == 403
+    # Without the confirmation nothing happens.
+    assert client.post(url).status_code == 302
+    with town_a.context():
+        assert len(db.session.scalars(select(Comment)).all()) == 2
+    assert client.post(url, data={"confirm": "1"}).status_code == 302
     with town_a.context():
         assert db.session.scalars(select(Comment)).all() == []
     assert (
@@ -103,7 +108,7 @@ def test_an_admin_deletes_a_spam_account_with_its_comments(town_a: Town) -> None
     log = client.get("/verwaltung/protokoll").get_data(as_text=True)
     assert "Konto von Sam Spam als Spam gelöscht" in log
     # Refused for oneself (and admins): nothing happens.
-    client.post(f"/moderation/personen/{admin.ref}/spam-loeschen")
+    client.post(f"/moderation/personen/{admin.ref}/spam-loeschen", data={"confirm": "1"})
     with town_a.context():
         from projektfabrik.accounts.models import User
 
@@ -122,7 +127,7 @@ def test_another_towns_moderator_reaches_no_comment_or_person(town_a: Town, town
         f"/moderation/personen/{spammer.ref}/spam-loeschen",
         f"/moderation/kommentare/{comment.ref}/wiederherstellen",
     ):
-        assert other.post(path, data={"reason": "x"}).status_code == 404, path
+        assert other.post(path, data={"reason": "x", "confirm": "1"}).status_code == 404, path
     assert "Kauf billig" in town_a.client().get("/projekte/1").get_data(as_text=True)
 
 

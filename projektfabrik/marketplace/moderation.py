@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -124,6 +124,11 @@ def delete_spam(ref: str) -> Response:
     """Admins only: the account is anonymised and its comments deleted."""
     person = _person(ref)
     name = person.display_name
+    if request.form.get("confirm") != "1":
+        flash(
+            _("Please confirm that this is a spam account; deleting it cannot be undone."), "error"
+        )
+        return redirect(url_for("admin.person", ref=ref))
     try:
         count = services.delete_spam_account(person, current_user)
     except services.MarketplaceError as refused:
