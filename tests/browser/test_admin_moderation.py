@@ -51,6 +51,7 @@ def test_report_hide_restore_and_the_reporter_hears_it(
             owner, services.ProjectInput(title="Garten", pitch="Beete.")
         )
         services.add_comment(project, troll, "Ihr seid alle doof")
+        services.post_update(project, owner, "Kauft alle bei Firma X")
         for person in db.session.scalars(select(User)):
             person.locale = locale
         db.session.commit()
@@ -61,10 +62,19 @@ def test_report_hide_restore_and_the_reporter_hears_it(
     page.fill("#reason", "beleidigend")
     with page.expect_navigation():
         page.locator("main form.stacked button[type=submit]").click()
+    # The team's news on the project page can be reported too.
+    page.goto(live_server.url(town_a, "/projekte/1"))
+    with page.expect_navigation():
+        page.locator("a[href*='/neuigkeiten/'][href$='/melden']").first.click()
+    check_page(page)
+    page.fill("#reason", "Werbung")
+    with page.expect_navigation():
+        page.locator("main form.stacked button[type=submit]").click()
 
     _log_in(page, live_server, town_a, "admin@example.org")
     page.goto(live_server.url(town_a, "/moderation"))
     assert "Ihr seid alle doof" in page.locator("main").inner_text()
+    assert "Kauft alle bei Firma X" in page.locator("main").inner_text()
     check_page(page)
     page.locator("main form.stacked textarea").first.fill("Beleidigung")
     with page.expect_navigation():
