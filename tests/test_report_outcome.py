@@ -146,7 +146,8 @@ def test_news_is_reported_hidden_with_reason_and_both_sides_hear_it(town_a: Town
     _, reader = _client(town_a, "reader@example.org")
     page = reader.get("/projekte/1").get_data(as_text=True)
     assert f"/projekte/1/neuigkeiten/{news.ref}/melden" in page
-    assert reader.get(f"/projekte/1/neuigkeiten/{news.ref}/melden").status_code == 200
+    form = reader.get(f"/projekte/1/neuigkeiten/{news.ref}/melden").get_data(as_text=True)
+    assert "Was ist an dieser Neuigkeit nicht in Ordnung?" in form
     assert (
         reader.post(f"/projekte/1/neuigkeiten/{news.ref}/melden", data={"reason": ""}).status_code
         == 400
@@ -162,6 +163,7 @@ def test_news_is_reported_hidden_with_reason_and_both_sides_hear_it(town_a: Town
     _, moderator = _client(town_a, "mod@example.org", role=Role.MODERATOR)
     queue = moderator.get("/moderation").get_data(as_text=True)
     assert "Neuigkeit von „Garten“" in queue and "Kauft bei Firma X!" in queue
+    assert "statt der Neuigkeit" in queue
     with town_a.context():
         report = db.session.scalars(select(Report)).one()
     moderator.post(f"/moderation/{report.ref}/ausblenden", data={"reason": "Werbung"})

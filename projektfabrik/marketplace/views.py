@@ -341,6 +341,7 @@ def report_update(project: Project, ref: str) -> ResponseReturnValue:
     if item is None or item.is_hidden:
         abort(404)
     form = ReportForm()
+    form.reason.label.text = _("What is wrong with this news?")
     if form.validate_on_submit():
         try:
             services.report_update(item, current_user, form.reason.data)
