@@ -49,6 +49,7 @@ from projektfabrik.formatting import iso as format_iso
 from projektfabrik.formfields import LocalDateField
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
+from projektfabrik.months import sql_month
 from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.pdf import LockedFetcher as PdfFetcher
 from projektfabrik.pdf import available as pdf_available
@@ -87,6 +88,7 @@ from projektfabrik.plugins.types import (
     SearchDocument,
     Slot,
     SlotContent,
+    StatisticsTable,
 )
 from projektfabrik.projects import access
 from projektfabrik.projects.events import (
@@ -459,4 +461,6 @@ __all__ = [
     "team_file_url",
     "team_join_code",
     "SheetFormula",
+    "StatisticsTable",
+    "sql_month",
 ]

@@ -99,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_database(app: Flask) -> None:
     # Import every core model so the metadata is complete before anything uses it.
     from projektfabrik.accounts import models as _accounts  # noqa: F401
+    from projektfabrik.admin import models as _admin  # noqa: F401
     from projektfabrik.audit import models as _audit  # noqa: F401
     from projektfabrik.console import models as _console  # noqa: F401
     from projektfabrik.mail import models as _mail  # noqa: F401

@@ -15,6 +15,11 @@ ADMIN_PAGES = {
     "/verwaltung/ortsteile": "Ortsteile",
     "/moderation": "Moderation",
     "/foerderung/verwaltung/": "Fördertöpfe und Anträge",
+    "/verwaltung/erscheinungsbild": "Erscheinungsbild und Kontakt",
+    "/verwaltung/rechtstexte": "Rechtstexte",
+    "/verwaltung/personen": "Personen und Rollen",
+    "/verwaltung/protokoll": "Protokoll",
+    "/verwaltung/statistik": "Statistik",
 }
 
 

@@ -78,6 +78,9 @@ class User(TenantScoped, UserMixin, Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
+    # Blocked by the town's admin: cannot log in or post; every session ends.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     district: Mapped[District | None] = relationship()
 
     #: The key of the login session this object was loaded for (not a column; the
@@ -93,7 +96,7 @@ class User(TenantScoped, UserMixin, Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None
+        return self.deleted_at is None and self.blocked_at is None
 
     @property
     def is_verified(self) -> bool:
@@ -106,6 +109,16 @@ class User(TenantScoped, UserMixin, Model):
     @property
     def has_second_factor(self) -> bool:
         return self.totp_enabled_at is not None
+
+    @property
+    def is_confirmed_organisation(self) -> bool:
+        """A business or organisation whose name the town's admin confirmed."""
+        return self.kind == Kind.BUSINESS and self.staff_confirmed_at is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Staff or organisation confirmed by the town's admin: shown with a badge."""
+        return self.is_confirmed_staff or self.is_confirmed_organisation
 
     @property
     def is_admin(self) -> bool:

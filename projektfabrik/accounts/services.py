@@ -255,6 +255,26 @@ def confirm_staff(user: User, organisation: str) -> None:
     user.confirmed_organisation = organisation[:200]
 
 
+def confirm_organisation(user: User, organisation: str) -> None:
+    """The town's admin confirms that a business account speaks for ``organisation``
+    (a club, a company): its name is then shown with the "confirmed" badge."""
+    organisation = " ".join(organisation.split())
+    if not organisation:
+        raise AccountError(_("Please enter the office or organisation."), "organisation")
+    if not user.is_active or user.kind != Kind.BUSINESS:
+        raise AccountError(
+            _("Only accounts of businesses and organisations can be confirmed as one."),
+            "organisation",
+        )
+    user.staff_confirmed_at = utcnow()
+    user.confirmed_organisation = organisation[:200]
+
+
+def revoke_organisation(user: User) -> None:
+    user.staff_confirmed_at = None
+    user.confirmed_organisation = ""
+
+
 def revoke_staff(user: User) -> None:
     user.kind = Kind.CITIZEN
     user.staff_confirmed_at = None
@@ -299,6 +319,8 @@ def update_profile(user: User, changes: ProfileChanges) -> None:
         kind = Kind.ADMINISTRATION  # only the town's admin takes it back
     elif kind == Kind.ADMINISTRATION:
         raise AccountError(_staff_only(), "kind")
+    if user.is_confirmed_organisation and kind != Kind.BUSINESS:
+        revoke_organisation(user)  # the confirmation was for a business account
     user.display_name = changes.display_name.strip()
     user.kind = kind
     user.organisation = changes.organisation.strip()

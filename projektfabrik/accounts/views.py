@@ -104,7 +104,7 @@ def person_kind(person: User) -> Markup:
     confirmed carries a "confirmed" badge (docs/security.md)."""
     label = kind_label(person.kind)
     parts = [_confirmed(label) if person.is_confirmed_staff else escape(label)]
-    if person.is_confirmed_staff and person.confirmed_organisation:
+    if person.is_confirmed and person.confirmed_organisation:
         parts.append(_confirmed(person.confirmed_organisation))
     elif person.organisation:
         parts.append(escape(person.organisation))

@@ -72,6 +72,36 @@ class AdminPlugin:
             NavItem(
                 label=lazy_gettext("Sign-in and second factor"),
                 endpoint="admin.sign_in",
+                order=325,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Appearance and contact"),
+                endpoint="admin.appearance",
+                order=50,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Legal pages"),
+                endpoint="admin.legal_pages",
+                order=60,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("People and roles"),
+                endpoint="admin.people_list",
+                order=305,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Statistics"),
+                endpoint="admin.statistics_page",
+                order=330,
+                area=NavArea.ADMIN,
+            ),
+            NavItem(
+                label=lazy_gettext("Audit log"),
+                endpoint="admin.audit_log",
                 order=320,
                 area=NavArea.ADMIN,
             ),

@@ -48,8 +48,15 @@ class ProjectUpdate(TenantScoped, Model):
     )
     body_md: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hidden by the moderators after a report; the reason is shown in its place.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     author: Mapped[User | None] = relationship()
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Comment(TenantScoped, Model):
@@ -84,16 +91,24 @@ class ReportStatus(enum.StrEnum):
 
 
 class Report(TenantScoped, Model):
-    """Someone asked the moderators to look at a comment."""
+    """Someone asked the moderators to look at a comment or at a project's news
+    (exactly one of ``comment_id`` and ``update_id`` is set)."""
 
     __tablename__ = "report"
-    # One report per person and comment (NULL reporters, deleted accounts, do not collide).
-    __table_args__ = (UniqueConstraint("tenant_id", "comment_id", "reporter_id"),)
+    # One report per person and comment or news (NULL reporters, deleted accounts,
+    # and the other kind's NULL column do not collide).
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "comment_id", "reporter_id"),
+        UniqueConstraint("tenant_id", "update_id", "reporter_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column(index=True)
-    comment_id: Mapped[int] = mapped_column(
+    comment_id: Mapped[int | None] = mapped_column(
         ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_update.id", ondelete="CASCADE"), index=True
     )
     reporter_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
@@ -106,5 +121,17 @@ class Report(TenantScoped, Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
 
-    comment: Mapped[Comment] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    update: Mapped[ProjectUpdate | None] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+    @property
+    def item(self) -> Comment | ProjectUpdate:
+        """What was reported."""
+        found = self.comment if self.comment is not None else self.update
+        assert found is not None, "a report names a comment or news"
+        return found
+
+    @property
+    def project_id(self) -> int:
+        return self.item.project_id

@@ -7,12 +7,13 @@ from datetime import timedelta
 from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from projektfabrik.accounts.models import Role, User
-from projektfabrik.accounts.services import normalise_skills
+from projektfabrik.accounts.services import anonymise, deletion_plan, normalise_skills
+from projektfabrik.audit import services as audit
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.images import delete_image, save_image
@@ -221,6 +222,14 @@ def post_update(project: Project, author: User, body_md: str) -> ProjectUpdate:
     return item
 
 
+def find_update(project: Project, ref: str) -> ProjectUpdate | None:
+    return db.session.scalar(
+        select(ProjectUpdate).where(
+            ProjectUpdate.project_id == project.id, ProjectUpdate.ref == ref
+        )
+    )
+
+
 def updates(project: Project) -> list[ProjectUpdate]:
     return list(
         db.session.scalars(
@@ -339,30 +348,49 @@ REPORTS_PER_PERSON = Throttle("report-person", "10 per hour")
 
 
 def report_comment(comment: Comment, reporter: User, reason: str) -> Report:
+    return _report(comment, reporter, reason)
+
+
+def report_update(item: ProjectUpdate, reporter: User, reason: str) -> Report:
+    """Someone asks the moderators to look at a project's news."""
+    return _report(item, reporter, reason)
+
+
+def _same_item(item: Comment | ProjectUpdate) -> ColumnElement[bool]:
+    if isinstance(item, Comment):
+        return Report.comment_id == item.id
+    return Report.update_id == item.id
+
+
+def _report(item: Comment | ProjectUpdate, reporter: User, reason: str) -> Report:
     reason = reason.strip()
     if not reason:
         raise MarketplaceError(_("Please tell the moderators what is wrong."), "reason")
     already = db.session.scalar(
-        select(Report).where(Report.comment_id == comment.id, Report.reporter_id == reporter.id)
+        select(Report).where(_same_item(item), Report.reporter_id == reporter.id)
     )
     if already is not None:
-        raise MarketplaceError(
-            _("You have already reported this comment. The moderators will look at it.")
-        )
+        if isinstance(item, Comment):
+            message = _("You have already reported this comment. The moderators will look at it.")
+        else:
+            message = _("You have already reported this news. The moderators will look at it.")
+        raise MarketplaceError(message)
     if not REPORTS_PER_PERSON.hit(reporter.ref):
         raise MarketplaceError(
             _("You have reported many comments in the last hour. Please try again later.")
         )
-    # Moderators hear of a comment once: later reports join the open one in the queue.
+    # Moderators hear of an item once: later reports join the open one in the queue.
     first = (
         db.session.scalar(
-            select(Report.id).where(
-                Report.comment_id == comment.id, Report.status == ReportStatus.OPEN
-            )
+            select(Report.id).where(_same_item(item), Report.status == ReportStatus.OPEN)
         )
         is None
     )
-    report = Report(comment_id=comment.id, reporter_id=reporter.id, reason=reason)
+    report = Report(reporter_id=reporter.id, reason=reason)
+    if isinstance(item, Comment):
+        report.comment_id = item.id
+    else:
+        report.update_id = item.id
     db.session.add(report)
     db.session.flush()
     if not first:
@@ -370,13 +398,22 @@ def report_comment(comment: Comment, reporter: User, reason: str) -> Report:
     moderators = db.session.scalars(
         select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]), User.deleted_at.is_(None))
     )
-    notify(
-        moderators,
-        "report",
-        lambda: _("A comment was reported: %(reason)s", reason=reason[:200]),
-        "/moderation",
-        exclude=reporter,
-    )
+    if isinstance(item, Comment):
+        notify(
+            moderators,
+            "report",
+            lambda: _("A comment was reported: %(reason)s", reason=reason[:200]),
+            "/moderation",
+            exclude=reporter,
+        )
+    else:
+        notify(
+            moderators,
+            "report",
+            lambda: _("News of a project was reported: %(reason)s", reason=reason[:200]),
+            "/moderation",
+            exclude=reporter,
+        )
     return report
 
 
@@ -385,6 +422,7 @@ def open_reports() -> list[Report]:
         db.session.scalars(
             select(Report)
             .where(Report.status == ReportStatus.OPEN)
+            .options(selectinload(Report.comment), selectinload(Report.update))
             .order_by(Report.created_at, Report.id)
         )
     )
@@ -395,36 +433,196 @@ def get_report(report_id: int) -> Report | None:
 
 
 def hide_comment(report: Report, moderator: User, reason: str) -> None:
+    """Hide what was reported (a comment or news; the name is older than news
+    reports), tell its author why, and tell every reporter."""
     reason = reason.strip()
     if not reason:
         raise MarketplaceError(_("Please give the reason; the author will read it."), "reason")
-    comment = report.comment
-    comment.hidden_at = utcnow()
-    comment.hidden_reason = reason
-    _decide_all(comment, moderator, ReportStatus.HIDDEN)
-    project = db.session.get(Project, comment.project_id)
-    if comment.author is not None and project is not None:
+    item = report.item
+    item.hidden_at = utcnow()
+    item.hidden_reason = reason
+    _decide_all(item, moderator, ReportStatus.HIDDEN)
+    project = db.session.get(Project, item.project_id)
+    if item.author is None or project is None:
+        return
+    title = project.title
+    if isinstance(item, Comment):
         notify(
-            [comment.author],
+            [item.author],
             "comment_hidden",
             lambda: _(
                 "Your comment on “%(title)s” was hidden by the moderators. Reason: %(reason)s",
-                title=project.title,
+                title=title,
                 reason=reason,
             ),
-            f"/projekte/{project.number}#kommentar-{comment.ref}",
+            f"/projekte/{project.number}#kommentar-{item.ref}",
+        )
+    else:
+        notify(
+            [item.author],
+            "comment_hidden",
+            lambda: _(
+                "Your news on “%(title)s” was hidden by the moderators. Reason: %(reason)s",
+                title=title,
+                reason=reason,
+            ),
+            f"/projekte/{project.number}#neuigkeit-{item.ref}",
         )
 
 
 def dismiss_report(report: Report, moderator: User) -> None:
-    _decide_all(report.comment, moderator, ReportStatus.DISMISSED)
+    _decide_all(report.item, moderator, ReportStatus.DISMISSED)
 
 
-def _decide_all(comment: Comment, moderator: User, status: ReportStatus) -> None:
-    """Close every open report on the comment with the same decision."""
+def _decide_all(item: Comment | ProjectUpdate, moderator: User, status: ReportStatus) -> None:
+    """Close every open report on the item with the same decision, and tell
+    each person who reported it what the moderators decided."""
+    reporters = []
     for report in db.session.scalars(
-        select(Report).where(Report.comment_id == comment.id, Report.status == ReportStatus.OPEN)
+        select(Report).where(_same_item(item), Report.status == ReportStatus.OPEN)
     ):
         report.status = status
         report.decided_at = utcnow()
         report.decided_by_id = moderator.id
+        if report.reporter is not None:
+            reporters.append(report.reporter)
+    project = db.session.get(Project, item.project_id)
+    if not reporters or project is None:
+        return
+    title = project.title
+    comment = isinstance(item, Comment)
+    anchor = f"#kommentar-{item.ref}" if comment else f"#neuigkeit-{item.ref}"
+    if status == ReportStatus.HIDDEN:
+        notify(
+            reporters,
+            "report_outcome",
+            (lambda: _("Thank you: the comment you reported on “%(title)s” is hidden now.",
+                       title=title))
+            if comment
+            else (lambda: _("Thank you: the news you reported on “%(title)s” is hidden now.",
+                            title=title)),
+            f"/projekte/{project.number}",
+        )  # fmt: skip
+    else:
+        notify(
+            reporters,
+            "report_outcome",
+            (lambda: _(
+                "The moderators looked at the comment you reported on “%(title)s” and "
+                "left it visible: it breaks none of the site's rules.",
+                title=title,
+            ))
+            if comment
+            else (lambda: _(
+                "The moderators looked at the news you reported on “%(title)s” and "
+                "left it visible: it breaks none of the site's rules.",
+                title=title,
+            )),
+            f"/projekte/{project.number}{anchor}",
+        )  # fmt: skip
+
+
+# --- moderation beyond one report: restoring, a person's comments, spam ------------------
+
+
+def recently_hidden(limit: int = 20) -> list[Comment]:
+    """Comments the moderators hid, newest first: any of them can be restored."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.hidden_at.is_not(None))
+            .options(selectinload(Comment.author))
+            .order_by(Comment.hidden_at.desc(), Comment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def find_comment(ref: str) -> Comment | None:
+    return db.session.scalar(select(Comment).where(Comment.ref == ref))
+
+
+def restore_comment(comment: Comment, moderator: User) -> None:
+    """Show a hidden comment again and tell its author."""
+    if comment.hidden_at is None:
+        return
+    comment.hidden_at = None
+    comment.hidden_reason = ""
+    audit.record("comment.restored", actor=moderator, subject=comment.author, target=comment.ref)
+    project = db.session.get(Project, comment.project_id)
+    if comment.author is not None and project is not None:
+        title = project.title
+        notify(
+            [comment.author],
+            "comment_hidden",
+            lambda: _("Your comment on “%(title)s” is visible again.", title=title),
+            f"/projekte/{project.number}#kommentar-{comment.ref}",
+        )
+
+
+def hide_comments_of(person: User, moderator: User, reason: str) -> int:
+    """Hide every visible comment of ``person`` (an account that posts spam or abuse);
+    their open reports are closed as decided. Return how many were hidden."""
+    reason = reason.strip()
+    if not reason:
+        raise MarketplaceError(_("Please give the reason; the author will read it."), "reason")
+    comments = list(
+        db.session.scalars(
+            select(Comment).where(Comment.author_id == person.id, Comment.hidden_at.is_(None))
+        )
+    )
+    now = utcnow()
+    for comment in comments:
+        comment.hidden_at = now
+        comment.hidden_reason = reason
+        _decide_all(comment, moderator, ReportStatus.HIDDEN)
+    if comments:
+        audit.record(
+            "comments.hidden_all",
+            actor=moderator,
+            subject=person,
+            detail={"count": len(comments)},
+        )
+    return len(comments)
+
+
+def delete_spam_account(person: User, admin: User) -> int:
+    """Delete a spam account with its comments: the account is anonymised (as when
+    its owner deletes it) and every comment it wrote is deleted. Return how many."""
+    if person.id == admin.id:
+        raise MarketplaceError(_("You cannot delete your own account here."))
+    if person.role == Role.ADMIN:
+        raise MarketplaceError(
+            _("Admins cannot be deleted as spam. Make %(name)s a member first.",
+              name=person.display_name)
+        )  # fmt: skip
+    comments = list(db.session.scalars(select(Comment).where(Comment.author_id == person.id)))
+    answered = set(
+        db.session.scalars(
+            select(Comment.parent_id).where(
+                Comment.parent_id.in_([c.id for c in comments]),
+                Comment.author_id.is_distinct_from(person.id),
+            )
+        )
+    )
+    now = utcnow()
+    for comment in comments:
+        if comment.id in answered:
+            # Others replied: deleting would take their replies along; hide it instead.
+            comment.hidden_at = comment.hidden_at or now
+            comment.hidden_reason = comment.hidden_reason or _("Deleted as spam.")
+            _decide_all(comment, admin, ReportStatus.HIDDEN)
+        else:
+            db.session.delete(comment)
+    audit.record(
+        "account.deleted_as_spam",
+        actor=admin,
+        subject=person,
+        detail={"comments": len(comments), "name": person.display_name},
+    )
+    # What the modules delete with an account (funding: the drafts) goes too; what
+    # would block a person's own deletion (a project they lead alone) does not
+    # stop the admin: the project stays, without its lead.
+    deletion_plan(person).run()
+    anonymise(person)
+    return len(comments)

@@ -337,6 +337,29 @@ def edit_comment(project: Project, ref: str) -> ResponseReturnValue:
     return render_template("marketplace/edit_comment.html", form=form, project=project, item=item)
 
 
+@bp.route("/projekte/<int:number>/neuigkeiten/<ref>/melden", methods=["GET", "POST"])
+@login_required
+@access.with_project
+def report_update(project: Project, ref: str) -> ResponseReturnValue:
+    item = services.find_update(project, ref)
+    if item is None or item.is_hidden:
+        abort(404)
+    form = ReportForm()
+    form.reason.label.text = _("What is wrong with this news?")
+    if form.validate_on_submit():
+        try:
+            services.report_update(item, current_user, form.reason.data)
+        except services.MarketplaceError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderators will look at it."), "success")
+            return _back(project, f"#neuigkeit-{item.ref}")
+    return render_template(
+        "marketplace/report.html", form=form, project=project, item=item, is_news=True
+    ), (400 if form.errors else 200)
+
+
 @bp.route("/projekte/<int:number>/kommentare/<ref>/melden", methods=["GET", "POST"])
 @login_required
 @access.with_project

@@ -61,6 +61,10 @@ KINDS: tuple[NotificationKind, ...] = (
     NotificationKind(
         "report", _l("A comment is reported (moderators)"), Delivery.IMMEDIATELY, "moderator"
     ),
+    NotificationKind("account_role", _l("My role on the site changes"), Delivery.IMMEDIATELY),
+    NotificationKind(
+        "report_outcome", _l("What the moderators decided on my report"), Delivery.IMMEDIATELY
+    ),
 )
 
 BY_KEY = {kind.key: kind for kind in KINDS}

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> PluginManager:
     from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
     from projektfabrik.admin.plugin import AdminPlugin
+    from projektfabrik.marketplace.plugin import MarketplacePlugin
     from projektfabrik.planning.plugin import PlanningPlugin
     from projektfabrik.plugins import events, i18n, runtime
     from projektfabrik.plugins import models as _models  # noqa: F401 - the table
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> PluginManager:
     manager.register("admin", AdminPlugin(), internal=True, version=_core_version())
     manager.register("teams", TeamsPlugin(), internal=True, version=_core_version())
     manager.register("planning", PlanningPlugin(), internal=True, version=_core_version())
+    manager.register("marketplace", MarketplacePlugin(), internal=True, version=_core_version())
     manager.discover()
     manager.check()
     manager.assemble(app)

@@ -31,6 +31,7 @@ from projektfabrik.plugins.types import (
     SearchDocument,
     Slot,
     SlotContent,
+    StatisticsTable,
 )
 
 if TYPE_CHECKING:  # only for the annotations: importing them here would be circular
@@ -74,6 +75,7 @@ REQUEST_HOOKS = (
     "pf_account_deletion",
     "pf_personal_data",
     "pf_marketplace_filters",
+    "pf_admin_statistics",
 )
 
 
@@ -195,3 +197,9 @@ def pf_personal_data(user: Any) -> Mapping[str, Any] | None:
 @hookspec
 def pf_marketplace_filters() -> Iterable[MarketplaceFilter] | None:
     """Return ``MarketplaceFilter`` entries: more choices for the project marketplace."""
+
+
+@hookspec
+def pf_admin_statistics() -> Iterable[StatisticsTable] | None:
+    """Return ``StatisticsTable`` entries for the town admin's statistics page:
+    a fixed number of queries, whatever the town's size."""

@@ -35,6 +35,7 @@ from projektfabrik.plugins.types import (
     SearchDocument,
     Slot,
     SlotContent,
+    StatisticsTable,
 )
 
 log = logging.getLogger(__name__)
@@ -339,3 +340,15 @@ def init_app(app: Flask) -> None:
         plugin_enabled=lambda name: name in enabled_plugins(),
         can=can,
     )
+
+
+def admin_statistics() -> list[StatisticsTable]:
+    """The statistics the town's enabled plugins (internal ones included) add to
+    the admin's statistics page, sorted by ``(order, plugin)``; a plugin that
+    raises is left out."""
+    return [
+        table
+        for _name, table in get_manager().collect(
+            "pf_admin_statistics", StatisticsTable, enabled_plugins()
+        )
+    ]

@@ -255,3 +255,24 @@ class MarketplaceFilter:
     choices: tuple[tuple[str, str], ...]
     project_ids: Callable[[str], Any]
     order: int
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    """Figures a plugin adds to the admin's statistics page (``pf_admin_statistics``):
+    a table, drawn beside it as a bar chart unless ``chart`` is false, and part
+    of the page's CSV.
+
+    ``key`` is unique on the page (letters, digits, ``-``); ``title`` and ``head``
+    (the column headings, the first for the row labels) are in the reader's
+    language; ``rows`` are ``(label, (value, ...))`` with one whole number per
+    further column. ``money``: the values are cents, shown as money.
+    """
+
+    order: int
+    key: str
+    title: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[int, ...]], ...]
+    chart: bool = True
+    money: bool = False

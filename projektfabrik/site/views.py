@@ -29,7 +29,8 @@ from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.site import services
-from projektfabrik.tenancy.branding import palette
+from projektfabrik.tenancy.branding import LOGO_AREA, palette
+from projektfabrik.uploads import resolve_in, town_folder
 from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("site", __name__)
@@ -62,7 +63,8 @@ def legal(page: str) -> str:
     return render_template(
         "site/legal.html",
         title=title(),
-        body=render_markdown(services.town_text(body, enabled_plugins())),
+        # Line breaks kept: addresses and contact lines are written one per line.
+        body=render_markdown(services.town_text(body, enabled_plugins()), line_breaks=True),
     )
 
 
@@ -86,7 +88,9 @@ def easy_read() -> str:
 @bp.get("/branding/theme.css")
 def theme_css() -> Response:
     """The town's colours as CSS custom properties (no inline style: the CSP forbids it)."""
-    css = render_template("site/theme.css", palette=palette(g.tenant.primary_color))
+    css = render_template(
+        "site/theme.css", palette=palette(g.tenant.primary_color, g.tenant.on_brand_color)
+    )
     response = current_app.response_class(css, mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -94,6 +98,14 @@ def theme_css() -> Response:
 
 @bp.get("/branding/logo")
 def logo() -> Response:
+    if g.tenant.logo_upload:
+        # The admin's upload, re-encoded as PNG (admin/settings.py): safe to show inline.
+        uploaded = resolve_in(town_folder(LOGO_AREA), g.tenant.logo_upload)
+        if uploaded is None:
+            abort(404)
+        return send_download(
+            uploaded, "logo.png", "image/png", inline_image=True, max_age=300, private=False
+        )
     if not g.tenant.logo_file:
         abort(404)
     folder = Path(current_app.config["TENANTS_DIR"]).resolve() / g.tenant.slug

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: The upload folder (per town) of the logo the admin uploaded, a re-encoded PNG.
+LOGO_AREA = "branding"
 MIN_CONTRAST = 4.5
 
 
@@ -36,13 +38,23 @@ class Palette:
     accent: str  # links and focus on white
 
 
-def palette(primary: str) -> Palette:
+def best_text_on(primary: str) -> str:
+    """White or black, whichever reads better on ``primary``."""
+    return "#ffffff" if contrast(primary, "#ffffff") >= contrast(primary, "#000000") else "#000000"
+
+
+def palette(primary: str, on_brand: str | None = None) -> Palette:
+    """The town's colours; ``on_brand`` (the text on the main colour) is the admin's
+    choice if it still reads at 4.5:1, else the better of black and white."""
     if not HEX_COLOUR.match(primary or ""):
         primary = "#005a9c"
     primary = primary.lower()
-    on_brand = (
-        "#ffffff" if contrast(primary, "#ffffff") >= contrast(primary, "#000000") else "#000000"
-    )
+    if (
+        on_brand is None
+        or not HEX_COLOUR.match(on_brand)
+        or contrast(primary, on_brand) < MIN_CONTRAST
+    ):
+        on_brand = best_text_on(primary)
     accent = primary
     factor = 1.0
     while contrast(accent, "#ffffff") < MIN_CONTRAST and factor > 0:

@@ -1,8 +1,13 @@
 """``tenants/<slug>/tenant.toml``: the operator's description of a town.
 
-The file is the source; ``projektfabrik tenant sync`` (and ``tenant create``,
-``demo``) copy it into the database, where the running site reads it.
-Texts (welcome, legal pages) live in Markdown files beside it.
+The file says what the town may use (hosts, modules, limits) and how it
+starts; ``projektfabrik tenant sync`` (and ``tenant create``, ``demo``) copy
+it into the database, where the running site reads it. Texts (welcome, legal
+pages) live in Markdown files beside it.
+
+What the town's admin changes in the browser (:data:`ADMIN_OWNED`) is theirs
+from then on: its name is kept in ``Tenant.admin_edited`` and sync leaves that
+setting alone (docs/architecture.md, "Who sets what").
 """
 
 from __future__ import annotations
@@ -32,6 +37,18 @@ TEXT_FIELDS = {
     "easy_read": "easy_read_md",
     "easy_read_en": "easy_read_en_md",
 }
+#: Settings the town's admin may change in the browser, each with the columns it
+#: covers. Until the admin changes one, ``tenant sync`` copies it from the file.
+ADMIN_OWNED: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "colours": ("primary_color",),
+    "logo": ("logo_file",),
+    "welcome": ("welcome_md",),
+    "impressum": ("impressum_md",),
+    "privacy": ("privacy_md",),
+    "accessibility": ("accessibility_md",),
+}
+
 #: A link people follow from the town's own site: a web address, nothing else.
 VIDEO_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
@@ -148,6 +165,8 @@ def write_new(
             [
                 f"# {name}: configuration of this municipality's site.",
                 "# After editing, run: projektfabrik tenant sync " + slug,
+                "# Name, colour, logo and texts are where the town starts: once its admin",
+                "# changes one in the browser (/verwaltung/), sync keeps the admin's.",
                 f"name = {_q(name)}",
                 "# The first host is canonical; the others redirect to it.",
                 "hosts = [" + ", ".join(_q(h) for h in hosts) + "]",
@@ -196,16 +215,22 @@ def apply(spec: TenantSpec) -> Tenant:
     if tenant is None:
         tenant = Tenant(slug=spec.slug, name=spec.name)
         db.session.add(tenant)
-    tenant.name = spec.name
-    tenant.default_locale = spec.default_locale
-    tenant.timezone = spec.timezone
-    tenant.primary_color = spec.primary_color
-    tenant.logo_file = spec.logo
-    tenant.mail_sender_name = spec.mail_sender_name
-    tenant.upload_max_mb = spec.upload_max_mb
-    tenant.sign_language_video_url = spec.sign_language_video_url
+    from_file: dict[str, Any] = {
+        "name": spec.name,
+        "primary_color": spec.primary_color,
+        "logo_file": spec.logo,
+        "default_locale": spec.default_locale,
+        "timezone": spec.timezone,
+        "mail_sender_name": spec.mail_sender_name,
+        "upload_max_mb": spec.upload_max_mb,
+        "sign_language_video_url": spec.sign_language_video_url,
+    }
     for column in TEXT_FIELDS.values():
-        setattr(tenant, column, spec.texts.get(column, ""))
+        from_file[column] = spec.texts.get(column, "")
+    kept = admin_kept_columns(tenant)
+    for column, value in from_file.items():
+        if column not in kept:
+            setattr(tenant, column, value)
     _apply_hosts(tenant, spec.hosts)
     db.session.flush()
     with tenant_context(tenant):
@@ -213,6 +238,11 @@ def apply(spec: TenantSpec) -> Tenant:
         _apply_plugins(spec)
         db.session.flush()  # while the town is in context: the flush guard checks it
     return tenant
+
+
+def admin_kept_columns(tenant: Tenant) -> set[str]:
+    """The columns ``tenant sync`` must not touch: the admin changed them in the browser."""
+    return {column for name in tenant.admin_edited or () for column in ADMIN_OWNED.get(name, ())}
 
 
 def _apply_hosts(tenant: Tenant, hosts: list[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, utcnow
@@ -50,6 +50,20 @@ class Tenant(Model):
     easy_read_en_md: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: A video explaining the site in German Sign Language, linked (never embedded).
     sign_language_video_url: Mapped[str | None] = mapped_column(String(500))
+    #: Settings the town's admin owns (docs/architecture.md, "Who sets what"):
+    #: a short name for narrow screens, the landing page's headline, the contact.
+    short_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    headline: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Text colour on the main colour (``None``: whichever of black and white reads better).
+    on_brand_color: Mapped[str | None] = mapped_column(String(7))
+    #: A logo the admin uploaded (re-encoded PNG in the town's upload folder); wins
+    #: over the operator's ``logo_file``.
+    logo_upload: Mapped[str | None] = mapped_column(String(100))
+    #: Names of the settings the admin changed in the browser: ``tenant sync``
+    #: leaves these alone (see :data:`projektfabrik.tenancy.config_files.ADMIN_OWNED`).
+    admin_edited: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Raised by one with every commit that changes something of the town
     #: (:mod:`projektfabrik.tenancy.versioning`); part of every page-cache key.
@@ -75,6 +89,10 @@ class Tenant(Model):
             if host.is_canonical:
                 return host.host
         raise LookupError(f"municipality {self.slug} has no canonical host")
+
+    @property
+    def has_logo(self) -> bool:
+        return bool(self.logo_upload or self.logo_file)
 
     @property
     def sender_name(self) -> str:

@@ -75,6 +75,11 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     assert client.get("/konto/loeschen").status_code == 200
     # The personal data export asks every enabled plugin what it adds.
     assert client.get("/konto/daten.json").status_code == 200
+    # The admin's statistics page asks every enabled plugin for its figures.
+    admin = town_a.user(role=Role.ADMIN)
+    admin_client = town_a.client()
+    login(admin_client, admin.email)
+    assert admin_client.get("/verwaltung/statistik").status_code == 200
     with town_a.context(), town_a.app.test_request_context(base_url=public_url(town_a.tenant, "/")):
         search_documents()
         demo._seed_plugins(town_a.tenant)

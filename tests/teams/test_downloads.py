@@ -169,6 +169,7 @@ CORE_DOWNLOADS = {
     "accounts.avatar",
     "accounts.export_data",
     "site.logo",
+    "admin.statistics_csv",
 }
 PLUGIN_DOWNLOADS = {
     "funding.pot_export",
@@ -269,6 +270,15 @@ def test_every_core_download_route_sends_safe_headers(team: Team, app: Flask) ->
         db.session.commit()
     assert_safe_download(team.town.client().get("/branding/logo"), "image/svg+xml")
     checked.add("site.logo")
+    # the admin's statistics
+    from projektfabrik.accounts.models import Role
+    from projektfabrik.testing import login
+
+    team.town.user("stats-admin@example.org", role=Role.ADMIN)
+    admin = team.town.client()
+    login(admin, "stats-admin@example.org")
+    assert_safe_download(admin.get("/verwaltung/statistik.csv"), "text/csv")
+    checked.add("admin.statistics_csv")
     assert checked == CORE_DOWNLOADS
 
 

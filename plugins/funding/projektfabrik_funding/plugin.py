@@ -174,3 +174,35 @@ def pf_account_deletion(user: Any) -> AccountDeletion:
     from projektfabrik_funding import services
 
     return services.account_deletion(user)
+
+
+@hookimpl
+def pf_admin_statistics() -> list[Any]:
+    """Budget and committed money per pot, for the town admin's statistics page:
+    one grouped query, however many pots and applications."""
+    from sqlalchemy import func, select
+
+    from projektfabrik.api import StatisticsTable, gettext
+    from projektfabrik_funding.models import COMMITTED_STATES, Application, Pot
+
+    committed = (
+        select(Application.pot_id, func.sum(Application.approved_cents).label("cents"))
+        .where(Application.state.in_(COMMITTED_STATES))
+        .group_by(Application.pot_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Pot.name, Pot.budget_cents, func.coalesce(committed.c.cents, 0))
+        .outerjoin(committed, committed.c.pot_id == Pot.id)
+        .order_by(Pot.created_at, Pot.id)
+    ).all()
+    return [
+        StatisticsTable(
+            order=500,
+            key="funding-pots",
+            title=gettext("Funding budget used per pot"),
+            head=(gettext("Funding pot"), gettext("Budget"), gettext("Committed")),
+            rows=tuple((name, (int(budget), int(used))) for name, budget, used in rows),
+            money=True,
+        )
+    ]
