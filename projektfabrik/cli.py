@@ -202,6 +202,22 @@ def mail_send() -> None:
         click.echo(f"deleted {purged} message(s) sent more than {days} days ago")
 
 
+@main.command("worker")
+@click.option("--once", is_flag=True, help="One round, then stop (for a timer or a test).")
+@with_appcontext
+def worker(once: bool) -> None:
+    """Send queued mail as soon as it is queued; run it as a service (deploy/)."""
+    import signal
+
+    from projektfabrik.mail.worker import Worker
+
+    runner = Worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runner.stop.set())
+    click.echo("worker: sending mail as it is queued (Ctrl-C stops)")
+    runner.run(once=once)
+
+
 @mail.command("digest")
 @click.option("--tenant", "slugs", multiple=True, help="Only this town (repeatable).")
 @with_appcontext
