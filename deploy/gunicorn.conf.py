@@ -62,9 +62,27 @@ control_socket_disable = True
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
-# Logs to stdout/stderr: journald or the container runtime collects them.
-accesslog = "-"
+# Logs: JSON lines on stderr (journald or the container runtime collects them),
+# gunicorn's own lines and the app's alike (projektfabrik/logs.py). No access log
+# from gunicorn: it would hold client addresses and query strings; the app logs
+# each request itself with its town, route rule, status and duration.
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("PROJEKTFABRIK_LOG_LEVEL", "info")
-# Which town (Host) was asked, and how long the answer took in milliseconds.
-access_log_format = '%(h)s %({host}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "projektfabrik.logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+    },
+}

@@ -74,3 +74,12 @@ def test_not_ready_without_redis_or_database(app_config: dict[str, Any], tmp_pat
         assert answer.status_code == 503
         assert answer.get_json()["problems"] == ["database unavailable"]
         assert _get(gone, "/healthz").status_code == 503
+
+
+def test_not_ready_on_an_empty_database(app_config: dict[str, Any], tmp_path: Path) -> None:
+    """A deployment whose 'db upgrade' never ran: a reason, not a crash."""
+    empty = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite"})
+    with empty.app_context():
+        answer = _get(empty, "/readyz")
+        assert answer.status_code == 503
+        assert any("db upgrade" in p for p in answer.get_json()["problems"])
