@@ -58,6 +58,39 @@ forwarded_allow_ips = os.environ.get("PROJEKTFABRIK_FORWARDED_ALLOW_IPS", "127.0
 # ignores the setting.
 control_socket_disable = True
 
+# Metrics (projektfabrik/metrics.py) summed over the workers: prometheus-client's
+# multiprocess mode wants its folder named before anything imports it. One per
+# server (the master's pid), emptied at start and removed at exit.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(
+        "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp", f"projektfabrik-metrics-{os.getpid()}"
+    ),
+)
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    os.makedirs(_metrics_dir, mode=0o700, exist_ok=True)
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    from projektfabrik.metrics import WORKER_EXITS
+
+    multiprocess.mark_process_dead(worker.pid)
+    WORKER_EXITS.inc()
+
+
 # Heartbeat files in memory, not on a disk that may stall.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"

@@ -53,6 +53,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),
     "RATELIMIT_ENABLED": (True, bool),
+    # /metrics answers only with "Authorization: Bearer <this>"; empty: no /metrics.
+    "METRICS_TOKEN": ("", str),
     # The app's log level (its log lines are JSON on stderr: projektfabrik/logs.py).
     "LOG_LEVEL": ("INFO", str),
 }

@@ -71,19 +71,27 @@ def _start() -> None:
 
 
 def _finish(response: Response) -> Response:
-    started = g.get("request_started")
+    """The request's log line and metrics. Also for pages the page cache answered
+    in its own first hook, before :func:`_start` ran (no duration then)."""
+    from projektfabrik import metrics
+    from projektfabrik.pagecache import STATUS_HEADER
+
+    if "request_id" not in g:
+        _start()
+        started = None
+    else:
+        started = g.get("request_started")
+    seconds = time.perf_counter() - started if started is not None else 0.0
+    response.headers["X-Request-ID"] = g.request_id
+    route = request.url_rule.rule if request.url_rule is not None else None
+    cache = response.headers.get(STATUS_HEADER)
+    metrics.observe(route, request.method, response.status_code, seconds, cache)
+    fields: dict[str, Any] = {"method": request.method, "status": response.status_code}
     if started is not None:
-        response.headers["X-Request-ID"] = g.request_id
-        request_log.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                }
-            },
-        )
+        fields["duration_ms"] = round(seconds * 1000, 1)
+    if cache:
+        fields["page_cache"] = cache
+    request_log.info("request", extra={"fields": fields})
     return response
 
 
