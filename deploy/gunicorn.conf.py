@@ -11,6 +11,7 @@ Environment:
     PROJEKTFABRIK_THREADS            threads per worker (default 1)
     PROJEKTFABRIK_TIMEOUT            seconds before a stuck worker is restarted (default 30)
     PROJEKTFABRIK_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* gunicorn trusts (default 127.0.0.1)
+    PROJEKTFABRIK_SCHEMA_CHECK       0: start even when `projektfabrik db check` fails (default 1)
 """
 
 import os
@@ -71,7 +72,16 @@ _metrics_dir = os.environ.setdefault(
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     import shutil
+    import subprocess
+    import sys
 
+    # No workers on a schema this code does not fit (upgrade: `db upgrade` first).
+    if os.environ.get("PROJEKTFABRIK_SCHEMA_CHECK", "1") != "0":
+        command = os.path.join(os.path.dirname(sys.executable), "projektfabrik")
+        env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+        done = subprocess.run([command, "db", "check"], capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr.strip() or done.stdout.strip())
     shutil.rmtree(_metrics_dir, ignore_errors=True)
     os.makedirs(_metrics_dir, mode=0o700, exist_ok=True)
 

@@ -67,6 +67,23 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+@db_group.command("check")
+@with_appcontext
+def db_check() -> None:
+    """Exit 1 unless the schema is at the revisions this code expects (before starting
+    web workers or the mail worker after an upgrade)."""
+    from projektfabrik.readiness import schema_behind
+
+    differing = schema_behind()
+    if differing:
+        raise click.ClickException(
+            "the database schema does not fit this code (differing revisions: "
+            + ", ".join(differing)
+            + "); run: projektfabrik db upgrade"
+        )
+    click.echo("schema fits the code")
+
+
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
 @click.option("--plugin", help="Put the revision on this plugin's branch.")

@@ -95,9 +95,15 @@ def _finish(response: Response) -> Response:
     return response
 
 
+#: Libraries whose INFO lines say nothing an operator needs (alembic lists its plugins).
+QUIET = ("alembic",)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     root = logging.getLogger()
     if not root.handlers and not app.testing:
         handler = logging.StreamHandler(sys.stderr)

@@ -38,6 +38,18 @@ def check() -> list[str]:
     return problems
 
 
+def schema_behind() -> list[str]:
+    """The revisions the installed code expects and the database is not at (empty:
+    the schema fits). A database ahead of the code (a newer release's revisions)
+    counts too: this code may not know its columns."""
+    from projektfabrik.migrations import runner
+    from projektfabrik.tenancy.archive import schema_revisions
+
+    here = set(schema_revisions(db.session.connection()))
+    expected = set(runner.code_heads())
+    return sorted(expected ^ here)
+
+
 def _schema() -> list[str]:
     from projektfabrik.migrations import runner
     from projektfabrik.tenancy.archive import schema_revisions

@@ -83,3 +83,29 @@ def test_not_ready_on_an_empty_database(app_config: dict[str, Any], tmp_path: Pa
         answer = _get(empty, "/readyz")
         assert answer.status_code == 503
         assert any("db upgrade" in p for p in answer.get_json()["problems"])
+
+
+def test_db_check_refuses_a_schema_that_does_not_fit(
+    app_config: dict[str, Any], empty_database_url: str
+) -> None:
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from projektfabrik.cli import main
+
+    app = create_app({**app_config, "DATABASE_URL": empty_database_url})
+
+    def check() -> Any:
+        return CliRunner().invoke(main, ["db", "check"], obj=ScriptInfo(create_app=lambda: app))
+
+    with app.app_context():
+        try:
+            behind = check()
+            assert behind.exit_code == 1 and "db upgrade" in behind.output
+            runner.upgrade()
+            fits = check()
+            assert fits.exit_code == 0, fits.output
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
