@@ -216,6 +216,9 @@ def demo() -> None:
         + "\n  Stop with Ctrl-C.\n",
         flush=True,
     )
+    # The mail worker beside the web server, printing mail in this terminal; Ctrl-C
+    # reaches both (one process group).
+    subprocess.Popen([str(BIN / "projektfabrik"), "worker"], env=env, cwd=ROOT)
     args = [
         str(BIN / "gunicorn"),
         "-c",

@@ -38,9 +38,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.autoescape = lambda name: name is None or name.endswith(AUTOESCAPED)
 
     _init_database(app)
+    from projektfabrik import logs, metrics
     from projektfabrik.tenancy import web as tenancy_web
 
-    # First before_request hook: CSRF checks, rate limits and error pages need the town.
+    # Before the town's hook: every answer, a 404 for an unknown host too, is logged.
+    logs.init_app(app)
+    metrics.init_app(app)
+    # Then the town: CSRF checks, rate limits and error pages need it.
     tenancy_web.init_app(app)
     requestsize.init_app(app)  # before anything reads a form
     # Next: refuse NUL bytes and broken UTF-8 (400); bound <int:...> URL parts (404).

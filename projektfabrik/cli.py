@@ -67,6 +67,23 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+@db_group.command("check")
+@with_appcontext
+def db_check() -> None:
+    """Exit 1 unless the schema is at the revisions this code expects (before starting
+    web workers or the mail worker after an upgrade)."""
+    from projektfabrik.readiness import schema_behind
+
+    differing = schema_behind()
+    if differing:
+        raise click.ClickException(
+            "the database schema does not fit this code (differing revisions: "
+            + ", ".join(differing)
+            + "); run: projektfabrik db upgrade"
+        )
+    click.echo("schema fits the code")
+
+
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
 @click.option("--plugin", help="Put the revision on this plugin's branch.")
@@ -298,6 +315,22 @@ def mail_send() -> None:
     db.session.commit()
     if purged:
         click.echo(f"deleted {purged} message(s) sent more than {days} days ago")
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="One round, then stop (for a timer or a test).")
+@with_appcontext
+def worker(once: bool) -> None:
+    """Send queued mail as soon as it is queued; run it as a service (deploy/)."""
+    import signal
+
+    from projektfabrik.mail.worker import Worker
+
+    runner = Worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runner.stop.set())
+    click.echo("worker: sending mail as it is queued (Ctrl-C stops)")
+    runner.run(once=once)
 
 
 @mail.command("digest")

@@ -22,6 +22,15 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "TRANSLATIONS_DIR": (str(REPO_ROOT / "translations"), str),
     "UPLOADS_DIR": (None, str),
     "SMTP_URL": ("", str),
+    # Seconds to wait for the SMTP server before a message is retried later.
+    "SMTP_TIMEOUT": (10.0, float),
+    # "worker": projektfabrik worker sends queued mail (production); "after_response":
+    # the web worker sends it after the answer went out (tests). mail/outbox.py.
+    "MAIL_DELIVERY": ("worker", str),
+    # /readyz answers 503 when due mail has waited longer than this (worker down?).
+    "READY_MAIL_BACKLOG_MINUTES": (15, int),
+    # How often projektfabrik worker looks for mail on SQLite (PostgreSQL wakes it).
+    "WORKER_POLL_SECONDS": (2.0, float),
     "MAIL_FROM": ("", str),
     "MAIL_REPLY_DOMAIN": ("", str),
     # The authserv-id of the receiving mail server's Authentication-Results
@@ -44,7 +53,15 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),
     "RATELIMIT_ENABLED": (True, bool),
+    # /metrics answers only with "Authorization: Bearer <this>"; empty: no /metrics.
+    "METRICS_TOKEN": ("", str),
+    # The app's log level (its log lines are JSON on stderr: projektfabrik/logs.py).
+    "LOG_LEVEL": ("INFO", str),
 }
+
+
+#: Who sends queued mail (mail/outbox.py).
+MAIL_DELIVERY_MODES = ("worker", "after_response")
 
 
 def _parse(value: str, kind: type) -> Any:
@@ -67,6 +84,11 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         config["UPLOADS_DIR"] = str(Path(instance_path) / "uploads")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    if config["MAIL_DELIVERY"] not in MAIL_DELIVERY_MODES:
+        raise ValueError(
+            f"{PREFIX}MAIL_DELIVERY must be one of {', '.join(MAIL_DELIVERY_MODES)}, "
+            f"not {config['MAIL_DELIVERY']!r}"
+        )
     return config
 
 

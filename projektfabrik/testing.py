@@ -221,6 +221,9 @@ def _base_config(database_url: str, folder: Path, smtp_url: str) -> dict[str, An
         "TENANTS_DIR": str(folder / "tenants"),
         "UPLOADS_DIR": str(folder / "uploads"),
         "SMTP_URL": smtp_url,
+        # Mail goes out right after each request, so a test reads it at once
+        # (tests/test_mail_worker.py covers the production default, "worker").
+        "MAIL_DELIVERY": "after_response",
         # Replies by mail trust this mail server's Authentication-Results (teams/mailin.py).
         "MAIL_AUTHSERV_ID": "mx.test",
         "RATELIMIT_ENABLED": False,

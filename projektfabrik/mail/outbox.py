@@ -2,28 +2,36 @@
 
 ``queue_mail`` only adds a row to the session, so a request that fails rolls
 the mail back with everything else, and a request that succeeds cannot lose
-its mail: when SMTP is down the row stays and ``deliver_due`` (run after each
-request and by ``projektfabrik mail send`` from a timer) tries again with a
-growing pause.
+its mail: when SMTP is down the row stays and ``deliver_due`` tries again with
+a growing pause.
+
+Who sends (``MAIL_DELIVERY``): ``"worker"`` (the default) leaves it to
+``projektfabrik worker`` (:mod:`projektfabrik.mail.worker`), woken by a
+PostgreSQL NOTIFY when the transaction commits, so no web request ever waits
+for an SMTP server; ``"after_response"`` sends from the web worker once the
+answer has gone out (the tests use it, to read mail right after a request).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import Any
 
-from flask import current_app, g
-from sqlalchemy import and_, delete, or_, select
+from flask import current_app, g, has_app_context
+from sqlalchemy import and_, delete, or_, select, text
 from werkzeug.wrappers import Response
 
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.models import OutboxMessage
-from projektfabrik.mail.transport import transport_from_config
+from projektfabrik.mail.transport import CONNECTION_ERRORS, transport_from_config
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant
@@ -31,6 +39,8 @@ from projektfabrik.tenancy.models import Tenant
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+#: The PostgreSQL NOTIFY channel a waiting worker listens on.
+CHANNEL = "projektfabrik_outbox"
 
 
 #: Headers a caller may set on a queued mail; the outbox sets From, To, Subject itself.
@@ -54,6 +64,8 @@ def queue_mail(
     )
     db.session.add(message)
     g.setdefault("mail_queued", True)
+    if has_app_context() and current_app.config["MAIL_DELIVERY"] == "worker":
+        wake_the_worker()
     return message
 
 
@@ -105,10 +117,12 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send due mail of every town; return (sent, failed).
+    """Send due mail of every town over one connection; return (sent, failed).
 
     Each message is sent under its own town's context, so nothing about one
-    town's mail can be read or changed while handling another's.
+    town's mail can be read or changed while handling another's. When the
+    connection itself fails, the batch stops: the rest stays due for the next
+    round instead of each waiting for the same timeout.
     """
     now = utcnow()
     due = db.session.execute(
@@ -122,39 +136,63 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         .limit(limit)
         .execution_options(**ALL_TENANTS)
     ).all()
-    transport = transport_from_config(current_app.config["SMTP_URL"])
+    if not due:
+        db.session.rollback()
+        return 0, 0
+    transport = transport_from_config(
+        current_app.config["SMTP_URL"], current_app.config["SMTP_TIMEOUT"]
+    )
     sent = failed = 0
-    for message_id, tenant_id in due:
-        tenant = db.session.get(Tenant, tenant_id)
-        if tenant is None:  # the town was deleted since the query: its mail goes with it
-            continue
-        with tenant_context(tenant):
-            # Claim the row: on PostgreSQL another worker or the timer skips a
-            # message being sent right now instead of sending it a second time.
-            row = db.session.scalar(
-                select(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-                .with_for_update(skip_locked=True)
-                .execution_options(populate_existing=True)
-            )
-            if row is None:
-                db.session.commit()
+    with contextlib.ExitStack() as connection:
+        send: Callable[[EmailMessage], Any] | None = None
+        for message_id, tenant_id in due:
+            tenant = db.session.get(Tenant, tenant_id)
+            if tenant is None:  # the town was deleted since the query: its mail goes with it
                 continue
-            try:
-                transport.send(build_email(row, tenant))
-            except Exception as exc:  # noqa: BLE001 - any failure means: try again later
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                row.next_attempt_at = utcnow() + _backoff(row.attempts)
-                failed += 1
-                log.warning("mail %s to town %s not sent: %s", row.id, tenant.slug, exc)
-            else:
-                row.attempts += 1
-                row.sent_at = utcnow()
-                row.last_error = ""
-                sent += 1
-            db.session.commit()
+            broken = False
+            with tenant_context(tenant):
+                # Claim the row: on PostgreSQL another worker or the timer skips a
+                # message being sent right now instead of sending it a second time.
+                row = db.session.scalar(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+                    .with_for_update(skip_locked=True)
+                    .execution_options(populate_existing=True)
+                )
+                if row is None:
+                    db.session.commit()
+                    continue
+                try:
+                    if send is None:
+                        send = connection.enter_context(transport.batch())
+                    send(build_email(row, tenant))
+                except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+                    row.attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                    row.next_attempt_at = utcnow() + _backoff(row.attempts)
+                    failed += 1
+                    broken = isinstance(exc, CONNECTION_ERRORS)
+                    log.warning("mail %s to town %s not sent: %s", row.id, tenant.slug, exc)
+                else:
+                    row.attempts += 1
+                    row.sent_at = utcnow()
+                    row.last_error = ""
+                    sent += 1
+                db.session.commit()
+            if broken:
+                # Closing a broken connection may fail too; the rows are safe already.
+                connection.pop_all()
+                break
     return sent, failed
+
+
+def wake_the_worker() -> None:
+    """Tell a waiting ``projektfabrik worker`` that mail was queued (PostgreSQL:
+    a NOTIFY, delivered when this transaction commits; SQLite: it polls)."""
+    if g.get("outbox_notified") or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+    g.outbox_notified = True
 
 
 def purge_old(days: int) -> int:
@@ -179,8 +217,12 @@ def purge_old(days: int) -> int:
 def deliver_after_response(response: Response) -> Response:
     """After-request hook: send the mail this request queued once the response
     has gone out (``call_on_close``), so no answer waits for SMTP and the time
-    an answer takes does not tell whether a mail was sent (an account exists)."""
-    if not g.pop("mail_queued", False):
+    an answer takes does not tell whether a mail was sent (an account exists).
+
+    Only with ``MAIL_DELIVERY = "after_response"`` (the tests'); in production
+    (``"worker"``) ``projektfabrik worker`` sends it, and no web worker ever
+    waits for an SMTP server."""
+    if not g.pop("mail_queued", False) or current_app.config["MAIL_DELIVERY"] != "after_response":
         return response
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
@@ -204,6 +246,8 @@ def deliver_after_request(exc: BaseException | None) -> None:
     contexts): try the mail they queued right away. A request's response has
     taken the mail over in :func:`deliver_after_response` already."""
     if exc is not None or not g.pop("mail_queued", False):
+        return
+    if current_app.config["MAIL_DELIVERY"] != "after_response":
         return
     try:
         with tenant_context(None):

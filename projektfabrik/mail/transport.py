@@ -1,23 +1,44 @@
-"""Sending one message: over SMTP, or printed to the console for the demo."""
+"""Sending messages: over SMTP, or printed to the console for the demo.
+
+:meth:`Transport.batch` opens what sending needs once (one SMTP connection)
+and gives a function that sends one message with it, so a batch of mail costs
+one connection and one login, not one per message.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 import sys
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
+#: Failures of the connection itself (as opposed to one message's): the rest of a
+#: batch would only wait for the same timeout again, so the batch stops.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
 
 class Transport:
-    def send(self, message: EmailMessage) -> None:  # pragma: no cover - interface
+    def send(self, message: EmailMessage) -> None:
+        with self.batch() as send:
+            send(message)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Callable[[EmailMessage], None]]:  # pragma: no cover
         raise NotImplementedError
+        yield
 
 
 class ConsoleTransport(Transport):
     """Prints the mail; the demo's way of showing verification links."""
 
-    def send(self, message: EmailMessage) -> None:
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Callable[[EmailMessage], None]]:
+        yield self._print
+
+    def _print(self, message: EmailMessage) -> None:
         # Decoded, not as sent: quoted-printable would break links across lines.
         headers = "\n".join(
             f"{k}: {v}" for k, v in message.items() if k != "Content-Transfer-Encoding"
@@ -45,7 +66,9 @@ class SMTPTransport(Transport):
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
 
-    def send(self, message: EmailMessage) -> None:
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Callable[[EmailMessage], None]]:
+        """One connection (and login) for every message sent in the ``with`` block."""
         if self.scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
@@ -57,8 +80,12 @@ class SMTPTransport(Transport):
                 client.starttls(context=ssl.create_default_context())
             if self.username:
                 client.login(self.username, self.password or "")
-            client.send_message(message)
+
+            def send(message: EmailMessage) -> None:
+                client.send_message(message)
+
+            yield send
 
 
-def transport_from_config(smtp_url: str) -> Transport:
-    return SMTPTransport(smtp_url) if smtp_url else ConsoleTransport()
+def transport_from_config(smtp_url: str, timeout: float = 10.0) -> Transport:
+    return SMTPTransport(smtp_url, timeout) if smtp_url else ConsoleTransport()

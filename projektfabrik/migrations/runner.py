@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -95,3 +96,9 @@ def heads() -> list[str]:
     from alembic.script import ScriptDirectory
 
     return list(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+@functools.cache
+def code_heads() -> tuple[str, ...]:
+    """:func:`heads`, read once per process: the code does not change while it runs."""
+    return tuple(sorted(heads()))

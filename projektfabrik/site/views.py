@@ -146,8 +146,20 @@ def set_language() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
+    """Liveness: the process answers and reaches its database."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return {"status": "database unavailable"}, 503
+    return {"status": "ok"}, 200
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, object], int]:
+    """Readiness: everything a request needs is there (projektfabrik/readiness.py)."""
+    from projektfabrik.readiness import check
+
+    problems = check()
+    if problems:
+        return {"status": "not ready", "problems": problems}, 503
     return {"status": "ok"}, 200

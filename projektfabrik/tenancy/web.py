@@ -21,7 +21,7 @@ from projektfabrik.tenancy.models import Tenant, TenantState
 from projektfabrik.tenancy.resolver import normalise_host, resolve
 
 #: Endpoints that answer on any host (load balancers probe by IP address).
-HOSTLESS_ENDPOINTS = {"site.healthz", "static"}
+HOSTLESS_ENDPOINTS = {"site.healthz", "site.readyz", "metrics", "static"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: Changes nothing of the town: reading in another language stays possible.
 READ_ONLY_ALLOWED = {"site.set_language"}

@@ -7,9 +7,7 @@ demo towns with every installed plugin switched on and seeded.
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -25,23 +23,14 @@ from sqlalchemy import func, select
 from projektfabrik.app import create_app
 from projektfabrik.cli import main
 from projektfabrik.config import REPO_ROOT
-from projektfabrik.demo import DEMO_PASSWORD, seed
+from projektfabrik.demo import seed
 from projektfabrik.extensions import Model, db
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.tenancy.tables import town_tables
-from projektfabrik.testing import HostClient, login, truncate_all
+from projektfabrik.testing import HostClient, truncate_all
 
-MUSTER = "musterstadt.localhost"
-BEISPIEL = "beispielhausen.localhost"
-LINK = re.compile(r'href="(/[^"#]*)"')
-SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$")
-#: What differs between two renderings of the same content: the CSRF token and
-#: cache-busting numbers (the town's content version rises on import).
-VOLATILE = [
-    (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), 'name="csrf_token"'),
-    (re.compile(r"([?&]v=)\d+"), r"\1N"),
-]
+from .pages import BEISPIEL, MUSTER, client, diff, snapshot
 
 
 @pytest.fixture
@@ -64,51 +53,6 @@ def run(app: Flask, *args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
 
 
-def client(app: Flask, host: str, as_admin: bool = False) -> Any:
-    c = app.test_client()
-    c.base_url = f"http://{host}"
-    if as_admin:
-        login(c, f"admin@{host.split('.')[0]}.example", DEMO_PASSWORD)
-    return c
-
-
-def normalise(body: str) -> str:
-    for pattern, replacement in VOLATILE:
-        body = pattern.sub(replacement, body)
-    return body
-
-
-def snapshot(app: Flask, host: str, as_admin: bool = False, limit: int = 70) -> dict[str, str]:
-    """Status and body of the pages, API answers and exports reachable from the landing page."""
-    c = client(app, host, as_admin)
-    seen: dict[str, str] = {}
-    queue = ["/", "/api/v1/projects", "/projekte.csv", "/projekte/feed.atom"]
-    while queue and len(seen) < limit:
-        path = queue.pop(0)
-        if path in seen or SKIP.search(path):
-            continue
-        response = c.get(path)
-        if path == "/konto/daten.json":
-            # Each snapshot signs in anew: a new session row, and the moment of export.
-            data = response.get_json()
-            data.pop("exported_at", None)
-            data["records"].pop("login_session", None)
-            # Database ids are new after an import (by design); everything else stays.
-            for rows in data["records"].values():
-                for row in rows:
-                    for key in [k for k in row if k == "id" or k.endswith("_id")]:
-                        del row[key]
-            body = json.dumps(data, sort_keys=True)
-        elif response.mimetype.startswith(("text/", "application/json", "application/atom")):
-            body = response.get_data(as_text=True)
-        else:  # PDF and XLSX carry the moment they were made; that they still come is enough
-            body = f"<{response.mimetype}>"
-        seen[path] = f"{response.status_code} {normalise(body)}"
-        if response.mimetype == "text/html":
-            queue += [link for link in LINK.findall(body) if link not in seen]
-    return seen
-
-
 def rows_per_table(app: Flask) -> dict[str, dict[str, int]]:
     """Rows per town and table, read past the tenant wall (operator's view)."""
     counts: dict[str, dict[str, int]] = {}
@@ -121,17 +65,6 @@ def rows_per_table(app: Flask) -> dict[str, dict[str, int]]:
             counts.setdefault(towns[tenant_id], {})[spec.name] = count
     db.session.rollback()
     return counts
-
-
-def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    """Paths whose answer changed, each with the first changed lines (for the report)."""
-    changed = []
-    for path in sorted(set(before) | set(after)):
-        old, new = before.get(path, "(not reached)"), after.get(path, "(not reached)")
-        if old != new:
-            lines = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
-            changed.append(path + "\n" + "\n".join(list(lines)[2:8]))
-    return changed
 
 
 @pytest.mark.slow

@@ -1,0 +1,81 @@
+"""Pages, API answers, feeds and exports of a town as a person would get them, to
+compare a town before and after it was moved, deleted and imported, or restored."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any
+
+from flask import Flask
+
+from projektfabrik.demo import DEMO_PASSWORD
+from projektfabrik.testing import login
+
+MUSTER = "musterstadt.localhost"
+BEISPIEL = "beispielhausen.localhost"
+LINK = re.compile(r'href="(/[^"#]*)"')
+SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$")
+#: What differs between two renderings of the same content: the CSRF token and
+#: cache-busting numbers (the town's content version rises on import).
+VOLATILE = [
+    (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), 'name="csrf_token"'),
+    (re.compile(r"([?&]v=)\d+"), r"\1N"),
+]
+
+
+def client(app: Flask, host: str, as_admin: bool = False) -> Any:
+    c = app.test_client()
+    c.base_url = f"http://{host}"
+    if as_admin:
+        login(c, f"admin@{host.split('.')[0]}.example", DEMO_PASSWORD)
+    return c
+
+
+def normalise(body: str) -> str:
+    for pattern, replacement in VOLATILE:
+        body = pattern.sub(replacement, body)
+    return body
+
+
+def snapshot(app: Flask, host: str, as_admin: bool = False, limit: int = 70) -> dict[str, str]:
+    """Status and body of the pages, API answers and exports reachable from the landing page."""
+    c = client(app, host, as_admin)
+    seen: dict[str, str] = {}
+    queue = ["/", "/api/v1/projects", "/projekte.csv", "/projekte/feed.atom"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen or SKIP.search(path):
+            continue
+        response = c.get(path)
+        if path == "/konto/daten.json":
+            # Each snapshot signs in anew: a new session row, and the moment of export.
+            data = response.get_json()
+            data.pop("exported_at", None)
+            data["records"].pop("login_session", None)
+            # Database ids are new after an import (by design); everything else stays.
+            for rows in data["records"].values():
+                for row in rows:
+                    for key in [k for k in row if k == "id" or k.endswith("_id")]:
+                        del row[key]
+            body = json.dumps(data, sort_keys=True)
+        elif response.mimetype.startswith(("text/", "application/json", "application/atom")):
+            body = response.get_data(as_text=True)
+        else:  # PDF and XLSX carry the moment they were made; that they still come is enough
+            body = f"<{response.mimetype}>"
+        seen[path] = f"{response.status_code} {normalise(body)}"
+        if response.mimetype == "text/html":
+            queue += [link for link in LINK.findall(body) if link not in seen]
+    return seen
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Paths whose answer changed, each with the first changed lines (for the report)."""
+    changed = []
+    for path in sorted(set(before) | set(after)):
+        old, new = before.get(path, "(not reached)"), after.get(path, "(not reached)")
+        if old != new:
+            lines = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+            changed.append(path + "\n" + "\n".join(list(lines)[2:8]))
+    return changed
