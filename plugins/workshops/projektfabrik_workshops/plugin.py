@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
@@ -141,6 +142,14 @@ def pf_template_slot(slot: Slot, context: dict[str, Any]) -> SlotContent | None:
     )
 
 
+def _base_url(town: Any) -> str:
+    """The town's canonical address, as the core builds links for mails."""
+    scheme = current_app.config["PREFERRED_URL_SCHEME"]
+    port = current_app.config.get("PUBLIC_PORT") or ""
+    host = f"{town.canonical_host}:{port}" if port else town.canonical_host
+    return f"{scheme}://{host}/"
+
+
 @click.command("remind")
 @click.option("--tenant", "slugs", multiple=True, help="Only this town (repeatable).")
 def remind(slugs: tuple[str, ...]) -> None:
@@ -154,7 +163,8 @@ def remind(slugs: tuple[str, ...]) -> None:
 
     chosen = list(slugs) or list(db.session.scalars(select(Tenant.slug).order_by(Tenant.slug)))
     for slug in chosen:
-        with cli_town(slug):
+        # A request context on the town's own host: the mails' links are built there.
+        with cli_town(slug) as town, current_app.test_request_context(base_url=_base_url(town)):
             if not is_enabled("workshops"):
                 if slugs:
                     raise click.ClickException(f"workshops is switched off in {slug}")

@@ -564,19 +564,17 @@ def protocol_draft(workshop: Workshop) -> str:
     participants in numbers, named only when they agreed."""
     people = [r for r in registrations(workshop) if r.state == RegState.CONFIRMED]
     present = [r for r in people if r.checked_in_at is not None] or people
-    lines = [f"# {_('Protocol')}: {workshop.title}", ""]
-    lines.append(f"**{_('When')}:** {format_period(workshop.starts_at, workshop.ends_at)}")
+    title = _("Protocol: %(title)s", title=workshop.title)
+    when = format_period(workshop.starts_at, workshop.ends_at)
+    head = ["# " + title, "**" + _("When") + ":** " + when]
     if workshop.place:
-        lines.append(f"**{_('Place')}:** {workshop.place}")
-    lines.append(
-        "**{}:** {}".format(
-            _("Participants"),
-            ngettext("%(num)d person", "%(num)d people", len(present)),
-        )
-    )
+        head.append("**" + _("Place") + ":** " + workshop.place)
+    count = ngettext("%(num)d person", "%(num)d people", len(present))
+    head.append("**" + _("Participants") + ":** " + count)
     named = [r.name for r in present if r.named_in_protocol and r.name]
     if named:
-        lines.append(f"**{_('Named with their consent')}:** {', '.join(named)}")
+        head.append("**" + _("Named with their consent") + ":** " + ", ".join(named))
+    lines = ["\n\n".join(head)]
     captured = items(workshop)
     sections = [
         (ItemKind.AGREEMENT, _("Decisions")),
@@ -590,9 +588,12 @@ def protocol_draft(workshop: Workshop) -> str:
             continue
         lines += ["", f"## {heading}", ""]
         for item in chosen:
-            extra = f" ({_('takes it on')}: {item.owner})" if item.owner else ""
-            project = f" [{_('Project')} {item.project_ref}]" if item.project_ref else ""
-            lines.append(f"- {item.text}{extra}{project}")
+            line = "- " + item.text
+            if item.owner:
+                line += " (" + _("takes it on: %(name)s", name=item.owner) + ")"
+            if item.project_ref:
+                line += " (" + _("project no. %(ref)s", ref=item.project_ref) + ")"
+            lines.append(line)
     return "\n".join(lines) + "\n"
 
 

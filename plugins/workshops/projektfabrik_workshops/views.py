@@ -19,6 +19,7 @@ from projektfabrik.api import (
     find_project,
     found_or_404,
     login_required,
+    ngettext,
     pdf_available,
     pdf_response,
     render_markdown,
@@ -362,7 +363,11 @@ def new() -> ResponseReturnValue:
                 flash(
                     _("Saved as a draft. Publish it when it is ready.")
                     if len(made) == 1
-                    else _("%(num)d dates saved as drafts.", num=len(made)),
+                    else ngettext(
+                        "%(num)d date saved as a draft.",
+                        "%(num)d dates saved as drafts.",
+                        len(made),
+                    ),
                     "success",
                 )
                 return redirect(url_for("workshops.edit", ref=made[0].ref))
@@ -427,7 +432,14 @@ def cancel(ref: str) -> ResponseReturnValue:
         try:
             told = services.cancel(target)
             db.session.commit()
-            flash(_("The workshop is cancelled; %(num)d people were told.", num=told), "success")
+            flash(
+                ngettext(
+                    "The workshop is cancelled; %(num)d person was told.",
+                    "The workshop is cancelled; %(num)d people were told.",
+                    told,
+                ),
+                "success",
+            )
         except services.WorkshopError as error:
             show_refusal(None, error)
     return redirect(url_for("workshops.edit", ref=target.ref))
@@ -545,7 +557,11 @@ def protocol(ref: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(
-                _("The protocol is published and mailed to %(num)d people.", num=mailed)
+                ngettext(
+                    "The protocol is published and mailed to %(num)d person.",
+                    "The protocol is published and mailed to %(num)d people.",
+                    mailed,
+                )
                 if mailed
                 else _("The protocol is saved and published."),
                 "success",
