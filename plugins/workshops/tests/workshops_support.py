@@ -56,6 +56,7 @@ def make_workshop(town: Town, **values: Any) -> Workshop:
 
 def reload(town: Town, ref: str) -> Workshop:
     with town.context():
+        db.session.expire_all()  # this thread's session may hold an older copy
         found = db.session.scalar(select(Workshop).where(Workshop.ref == ref))
         assert found is not None
         db.session.expunge(found)
