@@ -24,13 +24,14 @@ PAST = "Projektwerkstatt: Ideen für den Sommer"
 
 
 def _at(days: int, clock: time) -> datetime:
-    return datetime.combine(local_date() + timedelta(days=days), clock, tzinfo=town_zone())
+    today = local_date(utcnow()) or utcnow().date()
+    return datetime.combine(today + timedelta(days=days), clock, tzinfo=town_zone())
 
 
 def seed() -> None:
     titles = set(db.session.scalars(select(Workshop.title)))
     people = list(
-        db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
+        db.session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.id))
     )
     admin = next((p for p in people if p.role == Role.ADMIN), None)
     citizens = [p for p in people if p.role == Role.MEMBER]

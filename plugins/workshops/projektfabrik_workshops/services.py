@@ -10,12 +10,11 @@ registrations than seats.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
@@ -737,11 +736,6 @@ def _mail_all(workshop: Workshop, what: str, **extra: object) -> int:
     return count
 
 
-def moderators_for_choice() -> Iterable[User]:
-    """The town's people who may moderate: everyone with an account (the admin chooses)."""
-    return db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
-
-
 def series_of(workshop: Workshop) -> list[Workshop]:
     if not workshop.series_ref:
         return [workshop]
@@ -752,7 +746,3 @@ def series_of(workshop: Workshop) -> list[Workshop]:
             .order_by(Workshop.starts_at)
         )
     )
-
-
-def page_url(workshop: Workshop) -> str:
-    return url_for("workshops.workshop", ref=workshop.ref)

@@ -120,7 +120,7 @@ def _register_form(workshop: Workshop) -> RegisterForm:
     return form
 
 
-def _show(workshop: Workshop, form: RegisterForm | None = None) -> ResponseReturnValue:
+def _show(workshop: Workshop, form: RegisterForm | None = None) -> str:
     mine = services.registration_of(workshop, current_user)
     if form is None and services.is_open(workshop) and mine is None:
         form = _register_form(workshop)
@@ -482,7 +482,7 @@ def check_in(ref: str, reg_ref: str) -> ResponseReturnValue:
     )
 
 
-def _board(found: Workshop, form: ItemForm | None = None) -> ResponseReturnValue:
+def _board(found: Workshop, form: ItemForm | None = None) -> str:
     may_post = services.may_post_to_board(found, current_user)
     if form is None and may_post:
         form = _item_form(found)
