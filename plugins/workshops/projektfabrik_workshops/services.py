@@ -563,9 +563,8 @@ def protocol_draft(workshop: Workshop) -> str:
     participants in numbers, named only when they agreed."""
     people = [r for r in registrations(workshop) if r.state == RegState.CONFIRMED]
     present = [r for r in people if r.checked_in_at is not None] or people
-    title = _("Protocol: %(title)s", title=workshop.title)
     when = format_period(workshop.starts_at, workshop.ends_at)
-    head = ["# " + title, "**" + _("When") + ":** " + when]
+    head = ["**" + _("When") + ":** " + when]
     if workshop.place:
         head.append("**" + _("Place") + ":** " + workshop.place)
     count = ngettext("%(num)d person", "%(num)d people", len(present))
@@ -585,7 +584,7 @@ def protocol_draft(workshop: Workshop) -> str:
         chosen = [i for i in captured if i.kind == kind]
         if not chosen:
             continue
-        lines += ["", f"## {heading}", ""]
+        lines += ["", f"### {heading}", ""]
         for item in chosen:
             line = "- " + item.text
             if item.owner:

@@ -27,6 +27,7 @@ from projektfabrik.api import (
     send_download,
     show_refusal,
     town_zone,
+    utcnow,
 )
 from projektfabrik_workshops import calendar, services
 from projektfabrik_workshops.forms import (
@@ -134,6 +135,7 @@ def _show(workshop: Workshop, form: RegisterForm | None = None) -> str:
         free=services.free_seats(workshop),
         waiting=services.waiting_count(workshop),
         is_open=services.is_open(workshop),
+        is_past=workshop.ends_at < utcnow(),
         may_moderate=services.may_moderate(workshop, current_user),
         invited=invited,
         button=ButtonForm(),
