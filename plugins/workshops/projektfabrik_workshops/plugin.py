@@ -12,7 +12,9 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from projektfabrik.api import (
+    AccountDeletion,
     Asset,
+    Consequence,
     NavArea,
     NavItem,
     Permission,
@@ -24,6 +26,7 @@ from projektfabrik.api import (
     db,
     hookimpl,
     lazy_gettext,
+    ngettext,
     plugin_settings,
     render_template,
 )
@@ -177,6 +180,30 @@ def remind(slugs: tuple[str, ...]) -> None:
 @hookimpl
 def pf_cli() -> list[Any]:
     return [remind]
+
+
+@hookimpl
+def pf_account_deletion(user: Any) -> AccountDeletion | None:
+    from projektfabrik_workshops import services
+
+    found = services.registrations_of_person(user)
+    if not found:
+        return None
+    return AccountDeletion(
+        order=65,
+        deletes=(
+            Consequence(
+                ngettext(
+                    "Your registration for %(num)d workshop (upcoming ones are cancelled; "
+                    "the seat goes to the next person waiting)",
+                    "Your registrations for %(num)d workshops (upcoming ones are cancelled; "
+                    "the seat goes to the next person waiting)",
+                    len(found),
+                )
+            ),
+        ),
+        delete=lambda: services.forget_person(user),
+    )
 
 
 @hookimpl

@@ -745,3 +745,34 @@ def series_of(workshop: Workshop) -> list[Workshop]:
             .order_by(Workshop.starts_at)
         )
     )
+
+
+# --- deleting an account ---------------------------------------------------------------------
+
+
+def registrations_of_person(user: User) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                (Registration.user_id == user.id)
+                | (func.lower(Registration.email) == user.email.lower())
+            )
+            .order_by(Registration.id)
+        )
+    )
+
+
+def forget_person(user: User) -> None:
+    """The account goes: upcoming seats are given up (the next person waiting gets
+    them), and every registration loses the name, address and needs. The count of
+    participants in protocols stays right; nothing names the person any more."""
+    now = utcnow()
+    for registration in registrations_of_person(user):
+        if registration.workshop.ends_at >= now:
+            withdraw(registration)
+        registration.user_id = None
+        registration.name = ""
+        registration.email = ""
+        registration.needs = ""
+        registration.named_in_protocol = False

@@ -219,6 +219,10 @@ DE: dict[str, str | tuple[str, str]] = {
     "Join the waiting list": "Auf die Warteliste",
     "For the moderation": "Für die Moderation",
     "Edit the workshop": "Werkstatt bearbeiten",
+    "Your registration for %(num)d workshop (upcoming ones are cancelled; the seat goes to the next person waiting)": (
+        "Ihre Anmeldung für %(num)d Werkstatt (kommende werden storniert; der Platz geht an die nächste Person auf der Warteliste)",
+        "Ihre Anmeldungen für %(num)d Werkstätten (kommende werden storniert; der Platz geht an die nächste Person auf der Warteliste)",
+    ),
 }
 
 
