@@ -613,23 +613,20 @@ def publish_protocol(workshop: Workshop, text: str) -> int:
     return count
 
 
-def touched_projects(workshop: Workshop) -> list[str]:
-    """Per-town numbers of the projects invited or named on the board."""
-    refs = list(workshop.invited_projects or [])
-    for item in items(workshop):
-        if item.project_ref and item.project_ref not in refs:
-            refs.append(item.project_ref)
-    return refs
-
-
 def workshops_of_project(project_ref: str) -> list[Workshop]:
-    """Published workshops that invited the project or named it on the board."""
+    """Published workshops that invited the project or named it on the board (two
+    queries, whatever the number of workshops)."""
+    on_board = set(
+        db.session.scalars(
+            select(CaptureItem.workshop_id).where(CaptureItem.project_ref == project_ref)
+        )
+    )
     rows = db.session.scalars(
         select(Workshop)
         .where(Workshop.state == WorkshopState.PUBLISHED)
         .order_by(Workshop.starts_at.desc())
     )
-    return [w for w in rows if project_ref in touched_projects(w)]
+    return [w for w in rows if w.id in on_board or project_ref in (w.invited_projects or [])]
 
 
 # --- mails ----------------------------------------------------------------------------------
