@@ -176,6 +176,9 @@ PLUGIN_DOWNLOADS = {
     "funding.application_pdf",  # through the plugin's pdf.response, i.e. pdf_response
     "funding.notice",
     "pinnwand.export",
+    "workshops.feed",
+    "workshops.workshop_ics",
+    "workshops.protocol_pdf",
 }
 SENDERS = ("send_download(", "export_response(", "pdf_response(", "pdf.response(", "send_file(")
 

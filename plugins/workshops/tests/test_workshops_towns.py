@@ -137,6 +137,8 @@ def test_the_feed_carries_no_personal_data(ws_a: Setup) -> None:
         response = ws_a.town.client().get(url)
         assert response.status_code == 200
         assert response.mimetype == "text/calendar"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
         text = response.get_data(as_text=True)
         assert "BEGIN:VEVENT" in text and workshop.ref in text
         for secret in ("lena", "Lustig", "Gebärdensprache", "meet.example.org/geheim"):

@@ -156,7 +156,7 @@ DE: dict[str, str | tuple[str, str]] = {
     "Upcoming workshops": "Kommende Werkstätten",
     "Past workshops": "Vergangene Werkstätten",
     "Workshop": "Werkstatt",
-    "State": "Stand",
+    "State": "Status",
     "Seats taken": "Belegte Plätze",
     "Waiting": "Wartend",
     "None.": "Keine.",
