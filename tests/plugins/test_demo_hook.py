@@ -37,7 +37,9 @@ def _content(app: Any, slug: str) -> tuple[list[str], list[tuple[str, bool]]]:
 def test_each_enabled_plugin_seeds_its_demo_once(app_config: dict[str, Any]) -> None:
     app = create_app({**app_config, "TENANTS_DIR": str(REPO_ROOT / "tenants")})
     first = _demo(app)
-    assert "Musterstadt: demo content of the plugins funding, pinnwand, workshops is in place" in first
+    assert (
+        "Musterstadt: demo content of the plugins funding, pinnwand, workshops is in place" in first
+    )
     expected = (["Bürgerbudget"], [("Willkommen an der Pinnwand!", True)])
     assert _content(app, "musterstadt") == expected
     # Beispielhausen has neither plugin on: their demo hooks are not called there.
