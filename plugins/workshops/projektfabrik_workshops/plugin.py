@@ -14,6 +14,7 @@ from wtforms.validators import Length, Optional
 from projektfabrik.api import (
     AccountDeletion,
     Asset,
+    AssetKind,
     Consequence,
     NavArea,
     NavItem,
@@ -66,7 +67,11 @@ def pf_translations() -> Path:
 
 @hookimpl
 def pf_assets() -> list[Asset]:
-    return [Asset(endpoint="workshops.static", filename="workshops.css", order=65)]
+    return [
+        Asset(endpoint="workshops.static", filename="workshops.css", order=65),
+        # Does something only on a board page (section.board[data-refresh]).
+        Asset(endpoint="workshops.static", filename="board.js", order=65, kind=AssetKind.JS),
+    ]
 
 
 @hookimpl

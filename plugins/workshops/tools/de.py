@@ -161,7 +161,7 @@ DE: dict[str, str | tuple[str, str]] = {
     "Waiting": "Wartend",
     "None.": "Keine.",
     "Workshop board": "Tafel",
-    "Ideas, questions and agreements as they come. Reload the page to see what others added.": "Ideen, Fragen und Vereinbarungen, wie sie kommen. Laden Sie die Seite neu, um zu sehen, was andere ergänzt haben.",
+    "Ideas, questions and agreements as they come. The entries refresh by themselves every 20 seconds; without JavaScript, reload the page.": "Ideen, Fragen und Vereinbarungen, wie sie kommen. Die Einträge aktualisieren sich alle 20 Sekunden von selbst; ohne JavaScript laden Sie die Seite neu.",
     "Reload": "Neu laden",
     "Add": "Hinzufügen",
     "%(num)d entry": ("%(num)d Eintrag", "%(num)d Einträge"),
