@@ -132,3 +132,29 @@ class CaptureItem(TenantScoped, Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProjectDraft(TenantScoped, Model):
+    """An idea from the board, offered to the person who had it as a project: it
+    becomes a project in the marketplace, theirs, once they confirm it."""
+
+    __tablename__ = "workshops_project_draft"
+    __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = ref_column()
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops_workshop.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops_item.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    pitch: Mapped[str] = mapped_column(String(280))
+    email: Mapped[str] = mapped_column(String(320))
+    locale: Mapped[str] = mapped_column(String(10), default="de")
+    #: The project's per-town number once the person confirmed it.
+    project_ref: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship()

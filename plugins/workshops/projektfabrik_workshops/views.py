@@ -496,6 +496,9 @@ def _board(found: Workshop, form: ItemForm | None = None) -> str:
         may_post=may_post,
         item_kind_label=item_kind_label,
         kinds=list(ItemKind),
+        may_moderate=services.may_moderate(found, current_user),
+        seated=services.seated(found) if services.may_moderate(found, current_user) else [],
+        button=ButtonForm(),
     )
 
 
@@ -571,3 +574,58 @@ def protocol(ref: str) -> ResponseReturnValue:
             return redirect(url_for("workshops.workshop", ref=found.ref, _anchor="protocol"))
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/protocol_form.html", workshop=found, form=form), status
+
+
+@bp.post("/<ref>/tafel/<item_ref>/projekt")
+@login_required
+def offer_project(ref: str, item_ref: str) -> ResponseReturnValue:
+    """The moderator offers an idea from the board to the person who had it."""
+    found = _moderated(ref)
+    item = found_or_404(services.item_by_ref(found, item_ref))
+    if ButtonForm().validate_on_submit():
+        registration = db.session.scalar(
+            select(Registration).where(
+                Registration.ref == request.form.get("person", ""),
+                Registration.workshop_id == found.id,
+            )
+        )
+        try:
+            if registration is None:
+                raise services.WorkshopError(_("Please choose a person who has a seat."))
+            services.offer_project(item, registration)
+        except services.WorkshopError as error:
+            show_refusal(None, error)
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s gets a mail to make the idea a project.", name=registration.name),
+                "success",
+            )
+    return redirect(url_for("workshops.board", ref=found.ref, _anchor=f"item-{item.ref}"))
+
+
+@bp.route("/projektidee/<token>", methods=["GET", "POST"])
+def draft(token: str) -> ResponseReturnValue:
+    """The link in the mail: the person makes the idea their project (logged in)."""
+    found = found_or_404(services.draft_by_token(token))
+    form = ButtonForm()
+    if request.method == "POST" and current_user.is_authenticated and form.validate_on_submit():
+        person = found_or_404(db.session.get(User, current_user.id))
+        try:
+            project = services.confirm_draft(found, person)
+        except services.WorkshopError as error:
+            show_refusal(None, error)
+        else:
+            db.session.commit()
+            flash(_("Your project is published. Now find people and plan it."), "success")
+            return redirect(url_for("marketplace.project", number=int(project.ref)))
+    project = find_project(found.project_ref) if found.project_ref else None
+    return render_template(
+        "workshops/draft.html",
+        draft=found,
+        project=project,
+        form=form,
+        token=token,
+        for_me=current_user.is_authenticated
+        and str(current_user.email).lower() == found.email.lower(),
+    )

@@ -146,6 +146,11 @@ def test_one_workshop_from_planning_to_protocol(
     click(page, "Hinzufügen")
     assert "übernimmt: Gerda" in page.locator("main").inner_text()
     check_page(page)
+    # The idea was Paul's: offered to him as a project.
+    page.select_option("select[name=person]", label="Paul Participant")
+    click(page, "Als Projekt anbieten")
+    assert "Paul Participant bekommt eine Mail" in page.content()
+    check_page(page)
     page.goto(url)
     with page.expect_navigation():
         page.get_by_role("link", name="Protokoll").first.click()
@@ -155,4 +160,18 @@ def test_one_workshop_from_planning_to_protocol(
     click(page, "Protokoll veröffentlichen")
     main = page.locator("main").inner_text()
     assert "Ein Repair-Café im Jugendhaus" in main and "2 Personen" in main
+    check_page(page)
+
+    # Paul makes the idea his project (English, his choice from before).
+    mailbox.wait_for("paul@example.org", count=3)  # seat, offer, protocol
+    offers = [m for m in mailbox.to("paul@example.org") if "projektidee" in body_of(m)]
+    assert len(offers) == 1
+    found = re.search(r"https?://[^/\s]+(/werkstatt/projektidee/\S+)", body_of(offers[0]))
+    assert found is not None
+    log_in(page, live_server, town_a, "paul@example.org")
+    page.goto(live_server.url(town_a, found.group(1)))
+    check_page(page)
+    click(page, "Make it my project")
+    assert "Ein Repair-Café im Jugendhaus" in page.locator("h1").inner_text()
+    assert "Project workshops" in page.content() or "In project workshops" in page.content()
     check_page(page)
