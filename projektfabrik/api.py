@@ -182,6 +182,16 @@ def set_project_status(project: Any, status: ProjectStatus | str, by: User) -> N
     change_status(project, ProjectStatus(status), by)
 
 
+def publish_project_idea(author: User, title: str, pitch: str) -> Any:
+    """Publish a new project idea in the marketplace with ``author`` leading it, as
+    the person would on the "new project" page (status history, follow, owner,
+    ``ProjectCreated``). Returns the project (``project.ref``). The caller commits;
+    ``Refusal`` for input the marketplace refuses."""
+    from projektfabrik.marketplace.services import ProjectInput, publish_idea
+
+    return publish_idea(author, ProjectInput(title=title, pitch=pitch))
+
+
 # --- notifications -----------------------------------------------------------------
 
 
@@ -405,6 +415,7 @@ __all__ = [
     "plan_snapshot",
     "plugin_settings",
     "project_team",
+    "publish_project_idea",
     "new_upload_name",
     "queue_mail",
     "ref_column",

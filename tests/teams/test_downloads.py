@@ -182,6 +182,9 @@ PLUGIN_DOWNLOADS = {
     # (councilmotion.motion_pdf and .signature_list send through the plugin's pdf.py)
     "businessplan.pdf",  # pdf_response
     "businessplan.xlsx",  # send_download
+    "workshops.feed",
+    "workshops.workshop_ics",
+    "workshops.protocol_pdf",
 }
 #: The operator console's town export, checked in tests/operations/test_console.py.
 CONSOLE_DOWNLOADS = {"console.export"}

@@ -1,0 +1,1 @@
+"""Moderated project workshops (Projektwerkstätten): a Projektfabrik plugin."""
