@@ -53,6 +53,7 @@ NOT_IN_THE_DEMO = {
     ("pubtools_printed_sheet", "printed_by_id"),
     ("pubtools_sheet_photo", "uploaded_by_id"),
     ("legal_text_version", "author_id"),
+    ("workshops_item", "author_id"),
     ("funding_juror", "user_id"),
     ("funding_rating", "juror_id"),
     ("funding_document", "uploaded_by_id"),
