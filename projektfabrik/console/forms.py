@@ -66,3 +66,16 @@ class ConfirmSlugForm(FlaskForm):
         validators=[InputRequired(_l("Please type the short name."))],
         render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"},
     )
+
+
+class HostsForm(FlaskForm):
+    hosts = TextAreaField(
+        _l("Host names"),
+        description=_l("One per line. The first is the town's address; the others forward to it."),
+        validators=[InputRequired(_l("Please enter at least one host name."))],
+        render_kw={"rows": 3, "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class PluginsForm(FlaskForm):
+    plugins = MultiCheckbox(_l("Modules the town may use"), choices=[])

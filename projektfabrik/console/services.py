@@ -25,11 +25,11 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.models import OutboxMessage
 from projektfabrik.projects.models import Project
 from projektfabrik.refusal import Refusal
-from projektfabrik.tenancy import config_files
+from projektfabrik.tenancy import config_edit, config_files
 from projektfabrik.tenancy.archive import schema_revisions
 from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
-from projektfabrik.tenancy.models import Tenant
+from projektfabrik.tenancy.models import Tenant, TenantHost
 from projektfabrik.throttle import Throttle
 
 #: Wrong sign-ins per operator address and per client address.
@@ -237,3 +237,80 @@ def create_town(
         ("first admin invited; " if admin_email else "") + f"plugins: {', '.join(plugins) or '-'}",
     )
     return NewTown(town, link, folder / "tenant.toml" if wrote else None)
+
+
+# --- what a town may use: its hosts and plugins (in its tenant.toml) -----------------
+
+
+def _config(tenant: Tenant) -> Path:
+    path = Path(current_app.config["TENANTS_DIR"]) / tenant.slug / "tenant.toml"
+    if not path.is_file():
+        raise ConsoleRefusal(
+            _("The town has no tenant.toml in the towns' folder; nothing was changed."), "hosts"
+        )
+    return path
+
+
+def _sync(path: Path) -> Tenant:
+    try:
+        return config_files.apply(config_files.load(path.parent))
+    except config_files.TenantConfigError as exc:
+        raise ConsoleRefusal(str(exc), "hosts") from exc
+
+
+def change_hosts(tenant: Tenant, hosts: list[str], operator: Operator | None) -> None:
+    """The town's hosts (the first canonical), in its tenant.toml and the database."""
+    try:
+        cleaned = config_files.validate_hosts(hosts)
+    except config_files.TenantConfigError as exc:
+        raise ConsoleRefusal(str(exc), "hosts") from exc
+    taken = db.session.scalars(
+        select(TenantHost.host).where(
+            TenantHost.host.in_(cleaned), TenantHost.tenant_id != tenant.id
+        )
+    ).all()
+    if taken:
+        raise ConsoleRefusal(
+            _("Another town uses %(hosts)s already.", hosts=", ".join(sorted(taken))), "hosts"
+        )
+    path = _config(tenant)
+    before = path.read_text(encoding="utf-8")
+    config_edit.set_hosts(path, cleaned)
+    try:
+        _sync(path)
+    except ConsoleRefusal:
+        path.write_text(before, encoding="utf-8")
+        raise
+    record(operator, "town.hosts", tenant.slug, ", ".join(cleaned))
+
+
+def set_plugins_available(tenant: Tenant, names: list[str], operator: Operator | None) -> None:
+    """Exactly these installed plugins may be used by the town (its admin switches them)."""
+    from projektfabrik.plugins.manager import get_manager
+
+    installed = {p.name for p in get_manager().installed}
+    path = _config(tenant)
+    before = path.read_text(encoding="utf-8")
+    for name in sorted(installed):
+        if name in names:
+            config_edit.list_plugin(path, name)
+        else:
+            config_edit.unlist_plugin(path, name)
+    try:
+        with tenant_context(tenant):
+            _sync(path)
+    except ConsoleRefusal:
+        path.write_text(before, encoding="utf-8")
+        raise
+    record(operator, "town.plugins", tenant.slug, ", ".join(sorted(set(names) & installed)) or "-")
+
+
+def available_plugins(tenant: Tenant) -> set[str]:
+    from projektfabrik.plugins.state import invalidate, town_plugins
+
+    with tenant_context(tenant):
+        invalidate()  # kept per request for the current town; here the town is another's
+        try:
+            return {name for name, row in town_plugins().items() if row.allowed}
+        finally:
+            invalidate()

@@ -26,7 +26,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
 from projektfabrik.console import services
-from projektfabrik.console.forms import ConfirmSlugForm, NewTownForm, SignInForm
+from projektfabrik.console.forms import (
+    ConfirmSlugForm,
+    HostsForm,
+    NewTownForm,
+    PluginsForm,
+    SignInForm,
+)
 from projektfabrik.console.models import Operator
 from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db
@@ -54,6 +60,8 @@ def action_label(action: str) -> str:
         "town.export": _("Town exported"),
         "town.import": _("Town imported"),
         "town.delete": _("Town deleted"),
+        "town.hosts": _("Host names changed"),
+        "town.plugins": _("Modules available changed"),
     }
     return labels.get(action, action)
 
@@ -162,14 +170,71 @@ def new_town() -> str | BaseResponse:
     return render_template("console/new_town.html", form=form)
 
 
+def _town_page(
+    tenant: Tenant,
+    delete_form: ConfirmSlugForm | None = None,
+    hosts_form: HostsForm | None = None,
+    plugins_form: PluginsForm | None = None,
+) -> str:
+    row = next(r for r in services.towns() if r.tenant.id == tenant.id)
+    if hosts_form is None:
+        hosts_form = HostsForm(formdata=None, hosts="\n".join(h.host for h in tenant.hosts))
+    if plugins_form is None:
+        plugins_form = PluginsForm(
+            formdata=None, plugins=sorted(services.available_plugins(tenant))
+        )
+    plugins_form.plugins.choices = _plugin_choices()
+    return render_template(
+        "console/town.html",
+        row=row,
+        town=tenant,
+        delete_form=delete_form or ConfirmSlugForm(),
+        hosts_form=hosts_form,
+        plugins_form=plugins_form,
+        states=TenantState,
+    )
+
+
 @bp.get("/gemeinden/<slug>")
 @operator_required
 def town(slug: str) -> str:
+    return _town_page(_town_or_404(slug))
+
+
+@bp.post("/gemeinden/<slug>/hosts")
+@operator_required
+def hosts(slug: str) -> str | BaseResponse:
     tenant = _town_or_404(slug)
-    row = next(r for r in services.towns() if r.tenant.id == tenant.id)
-    return render_template(
-        "console/town.html", row=row, town=tenant, delete_form=ConfirmSlugForm(), states=TenantState
-    )
+    form = HostsForm()
+    if form.validate_on_submit():
+        wanted = [h.strip() for h in (form.hosts.data or "").splitlines() if h.strip()]
+        try:
+            services.change_hosts(tenant, wanted, g.operator)
+        except Refusal as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("console.town", slug=slug))
+    return _town_page(_town_or_404(slug), hosts_form=form)
+
+
+@bp.post("/gemeinden/<slug>/module")
+@operator_required
+def plugins(slug: str) -> str | BaseResponse:
+    tenant = _town_or_404(slug)
+    form = PluginsForm()
+    form.plugins.choices = _plugin_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_plugins_available(tenant, list(form.plugins.data or []), g.operator)
+        except Refusal as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("console.town", slug=slug))
+    return _town_page(_town_or_404(slug), plugins_form=form)
 
 
 @bp.post("/gemeinden/<slug>/zustand/<state>")
@@ -219,10 +284,7 @@ def delete(slug: str) -> str | BaseResponse:
         return redirect(url_for("console.towns"))
     if not form.errors:
         form.slug.errors = [_("The short name did not match. Nothing was deleted.")]
-    row = next(r for r in services.towns() if r.tenant.id == tenant.id)
-    return render_template(
-        "console/town.html", row=row, town=tenant, delete_form=form, states=TenantState
-    )
+    return _town_page(tenant, delete_form=form)
 
 
 @bp.get("/protokoll")

@@ -27,7 +27,6 @@ import enum
 import hashlib
 import io
 import json
-import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from typing import IO, Any
 from sqlalchemy import ColumnElement, MetaData, TypeDecorator, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
+from projektfabrik.tenancy import config_edit
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.tenancy.tables import HOSTS, TOWN_ROW, TownTable, town_tables
 
@@ -433,7 +433,9 @@ def import_town(
         _extract(archive, "files/uploads/", uploads_dir / str(tenant_id))
         _extract(archive, "files/config/", config_target)
         if hosts:
-            _set_config_hosts(config_target / "tenant.toml", hosts)
+            toml = config_target / "tenant.toml"
+            if toml.is_file():
+                config_edit.set_hosts(toml, hosts)
     return tenant_id, counts
 
 
@@ -445,17 +447,3 @@ def _extract(archive: zipfile.ZipFile, prefix: str, target: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with archive.open(name) as entry, path.open("wb") as out:
             shutil.copyfileobj(entry, out, CHUNK)
-
-
-_HOSTS_LINE = re.compile(r"^hosts\s*=\s*\[[^\]]*\]", re.MULTILINE)
-
-
-def _set_config_hosts(path: Path, hosts: list[str]) -> None:
-    """The town moved to other host names: its tenant.toml says so, or the next
-    ``tenant sync`` would put the old ones back."""
-    if not path.is_file():
-        return
-    listed = ", ".join(json.dumps(h) for h in hosts)
-    content = path.read_text(encoding="utf-8")
-    new, found = _HOSTS_LINE.subn(f"hosts = [{listed}]", content, count=1)
-    path.write_text(new if found else f"hosts = [{listed}]\n" + content, encoding="utf-8")

@@ -196,3 +196,52 @@ def test_operator_create_on_the_command_line(app: Flask) -> None:
         obj=ScriptInfo(create_app=lambda: app),
     )
     assert short.exit_code != 0 and "12" in short.output
+
+
+def test_hosts_and_modules_change_in_the_towns_file_and_the_database(
+    app: Flask, town_a: Town, town_b: Town, operator: services.NewOperator
+) -> None:
+    import tomllib
+    from pathlib import Path
+
+    from projektfabrik.tenancy import config_files
+
+    folder = Path(app.config["TENANTS_DIR"]) / town_a.slug
+    config_files.write_new(folder, town_a.slug, "Stadt A", [town_a.host])
+    toml = folder / "tenant.toml"
+    toml.write_text(
+        toml.read_text() + "\n[plugins.pinnwand]\nenabled = true\n\n[plugins.pinnwand.settings]\n"
+        'board_title = "Brett"\n# a comment the operator wrote\n'
+    )
+    client = signed_in(app, operator)
+
+    taken = client.post(f"/konsole/gemeinden/{town_a.slug}/hosts", data={"hosts": town_b.host})
+    assert taken.status_code == 200 and "verwendet" in taken.get_data(as_text=True)
+    moved = client.post(
+        f"/konsole/gemeinden/{town_a.slug}/hosts", data={"hosts": "neu-a.test\nwww.neu-a.test"}
+    )
+    assert moved.status_code == 302
+    assert tomllib.loads(toml.read_text())["hosts"] == ["neu-a.test", "www.neu-a.test"]
+    fresh = app.test_client()
+    fresh.base_url = "http://neu-a.test"
+    assert fresh.get("/").status_code == 200
+    assert town_a.client().get("/").status_code == 404
+
+    assert (
+        client.post(
+            f"/konsole/gemeinden/{town_a.slug}/module", data={"plugins": ["funding"]}
+        ).status_code
+        == 302
+    )
+    config = tomllib.loads(toml.read_text())
+    assert (
+        set(config["plugins"]) == {"funding"} and config["plugins"]["funding"]["enabled"] is False
+    )
+    assert services.available_plugins(town_a.tenant) == {"funding"}
+    assert "# Plugins this town may use" in toml.read_text()  # the operator's comments stay
+    client.post(
+        f"/konsole/gemeinden/{town_a.slug}/module", data={"plugins": ["funding", "pinnwand"]}
+    )
+    assert services.available_plugins(town_a.tenant) == {"funding", "pinnwand"}
+    actions = [e.action for e in db.session.scalars(select(OperatorAudit))]
+    assert {"town.hosts", "town.plugins"} <= set(actions)
