@@ -192,6 +192,9 @@ def good_values(rule: Rule, known: Known) -> dict[str, str]:
 # --- sending ---------------------------------------------------------------------
 
 
+HEALTH_CHECKS = {"/healthz", "/readyz"}
+
+
 @dataclass
 class Prober:
     app: Flask
@@ -210,7 +213,10 @@ class Prober:
         except Exception as error:  # the test client re-raises what the app did not handle
             self.failures.append(f"{self.who} {method} {path} {_short(kwargs)}: raised {error!r}")
             return
-        if response.status_code >= 500:
+        # The health checks answer 503 by design when the deployment is not ready (the
+        # test database is made without Alembic's revisions); a crash is still 500.
+        probe = path.split("?", 1)[0] in HEALTH_CHECKS and response.status_code == 503
+        if response.status_code >= 500 and not probe:
             self.failures.append(
                 f"{self.who} {method} {path} {_short(kwargs)}: {response.status_code}"
             )
@@ -330,7 +336,7 @@ def demo(app_config: dict[str, Any]) -> tuple[Flask, Known]:
         client = app.test_client()
         client.base_url = f"http://{HOST}"  # type: ignore[attr-defined]
         login(client, email, DEMO_PASSWORD)
-        crawl(app, client, known, limit=80)
+        crawl(app, client, known, limit=240)
     return app, known
 
 

@@ -33,76 +33,32 @@ class AdminPlugin:
     def pf_nav_items(self, user: Any) -> list[NavItem] | None:
         if not _is_admin(user):
             return None
+        # The admin overview's entries, in the order the overview shows them. The
+        # moderation queue lives with the marketplace (moderators use it too); named
+        # by endpoint, so the admin area imports nothing of it.
+        entries: list[tuple[Any, str, dict[str, str] | None, int]] = [
+            (lazy_gettext("Appearance and contact"), "admin.appearance", None, 50),
+            (lazy_gettext("Legal pages"), "admin.legal_pages", None, 60),
+            (lazy_gettext("Modules"), "admin.modules", None, 100),
+            (lazy_gettext("Categories"), "admin.names_page", {"kind": "kategorien"}, 200),
+            (lazy_gettext("Districts"), "admin.names_page", {"kind": "ortsteile"}, 210),
+            (lazy_gettext("Moderation"), "moderation.queue", None, 300),
+            (lazy_gettext("People and roles"), "admin.people_list", None, 305),
+            (lazy_gettext("Staff of the administration"), "admin.staff", None, 310),
+            (lazy_gettext("Audit log"), "admin.audit_log", None, 320),
+            (lazy_gettext("Sign-in and second factor"), "admin.sign_in", None, 325),
+            (lazy_gettext("Statistics"), "admin.statistics_page", None, 330),
+        ]
         return [
             NavItem(label=lazy_gettext("Administration"), endpoint="admin.index", order=900),
-            NavItem(
-                label=lazy_gettext("Modules"),
-                endpoint="admin.modules",
-                order=100,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Categories"),
-                endpoint="admin.names_page",
-                values={"kind": "kategorien"},
-                order=200,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Districts"),
-                endpoint="admin.names_page",
-                values={"kind": "ortsteile"},
-                order=210,
-                area=NavArea.ADMIN,
-            ),
-            # The queue lives with the marketplace (moderators use it too); named
-            # by endpoint, so the admin area imports nothing of it.
-            NavItem(
-                label=lazy_gettext("Moderation"),
-                endpoint="moderation.queue",
-                order=300,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Staff of the administration"),
-                endpoint="admin.staff",
-                order=310,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Sign-in and second factor"),
-                endpoint="admin.sign_in",
-                order=325,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Appearance and contact"),
-                endpoint="admin.appearance",
-                order=50,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Legal pages"),
-                endpoint="admin.legal_pages",
-                order=60,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("People and roles"),
-                endpoint="admin.people_list",
-                order=305,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Statistics"),
-                endpoint="admin.statistics_page",
-                order=330,
-                area=NavArea.ADMIN,
-            ),
-            NavItem(
-                label=lazy_gettext("Audit log"),
-                endpoint="admin.audit_log",
-                order=320,
-                area=NavArea.ADMIN,
+            *(
+                NavItem(
+                    label=label,
+                    endpoint=endpoint,
+                    values=values or {},
+                    order=order,
+                    area=NavArea.ADMIN,
+                )
+                for label, endpoint, values, order in entries
             ),
         ]

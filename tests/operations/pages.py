@@ -22,6 +22,8 @@ SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$")
 VOLATILE = [
     (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), 'name="csrf_token"'),
     (re.compile(r"([?&]v=)\d+"), r"\1N"),
+    # When a calendar file was made (ICS feeds).
+    (re.compile(r"DTSTAMP:\d{8}T\d{6}Z"), "DTSTAMP:…"),
 ]
 
 

@@ -6,8 +6,10 @@ printed as ``ABCD-EFGH``: legible in a pub, easy to read out and to type.
 - A prefilled sheet's code is random and stored (``PrintedSheet``), so it is
   looked up through the tenant wall: on another town's host it names nothing.
 - A blank sheet's code is the town's own "new idea" code. It is derived from
-  the app's secret and the town (HMAC), so printing blank sheets, which anyone
-  may do, writes nothing, and another town's host does not know it.
+  the app's secret and the town's slug (HMAC), so printing blank sheets, which
+  anyone may do, writes nothing, another town's host does not know it, and
+  cards printed before the town moved (tenant export and import, same secret)
+  still work.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def blank_code() -> str:
     """The current town's code for blank sheets and postcards (leads to "new idea")."""
     town = current_tenant()
     key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, f"pubtools-blank:{town.id}:{town.slug}".encode(), hashlib.sha256)
+    # The slug, not the database id: printed cards must keep working when the town
+    # is exported and imported (it gets new ids; the slug and the secret stay).
+    digest = hmac.new(key, f"pubtools-blank:{town.slug}".encode(), hashlib.sha256)
     return "".join(ALPHABET[b % len(ALPHABET)] for b in digest.digest()[:LENGTH])
 
 
