@@ -54,7 +54,7 @@ def test_metrics_need_the_token_and_name_no_town(app: Flask, town_a: Town) -> No
     assert 'route="/projekte/<int:number>",status="4xx"' in text
     assert re.search(r"^projektfabrik_mail_waiting\s+[1-9]", text, re.MULTILINE)
     assert "projektfabrik_mail_oldest_waiting_seconds" in text
-    for private in (town_a.host, town_a.slug, "a@example.org", "999999"):
+    for private in (town_a.host, town_a.slug, "a@example.org", "/projekte/999999"):
         assert private not in text
 
 
