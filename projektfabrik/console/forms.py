@@ -13,7 +13,7 @@ class SignInForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[InputRequired(_l("Please enter your e-mail address."))],
-        render_kw={"autocomplete": "username"},
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"),
