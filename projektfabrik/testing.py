@@ -100,7 +100,10 @@ class Mailbox:
         assert found, f"no mail to {address}; got {[str(m['To']) for m in self.messages]}"
         return found[-1]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 5.0) -> EmailMessage:
+    def wait_for(self, address: str, count: int = 1, timeout: float = 30.0) -> EmailMessage:
+        """The ``count``-th mail to ``address``, once it has come (mail goes out after
+        the response; on a busy CI machine that can take seconds). Returns at once
+        when it is there; waits at most ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if len(self.to(address)) >= count:

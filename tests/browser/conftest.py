@@ -10,6 +10,7 @@ loopback address, so each town is reached by its own host, as in production.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -346,6 +347,16 @@ def _assert_unambiguous_actions(page: Any) -> None:
 
 def _assert_error_summary_focused(page: Any) -> None:
     """After a failed submission the error summary has the focus and is in view (3.3.1)."""
+    # The browser moves focus to an autofocus element at its next rendering step,
+    # not during the load: give it that moment before looking.
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            """() => {
+                const summary = document.querySelector('.error-summary');
+                return !summary || document.activeElement === summary;
+            }""",
+            timeout=3000,
+        )
     state = page.evaluate(
         """() => {
             const summary = document.querySelector('.error-summary');
