@@ -53,7 +53,7 @@ def person(browser: Any, live_server: Any, town: Town, email: str | None = None)
 
 
 def mail_about(
-    mailbox: Mailbox, address: str, words: str, count: int = 1, timeout: float = 10.0
+    mailbox: Mailbox, address: str, words: str, count: int = 1, timeout: float = 30.0
 ) -> Any:
     """The ``count``-th mail to ``address`` whose subject has ``words``. Mail goes
     out after the response that caused it (accounts: the same time whether or not
