@@ -32,6 +32,7 @@ def init_app(app: Flask) -> PluginManager:
     from projektfabrik.admin.plugin import AdminPlugin
     from projektfabrik.marketplace.plugin import MarketplacePlugin
     from projektfabrik.planning.plugin import PlanningPlugin
+    from projektfabrik.strategy.plugin import StrategyPlugin
     from projektfabrik.plugins import events, i18n, runtime
     from projektfabrik.plugins import models as _models  # noqa: F401 - the table
     from projektfabrik.plugins.manager import EXTENSION
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> PluginManager:
     manager.register("teams", TeamsPlugin(), internal=True, version=_core_version())
     manager.register("planning", PlanningPlugin(), internal=True, version=_core_version())
     manager.register("marketplace", MarketplacePlugin(), internal=True, version=_core_version())
+    manager.register("strategy", StrategyPlugin(), internal=True, version=_core_version())
     manager.discover()
     manager.check()
     manager.assemble(app)
