@@ -67,6 +67,12 @@ class StrategyPlugin:
         ]
 
     @hookimpl
+    def pf_demo(self, town: Any) -> None:
+        from projektfabrik.strategy import demo
+
+        demo.seed(town)
+
+    @hookimpl
     def pf_marketplace_filters(self) -> list[MarketplaceFilter] | None:
         from projektfabrik.strategy import services
         from projektfabrik.strategy.models import Goal, ProjectGoal
