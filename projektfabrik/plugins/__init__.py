@@ -32,10 +32,10 @@ def init_app(app: Flask) -> PluginManager:
     from projektfabrik.admin.plugin import AdminPlugin
     from projektfabrik.marketplace.plugin import MarketplacePlugin
     from projektfabrik.planning.plugin import PlanningPlugin
-    from projektfabrik.strategy.plugin import StrategyPlugin
     from projektfabrik.plugins import events, i18n, runtime
     from projektfabrik.plugins import models as _models  # noqa: F401 - the table
     from projektfabrik.plugins.manager import EXTENSION
+    from projektfabrik.strategy.plugin import StrategyPlugin
     from projektfabrik.teams.plugin import TeamsPlugin
 
     manager = PluginManager()

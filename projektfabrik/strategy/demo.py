@@ -19,7 +19,7 @@ from projektfabrik.strategy.models import Goal
 TOWN = "musterstadt"
 
 # (field of action, title, summary, source, [(indicator, unit, target year, target)])
-GOALS = [
+GOALS: list[tuple[str, str, str, str, list[tuple[str, str, int | None, str | None]]]] = [
     (
         "Klima und Energie",
         "Klimaschutz",

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from projektfabrik.extensions import db
+from projektfabrik.plugins.types import ImpactFigure
 from projektfabrik.projects.models import Project, Status
 from projektfabrik.strategy import services
 from projektfabrik.strategy.models import (
@@ -235,3 +236,18 @@ def headlines() -> list[tuple[Indicator, Quantity]]:
     return [
         (indicator, Quantity(_two(Decimal(value)), indicator.unit)) for indicator, value in rows
     ]
+
+
+def plugin_figures() -> dict[str, list[ImpactFigure]]:
+    """What the town's enabled plugins add (``pf_impact_indicators``), by goal ref
+    (``""``: the town as a whole). Shown beside the goals' indicators, never
+    added to them."""
+    from projektfabrik.plugins.manager import get_manager
+    from projektfabrik.plugins.state import enabled_plugins
+
+    found: dict[str, list[ImpactFigure]] = defaultdict(list)
+    for _name, figure in get_manager().collect(
+        "pf_impact_indicators", ImpactFigure, enabled_plugins()
+    ):
+        found[figure.goal_ref].append(figure)
+    return dict(found)

@@ -17,6 +17,7 @@ from projektfabrik.plugins.types import (
     MarketplaceFilter,
     NavArea,
     NavItem,
+    OpenApiPaths,
     PluginInfo,
     ProjectTab,
     Slot,
@@ -34,9 +35,10 @@ class StrategyPlugin:
 
     @hookimpl
     def pf_blueprints(self) -> list[Blueprint]:
+        from projektfabrik.strategy.opendata import api_bp
         from projektfabrik.strategy.views import admin_bp, bp, project_bp
 
-        return [admin_bp, bp, project_bp]
+        return [admin_bp, bp, project_bp, api_bp]
 
     @hookimpl
     def pf_nav_items(self, user: Any) -> list[NavItem] | None:
@@ -65,6 +67,12 @@ class StrategyPlugin:
                 order=20,
             )
         ]
+
+    @hookimpl
+    def pf_openapi_paths(self) -> list[OpenApiPaths]:
+        from projektfabrik.strategy.opendata import openapi_paths
+
+        return [openapi_paths()]
 
     @hookimpl
     def pf_demo(self, town: Any) -> None:

@@ -456,7 +456,9 @@ def queue() -> ResponseReturnValue:
 
 @bp.get("")
 def dashboard() -> ResponseReturnValue:
-    return render_template("strategy/dashboard.html", goals=figures.gather())
+    return render_template(
+        "strategy/dashboard.html", goals=figures.gather(), extra=figures.plugin_figures()
+    )
 
 
 @bp.get("/zahlen.csv")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from strategy_helpers import Setup, link, setup
+from strategy_helpers import Setup, link, publish, setup
 
 from projektfabrik.extensions import db
 from projektfabrik.strategy.models import Contribution, Goal, Indicator, ReportedResult
@@ -268,3 +268,39 @@ def test_nothing_of_another_town_is_seen_or_reached(town_a: Town, town_b: Town) 
         visitor_a.get(f"/projekte/{a.project.number}/wirkung/ergebnisse/{b_ref}/datei").status_code
         == 404
     )
+
+
+def test_the_goals_api_is_in_the_openapi_document_and_per_town(town_a: Town, town_b: Town) -> None:
+    a = setup(town_a)
+    setup(town_b, "b-")
+    with town_b.context():
+        db.session.execute(db.update(Goal).values(title="Geheimziel B"))
+        db.session.commit()
+    link(town_a, a.project, a.goal_ref)
+    client = town_a.client()
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/goals" in document["paths"] and "Goal" in document["components"]["schemas"]
+    body = client.get("/api/v1/goals").get_json()
+    [goal] = body["items"]
+    assert goal["title"] == "Klimaschutz" and goal["projects"] == {"idea": 1}
+    assert {i["unit"] for i in goal["indicators"]} == {"Bäume", "t CO₂ pro Jahr"}
+    assert goal["indicators"][1]["targets"] == {"2030": "500.00"}
+    assert "Geheimziel" not in client.get("/api/v1/goals").get_data(as_text=True)
+
+
+def test_the_whole_dashboard_costs_the_same_queries_at_1_and_12_projects(strat: Setup) -> None:
+    from projektfabrik.testing import QueryCounter
+
+    def queries() -> int:
+        client = strat.town.client()
+        client.get("/wirkung")
+        with QueryCounter() as counter:
+            assert client.get("/wirkung?x=1").status_code == 200
+        return len(counter)
+
+    link(strat.town, strat.project, strat.goal_ref)
+    few = queries()
+    for i in range(11):
+        project = publish(strat.town, strat.owner, f"Projekt {i}")
+        link(strat.town, project, strat.goal_ref)
+    assert queries() == few
