@@ -86,7 +86,7 @@ def _render_index(
 
 @admin_bp.get("")
 def admin_index() -> ResponseReturnValue:
-    return _render_index(_goal_form(), GroupForm())
+    return _render_index(_goal_form(), GroupForm(prefix="group"))
 
 
 @admin_bp.post("")
@@ -111,12 +111,12 @@ def add_goal() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("strategy_admin.goal_page", ref=goal.ref))
-    return _render_index(form, GroupForm(), 400)
+    return _render_index(form, GroupForm(prefix="group"), 400)
 
 
 @admin_bp.post("/handlungsfelder")
 def add_group() -> ResponseReturnValue:
-    form = GroupForm()
+    form = GroupForm(prefix="group")
     if form.validate_on_submit():
         try:
             group = services.add_group(form.name.data or "", actor=current_user)
@@ -147,9 +147,13 @@ def _render_goal(goal: Goal, form: GoalForm | None = None, indicator_form: Indic
         goal=goal,
         form=form or _goal_form(goal),
         indicator_form=indicator_form or IndicatorForm(formdata=None),
-        target_form=target_form,
+        target_forms={
+            indicator.ref: target_form
+            if target_form is not None and target_for == indicator.ref
+            else TargetForm(formdata=None, prefix=f"t-{indicator.ref}")
+            for indicator in goal.indicators
+        },
         target_for=target_for,
-        new_target=TargetForm(formdata=None),
         button=ButtonForm(),
         show_input=show_input,
     ), status
@@ -244,7 +248,7 @@ def remove_indicator(ref: str, indicator_ref: str) -> ResponseReturnValue:
 def set_target(ref: str, indicator_ref: str) -> ResponseReturnValue:
     goal = found_or_404(services.find_goal(ref))
     indicator = _indicator_of(goal, indicator_ref)
-    form = TargetForm()
+    form = TargetForm(prefix=f"t-{indicator.ref}")
     if form.validate_on_submit():
         try:
             value = parse_value(form.value.data) if (form.value.data or "").strip() else None

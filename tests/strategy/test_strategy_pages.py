@@ -72,13 +72,13 @@ def test_the_admin_adds_a_goal_an_indicator_and_a_target(town_a: Town) -> None:
         iref = indicator.ref
     bad = admin.post(
         f"/verwaltung/ziele/{ref}/indikatoren/{iref}/zielwert",
-        data={"csrf_token": token, "year": "2030", "value": "viele"},
+        data={"csrf_token": token, f"t-{iref}-year": "2030", f"t-{iref}-value": "viele"},
     )
     assert bad.status_code == 400
     assert "Das ist keine Zahl" in errors(bad.get_data(as_text=True))
     good = admin.post(
         f"/verwaltung/ziele/{ref}/indikatoren/{iref}/zielwert",
-        data={"csrf_token": token, "year": "2030", "value": "1.500"},
+        data={"csrf_token": token, f"t-{iref}-year": "2030", f"t-{iref}-value": "1.500"},
     )
     assert good.status_code == 302
     page = admin.get(f"/verwaltung/ziele/{ref}").get_data(as_text=True)
