@@ -29,6 +29,7 @@ from projektfabrik.accounts.forms import ButtonForm
 from projektfabrik.downloads import send_download
 from projektfabrik.exports import CSV_MIMETYPE, csv_for_people
 from projektfabrik.extensions import db
+from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Project
 from projektfabrik.refusal import Refusal
@@ -89,19 +90,23 @@ def admin_index() -> ResponseReturnValue:
     return _render_index(_goal_form(), GroupForm(prefix="group"))
 
 
+def _save_goal(goal: Goal | None, form: GoalForm) -> Goal:
+    return services.save_goal(
+        goal,
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        source_url=form.source_url.data or "",
+        group=services.find_group(form.group.data) if form.group.data else None,
+        actor=current_user,
+    )
+
+
 @admin_bp.post("")
 def add_goal() -> ResponseReturnValue:
     form = _goal_form(formdata=request.form)
     if form.validate():
         try:
-            goal = services.save_goal(
-                None,
-                title=form.title.data or "",
-                summary=form.summary.data or "",
-                source_url=form.source_url.data or "",
-                group=services.find_group(form.group.data) if form.group.data else None,
-                actor=current_user,
-            )
+            goal = _save_goal(None, form)
         except Refusal as refused:
             show_refusal(form, refused)
         else:
@@ -167,14 +172,7 @@ def goal_page(ref: str) -> ResponseReturnValue:
     form = _goal_form(goal, formdata=request.form)
     if form.validate():
         try:
-            services.save_goal(
-                goal,
-                title=form.title.data or "",
-                summary=form.summary.data or "",
-                source_url=form.source_url.data or "",
-                group=services.find_group(form.group.data) if form.group.data else None,
-                actor=current_user,
-            )
+            _save_goal(goal, form)
         except Refusal as refused:
             show_refusal(form, refused)
             goal = found_or_404(services.find_goal(ref))
@@ -459,6 +457,7 @@ def queue() -> ResponseReturnValue:
 
 
 @bp.get("")
+@cached_for_visitors
 def dashboard() -> ResponseReturnValue:
     return render_template(
         "strategy/dashboard.html", goals=figures.gather(), extra=figures.plugin_figures()
