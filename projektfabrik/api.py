@@ -76,10 +76,12 @@ from projektfabrik.plugins.types import (
     Consequence,
     Event,
     ExportFormat,
+    ImpactFigure,
     MarketplaceFilter,
     NavArea,
     NavItem,
     NotificationKind,
+    OpenApiPaths,
     Permission,
     PluginInfo,
     PluginSettings,
@@ -147,6 +149,19 @@ def find_project(ref: str | int) -> Any:
     if not text.isdigit() or len(text) > 9:
         return None
     return access.find_project(int(text))
+
+
+def project_goals() -> Any:
+    """A subquery of ``(project_id, goal_ref)``: which projects serve which of the
+    town's strategy goals, for a plugin's ``pf_impact_indicators`` to join its
+    own rows to (e.g. funding granted per goal) in one grouped query."""
+    from projektfabrik.strategy.models import Goal, ProjectGoal
+
+    return (
+        select(ProjectGoal.project_id.label("project_id"), Goal.ref.label("goal_ref"))
+        .join(Goal, Goal.id == ProjectGoal.goal_id)
+        .subquery()
+    )
 
 
 def is_project_editor(project: Any, user: Any) -> bool:
@@ -473,5 +488,8 @@ __all__ = [
     "team_join_code",
     "SheetFormula",
     "StatisticsTable",
+    "ImpactFigure",
+    "OpenApiPaths",
+    "project_goals",
     "sql_month",
 ]

@@ -11,7 +11,7 @@ import projektfabrik
 
 ROOT = Path(projektfabrik.__file__).parent
 #: The areas of the core that build pages; each depends on projects/, not on another area.
-AREAS = ("marketplace", "teams", "planning", "site", "admin")
+AREAS = ("marketplace", "teams", "planning", "site", "admin", "strategy")
 #: The one allowed edge: the landing page shows the marketplace's newest projects.
 ALLOWED = {("site", "marketplace")}
 #: What the lower layers must never import (they are below every area).

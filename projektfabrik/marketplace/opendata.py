@@ -29,6 +29,9 @@ from projektfabrik.marketplace.listing import (
     ordered,
     team_makeup,
 )
+from projektfabrik.plugins.manager import get_manager
+from projektfabrik.plugins.state import enabled_plugins
+from projektfabrik.plugins.types import OpenApiPaths
 from projektfabrik.projects import access
 from projektfabrik.projects.models import Project, Status
 from projektfabrik.refusal import Refusal
@@ -237,6 +240,15 @@ def _json(body: dict[str, Any], status: int = 200) -> Response:
 
 
 def _openapi_document() -> dict[str, Any]:
+    document = _core_openapi_document()
+    # Other areas (the strategy's /api/v1/goals) and plugins add their paths.
+    for _name, extra in get_manager().collect("pf_openapi_paths", OpenApiPaths, enabled_plugins()):
+        document["paths"].update(extra.paths)
+        document["components"]["schemas"].update(extra.schemas)
+    return document
+
+
+def _core_openapi_document() -> dict[str, Any]:
     error_schema = {
         "type": "object",
         "required": ["error"],

@@ -21,9 +21,11 @@ from projektfabrik.plugins.types import (
     Asset,
     Event,
     ExportFormat,
+    ImpactFigure,
     MarketplaceFilter,
     NavItem,
     NotificationKind,
+    OpenApiPaths,
     Permission,
     PluginInfo,
     PluginSettings,
@@ -76,6 +78,8 @@ REQUEST_HOOKS = (
     "pf_personal_data",
     "pf_marketplace_filters",
     "pf_admin_statistics",
+    "pf_impact_indicators",
+    "pf_openapi_paths",
 )
 
 
@@ -203,3 +207,14 @@ def pf_marketplace_filters() -> Iterable[MarketplaceFilter] | None:
 def pf_admin_statistics() -> Iterable[StatisticsTable] | None:
     """Return ``StatisticsTable`` entries for the town admin's statistics page:
     a fixed number of queries, whatever the town's size."""
+
+
+@hookspec
+def pf_impact_indicators() -> Iterable[ImpactFigure] | None:
+    """Return ``ImpactFigure`` entries for the town's impact dashboard (``/wirkung``):
+    a fixed number of queries, whatever the town's size."""
+
+
+@hookspec
+def pf_openapi_paths() -> Iterable[OpenApiPaths] | None:
+    """Return ``OpenApiPaths``: more paths of the open-data API's OpenAPI document."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -276,3 +277,34 @@ class StatisticsTable:
     rows: tuple[tuple[str, tuple[int, ...]], ...]
     chart: bool = True
     money: bool = False
+
+
+@dataclass(frozen=True)
+class ImpactFigure:
+    """A figure a plugin adds to the town's impact dashboard (``pf_impact_indicators``),
+    e.g. euros of funding granted to the projects serving a goal.
+
+    ``goal_ref`` names the goal it belongs to (``""``: the town as a whole);
+    ``key`` is unique within the plugin; ``label`` and ``unit`` are in the
+    reader's language; ``value`` is a ``Decimal`` in that unit (never a float).
+    It is shown beside the goal's own indicators, never added to them: units
+    do not mix.
+    """
+
+    order: int
+    key: str
+    label: str
+    unit: str
+    value: Decimal
+    goal_ref: str = ""
+
+
+@dataclass(frozen=True)
+class OpenApiPaths:
+    """Paths an area or plugin adds to the open-data API's OpenAPI document
+    (``/api/v1/openapi.json``, ``pf_openapi_paths``): ``paths`` as OpenAPI 3.1
+    path items keyed by path, ``schemas`` added to ``components.schemas``."""
+
+    order: int
+    paths: Mapping[str, Any]
+    schemas: Mapping[str, Any] = field(default_factory=dict)

@@ -65,6 +65,8 @@ def test_every_hookspec_is_called_by_the_core(town_a: Town) -> None:
     assert client.get("/").status_code == 200  # nav items, slots, assets
     assert client.get(f"/projekte/{number}").status_code == 200  # tabs
     assert client.get("/projekte").status_code == 200  # marketplace filters
+    assert client.get("/wirkung").status_code == 200  # impact figures
+    assert client.get("/api/v1/openapi.json").status_code == 200  # more API paths
     login(client, member.email)
     assert client.get("/pinnwand/").status_code == 200  # permissions, export formats
     # A note is an event, delivered to every enabled plugin after the commit.

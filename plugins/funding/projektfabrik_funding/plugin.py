@@ -206,3 +206,36 @@ def pf_admin_statistics() -> list[Any]:
             money=True,
         )
     ]
+
+
+@hookimpl
+def pf_impact_indicators() -> list[Any]:
+    """Euros granted per strategy goal, for the town's impact dashboard: the money
+    committed to the projects serving each goal (one grouped query). A project
+    serving two goals counts for each: the figure says what went to projects
+    for that goal, it is not added up across goals."""
+    from decimal import Decimal
+
+    from sqlalchemy import func, select
+
+    from projektfabrik.api import ImpactFigure, gettext, project_goals
+    from projektfabrik_funding.models import COMMITTED_STATES, Application
+
+    goals = project_goals()
+    rows = db.session.execute(
+        select(goals.c.goal_ref, func.sum(Application.approved_cents))
+        .join(goals, goals.c.project_id == Application.project_id)
+        .where(Application.state.in_(COMMITTED_STATES))
+        .group_by(goals.c.goal_ref)
+    ).all()
+    return [
+        ImpactFigure(
+            order=500,
+            key="granted",
+            label=gettext("Funding granted"),
+            unit="€",
+            value=Decimal(int(cents or 0)) / 100,
+            goal_ref=ref,
+        )
+        for ref, cents in rows
+    ]
