@@ -16,15 +16,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from projektfabrik.extensions import db
+from projektfabrik.storage import storage
 from projektfabrik.tenancy import archive, removal
 from projektfabrik.tenancy.archive import ArchiveError, Manifest
 from projektfabrik.tenancy.models import Tenant, TenantHost, TenantState
 
 __all__ = ["ArchiveError", "delete_files", "delete_town", "export_town", "import_town", "set_state"]
-
-
-def _uploads_dir() -> Path:
-    return Path(current_app.config["UPLOADS_DIR"])
 
 
 def _config_dir(slug: str) -> Path:
@@ -37,7 +34,7 @@ def export_town(tenant: Tenant, out: IO[bytes]) -> Manifest:
         db.metadata,
         tenant,
         out,
-        uploads_dir=_uploads_dir() / str(tenant.id),
+        files=storage(),
         config_dir=_config_dir(tenant.slug),
         now=datetime.now(UTC),
     )
@@ -60,7 +57,7 @@ def import_town(
         source,
         slug=slug,
         hosts=hosts,
-        uploads_dir=_uploads_dir(),
+        files=storage(),
         tenants_dir=Path(current_app.config["TENANTS_DIR"]),
         host_taken=host_taken,
         slug_taken=slug_taken,
@@ -79,8 +76,8 @@ def delete_town(tenant: Tenant) -> dict[str, int]:
 
 
 def delete_files(tenant_id: int, slug: str) -> None:
-    """The town's upload folder and its folder in TENANTS_DIR."""
-    removal.delete_files(_uploads_dir(), tenant_id, _config_dir(slug))
+    """The town's files in the storage and its folder in TENANTS_DIR."""
+    removal.delete_files(storage(), tenant_id, _config_dir(slug))
 
 
 def set_state(tenant: Tenant, state: TenantState) -> None:
