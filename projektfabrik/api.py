@@ -123,6 +123,7 @@ from projektfabrik.uploads import (
     FileKind,
     UploadRefused,
     check_upload,
+    delete_upload,
     discard_upload,
     store_upload,
 )
@@ -458,6 +459,7 @@ __all__ = [
     "resolve_upload",
     "StorageUnavailable",
     "StoredFile",
+    "delete_upload",
     "discard_upload",
     "store_upload_bytes",
     "stored_upload",

@@ -8,7 +8,8 @@ size with the limit (:func:`max_upload_mb`: the town's, else the
 deployment's), and raises :class:`UploadRefused` with a message for the
 person. :func:`store_upload` then writes it into the town's storage
 (:mod:`projektfabrik.storage`: a local folder or S3), :func:`stored_file`
-finds it again and :func:`discard_upload` deletes it once that is committed.
+finds it again, :func:`discard_upload` deletes it once that is committed and
+:func:`delete_upload` after it.
 Nothing here or in a plugin handles a path.
 """
 
@@ -97,9 +98,16 @@ def stored_file(area: str, name: str | None) -> StoredFile | None:
 
 def discard_upload(area: str, name: str | None) -> None:
     """Delete the town's file ``name`` in ``area`` once the current transaction
-    commits (at once after it; a rollback keeps the file)."""
+    commits; a rollback keeps the file. Call it where the row that names it goes."""
     if is_plain_name(name):
         transaction.discard(storage(), town_key(area, str(name)))
+
+
+def delete_upload(area: str, name: str | None) -> None:
+    """Delete the town's file ``name`` in ``area`` at once: for a caller that has
+    committed the deletion of its row already."""
+    if is_plain_name(name):
+        transaction.delete_now(storage(), town_key(area, str(name)))
 
 
 # --- checking what people upload ---------------------------------------------------------

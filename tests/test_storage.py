@@ -37,6 +37,7 @@ from projektfabrik.uploads import (
     PDF,
     CheckedUpload,
     UploadRefused,
+    delete_upload,
     discard_upload,
     store_upload,
     stored_file,
@@ -231,6 +232,14 @@ def test_a_rollback_removes_the_file_a_commit_keeps_it(town_a: Town) -> None:
         assert stored_names(app, town_a.tenant.id, "team-files") == [kept]
         db.session.commit()
     assert stored_names(app, town_a.tenant.id, "team-files") == []
+
+    with town_a.context():  # after the commit that removed the row: at once
+        other = store_upload("team-files", checked_pdf())
+        db.session.commit()
+        db.session.execute(select(User)).all()  # a new transaction began by itself
+        delete_upload("team-files", other)
+        assert stored_names(app, town_a.tenant.id, "team-files") == []
+        db.session.rollback()
 
 
 def test_a_stored_file_is_streamed_not_read_whole(town_a: Town) -> None:

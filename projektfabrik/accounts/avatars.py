@@ -8,6 +8,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.accounts.services import AccountError
 from projektfabrik.images import ImageError, delete_image, save_image, stored_image
 from projektfabrik.storage import StoredFile
+from projektfabrik.uploads import delete_upload
 
 AREA = "avatars"
 SIZE = (256, 256)
@@ -32,5 +33,5 @@ def stored_avatar(user: User) -> StoredFile | None:
 
 
 def delete_picture(filename: str | None) -> None:
-    """A picture whose account is gone (called after the commit)."""
-    delete_image(AREA, filename)
+    """At once: a picture whose account's deletion is committed."""
+    delete_upload(AREA, filename)

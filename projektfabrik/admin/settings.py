@@ -25,7 +25,7 @@ from projektfabrik.tenancy.branding import (
     contrast,
 )
 from projektfabrik.tenancy.models import Tenant
-from projektfabrik.uploads import UploadRefused, check_upload, discard_upload, store_bytes
+from projektfabrik.uploads import UploadRefused, check_upload, delete_upload, store_bytes
 
 LOGO_MAX_MB = 2
 #: The largest logo kept (it is shown at 40 px height; room for sharp screens).
@@ -175,4 +175,5 @@ def remove_logo(tenant: Tenant, actor: User) -> str | None:
 
 
 def delete_logo_file(filename: str | None) -> None:
-    discard_upload(LOGO_AREA, filename)
+    """At once: the caller has committed the change that dropped it."""
+    delete_upload(LOGO_AREA, filename)

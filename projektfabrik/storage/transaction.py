@@ -6,7 +6,9 @@ on the session: when the transaction rolls back (a refusal, a failed commit, a
 request that ends without committing), the file is deleted again, so no file
 is left that no row names. :func:`discard` is the other direction: a file
 whose row goes is deleted only once that is committed, so a rollback keeps
-it. Outside a transaction (after the commit) :func:`discard` deletes at once.
+it. A caller that has committed the deletion already uses :func:`delete_now`
+(the session may have begun a new transaction by then, just by reading an
+expired attribute, so "no transaction" cannot tell "after the commit").
 """
 
 from __future__ import annotations
@@ -41,12 +43,13 @@ def written(backend: Storage, key: str) -> None:
 
 
 def discard(backend: Storage, key: str) -> None:
-    """Delete ``key`` once the current transaction commits (at once outside one)."""
-    session = db.session() if db.session.registry.has() else None
-    if session is None or not session.in_transaction():
-        _delete([(backend, key)])
-        return
-    session.info.setdefault(DISCARDED, []).append((backend, key))
+    """Delete ``key`` once the current transaction commits; a rollback keeps it."""
+    _tied_session().info.setdefault(DISCARDED, []).append((backend, key))
+
+
+def delete_now(backend: Storage, key: str) -> None:
+    """Delete ``key`` at once: its row's deletion is committed already."""
+    _delete([(backend, key)])
 
 
 def _delete(keys: Pending) -> None:

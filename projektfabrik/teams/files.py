@@ -64,5 +64,5 @@ def stored(stored_name: str) -> StoredFile | None:
 
 
 def delete(stored_name: str) -> None:
-    """Once the deletion is committed (at once after it)."""
-    uploads.discard_upload(AREA, stored_name)
+    """At once: the caller has committed the deletion of the file's row."""
+    uploads.delete_upload(AREA, stored_name)
