@@ -548,3 +548,28 @@ def test_the_run_uses_the_storage_it_chose(app: Flask) -> None:
 
     with app.app_context():
         assert storage().name == ("s3" if wanted() else "local")
+
+
+def test_an_import_whose_storage_fails_writes_nothing(
+    town_a: Town, app: Flask, s3_server: S3Server
+) -> None:
+    with town_a.context():
+        store_upload("funding", checked_pdf())
+        db.session.commit()
+    with app.app_context():
+        tenant = db.session.get_one(type(town_a.tenant), town_a.tenant.id)
+        archive = io.BytesIO()
+        lifecycle.export_town(tenant, archive)
+        db.session.rollback()
+        archive.seek(0)
+        working = app.extensions["projektfabrik.storage"]
+        config = {**s3_server.config("down"), "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+        app.extensions["projektfabrik.storage"] = S3Storage.from_config(config)
+        try:
+            with pytest.raises(lifecycle.ArchiveError, match="storage failed"):
+                lifecycle.import_town(archive, slug="stadt-a2", hosts=["a2.test"])
+            db.session.rollback()
+            assert lifecycle.delete_files(999, "stadt-a2") is False  # logged, not raised
+        finally:
+            app.extensions["projektfabrik.storage"] = working
+        assert db.session.scalar(select(type(town_a.tenant)).filter_by(slug="stadt-a2")) is None

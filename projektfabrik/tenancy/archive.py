@@ -24,6 +24,7 @@ been checked, and writes the rows in one transaction that the caller commits.
 from __future__ import annotations
 
 import base64
+import contextlib
 import enum
 import hashlib
 import io
@@ -40,7 +41,7 @@ from typing import IO, Any
 from sqlalchemy import ColumnElement, MetaData, TypeDecorator, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
-from projektfabrik.storage import BadKey, Storage, check_key, town_prefix
+from projektfabrik.storage import BadKey, Storage, StorageUnavailable, check_key, town_prefix
 from projektfabrik.tenancy import config_edit
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.tenancy.tables import HOSTS, TOWN_ROW, TownTable, town_tables
@@ -442,9 +443,15 @@ def import_town(
             if f"tables/{spec.name}.jsonl" in manifest["checksums"]:
                 counts[spec.name] = _import_table(connection, archive, spec, ids)
 
-        for name, relative in uploads:
-            with archive.open(name) as source:
-                files.put(f"{town_prefix(tenant_id)}/{relative}", source)
+        try:
+            for name, relative in uploads:
+                with archive.open(name) as source:
+                    files.put(f"{town_prefix(tenant_id)}/{relative}", source)
+        except StorageUnavailable as exc:
+            # The caller rolls the rows back; the files written so far go now, if they can.
+            with contextlib.suppress(StorageUnavailable):
+                files.delete_prefix(town_prefix(tenant_id))
+            raise ArchiveError(f"the storage failed, nothing was imported: {exc}") from exc
         _extract(archive, "files/config/", config_target)
         if hosts:
             toml = config_target / "tenant.toml"

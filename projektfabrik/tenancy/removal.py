@@ -42,6 +42,6 @@ def delete_rows(connection: Connection, metadata: MetaData, tenant_id: int) -> d
 
 def delete_files(files: Storage, tenant_id: int, config_dir: Path | None) -> None:
     """The town's files in the storage and (when given) the operator's folder of the town."""
-    files.delete_prefix(town_prefix(tenant_id))
-    if config_dir is not None:
+    if config_dir is not None:  # first: a failing storage must not keep it
         shutil.rmtree(config_dir, ignore_errors=True)
+    files.delete_prefix(town_prefix(tenant_id))
