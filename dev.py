@@ -2,7 +2,8 @@
 """The developer's front door. Needs only Python 3.11+; sets up everything else.
 
     python3 dev.py demo           install, migrate, seed the demo towns, serve on :8000
-    python3 dev.py test           lint, tests on SQLite and PostgreSQL, browser tests
+    python3 dev.py test           lint, tests on SQLite and PostgreSQL, the file tests
+                                  with S3 storage (moto), browser tests
     python3 dev.py test ARGS...   quick loop: only pytest ARGS on SQLite, without the
                                   tests marked slow or browser unless ARGS choose
                                   a marker (-m) or name tests/browser
@@ -19,6 +20,8 @@ them is kept in ``.venv/.projektfabrik-install``), so a second start is fast.
     PROJEKTFABRIK_TEST_DATABASE_URL     PostgreSQL for the second run (default
                                         postgresql://postgres@127.0.0.1:5432/projektfabrik_test)
     PROJEKTFABRIK_CHROMIUM              the browser (default /usr/bin/chromium)
+    PROJEKTFABRIK_TEST_STORAGE          s3: the app's files in moto's S3 server on
+                                        loopback (the full run sets it for -m storage)
 """
 
 from __future__ import annotations
@@ -332,6 +335,14 @@ def test(pytest_args: list[str]) -> int:
             )
         else:
             unavailable(name, f"PostgreSQL not reachable at {pg_url} ({why})")
+
+        # The file tests once more with the files in S3 (moto's server on loopback,
+        # started by the tests themselves): docs/operations.md, "Files".
+        step(
+            "pytest with S3 storage (moto)",
+            [*pytest, *parallel, "-m", "storage and not browser"],
+            {**base_env, "PROJEKTFABRIK_TEST_STORAGE": "s3"},
+        )
 
         name = "browser tests (Chromium, SQLite)"
         chromium = chromium_path()

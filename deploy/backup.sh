@@ -7,7 +7,10 @@
 #   /srv/projektfabrik/deploy/backup.sh /var/backups/projektfabrik
 #
 # Reads PROJEKTFABRIK_DATABASE_URL (postgresql://...), PROJEKTFABRIK_UPLOADS_DIR and
-# PROJEKTFABRIK_TENANTS_DIR. pg_dump takes a consistent snapshot while the site runs;
+# PROJEKTFABRIK_TENANTS_DIR. With PROJEKTFABRIK_STORAGE=s3 the files are in the bucket,
+# not in UPLOADS_DIR: this script then notes the bucket in uploads-in-s3.txt and the
+# bucket is backed up by its own means (versioning and a copy to a second bucket or
+# place: docs/operations.md, "Files"). pg_dump takes a consistent snapshot while the site runs;
 # a file uploaded during the backup may be in uploads without its row (harmless) or
 # the other way round (its download answers 404). For point-in-time recovery use
 # WAL archiving as well (deploy/README.md, "Backup and restore").
@@ -15,7 +18,10 @@ set -eu
 
 target=${1:?usage: backup.sh DIR}
 url=${PROJEKTFABRIK_DATABASE_URL:?PROJEKTFABRIK_DATABASE_URL is not set}
-uploads=${PROJEKTFABRIK_UPLOADS_DIR:?PROJEKTFABRIK_UPLOADS_DIR is not set}
+storage=${PROJEKTFABRIK_STORAGE:-local}
+if [ "$storage" = local ]; then
+  uploads=${PROJEKTFABRIK_UPLOADS_DIR:?PROJEKTFABRIK_UPLOADS_DIR is not set}
+fi
 tenants=${PROJEKTFABRIK_TENANTS_DIR:?PROJEKTFABRIK_TENANTS_DIR is not set}
 
 case "$url" in
@@ -31,9 +37,17 @@ mkdir -p "$dest"
 umask 077
 
 pg_dump --format=custom --no-owner --no-privileges --file="$dest/database.dump" "$url"
-mkdir -p "$uploads"
-tar -C "$uploads" -czf "$dest/uploads.tar.gz" .
+if [ "$storage" = local ]; then
+  mkdir -p "$uploads"
+  tar -C "$uploads" -czf "$dest/uploads.tar.gz" .
+  files=uploads.tar.gz
+else
+  printf 'files in S3: bucket %s, prefix "%s", endpoint %s\nback them up with the bucket (docs/operations.md, "Files")\n' \
+    "${PROJEKTFABRIK_S3_BUCKET:-?}" "${PROJEKTFABRIK_S3_PREFIX:-}" "${PROJEKTFABRIK_S3_ENDPOINT_URL:-AWS}" \
+    > "$dest/uploads-in-s3.txt"
+  files=uploads-in-s3.txt
+fi
 tar -C "$tenants" -czf "$dest/tenants.tar.gz" .
-(cd "$dest" && sha256sum database.dump uploads.tar.gz tenants.tar.gz > SHA256SUMS)
+(cd "$dest" && sha256sum database.dump "$files" tenants.tar.gz > SHA256SUMS)
 
 echo "$dest"

@@ -7,13 +7,19 @@
 #   /srv/projektfabrik/deploy/restore.sh /var/backups/projektfabrik/20261202T030000Z
 #   /srv/projektfabrik/.venv/bin/projektfabrik db upgrade   # when the code is newer
 #
-# Same variables as backup.sh. The SECRET_KEY must be the backed-up deployment's:
+# Same variables as backup.sh. A backup of a deployment with its files in S3
+# (uploads-in-s3.txt) restores the database and the towns' folder; the bucket is
+# restored by its own means, to the state of the backup or later. The SECRET_KEY must be the backed-up deployment's:
 # sign-in sessions, links in mails and encrypted settings depend on it.
 set -eu
 
 source=${1:?usage: restore.sh BACKUP_DIR}
 url=${PROJEKTFABRIK_DATABASE_URL:?PROJEKTFABRIK_DATABASE_URL is not set}
-uploads=${PROJEKTFABRIK_UPLOADS_DIR:?PROJEKTFABRIK_UPLOADS_DIR is not set}
+if [ -f "$source/uploads.tar.gz" ]; then
+  uploads=${PROJEKTFABRIK_UPLOADS_DIR:?PROJEKTFABRIK_UPLOADS_DIR is not set}
+else
+  uploads=""
+fi
 tenants=${PROJEKTFABRIK_TENANTS_DIR:?PROJEKTFABRIK_TENANTS_DIR is not set}
 url=$(printf '%s' "$url" | sed 's|^postgresql+[a-z0-9]*://|postgresql://|')
 
@@ -27,7 +33,7 @@ if [ "$tables" != "0" ]; then
   echo "restore.sh: the database is not empty ($tables tables); nothing restored" >&2
   exit 1
 fi
-for folder in "$uploads" "$tenants"; do
+for folder in "$tenants" ${uploads:+"$uploads"}; do
   if [ -d "$folder" ] && [ -n "$(ls -A "$folder")" ]; then
     echo "restore.sh: $folder is not empty; nothing restored" >&2
     exit 1
@@ -35,7 +41,12 @@ for folder in "$uploads" "$tenants"; do
 done
 
 pg_restore --no-owner --no-privileges --exit-on-error --dbname="$url" "$source/database.dump"
-mkdir -p "$uploads" "$tenants"
-tar -C "$uploads" -xzf "$source/uploads.tar.gz"
+mkdir -p "$tenants"
+if [ -n "$uploads" ]; then
+  mkdir -p "$uploads"
+  tar -C "$uploads" -xzf "$source/uploads.tar.gz"
+else
+  cat "$source/uploads-in-s3.txt"
+fi
 tar -C "$tenants" -xzf "$source/tenants.tar.gz"
 echo "restored $source"

@@ -6,8 +6,10 @@ without notice. See docs/plugins.md for how each is meant to be used.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -104,6 +106,7 @@ from projektfabrik.projects.events import (
 from projektfabrik.projects.models import Status as ProjectStatus
 from projektfabrik.refusal import Refusal
 from projektfabrik.requestsize import accepts_files
+from projektfabrik.storage import StorageUnavailable, StoredFile
 from projektfabrik.teams.events import (
     JoinDecided,
     JoinRequested,
@@ -122,13 +125,15 @@ from projektfabrik.uploads import (
     FileKind,
     UploadRefused,
     check_upload,
+    delete_upload,
+    discard_upload,
     store_upload,
 )
 from projektfabrik.uploads import clean_name as clean_upload_name
 from projektfabrik.uploads import max_upload_mb as upload_limit_mb
 from projektfabrik.uploads import new_filename as new_upload_name
-from projektfabrik.uploads import resolve_in as resolve_upload
-from projektfabrik.uploads import town_folder as upload_folder
+from projektfabrik.uploads import store_bytes as store_upload_bytes
+from projektfabrik.uploads import stored_file as stored_upload
 from projektfabrik.viewhelpers import found_or_404, show_refusal
 from projektfabrik.workflow import Step, StepRefused, Workflow
 
@@ -339,6 +344,34 @@ def share_team_file(project: Any, by: User, stream: Any, original_name: str) -> 
     return item.ref, item.filename
 
 
+def upload_folder(area: str) -> Path:
+    """Deprecated since 1.1 (removed in 2.0): the town's folder of ``area`` with the
+    local storage. Use ``store_upload``, ``stored_upload`` and ``discard_upload``,
+    which work with every storage; with S3 this raises ``RuntimeError``."""
+    from projektfabrik.storage import storage, town_prefix
+    from projektfabrik.storage.local import LocalStorage
+
+    warnings.warn(
+        "upload_folder is deprecated: use stored_upload/discard_upload", DeprecationWarning, 2
+    )
+    backend = storage()
+    if not isinstance(backend, LocalStorage):
+        raise RuntimeError("upload_folder works with the local storage only; use stored_upload")
+    folder = backend.root / town_prefix(current_tenant().id) / area
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def resolve_upload(folder: Path, filename: str) -> Path | None:
+    """Deprecated since 1.1 (removed in 2.0), with :func:`upload_folder`: the file's
+    path if ``filename`` names a plain file directly inside ``folder``."""
+    warnings.warn("resolve_upload is deprecated: use stored_upload", DeprecationWarning, 2)
+    if not filename or "/" in filename or "\\" in filename or filename.startswith("."):
+        return None
+    path = folder / filename
+    return path if path.is_file() else None
+
+
 def team_file_url(project: Any, ref: str, filename: str) -> str:
     """The path of a team file's download (members of the team only)."""
     from flask import url_for
@@ -439,6 +472,12 @@ __all__ = [
     "render_slot",
     "render_template",
     "resolve_upload",
+    "StorageUnavailable",
+    "StoredFile",
+    "delete_upload",
+    "discard_upload",
+    "store_upload_bytes",
+    "stored_upload",
     "search_documents",
     "show_refusal",
     "store_upload",

@@ -12,7 +12,16 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
-from projektfabrik import formerrors, i18n, inputguard, pagecache, requestsize, security, throttle
+from projektfabrik import (
+    formerrors,
+    i18n,
+    inputguard,
+    pagecache,
+    requestsize,
+    security,
+    storage,
+    throttle,
+)
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
 
@@ -38,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.autoescape = lambda name: name is None or name.endswith(AUTOESCAPED)
 
     _init_database(app)
+    storage.init_app(app)  # where files are kept: a local folder or S3 (storage/)
     from projektfabrik import logs, metrics
     from projektfabrik.tenancy import web as tenancy_web
 
@@ -117,6 +127,9 @@ def _init_database(app: Flask) -> None:
     isolation.install(FlaskSQLAlchemySession)
     versioning.install(FlaskSQLAlchemySession)
     formerrors.install(FlaskSQLAlchemySession)
+    from projektfabrik.storage import transaction as storage_transaction
+
+    storage_transaction.install(FlaskSQLAlchemySession)
 
 
 @event.listens_for(Engine, "connect")

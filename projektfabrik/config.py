@@ -21,6 +21,19 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "TENANTS_DIR": (str(REPO_ROOT / "tenants"), str),
     "TRANSLATIONS_DIR": (str(REPO_ROOT / "translations"), str),
     "UPLOADS_DIR": (None, str),
+    # Where files are kept (storage/): "local" (UPLOADS_DIR) or "s3" (the S3_* settings).
+    "STORAGE": ("local", str),
+    "S3_BUCKET": ("", str),
+    # Empty: AWS itself; else the S3-compatible server (MinIO, Ceph, Garage …).
+    "S3_ENDPOINT_URL": ("", str),
+    "S3_REGION": ("", str),
+    # A folder inside the bucket, when the bucket is shared with something else.
+    "S3_PREFIX": ("", str),
+    # Empty: boto3's own chain (AWS_ACCESS_KEY_ID …, the machine's role).
+    "S3_ACCESS_KEY_ID": ("", str),
+    "S3_SECRET_ACCESS_KEY": ("", str),
+    # Seconds to wait for a connection (reads: six times as long) before a refusal.
+    "S3_TIMEOUT": (5.0, float),
     "SMTP_URL": ("", str),
     # Seconds to wait for the SMTP server before a message is retried later.
     "SMTP_TIMEOUT": (10.0, float),
@@ -60,6 +73,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
 }
 
 
+#: Where files are kept (storage/).
+STORAGE_BACKENDS = ("local", "s3")
 #: Who sends queued mail (mail/outbox.py).
 MAIL_DELIVERY_MODES = ("worker", "after_response")
 
@@ -84,6 +99,13 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         config["UPLOADS_DIR"] = str(Path(instance_path) / "uploads")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    if config["STORAGE"] not in STORAGE_BACKENDS:
+        raise ValueError(
+            f"{PREFIX}STORAGE must be one of {', '.join(STORAGE_BACKENDS)}, "
+            f"not {config['STORAGE']!r}"
+        )
+    if config["STORAGE"] == "s3" and not config["S3_BUCKET"]:
+        raise ValueError(f"{PREFIX}STORAGE=s3 needs {PREFIX}S3_BUCKET")
     if config["MAIL_DELIVERY"] not in MAIL_DELIVERY_MODES:
         raise ValueError(
             f"{PREFIX}MAIL_DELIVERY must be one of {', '.join(MAIL_DELIVERY_MODES)}, "

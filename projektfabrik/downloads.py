@@ -25,8 +25,9 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app, request, send_file
 
+from projektfabrik.storage import StoredFile
 from projektfabrik.uploads import clean_name
 
 #: Content types sent as they are (without parameters). Anything else becomes
@@ -79,8 +80,22 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return value
 
 
+def _stored_response(stored: StoredFile, kind: str) -> Response:
+    """A file from the storage, streamed in chunks (never read whole into memory)."""
+    if stored.path is not None:  # the local backend: the OS sends the file, with ranges
+        return send_file(stored.path, mimetype=kind, conditional=True)
+    response = send_file(stored.open(), mimetype=kind, conditional=False, etag=False)
+    response.content_length = stored.size
+    if stored.modified is not None:
+        response.last_modified = stored.modified
+    if stored.etag:
+        response.set_etag(stored.etag)
+    response.make_conditional(request, accept_ranges=True, complete_length=stored.size)
+    return response
+
+
 def send_download(
-    content: bytes | str | Path,
+    content: bytes | str | Path | StoredFile,
     filename: str,
     mimetype: str,
     *,
@@ -88,7 +103,8 @@ def send_download(
     max_age: int = 0,
     private: bool = True,
 ) -> Response:
-    """Send ``content`` (bytes, text or a file's path) as ``filename``.
+    """Send ``content`` (bytes, text, a file from the storage or a local file's path,
+    e.g. the operator's logo) as ``filename``.
 
     Always an attachment with a safe type, except ``inline_image=True`` for a
     picture the platform re-encoded (PNG, JPEG, WebP), which a page shows.
@@ -99,6 +115,8 @@ def send_download(
         kind += "; charset=utf-8"
     if isinstance(content, Path):
         response = send_file(content, mimetype=kind, max_age=max_age, conditional=True)
+    elif isinstance(content, StoredFile):
+        response = _stored_response(content, kind)
     else:
         data = content.encode("utf-8") if isinstance(content, str) else content
         response = current_app.response_class(data, mimetype=kind)

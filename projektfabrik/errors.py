@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from projektfabrik.extensions import db
 from projektfabrik.inputguard import BadInput
+from projektfabrik.storage import StorageUnavailable
 
 #: Paths whose errors are JSON (the open-data API), as its OpenAPI document says.
 API_PREFIX = "/api/"
@@ -134,6 +135,17 @@ def town_read_only() -> tuple[str, int] | Response:
     )
 
 
+def handle_storage_down(error: StorageUnavailable) -> tuple[str, int] | Response:
+    """A file could not be read (disk, S3): the page says so; the rest of the site works."""
+    current_app.logger.error("storage unavailable: %s", error)
+    db.session.rollback()
+    return _render(
+        503,
+        _("File not available just now"),
+        _("The file cannot be loaded at the moment. Nothing is lost. Please try again later."),
+    )
+
+
 def handle_crash(error: Exception) -> tuple[str, int] | Response:
     db.session.rollback()
     return _render(500)
@@ -144,3 +156,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_crash)
+    app.register_error_handler(StorageUnavailable, handle_storage_down)

@@ -11,12 +11,12 @@ town's own. Only such re-encoded pictures are sent inline
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 from typing import IO
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from projektfabrik.storage import StoredFile
 from projektfabrik.uploads import (
     GIF,
     JPEG,
@@ -24,9 +24,9 @@ from projektfabrik.uploads import (
     WEBP,
     UploadRefused,
     check_upload,
-    new_filename,
-    resolve_in,
-    town_folder,
+    discard_upload,
+    store_bytes,
+    stored_file,
 )
 
 MAX_MB = 5
@@ -51,20 +51,20 @@ def save_image(stream: IO[bytes], area: str, size: tuple[int, int]) -> str:
     try:
         with Image.open(BytesIO(checked.data)) as image:
             picture = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), size)
-            filename = new_filename(".webp")
-            picture.save(town_folder(area) / filename, "WEBP", quality=82)
+            out = BytesIO()
+            picture.save(out, "WEBP", quality=82)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
         raise ImageError(_("This file is not a picture we can read.")) from exc
-    return filename
+    try:
+        return store_bytes(area, out.getvalue(), ".webp")
+    except UploadRefused as refused:  # the storage failed: nothing was kept
+        raise ImageError(refused.message) from refused
 
 
-def image_path(area: str, filename: str | None) -> Path | None:
-    if not filename:
-        return None
-    return resolve_in(town_folder(area), filename)
+def stored_image(area: str, filename: str | None) -> StoredFile | None:
+    return stored_file(area, filename)
 
 
 def delete_image(area: str, filename: str | None) -> None:
-    path = image_path(area, filename)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """Once the change is committed (a rollback keeps the picture)."""
+    discard_upload(area, filename)

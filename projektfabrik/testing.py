@@ -251,10 +251,53 @@ def truncate_all() -> None:
                 conn.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """moto's S3 server on a free loopback port, with a bucket (``testing_s3.py``)."""
+    from projektfabrik.testing_s3 import serve
+
+    yield from serve()
+
+
 @pytest.fixture
-def app_config(schema: str, tmp_path: Path, smtp_server: tuple[str, Mailbox]) -> dict[str, Any]:
+def storage_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The storage settings of this run: the local folder, or with
+    ``PROJEKTFABRIK_TEST_STORAGE=s3`` the test's own prefix on the S3 server."""
+    from projektfabrik.testing_s3 import wanted
+
+    if not wanted():
+        return {}
+    server = request.getfixturevalue("s3_server")
+    return server.config(f"t-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def app_config(
+    schema: str, tmp_path: Path, smtp_server: tuple[str, Mailbox], storage_config: dict[str, Any]
+) -> dict[str, Any]:
     """Override entries in a test module with its own ``app_config`` fixture."""
-    return _base_config(schema, tmp_path, smtp_server[0])
+    return {**_base_config(schema, tmp_path, smtp_server[0]), **storage_config}
+
+
+def stored_names(app: Flask, tenant_id: int, area: str) -> list[str]:
+    """The names of a town's files in ``area``, from whichever storage the app uses."""
+    from projektfabrik.storage import storage, town_prefix
+
+    with app.app_context():
+        prefix = f"{town_prefix(tenant_id)}/{area}"
+        return [key.rsplit("/", 1)[1] for key, _size in storage().list(prefix)]
+
+
+def stored_bytes(app: Flask, tenant_id: int, area: str, name: str) -> bytes | None:
+    """A town's file, from whichever storage the app uses; ``None`` when missing."""
+    from projektfabrik.storage import storage, town_prefix
+
+    with app.app_context():
+        found = storage().get(f"{town_prefix(tenant_id)}/{area}/{name}")
+        if found is None:
+            return None
+        with found.open() as stream:
+            return stream.read()
 
 
 @pytest.fixture

@@ -6,11 +6,16 @@ plugins: it reads the bytes, recognises what they are (:func:`detect`, never
 the file name), compares that with the kinds allowed for this use and the
 size with the limit (:func:`max_upload_mb`: the town's, else the
 deployment's), and raises :class:`UploadRefused` with a message for the
-person. :func:`store_upload` then writes it into the town's folder.
+person. :func:`store_upload` then writes it into the town's storage
+(:mod:`projektfabrik.storage`: a local folder or S3), :func:`stored_file`
+finds it again, :func:`discard_upload` deletes it once that is committed and
+:func:`delete_upload` after it.
+Nothing here or in a plugin handles a path.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import unicodedata
@@ -18,36 +23,91 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from projektfabrik.refusal import Refusal
+from projektfabrik.storage import (
+    StorageUnavailable,
+    StoredFile,
+    check_key,
+    is_plain_name,
+    storage,
+    town_prefix,
+    transaction,
+)
 from projektfabrik.tenancy.context import current_tenant
 
 if TYPE_CHECKING:
     from projektfabrik.tenancy.models import Tenant
 
+log = logging.getLogger(__name__)
 
-def town_folder(area: str) -> Path:
-    """``<UPLOADS_DIR>/<town id>/<area>``: one town's files never share a folder with another's."""
-    folder = Path(current_app.config["UPLOADS_DIR"]) / str(current_tenant().id) / area
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+
+def town_key(area: str, name: str, tenant_id: int | None = None) -> str:
+    """``<town id>/<area>/<name>``: the key of a file of the town in context (or
+    ``tenant_id``'s). The town is always the key's first part: one town's files
+    never share a prefix with another's. :class:`~projektfabrik.storage.BadKey`
+    when ``name`` is not a plain name."""
+    town = current_tenant().id if tenant_id is None else tenant_id
+    return check_key(f"{town_prefix(town)}/{area}/{name}")
 
 
 def new_filename(suffix: str) -> str:
     return secrets.token_urlsafe(12) + suffix
 
 
-def resolve_in(folder: Path, filename: str) -> Path | None:
-    """The file's path if ``filename`` names a plain file directly inside ``folder``."""
-    if not filename or "/" in filename or "\\" in filename or filename.startswith("."):
+def storage_refusal(field: str = "file") -> UploadRefused:
+    """What people read when the storage (disk, S3) fails: nothing was kept."""
+    return UploadRefused(
+        _(
+            "The file could not be stored just now. Nothing was saved. "
+            "Please try again in a few minutes."
+        ),
+        field,
+    )
+
+
+def store_bytes(area: str, data: bytes, suffix: str, *, field: str = "file") -> str:
+    """Write ``data`` into the town's ``area`` under a new random name ending in
+    ``suffix``; return the name. The file goes again if the transaction rolls
+    back (:mod:`projektfabrik.storage.transaction`). A failing storage raises
+    :class:`UploadRefused` (:func:`storage_refusal`) and leaves nothing."""
+    stored_name = new_filename(suffix)
+    backend = storage()
+    key = town_key(area, stored_name)
+    try:
+        backend.put(key, data)
+    except StorageUnavailable:
+        log.exception("storage: could not store an upload in %s", area)
+        raise storage_refusal(field) from None
+    transaction.written(backend, key)
+    return stored_name
+
+
+def stored_file(area: str, name: str | None) -> StoredFile | None:
+    """The town's file ``name`` in ``area``, or ``None`` (no such file, or ``name`` is
+    not a plain name, e.g. from a URL). A failing storage raises
+    :class:`~projektfabrik.storage.StorageUnavailable` (an error page, 503)."""
+    if not is_plain_name(name):
         return None
-    path = folder / filename
-    return path if path.is_file() else None
+    return storage().get(town_key(area, str(name)))
+
+
+def discard_upload(area: str, name: str | None) -> None:
+    """Delete the town's file ``name`` in ``area`` once the current transaction
+    commits; a rollback keeps the file. Call it where the row that names it goes."""
+    if is_plain_name(name):
+        transaction.discard(storage(), town_key(area, str(name)))
+
+
+def delete_upload(area: str, name: str | None) -> None:
+    """Delete the town's file ``name`` in ``area`` at once: for a caller that has
+    committed the deletion of its row already."""
+    if is_plain_name(name):
+        transaction.delete_now(storage(), town_key(area, str(name)))
 
 
 # --- checking what people upload ---------------------------------------------------------
@@ -234,12 +294,10 @@ def check_upload(
     return CheckedUpload(data=data, kind=kind, original_name=original_name)
 
 
-def store_upload(area: str, upload: CheckedUpload) -> str:
+def store_upload(area: str, upload: CheckedUpload, *, field: str = "file") -> str:
     """Write a checked upload into the town's ``area`` under a new random name (with
-    the extension of what it really is); return that name."""
-    stored_name = new_filename("." + upload.kind.extension)
-    (town_folder(area) / stored_name).write_bytes(upload.data)
-    return stored_name
+    the extension of what it really is); return that name. See :func:`store_bytes`."""
+    return store_bytes(area, upload.data, "." + upload.kind.extension, field=field)
 
 
 #: Longest name people see, in characters (file systems allow 255 bytes).

@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -206,6 +207,7 @@ def _png(color: str = "red", size: int = 64) -> io.BytesIO:
     return data
 
 
+@pytest.mark.storage
 def test_profile_edit_with_avatar(town_a: Town, town_b: Town) -> None:
     town_a.user("a@example.org")
     client = town_a.client()
@@ -241,6 +243,7 @@ def test_profile_edit_with_avatar(town_a: Town, town_b: Town) -> None:
     assert town_b.client().get(avatar_url).status_code == 404
 
 
+@pytest.mark.storage
 def test_profile_refuses_a_fake_picture_and_keeps_the_input(town_a: Town) -> None:
     town_a.user("a@example.org")
     client = town_a.client()

@@ -101,6 +101,7 @@ def test_a_badly_written_colour_is_refused(town_a: Town) -> None:
     assert "sechs" in response.get_data(as_text=True)
 
 
+@pytest.mark.storage
 def test_a_logo_is_re_encoded_and_shown(town_a: Town, tmp_path: Path) -> None:
     client, _ = _admin(town_a)
     response = client.post(
@@ -129,6 +130,7 @@ def test_a_logo_is_re_encoded_and_shown(town_a: Town, tmp_path: Path) -> None:
         (b"\x89PNG\r\n\x1a\nbroken", ""),
     ],
 )
+@pytest.mark.storage
 def test_a_bad_logo_is_refused_and_the_previous_one_stays(
     town_a: Town, content: bytes, message: str
 ) -> None:

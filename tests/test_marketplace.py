@@ -73,6 +73,7 @@ def test_publishing_needs_login(town_a: Town) -> None:
     assert response.status_code == 302 and "/anmelden" in response.headers["Location"]
 
 
+@pytest.mark.storage
 def test_a_project_image_is_stored_for_the_town(town_a: Town, town_b: Town) -> None:
     _, client = _client(town_a, "a@example.org")
     picture = io.BytesIO()

@@ -15,7 +15,10 @@ from PIL import Image
 from projektfabrik import uploads
 from projektfabrik.extensions import db
 from projektfabrik.tenancy import config_files
-from projektfabrik.testing import Town
+from projektfabrik.testing import Town, stored_bytes
+
+# Run once more with PROJEKTFABRIK_TEST_STORAGE=s3 in CI (the marker's meaning: setup.cfg).
+pytestmark = pytest.mark.storage
 
 PDF_BYTES = b"%PDF-1.4\n%test\n"
 EXE_BYTES = b"MZ\x90\x00\x03" + bytes(200)
@@ -61,8 +64,7 @@ def test_a_good_file_passes_and_is_stored_with_its_real_extension(town_a: Town) 
         assert checked.display_name == "Satzung 2026.pdf"
         name = uploads.store_upload("test-area", checked)
         assert name.endswith(".pdf")
-        folder = Path(town_a.app.config["UPLOADS_DIR"]) / str(town_a.tenant.id) / "test-area"
-        assert (folder / name).read_bytes() == PDF_BYTES
+        assert stored_bytes(town_a.app, town_a.tenant.id, "test-area", name) == PDF_BYTES
         assert uploads.check_upload(docx_bytes(), ["docx"]).kind is uploads.DOCX
         assert uploads.check_upload(png_bytes(), ["png", "jpeg"]).kind is uploads.PNG
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO
 
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.services import AccountError
-from projektfabrik.images import ImageError, delete_image, image_path, save_image
+from projektfabrik.images import ImageError, delete_image, save_image, stored_image
+from projektfabrik.storage import StoredFile
+from projektfabrik.uploads import delete_upload
 
 AREA = "avatars"
 SIZE = (256, 256)
@@ -27,5 +28,10 @@ def remove_avatar(user: User) -> None:
     user.avatar_file = None
 
 
-def avatar_path(user: User) -> Path | None:
-    return image_path(AREA, user.avatar_file)
+def stored_avatar(user: User) -> StoredFile | None:
+    return stored_image(AREA, user.avatar_file)
+
+
+def delete_picture(filename: str | None) -> None:
+    """At once: a picture whose account's deletion is committed."""
+    delete_upload(AREA, filename)

@@ -680,10 +680,10 @@ def avatar(ref: str, filename: str) -> Response:
     user = services.find_by_ref(ref)
     if user is None or user.avatar_file != filename:
         abort(404)
-    path = avatars.avatar_path(user)
-    if path is None:
+    stored = avatars.stored_avatar(user)
+    if stored is None:
         abort(404)
-    return send_download(path, filename, "image/webp", inline_image=True, max_age=3600)
+    return send_download(stored, filename, "image/webp", inline_image=True, max_age=3600)
 
 
 # --- account settings --------------------------------------------------------
@@ -909,7 +909,7 @@ def delete_account() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = _delete_form(user)
     if form.validate_on_submit():
-        picture = avatars.avatar_path(user)
+        picture = user.avatar_file
         password = form.current_password.data if form.current_password else ""
         try:
             services.delete_account(user, password, provider_confirmed=_provider_confirmed())
@@ -918,8 +918,7 @@ def delete_account() -> ResponseReturnValue:
             _field_error(form, error)
         else:
             db.session.commit()
-            if picture is not None:
-                picture.unlink(missing_ok=True)
+            avatars.delete_picture(picture)
             logout_user()
             session.clear()
             flash(_("Your account is deleted. What you wrote stays, without your name."), "success")

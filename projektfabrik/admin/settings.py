@@ -25,7 +25,7 @@ from projektfabrik.tenancy.branding import (
     contrast,
 )
 from projektfabrik.tenancy.models import Tenant
-from projektfabrik.uploads import UploadRefused, check_upload, new_filename, resolve_in, town_folder
+from projektfabrik.uploads import UploadRefused, check_upload, delete_upload, store_bytes
 
 LOGO_MAX_MB = 2
 #: The largest logo kept (it is shown at 40 px height; room for sharp screens).
@@ -153,8 +153,10 @@ def save_logo(tenant: Tenant, actor: User, stream: IO[bytes]) -> str | None:
             picture.save(out, "PNG", optimize=True)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise SettingsError(_("This file is not a picture we can read."), "logo") from exc
-    filename = new_filename(".png")
-    (town_folder(LOGO_AREA) / filename).write_bytes(out.getvalue())
+    try:
+        filename = store_bytes(LOGO_AREA, out.getvalue(), ".png", field="logo")
+    except UploadRefused as refused:  # the storage failed: the previous logo stays
+        raise SettingsError(refused.message, "logo") from refused
     old = tenant.logo_upload
     tenant.logo_upload = filename
     mark_edited(tenant, "logo")
@@ -173,8 +175,5 @@ def remove_logo(tenant: Tenant, actor: User) -> str | None:
 
 
 def delete_logo_file(filename: str | None) -> None:
-    if not filename:
-        return
-    path = resolve_in(town_folder(LOGO_AREA), filename)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """At once: the caller has committed the change that dropped it."""
+    delete_upload(LOGO_AREA, filename)

@@ -102,7 +102,8 @@ def delete_command(slug: str, yes: bool) -> None:
     counts = lifecycle.delete_town(tenant)
     audit(None, "town.delete", slug)
     db.session.commit()
-    lifecycle.delete_files(tenant_id, slug)
+    if not lifecycle.delete_files(tenant_id, slug):
+        click.echo(f"warning: the storage failed; delete the prefix {tenant_id}/ by hand", err=True)
     click.echo(f"deleted {slug}: {sum(counts.values())} rows in {len(counts)} tables")
 
 

@@ -25,6 +25,7 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.models import OutboxMessage
 from projektfabrik.projects.models import Project
 from projektfabrik.refusal import Refusal
+from projektfabrik.storage import StorageUnavailable, storage, town_prefix
 from projektfabrik.tenancy import config_edit, config_files
 from projektfabrik.tenancy.archive import schema_revisions
 from projektfabrik.tenancy.context import tenant_context
@@ -125,7 +126,7 @@ class TownRow:
     people: int
     projects: int
     mail_waiting: int
-    storage_bytes: int
+    storage_bytes: int | None  # None: the storage did not answer
     last_activity: datetime | None
 
 
@@ -133,11 +134,13 @@ def _per_town(query: object) -> dict[int, object]:
     return dict(db.session.execute(query.execution_options(**ALL_TENANTS)).all())  # type: ignore[attr-defined]
 
 
-def storage_used(tenant_id: int) -> int:
-    folder = Path(current_app.config["UPLOADS_DIR"]) / str(tenant_id)
-    if not folder.is_dir():
-        return 0
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+def storage_used(tenant_id: int) -> int | None:
+    """Bytes of the town's files (with S3 a listing of its prefix: one request per
+    1000 files); ``None`` when the storage does not answer: the page still shows."""
+    try:
+        return sum(size for _key, size in storage().list(town_prefix(tenant_id)))
+    except StorageUnavailable:
+        return None
 
 
 def towns() -> list[TownRow]:

@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db
-from projektfabrik.images import ImageError, image_path
+from projektfabrik.images import ImageError, stored_image
 from projektfabrik.marketplace import services
 from projektfabrik.marketplace.forms import (
     CommentForm,
@@ -210,11 +210,11 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
 def image(project: Project, filename: str) -> Response:
     if project.image_file != filename:
         abort(404)
-    path = image_path(services.IMAGE_AREA, filename)
-    if path is None:
+    stored = stored_image(services.IMAGE_AREA, filename)
+    if stored is None:
         abort(404)
     return send_download(
-        path, filename, "image/webp", inline_image=True, max_age=86400, private=False
+        stored, filename, "image/webp", inline_image=True, max_age=86400, private=False
     )
 
 

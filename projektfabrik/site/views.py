@@ -30,7 +30,7 @@ from projektfabrik.pagecache import cached_for_visitors
 from projektfabrik.plugins.state import enabled_plugins
 from projektfabrik.site import services
 from projektfabrik.tenancy.branding import LOGO_AREA, palette
-from projektfabrik.uploads import resolve_in, town_folder
+from projektfabrik.uploads import stored_file
 from projektfabrik.urls import safe_next_url
 
 bp = Blueprint("site", __name__)
@@ -100,7 +100,7 @@ def theme_css() -> Response:
 def logo() -> Response:
     if g.tenant.logo_upload:
         # The admin's upload, re-encoded as PNG (admin/settings.py): safe to show inline.
-        uploaded = resolve_in(town_folder(LOGO_AREA), g.tenant.logo_upload)
+        uploaded = stored_file(LOGO_AREA, g.tenant.logo_upload)
         if uploaded is None:
             abort(404)
         return send_download(

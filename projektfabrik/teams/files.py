@@ -12,11 +12,10 @@ gets the extension of the detected type. Size limit: the town's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from projektfabrik import uploads
-from projektfabrik.uploads import resolve_in, town_folder
+from projektfabrik.storage import StoredFile
 
 AREA = "team-files"
 DEFAULT_MAX_MB = uploads.DEFAULT_MAX_MB
@@ -49,7 +48,7 @@ class Stored:
 
 
 def store(stream: IO[bytes], original_name: str) -> Stored:
-    """Check and store an upload in the town's folder; raise :class:`~projektfabrik.uploads.UploadRefused`."""
+    """Check and store an upload in the town's storage; raise :class:`~projektfabrik.uploads.UploadRefused`."""
     checked = uploads.check_upload(stream, KINDS, original_name=original_name)
     stored_name = uploads.store_upload(AREA, checked)
     return Stored(
@@ -60,11 +59,10 @@ def store(stream: IO[bytes], original_name: str) -> Stored:
     )
 
 
-def path_of(stored_name: str) -> Path | None:
-    return resolve_in(town_folder(AREA), stored_name)
+def stored(stored_name: str) -> StoredFile | None:
+    return uploads.stored_file(AREA, stored_name)
 
 
 def delete(stored_name: str) -> None:
-    path = path_of(stored_name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """At once: the caller has committed the deletion of the file's row."""
+    uploads.delete_upload(AREA, stored_name)

@@ -654,10 +654,10 @@ def files_page(project: Project, member: Membership) -> ResponseReturnValue:
 @members_only
 def download(project: Project, member: Membership, ref: str, filename: str) -> Response:
     item = found_or_404(space.file_by_ref(project, ref))
-    path = files.path_of(item.stored_name)
-    if path is None:
+    stored = files.stored(item.stored_name)
+    if stored is None:
         abort(404)
-    return send_download(path, item.filename, item.mimetype)
+    return send_download(stored, item.filename, item.mimetype)
 
 
 @bp.post("/projekte/<int:number>/teamraum/dateien/<ref>/loeschen")

@@ -8,8 +8,9 @@ The archive is a ZIP file (format described in ``docs/operations.md``):
 - ``town.json``: the town's own row and its host names;
 - ``tables/<table>.jsonl``: one JSON object per row, for every table that has a
   ``tenant_id`` (:mod:`projektfabrik.tenancy.tables`), core and plugins alike;
-- ``files/uploads/...``: the town's upload folder (team files, funding
-  documents, plugin files);
+- ``files/uploads/<area>/<name>``: the town's files from the storage, whichever
+  backend keeps them (team files, funding documents, pictures, logos, plugin
+  files; :mod:`projektfabrik.storage`);
 - ``files/config/...``: the operator's folder of the town (``tenant.toml``,
   logo, texts).
 
@@ -23,6 +24,7 @@ been checked, and writes the rows in one transaction that the caller commits.
 from __future__ import annotations
 
 import base64
+import contextlib
 import enum
 import hashlib
 import io
@@ -39,6 +41,7 @@ from typing import IO, Any
 from sqlalchemy import ColumnElement, MetaData, TypeDecorator, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
+from projektfabrik.storage import BadKey, Storage, StorageUnavailable, check_key, town_prefix
 from projektfabrik.tenancy import config_edit
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.tenancy.tables import HOSTS, TOWN_ROW, TownTable, town_tables
@@ -157,7 +160,7 @@ def export_town(
     tenant: Tenant,
     out: IO[bytes],
     *,
-    uploads_dir: Path,
+    files: Storage,
     config_dir: Path,
     now: datetime,
 ) -> Manifest:
@@ -205,13 +208,22 @@ def export_town(
             close(name, sink)
             manifest.tables[spec.name] = counts
 
-        for prefix, root in (("files/uploads/", uploads_dir), ("files/config/", config_dir)):
-            for path, relative in _files_under(root):
-                name = prefix + relative
-                sink = entry(name)
-                with path.open("rb") as source:
-                    shutil.copyfileobj(source, sink, CHUNK)
-                close(name, sink)
+        prefix = town_prefix(tenant.id)
+        for key, _size in files.list(prefix):
+            name = "files/uploads/" + key[len(prefix) + 1 :]
+            stored = files.get(key)
+            if stored is None:  # deleted while the export ran
+                continue
+            sink = entry(name)
+            with stored.open() as source:
+                shutil.copyfileobj(source, sink, CHUNK)
+            close(name, sink)
+        for path, relative in _files_under(config_dir):
+            name = "files/config/" + relative
+            sink = entry(name)
+            with path.open("rb") as source:
+                shutil.copyfileobj(source, sink, CHUNK)
+            close(name, sink)
 
         archive.writestr("manifest.json", json.dumps(manifest.as_json(), indent=1))
     return manifest
@@ -370,7 +382,7 @@ def import_town(
     *,
     slug: str | None,
     hosts: list[str] | None,
-    uploads_dir: Path,
+    files: Storage,
     tenants_dir: Path,
     host_taken: Callable[[str], bool],
     slug_taken: Callable[[str], bool],
@@ -406,6 +418,7 @@ def import_town(
         for row in host_rows:
             if host_taken(str(row["host"])):
                 raise ArchiveError(f"the host {row['host']!r} serves another municipality already")
+        uploads = _upload_entries(archive)
 
         tenant_table = metadata.tables[TOWN_ROW]
         decoders = {c.name: d for c in tenant_table.c if (d := _decoder(c)) is not None}
@@ -430,13 +443,36 @@ def import_town(
             if f"tables/{spec.name}.jsonl" in manifest["checksums"]:
                 counts[spec.name] = _import_table(connection, archive, spec, ids)
 
-        _extract(archive, "files/uploads/", uploads_dir / str(tenant_id))
+        try:
+            for name, relative in uploads:
+                with archive.open(name) as source:
+                    files.put(f"{town_prefix(tenant_id)}/{relative}", source)
+        except StorageUnavailable as exc:
+            # The caller rolls the rows back; the files written so far go now, if they can.
+            with contextlib.suppress(StorageUnavailable):
+                files.delete_prefix(town_prefix(tenant_id))
+            raise ArchiveError(f"the storage failed, nothing was imported: {exc}") from exc
         _extract(archive, "files/config/", config_target)
         if hosts:
             toml = config_target / "tenant.toml"
             if toml.is_file():
                 config_edit.set_hosts(toml, hosts)
     return tenant_id, counts
+
+
+def _upload_entries(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """``(entry, key below the town)`` of every file for the storage, each checked
+    before anything is written."""
+    entries = []
+    for name in archive.namelist():
+        if name.startswith("files/uploads/") and not name.endswith("/"):
+            relative = name[len("files/uploads/") :]
+            try:
+                check_key(relative)
+            except BadKey as exc:
+                raise ArchiveError(f"the entry {name!r} is not a file name we store") from exc
+            entries.append((name, relative))
+    return entries
 
 
 def _extract(archive: zipfile.ZipFile, prefix: str, target: Path) -> None:

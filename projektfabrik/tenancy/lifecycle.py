@@ -8,6 +8,7 @@ when the commit fails).
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -16,15 +17,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from projektfabrik.extensions import db
+from projektfabrik.storage import StorageUnavailable, storage
 from projektfabrik.tenancy import archive, removal
 from projektfabrik.tenancy.archive import ArchiveError, Manifest
 from projektfabrik.tenancy.models import Tenant, TenantHost, TenantState
 
+log = logging.getLogger(__name__)
+
 __all__ = ["ArchiveError", "delete_files", "delete_town", "export_town", "import_town", "set_state"]
-
-
-def _uploads_dir() -> Path:
-    return Path(current_app.config["UPLOADS_DIR"])
 
 
 def _config_dir(slug: str) -> Path:
@@ -37,7 +37,7 @@ def export_town(tenant: Tenant, out: IO[bytes]) -> Manifest:
         db.metadata,
         tenant,
         out,
-        uploads_dir=_uploads_dir() / str(tenant.id),
+        files=storage(),
         config_dir=_config_dir(tenant.slug),
         now=datetime.now(UTC),
     )
@@ -60,7 +60,7 @@ def import_town(
         source,
         slug=slug,
         hosts=hosts,
-        uploads_dir=_uploads_dir(),
+        files=storage(),
         tenants_dir=Path(current_app.config["TENANTS_DIR"]),
         host_taken=host_taken,
         slug_taken=slug_taken,
@@ -78,9 +78,15 @@ def delete_town(tenant: Tenant) -> dict[str, int]:
     return removal.delete_rows(db.session.connection(), db.metadata, tenant_id)
 
 
-def delete_files(tenant_id: int, slug: str) -> None:
-    """The town's upload folder and its folder in TENANTS_DIR."""
-    removal.delete_files(_uploads_dir(), tenant_id, _config_dir(slug))
+def delete_files(tenant_id: int, slug: str) -> bool:
+    """The town's files in the storage and its folder in TENANTS_DIR; ``False`` (and
+    a log entry naming the prefix to delete by hand) when the storage fails."""
+    try:
+        removal.delete_files(storage(), tenant_id, _config_dir(slug))
+    except StorageUnavailable:
+        log.exception("storage: the files of town %s (prefix %s/) are left", slug, tenant_id)
+        return False
+    return True
 
 
 def set_state(tenant: Tenant, state: TenantState) -> None:

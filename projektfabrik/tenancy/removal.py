@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, delete
 from sqlalchemy.engine import Connection
 
+from projektfabrik.storage import Storage, town_prefix
 from projektfabrik.tenancy.tables import TOWN_ROW, town_tables
 
 
@@ -39,8 +40,8 @@ def delete_rows(connection: Connection, metadata: MetaData, tenant_id: int) -> d
     return removed
 
 
-def delete_files(uploads_dir: Path, tenant_id: int, config_dir: Path | None) -> None:
-    """The town's upload folder and (when given) the operator's folder of the town."""
-    shutil.rmtree(uploads_dir / str(tenant_id), ignore_errors=True)
-    if config_dir is not None:
+def delete_files(files: Storage, tenant_id: int, config_dir: Path | None) -> None:
+    """The town's files in the storage and (when given) the operator's folder of the town."""
+    if config_dir is not None:  # first: a failing storage must not keep it
         shutil.rmtree(config_dir, ignore_errors=True)
+    files.delete_prefix(town_prefix(tenant_id))

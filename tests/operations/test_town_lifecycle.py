@@ -25,6 +25,7 @@ from projektfabrik.cli import main
 from projektfabrik.config import REPO_ROOT
 from projektfabrik.demo import seed
 from projektfabrik.extensions import Model, db
+from projektfabrik.storage import storage, town_prefix
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant
 from projektfabrik.tenancy.tables import town_tables
@@ -67,7 +68,15 @@ def rows_per_table(app: Flask) -> dict[str, dict[str, int]]:
     return counts
 
 
+def town_files(tenant_id: int) -> list[str]:
+    """The town's keys in the storage (without the town's own prefix), with sizes."""
+    return [
+        f"{key.split('/', 1)[1]} {size}" for key, size in storage().list(town_prefix(tenant_id))
+    ]
+
+
 @pytest.mark.slow
+@pytest.mark.storage
 def test_export_delete_import_gives_the_same_town_and_leaves_others_alone(
     demo: Flask, tmp_path: Path
 ) -> None:
@@ -79,13 +88,12 @@ def test_export_delete_import_gives_the_same_town_and_leaves_others_alone(
         }
         assert sum(1 for v in before["visitor"].values() if v.startswith("200")) > 20
         counts = rows_per_table(demo)
-        uploads = Path(demo.config["UPLOADS_DIR"])
         muster_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "musterstadt"))
-        files_before = sorted(
-            p.relative_to(uploads / str(muster_id)).as_posix()
-            for p in (uploads / str(muster_id)).rglob("*")
-            if p.is_file()
-        )
+        # The demo uploads nothing: a team file and a funding document stand for all files.
+        storage().put(f"{muster_id}/team-files/protokoll.txt", b"Protokoll\n")
+        storage().put(f"{muster_id}/funding/beleg.pdf", b"%PDF-1.4 " + bytes(70_000))
+        files_before = town_files(muster_id)
+        assert files_before == ["funding/beleg.pdf 70009", "team-files/protokoll.txt 10"]
         db.session.rollback()
 
         archive = tmp_path / "musterstadt.zip"
@@ -99,7 +107,7 @@ def test_export_delete_import_gives_the_same_town_and_leaves_others_alone(
         after_delete = rows_per_table(demo)
         assert "musterstadt" not in after_delete
         assert after_delete["beispielhausen"] == counts["beispielhausen"]
-        assert not (uploads / str(muster_id)).exists()
+        assert town_files(muster_id) == []
         assert not (Path(demo.config["TENANTS_DIR"]) / "musterstadt").exists()
         assert diff(before["other"], snapshot(demo, BEISPIEL, as_admin=True)) == []
 
@@ -110,11 +118,7 @@ def test_export_delete_import_gives_the_same_town_and_leaves_others_alone(
         }
         new_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == "musterstadt"))
         db.session.rollback()
-        assert files_before == sorted(
-            p.relative_to(uploads / str(new_id)).as_posix()
-            for p in (uploads / str(new_id)).rglob("*")
-            if p.is_file()
-        )
+        assert files_before == town_files(new_id)
         assert diff(before["visitor"], snapshot(demo, MUSTER)) == []
         assert diff(before["admin"], snapshot(demo, MUSTER, as_admin=True)) == []
         assert diff(before["other"], snapshot(demo, BEISPIEL, as_admin=True)) == []
@@ -136,6 +140,8 @@ def test_a_town_moves_to_another_deployment_under_new_hosts(
             "DATABASE_URL": empty_database_url,
             "TENANTS_DIR": str(tmp_path / "elsewhere" / "tenants"),
             "UPLOADS_DIR": str(tmp_path / "elsewhere" / "uploads"),
+            # With S3: another prefix in the bucket stands for the other deployment's.
+            "S3_PREFIX": str(app_config.get("S3_PREFIX") or "") + "-elsewhere",
         }
     )
     other.test_client_class = HostClient

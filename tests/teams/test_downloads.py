@@ -24,6 +24,9 @@ from projektfabrik.uploads import clean_name
 
 from .teamkit import Team
 
+# Run once more with PROJEKTFABRIK_TEST_STORAGE=s3 in CI (the marker's meaning: setup.cfg).
+pytestmark = pytest.mark.storage
+
 PDF = b"%PDF-1.4\n%test\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 

@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -16,7 +15,7 @@ from projektfabrik.accounts.models import Kind
 from projektfabrik.extensions import db
 from projektfabrik.notifications.models import Delivery, Notification
 from projektfabrik.teams.models import PostSource, TeamFile, TeamMeeting, TeamPost
-from projektfabrik.testing import Mailbox, body_of
+from projektfabrik.testing import Mailbox, body_of, stored_bytes, stored_names
 
 from .teamkit import Team, add_member, person, run_cli, shown
 
@@ -333,6 +332,7 @@ def _upload(client, content: bytes, name: str):  # type: ignore[no-untyped-def]
         (b"%PDF-1.7", "../../etc/passwd.pdf", "passwd.pdf", "application/pdf"),
     ],
 )
+@pytest.mark.storage
 def test_files_are_checked_by_content(
     team: Team, content: bytes, name: str, stored_as: str, mimetype: str
 ) -> None:
@@ -342,13 +342,9 @@ def test_files_are_checked_by_content(
     with team.town.context():
         item = db.session.scalar(select(TeamFile))
     assert (item.filename, item.mimetype, item.size) == (stored_as, mimetype, len(content))
-    stored = (
-        Path(team.town.app.config["UPLOADS_DIR"])
-        / str(team.town.tenant.id)
-        / "team-files"
-        / item.stored_name
+    assert stored_bytes(team.town.app, team.town.tenant.id, "team-files", item.stored_name) == (
+        content
     )
-    assert stored.read_bytes() == content
     download = team.owner_client.get(f"/projekte/1/teamraum/dateien/{item.ref}/{item.filename}")
     assert download.status_code == 200 and download.data == content
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -366,6 +362,7 @@ def test_files_are_checked_by_content(
         (b"", "leer.txt"),
     ],
 )
+@pytest.mark.storage
 def test_files_of_other_kinds_are_refused_with_a_message(
     team: Team, content: bytes, name: str
 ) -> None:
@@ -374,8 +371,7 @@ def test_files_of_other_kinds_are_refused_with_a_message(
     assert 'class="error-summary"' in response.get_data(as_text=True)
     with team.town.context():
         assert db.session.scalar(select(TeamFile)) is None
-    folder = Path(team.town.app.config["UPLOADS_DIR"]) / str(team.town.tenant.id) / "team-files"
-    assert not folder.exists() or not any(folder.iterdir())
+    assert stored_names(team.town.app, team.town.tenant.id, "team-files") == []
 
 
 def test_the_size_limit(team: Team) -> None:
@@ -386,17 +382,13 @@ def test_the_size_limit(team: Team) -> None:
     assert _upload(team.member_client, b"%PDF-" + b"x" * 1000, "klein.pdf").status_code == 302
 
 
+@pytest.mark.storage
 def test_only_uploader_or_owner_deletes_a_file(team: Team) -> None:
     _upload(team.owner_client, b"%PDF-1.4", "a.pdf")
     db.session.expire_all()
     with team.town.context():
         item = db.session.scalar(select(TeamFile))
-    stored = (
-        Path(team.town.app.config["UPLOADS_DIR"])
-        / str(team.town.tenant.id)
-        / "team-files"
-        / item.stored_name
-    )
+    assert stored_names(team.town.app, team.town.tenant.id, "team-files") == [item.stored_name]
     assert (
         team.member_client.post(f"/projekte/1/teamraum/dateien/{item.ref}/loeschen").status_code
         == 403
@@ -405,7 +397,7 @@ def test_only_uploader_or_owner_deletes_a_file(team: Team) -> None:
         team.owner_client.post(f"/projekte/1/teamraum/dateien/{item.ref}/loeschen").status_code
         == 302
     )
-    assert not stored.exists()
+    assert stored_names(team.town.app, team.town.tenant.id, "team-files") == []
 
 
 # --- meetings ------------------------------------------------------------------------

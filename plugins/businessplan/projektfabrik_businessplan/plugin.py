@@ -27,7 +27,7 @@ def pf_plugin_info() -> PluginInfo:
             "texts prefilled from the project, capital need, profitability and liquidity "
             "for three years, as PDF and spreadsheet."
         ),
-        api="1.0",
+        api="1.1",
     )
 
 

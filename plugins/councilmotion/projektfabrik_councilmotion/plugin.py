@@ -44,7 +44,7 @@ def pf_plugin_info() -> PluginInfo:
             "by a council group or as a residents' motion with signatures; the town's "
             "clerks record its way through the council."
         ),
-        api="1.0",
+        api="1.1",
     )
 
 

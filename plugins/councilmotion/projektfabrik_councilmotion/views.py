@@ -25,11 +25,10 @@ from projektfabrik.api import (
     is_project_editor,
     login_required,
     render_template,
-    resolve_upload,
     send_download,
     show_refusal,
     store_upload,
-    upload_folder,
+    stored_upload,
     upload_limit_mb,
 )
 from projektfabrik_councilmotion import exports, pdf, services
@@ -430,10 +429,15 @@ def clerk_list(ref: str) -> ResponseReturnValue:
             checked = check_upload(
                 upload.stream, ["pdf", "png", "jpeg"], original_name=upload.filename, field="scan"
             )
+            # A failing storage refuses the same way; a later refusal's rollback removes the file.
+            scan = (
+                store_upload(SCANS, checked, field="scan"),
+                checked.display_name,
+                checked.kind.mimetype,
+            )
         except UploadRefused as refused:
             flash(refused.message, "error")
             return _clerk_page(found, 400, list_form=form)
-        scan = (store_upload(SCANS, checked), checked.display_name, checked.kind.mimetype)
     try:
         services.add_list(found, current_user, form.count.data or 0, form.signers.data or "", scan)
     except services.MotionError as error:
@@ -461,5 +465,5 @@ def clerk_export(ref: str, fmt: str) -> ResponseReturnValue:
 def clerk_scan(ref: str, list_ref: str) -> ResponseReturnValue:
     found = _clerk_only(ref)
     entry = found_or_404(services.find_list(found, list_ref))
-    path = found_or_404(resolve_upload(upload_folder(SCANS), entry.scan_name))
-    return send_download(path, entry.scan_display_name or "scan", entry.scan_kind)
+    stored = found_or_404(stored_upload(SCANS, entry.scan_name))
+    return send_download(stored, entry.scan_display_name or "scan", entry.scan_kind)

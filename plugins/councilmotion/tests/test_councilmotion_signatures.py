@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
 from councilmotion_support import Team, find, make_team
 from projektfabrik_councilmotion import services
 from projektfabrik_councilmotion.models import Motion, Signature
@@ -132,6 +133,7 @@ def services_count(team: Team) -> int:
         return len(db.session.scalars(select(Signature)).all())
 
 
+@pytest.mark.storage
 def test_a_scan_is_checked_stored_and_only_clerks_get_it(team_a: Team, town_b: Town) -> None:
     ref = team_a.collecting()
     bad = _enter_list(team_a, ref, "3", scan=b"<html>nope</html>")

@@ -51,7 +51,7 @@ def pf_plugin_info() -> PluginInfo:
             "Short notes for everyone in town: offers, requests, dates. "
             "Moderators pin and remove notes."
         ),
-        api="1.0",  # the plugin API it was written for (docs/plugins.md, "API versions")
+        api="1.1",  # the plugin API it was written for (docs/plugins.md, "API versions")
     )
 
 

@@ -6,15 +6,11 @@ go, with their attachments (``pf_account_deletion``).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from flask import url_for
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from projektfabrik.api import AccountDeletion, Consequence, User, _, db
-from projektfabrik_funding.documents import document_path, documents
+from projektfabrik_funding.documents import discard_document_file, documents
 from projektfabrik_funding.models import Application, State
 
 
@@ -62,35 +58,13 @@ def account_deletion(user: User) -> AccountDeletion:
     )
 
     def delete() -> None:
-        files = []
         for application in drafts:
             for document in documents(application):
-                files.append(document_path(document))
+                discard_document_file(document)  # once the deletion is committed
                 db.session.delete(document)
             db.session.delete(application)
         db.session.flush()
-        _unlink_after_commit([f for f in files if f is not None])
 
     return AccountDeletion(
         order=60, keeps=keeps, deletes=deletes, delete=delete if drafts else None
     )
-
-
-def _unlink_after_commit(paths: list[Path]) -> None:
-    """Remove the files once the deletion is committed (a rollback keeps them)."""
-    if not paths:
-        return
-    session = db.session()
-
-    def unlink(_session: Any) -> None:
-        forget(_session)
-        for path in paths:
-            path.unlink(missing_ok=True)
-
-    def forget(_session: Any, *_rest: Any) -> None:
-        for name, listener in (("after_commit", unlink), ("after_soft_rollback", forget)):
-            if sa_event.contains(session, name, listener):
-                sa_event.remove(session, name, listener)
-
-    sa_event.listen(session, "after_commit", unlink)
-    sa_event.listen(session, "after_soft_rollback", forget)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
 
 from projektfabrik.api import (
     CheckedUpload,
+    StoredFile,
     UploadRefused,
     User,
     _,
     check_upload,
     db,
-    resolve_upload,
+    discard_upload,
     store_upload,
-    upload_folder,
+    stored_upload,
 )
 from projektfabrik_funding.access import is_team
 from projektfabrik_funding.errors import FundingError
@@ -81,8 +81,12 @@ def check_document(filename: str, data: IO[bytes] | bytes) -> CheckedUpload:
 def store_document(
     application: Application, by: User, kind: DocumentKind, label: str, checked: CheckedUpload
 ) -> Document:
-    """Write a checked file to the town's folder and record it with the application."""
-    stored = store_upload(UPLOAD_AREA, checked)
+    """Write a checked file to the town's storage and record it with the application.
+    A failing storage raises :class:`FundingError` with the core's message."""
+    try:
+        stored = store_upload(UPLOAD_AREA, checked)
+    except UploadRefused as refused:  # the storage failed: nothing was kept
+        raise FundingError(refused.message) from refused
     document = Document(
         application_id=application.id,
         kind=kind,
@@ -96,5 +100,10 @@ def store_document(
     return document
 
 
-def document_path(document: Document) -> Path | None:
-    return resolve_upload(upload_folder(UPLOAD_AREA), document.stored_name)
+def stored_document(document: Document) -> StoredFile | None:
+    return stored_upload(UPLOAD_AREA, document.stored_name)
+
+
+def discard_document_file(document: Document) -> None:
+    """The file goes once the document's deletion is committed (a rollback keeps it)."""
+    discard_upload(UPLOAD_AREA, document.stored_name)

@@ -58,10 +58,10 @@ from projektfabrik_funding.documents import (
     UPLOAD_AREA,
     add_document,
     check_document,
-    document_path,
     documents,
     find_document,
     store_document,
+    stored_document,
 )
 from projektfabrik_funding.errors import FundingError, OverBudget
 from projektfabrik_funding.exports import as_csv, as_xlsx, export_columns, export_rows
@@ -154,7 +154,7 @@ __all__ = [
     "check_proof",
     "close",
     "committed_cents",
-    "document_path",
+    "stored_document",
     "documents",
     "export_rows",
     "figures",

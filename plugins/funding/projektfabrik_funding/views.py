@@ -649,10 +649,10 @@ def upload(ref: str) -> ResponseReturnValue:
 def download(ref: str, doc_ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     document = services.find_document(found, doc_ref)
-    path = services.document_path(document) if document is not None else None
-    if document is None or path is None:
+    stored = services.stored_document(document) if document is not None else None
+    if document is None or stored is None:
         abort(404)
-    return send_download(path, document.original_name, _document_type(document))
+    return send_download(stored, document.original_name, _document_type(document))
 
 
 def _document_type(document: Any) -> str:

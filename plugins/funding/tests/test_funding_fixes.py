@@ -129,6 +129,7 @@ def _asked(round_a: Round) -> str:
     return ref
 
 
+@pytest.mark.storage
 def test_the_team_answers_with_text_and_files_without_resubmitting(round_a: Round) -> None:
     ref = _asked(round_a)
     assert "Antwort an die Stadt senden" in _page(round_a.team, ref)

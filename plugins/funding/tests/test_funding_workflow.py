@@ -7,6 +7,7 @@ import io
 import re
 from typing import Any
 
+import pytest
 from funding_support import IBAN, Round, finance, find, make_pot, make_round
 from openpyxl import load_workbook
 from projektfabrik_funding.models import Application, AuditEntry, Document, Pot
@@ -395,6 +396,7 @@ def test_the_admins_hear_of_every_submission_through_the_event(
     assert "erneut eingereicht" in str(message["Subject"])
 
 
+@pytest.mark.storage
 def test_attachments_and_receipts_are_uploaded_and_stay_in_their_town(
     round_a: Round, town_b: Town
 ) -> None:
@@ -455,6 +457,7 @@ def test_without_pdf_support_the_pdf_links_say_so(round_a: Round, monkeypatch: A
     assert "WeasyPrint fehlt" in page and "antrag.pdf" not in page
 
 
+@pytest.mark.storage
 def test_a_file_called_html_is_refused_as_html_and_served_as_pdf(round_a: Round) -> None:
     pot = make_pot(round_a.town, required_attachments=["Satzung"])
     ref = round_a.start(pot)

@@ -31,7 +31,7 @@ def pf_plugin_info() -> PluginInfo:
             "Printable worksheets for each planning step, blank or prefilled, with a QR code "
             "that leads back to the right form; a kit for pub evenings and idea postcards."
         ),
-        api="1.0",
+        api="1.1",
     )
 
 

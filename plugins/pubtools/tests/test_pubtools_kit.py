@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from PIL import Image
 from projektfabrik_pubtools.models import SheetPhoto
 from pubtools_support import Team, make_team, pdf_text, qr_codes
@@ -37,6 +38,7 @@ def _photo(client, team: Team, data: bytes, name: str = "bogen.jpg", step: str =
 # --- photos of filled sheets ----------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_a_member_keeps_a_photo_with_the_teams_files(team_a: Team) -> None:
     client = team_a.client(team_a.member)
     response = _photo(client, team_a, _jpeg())

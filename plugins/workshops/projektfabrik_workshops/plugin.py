@@ -44,7 +44,7 @@ def pf_plugin_info() -> PluginInfo:
             "Moderated workshops on site, online or both: registration with a waiting "
             "list, reminders, a board for the room and a protocol."
         ),
-        api="1.0",
+        api="1.1",
     )
 
 
