@@ -31,7 +31,7 @@ from projektfabrik.strategy.models import (
 )
 from projektfabrik.strategy.services import FIRST_YEAR, StrategyError
 from projektfabrik.strategy.values import checked
-from projektfabrik.uploads import CheckedUpload, store_upload
+from projektfabrik.uploads import CheckedUpload, discard_upload, store_upload
 
 #: Where the photos and documents of reported results are kept (per town).
 UPLOAD_AREA = "strategy"
@@ -243,6 +243,7 @@ def report(
     row.confirmed_by_id = None
     row.confirmed_at = None
     if upload is not None:
+        discard_upload(UPLOAD_AREA, row.file_name)  # the replaced report's file goes on commit
         row.file_name = store_upload(UPLOAD_AREA, upload)
         row.file_title = upload.display_name[:200]
     audit.record(

@@ -46,7 +46,7 @@ from projektfabrik.strategy.forms import (
 )
 from projektfabrik.strategy.models import Goal
 from projektfabrik.strategy.values import parse_value, show_input
-from projektfabrik.uploads import FILE_KINDS, check_upload, resolve_in, town_folder
+from projektfabrik.uploads import FILE_KINDS, check_upload, stored_file
 from projektfabrik.viewhelpers import found_or_404, show_refusal
 
 admin_bp = Blueprint("strategy_admin", __name__, url_prefix="/verwaltung/ziele")
@@ -414,15 +414,14 @@ def report_result(project: Project) -> ResponseReturnValue:
 @access.with_project
 def result_file(project: Project, ref: str) -> ResponseReturnValue:
     result = found_or_404(contributions.find_result(project, ref))
-    path = (
-        resolve_in(town_folder(contributions.UPLOAD_AREA), result.file_name)
-        if result.file_name
-        else None
-    )
-    if path is None or not path.is_file():
+    stored = stored_file(contributions.UPLOAD_AREA, result.file_name)
+    if stored is None or not result.file_name:
         abort(404)
-    kind = next((k for k in FILE_KINDS.values() if path.suffix == "." + k.extension), None)
-    return send_download(path, result.file_title or result.file_name, kind.mimetype if kind else "")
+    suffix = result.file_name.rsplit(".", 1)[-1]
+    kind = next((k for k in FILE_KINDS.values() if k.extension == suffix), None)
+    return send_download(
+        stored, result.file_title or result.file_name, kind.mimetype if kind else ""
+    )
 
 
 @project_bp.post("/ergebnisse/<ref>/bestaetigen")
