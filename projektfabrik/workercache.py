@@ -108,7 +108,7 @@ def _cache() -> WorkerCache | None:
     return current_app.extensions.get(EXTENSION)
 
 
-def _town_is_clean() -> bool:
+def town_is_clean() -> bool:
     """No change of this request is pending or flushed but uncommitted."""
     session = db.session()
     if session.new or session.deleted or session.dirty:
@@ -127,7 +127,7 @@ def town_value(name: str, build: Callable[[], T]) -> T:
     """
     cache = _cache()
     tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not _town_is_clean():
+    if cache is None or tenant is None or not town_is_clean():
         return build()
     key = (tenant.id, name)
     version = tenant.content_version
@@ -147,7 +147,7 @@ def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     """
     cache = _cache()
     tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not _town_is_clean():
+    if cache is None or tenant is None or not town_is_clean():
         return Markup(build())
     key = (tenant.id, tenant.content_version, str(get_locale()), name, *parts)
     html = cache.fragments.get(key)
