@@ -50,7 +50,10 @@ from projektfabrik.formfields import LocalDateField
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.months import sql_month
+from projektfabrik.madefiles import made_once
 from projektfabrik.pagecache import cached_for_visitors
+from projektfabrik.workercache import fragment as cached_fragment
+from projektfabrik.workercache import town_value as cached_town_value
 from projektfabrik.pdf import LockedFetcher as PdfFetcher
 from projektfabrik.pdf import available as pdf_available
 from projektfabrik.pdf import pdf_response, render_pdf
@@ -384,6 +387,9 @@ __all__ = [
     "accepts_files",
     "admin_required",
     "cached_for_visitors",
+    "cached_fragment",
+    "cached_town_value",
+    "made_once",
     "can",
     "check_upload",
     "cli_town",
