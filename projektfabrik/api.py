@@ -47,13 +47,11 @@ from projektfabrik.formatting import (
 )
 from projektfabrik.formatting import iso as format_iso
 from projektfabrik.formfields import LocalDateField
+from projektfabrik.madefiles import made_once
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.months import sql_month
-from projektfabrik.madefiles import made_once
 from projektfabrik.pagecache import cached_for_visitors
-from projektfabrik.workercache import fragment as cached_fragment
-from projektfabrik.workercache import town_value as cached_town_value
 from projektfabrik.pdf import LockedFetcher as PdfFetcher
 from projektfabrik.pdf import available as pdf_available
 from projektfabrik.pdf import pdf_response, render_pdf
@@ -131,6 +129,8 @@ from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import resolve_in as resolve_upload
 from projektfabrik.uploads import town_folder as upload_folder
 from projektfabrik.viewhelpers import found_or_404, show_refusal
+from projektfabrik.workercache import fragment as cached_fragment
+from projektfabrik.workercache import town_value as cached_town_value
 from projektfabrik.workflow import Step, StepRefused, Workflow
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
