@@ -2,8 +2,8 @@
 
 12 work packages, 80 tasks, 20 milestones, 60 resource requirements, 25
 further costs and 8 financing lines, every profile field a paragraph long.
-Shared by ``pubtools_sheet.py`` and ``profile_pages.py``. Call inside the
-town's context and a request context; the caller commits.
+The same plan as ``pubtools_sheet.py`` builds; ``profile_pages.py`` uses it.
+Call inside the town's context and a request context; the caller commits.
 """
 
 from __future__ import annotations
