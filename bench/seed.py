@@ -401,9 +401,15 @@ def copy_rows(cursor: Any, table: str, rows: list[tuple]) -> None:
 
 def town_names(rng: random.Random, count: int) -> list[str]:
     names: list[str] = []
+    taken: set[str] = set()
+    combinations = len(w.TOWN_PREFIXES) * len(w.TOWN_SUFFIXES)
     while len(names) < count:
         name = rng.choice(w.TOWN_PREFIXES) + rng.choice(w.TOWN_SUFFIXES)
-        if name not in names:
+        if len(names) >= combinations:
+            # More towns than names (448): number them, as "Neustadt 2" would be.
+            name = f"{name} {len(names) + 1}"
+        if name not in taken:
+            taken.add(name)
             names.append(name)
     return names
 
@@ -424,6 +430,11 @@ def create_towns(rng: random.Random, count: int) -> list[Town]:
         )
         tenant = apply(spec)
         towns.append(Town(tenant.id, index, name))
+        if index % 50 == 0:
+            # A session holding every town's objects makes each flush slower:
+            # 1,000 towns in one session took longer than half an hour.
+            db.session.commit()
+            db.session.expunge_all()
     db.session.commit()
     # Categories have no config file; Core insert with the town set explicitly.
     rows = []

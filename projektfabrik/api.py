@@ -49,6 +49,7 @@ from projektfabrik.formatting import (
 )
 from projektfabrik.formatting import iso as format_iso
 from projektfabrik.formfields import LocalDateField
+from projektfabrik.madefiles import made_once
 from projektfabrik.mail.outbox import queue_mail
 from projektfabrik.markup import render_markdown
 from projektfabrik.months import sql_month
@@ -135,6 +136,8 @@ from projektfabrik.uploads import new_filename as new_upload_name
 from projektfabrik.uploads import store_bytes as store_upload_bytes
 from projektfabrik.uploads import stored_file as stored_upload
 from projektfabrik.viewhelpers import found_or_404, show_refusal
+from projektfabrik.workercache import fragment as cached_fragment
+from projektfabrik.workercache import town_value as cached_town_value
 from projektfabrik.workflow import Step, StepRefused, Workflow
 
 #: The core revision that creates the ``tenant`` and ``user_account`` tables. A
@@ -432,6 +435,9 @@ __all__ = [
     "accepts_files",
     "admin_required",
     "cached_for_visitors",
+    "cached_fragment",
+    "cached_town_value",
+    "made_once",
     "can",
     "check_upload",
     "cli_town",

@@ -21,6 +21,7 @@ from projektfabrik import (
     security,
     storage,
     throttle,
+    workercache,
 )
 from projektfabrik.extensions import Model, csrf, db, limiter, login_manager
 from projektfabrik.tenancy import isolation, versioning
@@ -97,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # After the core's blueprints, before the model check: plugins bring models.
     plugins.init_app(app)
     pagecache.init_app(app)
+    workercache.init_app(app)
     # Last, so it runs first after the view: a bad token's answer is checked before
     # anything else sees it.
     formerrors.init_late(app)

@@ -62,6 +62,11 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "PAGE_CACHE_SECONDS": (60, int),
     "PAGE_CACHE_MAX_MB": (32, int),
     "PAGE_CACHE_RECHECK_SECONDS": (2.0, float),
+    # Per-town values and HTML fragments a worker keeps between requests
+    # (workercache.py), ended by the town's content version; 0 switches it off.
+    "WORKER_CACHE_SECONDS": (300.0, float),
+    "WORKER_CACHE_TOWNS": (2000, int),
+    "WORKER_CACHE_FRAGMENT_MB": (16, int),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),

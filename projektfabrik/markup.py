@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -28,6 +30,17 @@ def render_markdown(text: str | None, top_level: int = 2, line_breaks: bool = Fa
     """
     if not text:
         return Markup("")
+    return Markup(_render(text, top_level, line_breaks))
+
+
+#: Rendering is a pure function of its arguments, so each worker keeps the last
+#: few hundred results, keyed by the text itself: a project's description is
+#: rendered once per worker, not on every view, and an edited text is a new key
+#: (nothing to end, nothing that could show one town's text in another).
+#: 256 entries of at most 20,000 characters (the longest description) bound
+#: the memory to a few MB.
+@lru_cache(maxsize=256)
+def _render(text: str, top_level: int, line_breaks: bool) -> str:
     html = (_md_lines if line_breaks else _md).render(text)
     levels = [lvl for lvl in range(1, 7) if f"<h{lvl}>" in html]
     if levels:
@@ -42,4 +55,4 @@ def render_markdown(text: str | None, top_level: int = 2, line_breaks: bool = Fa
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(cleaned)
+    return str(cleaned)

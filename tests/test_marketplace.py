@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -322,6 +322,36 @@ def test_pagination(town_a: Town) -> None:
     second = town_a.client().get("/projekte?seite=2").get_data(as_text=True)
     assert "Projekt 29" in first and "Projekt 00" not in first
     assert "Projekt 00" in second and 'rel="prev"' in second
+
+
+@pytest.mark.parametrize("sort", ["", "active", "supported"])
+def test_every_project_is_on_exactly_one_page_in_its_order(town_a: Town, sort: str) -> None:
+    """The page's ids come from the sort index first (a deferred join): the pages
+    together list every project once, in the sort's order, ties by newest id."""
+    import re
+
+    author = town_a.user()
+    for i in range(30):
+        _publish(town_a, author, f"Projekt {i:02d}")
+    with town_a.context():
+        for project in db.session.scalars(select(Project)):
+            # Activity in a shuffled order, some equal; supports: five ties of six.
+            project.last_activity_at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+                days=(project.number * 7) % 11
+            )
+            project.support_count = project.number % 5
+        db.session.commit()
+        expected = {
+            "": sorted(range(1, 31), reverse=True),
+            "active": sorted(range(1, 31), key=lambda n: ((n * 7) % 11, n), reverse=True),
+            "supported": sorted(range(1, 31), key=lambda n: (n % 5, n), reverse=True),
+        }[sort]
+    client = town_a.client()
+    shown = []
+    for page in (1, 2):
+        html = client.get(f"/projekte?sortierung={sort}&seite={page}").get_data(as_text=True)
+        shown += [int(n) for n in re.findall(r'href="/projekte/(\d+)"', html)]
+    assert shown == expected
 
 
 def test_marketplace_query_count_is_constant(town_a: Town, count_queries) -> None:  # type: ignore[no-untyped-def]

@@ -235,11 +235,19 @@ def list_projects(
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(ceil(total / page_size), 1)
     page = min(filters.page, pages)
-    projects = db.session.scalars(
-        ordered(stmt, filters)
-        .options(joinedload(Project.category), joinedload(Project.district))
+    # A deferred join: the page's ids first, from the sort's index alone (it
+    # holds the status too), then only those rows. Skipping 700 entries of an
+    # index costs about what reading the first 24 does; skipping 700 rows of
+    # the table did not (docs/benchmarks.md, "Deep pages").
+    page_ids = (
+        ordered(stmt.with_only_columns(Project.id), filters)
         .limit(page_size)
         .offset((page - 1) * page_size)
+    )
+    projects = db.session.scalars(
+        ordered(select(Project).where(Project.id.in_(page_ids.scalar_subquery())), filters).options(
+            joinedload(Project.category), joinedload(Project.district)
+        )
     ).all()
     makeup = team_makeup([p.id for p in projects])
     cards = [Card(project=p, makeup=makeup.get(p.id, {})) for p in projects]

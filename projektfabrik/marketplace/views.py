@@ -33,7 +33,7 @@ from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project, Status
 from projektfabrik.requestsize import accepts_files
-from projektfabrik.tenancy.districts import districts
+from projektfabrik.tenancy.districts import district_names, districts
 from projektfabrik.tenancy.links import external_url_for
 from projektfabrik.viewhelpers import show_refusal
 
@@ -92,8 +92,8 @@ def index() -> str:
         filters=filters,
         page=list_projects(filters, plugin_filters=plugin_filters),
         plugin_filters=plugin_filters,
-        categories=projects.categories(),
-        districts=districts(),
+        categories=projects.category_names(),
+        districts=district_names(),
         statuses=[(s.value, projects.status_label(s)) for s in Status],
     )
 

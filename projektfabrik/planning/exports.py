@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from projektfabrik import formatting, pdf
+from projektfabrik import formatting, madefiles, pdf
 from projektfabrik.db import utcnow
 from projektfabrik.exports import XLSX_MIMETYPE, Money, Percent, Sheet, csv_for_people, xlsx
 from projektfabrik.planning import services
@@ -114,9 +114,21 @@ def render_pdf(view: services.PlanView) -> bytes:
     """The plan as an A4 PDF with the town's name, colour and logo and page numbers
     (made by :mod:`projektfabrik.pdf`: tagged, titled, fetches nothing else)."""
     title = _("Project plan") + ": " + view.project.title
-    return pdf.render_pdf(
-        "planning/pdf.html", title=title, stylesheets=[PRINT_CSS], **document_context(view)
+    # A full plan takes seconds to lay out: made once per town version and
+    # sections shown (the only thing about the person in it), then sent again.
+    return madefiles.made_once(
+        "plan",
+        pdf_parts(view),
+        ".pdf",
+        lambda: pdf.render_pdf(
+            "planning/pdf.html", title=title, stylesheets=[PRINT_CSS], **document_context(view)
+        ),
     )
+
+
+def pdf_parts(view: services.PlanView) -> tuple[Any, ...]:
+    """What names one plan PDF besides the town's version and the language."""
+    return (view.project.id, *sorted(s.value for s in view.sections))
 
 
 # --- spreadsheets ------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from projektfabrik import madefiles
 from projektfabrik.downloads import send_download
 from projektfabrik.extensions import db
 from projektfabrik.planning import exports, services
@@ -718,6 +719,22 @@ def print_view(project: Project) -> ResponseReturnValue:
     if not view.sections:
         abort(404)
     return render_template("planning/print.html", **exports.document_context(view))
+
+
+@bp.get("/export/pdf/erstellen")
+@with_plan
+def export_making(project: Project) -> ResponseReturnValue:
+    """A page that says the PDF is being made and starts the download: a full
+    plan takes seconds to lay out the first time (docs/benchmarks.md, "Plan
+    PDF"), and nobody should stare at a page that seems to hang. A PDF already
+    made for this version of the town is sent at once."""
+    view = services.plan_view(project, _user())
+    if not view.sections:
+        abort(404)
+    pdf_url = url_for("planning.export", number=project.number, key="pdf")
+    if not exports.pdf_available() or madefiles.is_made("plan", exports.pdf_parts(view), ".pdf"):
+        return redirect(pdf_url)
+    return _render("planning/pdf_making.html", project, pdf_url=pdf_url)
 
 
 @bp.get("/export/<key>")

@@ -1,9 +1,10 @@
 """Level 2: which plugins the current town has switched on, and their settings.
 
-Read from the database on every request (one small query, done the first
-time a request needs it and kept in ``g`` for the rest of that request).
-Nothing lives in a worker's memory, so a switch made in one gunicorn worker
-is seen by every other worker on its next request.
+Read from the database the first time a request needs them, kept in ``g``
+for the rest of that request, and kept by the worker until the town's content
+version changes (:mod:`projektfabrik.workercache`): a switch or a saved
+setting raises it, so a change made in one gunicorn worker is seen by every
+other worker on its next request, and most requests send no query for this.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from flask import g, has_app_context
 from sqlalchemy import select
 
+from projektfabrik import workercache
 from projektfabrik.extensions import db
 from projektfabrik.plugins import secrets
 from projektfabrik.plugins.manager import NAME, get_manager
@@ -58,7 +60,16 @@ def town_plugins() -> dict[str, TownPlugin]:
         cache = g.setdefault(_CACHE, {})
         if tenant_id in cache:
             return cache[tenant_id]
-    rows = {
+    # Kept by the worker until the town's content version changes (a switch or
+    # a saved setting raises it): no query on most requests.
+    rows = workercache.town_value("plugins.rows", _read_rows)
+    if cache is not None:
+        cache[tenant_id] = rows
+    return rows
+
+
+def _read_rows() -> dict[str, TownPlugin]:
+    return {
         row.plugin: TownPlugin(
             name=row.plugin,
             allowed=row.allowed,
@@ -68,9 +79,6 @@ def town_plugins() -> dict[str, TownPlugin]:
         )
         for row in db.session.scalars(select(TenantPlugin))
     }
-    if cache is not None:
-        cache[tenant_id] = rows
-    return rows
 
 
 def invalidate() -> None:

@@ -93,9 +93,30 @@ class Project(TenantScoped, Model):
     __tablename__ = "project"
     __table_args__ = (
         UniqueConstraint("tenant_id", "number"),
-        Index("ix_project_tenant_created", "tenant_id", "created_at"),
-        Index("ix_project_tenant_supports", "tenant_id", "support_count"),
-        Index("ix_project_tenant_activity", "tenant_id", "last_activity_at"),
+        # The list's sort orders, with the id (the tie-breaker) and the status
+        # (the filter) in the index: a deep page picks its ids from the index
+        # alone (marketplace/listing.py, migration 67f932101a26).
+        Index(
+            "ix_project_tenant_created",
+            "tenant_id",
+            "created_at",
+            "id",
+            postgresql_include=["status"],
+        ),
+        Index(
+            "ix_project_tenant_supports",
+            "tenant_id",
+            "support_count",
+            "id",
+            postgresql_include=["status"],
+        ),
+        Index(
+            "ix_project_tenant_activity",
+            "tenant_id",
+            "last_activity_at",
+            "id",
+            postgresql_include=["status"],
+        ),
         # The marketplace count (town + status) is answered from this index alone
         # (index-only scan), without reading the project heap (docs/benchmarks.md).
         Index("ix_project_tenant_status", "tenant_id", "status"),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import exists, select
 
+from projektfabrik import workercache
 from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
@@ -25,6 +26,13 @@ from projektfabrik.projects.models import (
 
 def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def category_names() -> tuple[str, ...]:
+    """The names of :func:`categories`, kept by the worker until the town changes."""
+    return workercache.town_value(
+        "projects.category_names", lambda: tuple(c.name for c in categories())
+    )
 
 
 def category_named(name: str) -> Category | None:

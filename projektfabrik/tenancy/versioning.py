@@ -59,6 +59,11 @@ def _changed(session: Session) -> set[int]:
     return session.info.setdefault(_CHANGED, set())
 
 
+def has_uncommitted_changes(session: Session) -> bool:
+    """Whether this transaction has flushed a change of some town (not yet committed)."""
+    return bool(session.info.get(_CHANGED))
+
+
 def _note_flush(session: Session, flush_context: Any) -> None:
     # after_flush: tenant ids are stamped by now, and new/dirty/deleted still
     # describe what this flush wrote.

@@ -212,3 +212,62 @@ def test_the_pdf_shows_the_towns_logo(plan: Team, needs_pdf: None, town_a: Town)
     data = plan.owner.get("/projekte/1/plan/export/pdf").data
     reader = PdfReader(io.BytesIO(data))
     assert any(page.images for page in reader.pages)
+
+
+def _made_files(town: Town) -> list[str]:
+    from pathlib import Path
+
+    folder = Path(town.app.config["UPLOADS_DIR"]) / str(town.tenant.id) / "made"
+    return sorted(p.name for p in folder.glob("*.pdf")) if folder.exists() else []
+
+
+def test_the_pdf_is_made_once_per_town_version_and_anew_after_a_change(
+    plan: Team, needs_pdf: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from projektfabrik import pdf
+
+    made: list[str] = []
+    original = pdf.render_pdf
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(kwargs["title"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", counting)
+    first = plan.owner.get("/projekte/1/plan/export/pdf")
+    second = plan.owner.get("/projekte/1/plan/export/pdf")
+    assert first.status_code == second.status_code == 200
+    assert second.data == first.data and len(made) == 1
+    assert len(_made_files(plan.town)) == 1
+    plan.owner.post("/projekte/1/plan/eintraege/arbeitspakete/neu", data={"name": "Zaun setzen"})
+    third = plan.owner.get("/projekte/1/plan/export/pdf")
+    assert len(made) == 2 and "Zaun setzen" in _pdf_text(third.data)
+    assert len(_made_files(plan.town)) == 1  # the old version's file is gone
+
+
+def test_a_stored_team_pdf_is_never_sent_to_an_outsider(
+    plan: Team, needs_pdf: None, town_a: Town
+) -> None:
+    plan.owner.post("/projekte/1/plan/sichtbarkeit", data={"profile": "y"})
+    assert "Lärchenholz" in _pdf_text(plan.owner.get("/projekte/1/plan/export/pdf").data)
+    outsider = town_a.client()
+    login(outsider, town_a.user("outsider@example.org").email)
+    text = _pdf_text(outsider.get("/projekte/1/plan/export/pdf").data)
+    assert "Brachfläche hinter der Schule" in text and "Lärchenholz" not in text
+    assert len(_made_files(plan.town)) == 2  # one per set of sections shown
+
+
+def test_the_pdf_link_leads_to_a_page_that_says_it_is_being_made(
+    plan: Team, needs_pdf: None
+) -> None:
+    page = plan.owner.get("/projekte/1/plan").get_data(as_text=True)
+    assert "/projekte/1/plan/export/pdf/erstellen" in page
+    making = plan.owner.get("/projekte/1/plan/export/pdf/erstellen")
+    html = making.get_data(as_text=True)
+    assert making.status_code == 200
+    assert '<meta http-equiv="refresh" content="0; url=/projekte/1/plan/export/pdf">' in html
+    assert de_html("Your PDF is being made") in html
+    plan.owner.get("/projekte/1/plan/export/pdf")
+    # Made already: straight to the file.
+    again = plan.owner.get("/projekte/1/plan/export/pdf/erstellen")
+    assert again.status_code == 302 and again.location.endswith("/projekte/1/plan/export/pdf")

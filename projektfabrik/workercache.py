@@ -1,0 +1,183 @@
+"""What a worker keeps between requests: per-town values and rendered fragments.
+
+Pages for people who are logged in are built on every request (the page
+cache, :mod:`projektfabrik.pagecache`, is for visitors only). Much of what
+goes into them changes far less often than per request: the town's plugin
+rows, a project's card on the marketplace. This module keeps such things in
+the worker's memory and ends them with the town's ``content_version``
+(:mod:`projektfabrik.tenancy.versioning`), which every commit that changes
+anything of the town raises, and which every request reads with the town
+anyway. So, as with the page cache, a change shows on the next request, in
+every worker, and costs no extra query to notice.
+
+Two tools, both keyed on the town's id **and** its content version (a town
+never sees another's entry, and an entry never outlives a change):
+
+* :func:`town_value` -- a Python value per town (``town_plugins`` uses it).
+  Never store ORM objects: they belong to one request's session.
+* :func:`fragment` -- a piece of HTML per town, language and the caller's
+  parts (``fragment("project-card", project.id)``); in templates as
+  ``{% call cached_fragment("project-card", p.id) %}…{% endcall %}``.
+  Only for HTML that is the same for everyone who may see it: nothing about
+  the person looking (their name, their membership, an "edit" button, a CSRF
+  token) may be inside. Plugins reach both through :mod:`projektfabrik.api`.
+
+A request that has changed something of the town and not committed it yet
+(pending or flushed ORM changes) neither reads nor stores: it must see its own
+changes, and they may still be rolled back. Outside a request (command line,
+mail delivery) nothing is kept either.
+
+Bounds: every entry also ends after ``WORKER_CACHE_SECONDS`` (default 300;
+0 switches both tools off), which limits how long a write that bypasses the
+ORM (raw SQL) goes unseen; values are kept for at most ``WORKER_CACHE_TOWNS``
+towns (default 2,000, least recently used dropped) and fragments in at most
+``WORKER_CACHE_FRAGMENT_MB`` (default 16) per worker.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_app_context, has_request_context
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.context import current_tenant_or_none
+
+EXTENSION = "projektfabrik.workercache"
+T = TypeVar("T")
+
+
+class _Lru:
+    """A least-recently-used map with an entry or size budget and an age limit."""
+
+    def __init__(self, max_entries: int, max_bytes: int, seconds: float) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.seconds = seconds
+        self._entries: OrderedDict[Any, tuple[float, int, Any]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[2]
+
+    def set(self, key: Any, value: Any, size: int = 0) -> None:
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + self.seconds, size, value)
+            self._size += size
+            while self._entries and (
+                len(self._entries) > self.max_entries or self._size > self.max_bytes
+            ):
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Any) -> None:
+        self._size -= self._entries.pop(key)[1]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class WorkerCache:
+    def __init__(self, seconds: float, towns: int, fragment_bytes: int) -> None:
+        # One entry per (town, name): the version is in the value, so a town's
+        # old versions never pile up.
+        self.values = _Lru(towns * 4, sys.maxsize, seconds)
+        self.fragments = _Lru(sys.maxsize, fragment_bytes, seconds)
+
+
+def _cache() -> WorkerCache | None:
+    if not has_request_context():
+        return None
+    return current_app.extensions.get(EXTENSION)
+
+
+def town_is_clean() -> bool:
+    """No change of this request is pending or flushed but uncommitted."""
+    session = db.session()
+    if session.new or session.deleted or session.dirty:
+        return False
+    from projektfabrik.tenancy.versioning import has_uncommitted_changes
+
+    return not has_uncommitted_changes(session)
+
+
+def town_value(name: str, build: Callable[[], T]) -> T:
+    """``build()`` for the current town, kept in this worker until the town changes.
+
+    ``name`` says what it is (prefix a plugin's with the plugin's name). The
+    value must not depend on the person, the language or the request; the
+    caller must not change it (it is shared by the worker's requests).
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return build()
+    key = (tenant.id, name)
+    version = tenant.content_version
+    entry = cache.values.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
+    cache.values.set(key, (version, value))
+    return value
+
+
+def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
+    """HTML the same for everyone, kept per town, town version, language and ``parts``.
+
+    ``parts`` name the thing (a project's id); whatever else the HTML shows
+    must come from the town's data (covered by its version) or the language.
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return Markup(build())
+    key = (tenant.id, tenant.content_version, str(get_locale()), name, *parts)
+    html = cache.fragments.get(key)
+    if html is None:
+        html = Markup(build())
+        cache.fragments.set(key, html, sys.getsizeof(html))
+    return html
+
+
+def cached_fragment(name: str, *parts: Any, caller: Callable[[], str]) -> Markup:
+    """The template form: ``{% call cached_fragment("name", id) %}html{% endcall %}``."""
+    return fragment(name, *parts, build=caller)
+
+
+def init_app(app: Flask) -> None:
+    seconds = float(app.config.get("WORKER_CACHE_SECONDS", 300))
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
+    if seconds <= 0:
+        app.extensions.pop(EXTENSION, None)
+        return
+    app.extensions[EXTENSION] = WorkerCache(
+        seconds,
+        int(app.config.get("WORKER_CACHE_TOWNS", 2000)),
+        int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
+    )
+
+
+def stats() -> dict[str, int]:
+    """How many entries this worker holds (for the benchmark and tests)."""
+    cache = current_app.extensions.get(EXTENSION) if has_app_context() else None
+    if cache is None:
+        return {"values": 0, "fragments": 0}
+    return {"values": len(cache.values), "fragments": len(cache.fragments)}
