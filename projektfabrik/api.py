@@ -63,6 +63,7 @@ from projektfabrik.planning.services import FinanceSummary, finance_summary
 from projektfabrik.plugins.apiversion import API_VERSION
 from projektfabrik.plugins.events import emit
 from projektfabrik.plugins.hookspecs import hookimpl
+from projektfabrik.plugins.package import nav_links, package_hooks, project_tab
 from projektfabrik.plugins.runtime import (
     can,
     export_formats,
@@ -203,6 +204,25 @@ def set_project_status(project: Any, status: ProjectStatus | str, by: User) -> N
     from projektfabrik.projects.services import change_status
 
     change_status(project, ProjectStatus(status), by)
+
+
+def project_status_before(project: Any, status: ProjectStatus | str) -> ProjectStatus | None:
+    """The status the project had before it last moved to ``status`` (from its status
+    history), or ``None`` when it never moved there. A plugin that moved a project
+    forward uses it to move it back when its reason goes (funding: a rejected
+    application)."""
+    from projektfabrik.projects.models import StatusChange
+
+    before = db.session.scalar(
+        select(StatusChange.from_status)
+        .where(
+            StatusChange.project_id == project.id,
+            StatusChange.to_status == ProjectStatus(status),
+        )
+        .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+        .limit(1)
+    )
+    return ProjectStatus(before) if before is not None else None
 
 
 def publish_project_idea(author: User, title: str, pitch: str) -> Any:
@@ -508,6 +528,10 @@ __all__ = [
     "Consequence",
     "ProjectStatus",
     "set_project_status",
+    "project_status_before",
+    "package_hooks",
+    "nav_links",
+    "project_tab",
     "Throttle",
     "client_address",
     "CSV_MIMETYPE",

@@ -69,6 +69,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     from projektfabrik import errors
+    from projektfabrik.accounts import (
+        deletion_views,  # noqa: F401 - its routes on accounts.bp
+        secondfactor_views,  # noqa: F401 - its routes on accounts.bp
+    )
     from projektfabrik.accounts import views as accounts_views
     from projektfabrik.console import views as console_views
     from projektfabrik.mail.outbox import deliver_after_request, deliver_after_response

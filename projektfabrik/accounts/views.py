@@ -29,7 +29,6 @@ from projektfabrik.accounts.forms import (
     ButtonForm,
     ChangeEmailForm,
     ChangePasswordForm,
-    ConfirmTotpForm,
     DeleteAccountForm,
     InvitationForm,
     LinkPasswordForm,
@@ -710,100 +709,6 @@ def _settings_with(**forms: object) -> str:
     return render_template("accounts/settings.html", **context)
 
 
-@bp.get("/konto/zweiter-faktor")
-@login_required
-def second_factor_settings() -> str:
-    user: User = current_user._get_current_object()
-    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"))
-
-
-def _second_factor_page(
-    user: User, confirm_form: ConfirmTotpForm, code_form: SecondFactorForm | None = None
-) -> str:
-    secret = secondfactor.pending_secret(user)
-    uri = secondfactor.provisioning_uri(user, secret) if secret else None
-    return render_template(
-        "accounts/second_factor_settings.html",
-        user=user,
-        secret=secret,
-        qr=secondfactor.qr_svg(uri) if uri else None,
-        confirm_form=confirm_form,
-        start_form=ButtonForm(prefix="start"),
-        code_form=code_form or SecondFactorForm(prefix="code", formdata=None),
-        codes_left=secondfactor.unused_recovery_codes(user) if user.has_second_factor else 0,
-        required=secondfactor.required_for(user),
-    )
-
-
-@bp.post("/konto/zweiter-faktor/einrichten")
-@login_required
-def second_factor_start() -> Response:
-    user: User = current_user._get_current_object()
-    if user.has_second_factor or not ButtonForm(prefix="start").validate_on_submit():
-        abort(400)
-    secondfactor.start_setup(user)
-    db.session.commit()
-    return redirect(url_for("accounts.second_factor_settings") + "#einrichten")
-
-
-@bp.post("/konto/zweiter-faktor/bestaetigen")
-@login_required
-def second_factor_confirm() -> ResponseReturnValue:
-    user: User = current_user._get_current_object()
-    form = ConfirmTotpForm(prefix="confirm")
-    if form.validate_on_submit():
-        try:
-            codes = secondfactor.confirm_setup(user, form.code.data)
-        except secondfactor.SecondFactorError as error:
-            db.session.commit()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes, new=True)
-    return _second_factor_page(user, form), 400
-
-
-def _checked_code(form: SecondFactorForm, user: User) -> bool:
-    if not form.validate_on_submit():
-        return False
-    try:
-        secondfactor.verify(user, form.code.data)
-    except secondfactor.SecondFactorError as error:
-        db.session.commit()
-        _field_error(form, error)
-        return False
-    return True
-
-
-@bp.post("/konto/zweiter-faktor/neue-codes")
-@login_required
-def second_factor_new_codes() -> ResponseReturnValue:
-    user: User = current_user._get_current_object()
-    if not user.has_second_factor:
-        abort(404)
-    form = SecondFactorForm(prefix="code")
-    if _checked_code(form, user):
-        codes = secondfactor.new_recovery_codes(user)
-        db.session.commit()
-        return render_template("accounts/recovery_codes.html", codes=codes, new=False)
-    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"), code_form=form), 400
-
-
-@bp.post("/konto/zweiter-faktor/ausschalten")
-@login_required
-def second_factor_disable() -> ResponseReturnValue:
-    user: User = current_user._get_current_object()
-    if not user.has_second_factor:
-        abort(404)
-    form = SecondFactorForm(prefix="code")
-    if _checked_code(form, user):
-        secondfactor.disable(user)
-        db.session.commit()
-        flash(_("The second factor is switched off."), "success")
-        return redirect(url_for("accounts.second_factor_settings"))
-    return _second_factor_page(user, ConfirmTotpForm(prefix="confirm"), code_form=form), 400
-
-
 @bp.post("/konto/email")
 @login_required
 @limiter.limit(RESET_LIMIT)
@@ -867,60 +772,3 @@ def change_password() -> ResponseReturnValue:
 @login_required
 def export_data() -> Response:
     return send_download(services.export_data(current_user), "meine-daten.json", "application/json")
-
-
-#: How recent a sign-in through the town's provider confirms deleting an
-#: account that has no password.
-PROVIDER_CONFIRMS_FOR = 10 * 60
-
-
-def _provider_confirmed() -> bool:
-    return time.time() - float(session.get("sso_at", 0)) <= PROVIDER_CONFIRMS_FOR
-
-
-def _delete_form(user: User, **kwargs: Any) -> DeleteAccountForm:
-    form = DeleteAccountForm(prefix="delete", **kwargs)
-    if user.password_hash is None:
-        del form.current_password  # nothing to type: a fresh sign-in confirms
-    return form
-
-
-def _delete_page(form: DeleteAccountForm) -> str:
-    user = current_user._get_current_object()
-    return render_template(
-        "accounts/delete.html",
-        form=form,
-        provider_confirmed=_provider_confirmed(),
-        plan=services.deletion_plan(user),
-        only_admin=user.is_admin and services.count_admins() <= 1,
-    )
-
-
-@bp.get("/konto/loeschen")
-@login_required
-def delete_account_page() -> str:
-    """First say what deleting means and what must be settled; then ask."""
-    return _delete_page(_delete_form(current_user._get_current_object()))
-
-
-@bp.post("/konto/loeschen")
-@login_required
-def delete_account() -> ResponseReturnValue:
-    user = current_user._get_current_object()
-    form = _delete_form(user)
-    if form.validate_on_submit():
-        picture = user.avatar_file
-        password = form.current_password.data if form.current_password else ""
-        try:
-            services.delete_account(user, password, provider_confirmed=_provider_confirmed())
-        except services.AccountError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            avatars.delete_picture(picture)
-            logout_user()
-            session.clear()
-            flash(_("Your account is deleted. What you wrote stays, without your name."), "success")
-            return redirect(url_for("site.landing"))
-    return _delete_page(form), 400

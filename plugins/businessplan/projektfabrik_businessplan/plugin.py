@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from projektfabrik.api import (
@@ -12,10 +11,10 @@ from projektfabrik.api import (
     hookimpl,
     is_project_editor,
     lazy_gettext,
+    package_hooks,
+    project_tab,
 )
 from projektfabrik_businessplan import models as _models  # noqa: F401 - the tables
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -31,21 +30,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_businessplan.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -62,15 +48,13 @@ def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
         plan = services.find(project)
         if plan is None or not plan.is_public:
             return []
-    return [
-        ProjectTab(
-            key="businessplan",
-            label=lazy_gettext("Business plan"),
-            endpoint="businessplan.index",
-            values={"project_ref": str(project.ref)},
-            order=70,
-        )
-    ]
+    return project_tab(
+        project,
+        key="businessplan",
+        label=lazy_gettext("Business plan"),
+        endpoint="businessplan.index",
+        order=70,
+    )
 
 
 @hookimpl

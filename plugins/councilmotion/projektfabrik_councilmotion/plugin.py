@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -12,7 +11,6 @@ from projektfabrik.api import (
     AccountDeletion,
     Asset,
     MarketplaceFilter,
-    NavArea,
     NavItem,
     NotificationKind,
     Permission,
@@ -27,12 +25,13 @@ from projektfabrik.api import (
     hookimpl,
     is_enabled,
     lazy_gettext,
+    nav_links,
+    package_hooks,
+    project_tab,
     render_template,
 )
 from projektfabrik_councilmotion import models as _models  # noqa: F401 - the tables
 from projektfabrik_councilmotion.rules import DEFAULTS
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -48,21 +47,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_councilmotion.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -85,30 +71,25 @@ def pf_permissions() -> list[Permission]:
 
 @hookimpl
 def pf_nav_items(user: Any) -> list[NavItem]:
-    items = [NavItem(label=lazy_gettext("Motions"), endpoint="councilmotion.index", order=65)]
-    if getattr(user, "is_authenticated", False) and user.is_admin:
-        items.append(
-            NavItem(
-                label=lazy_gettext("Council motions"),
-                endpoint="councilmotion.clerk_index",
-                order=65,
-                area=NavArea.ADMIN,
-            )
-        )
-    return items
+    return nav_links(
+        user,
+        order=65,
+        label=lazy_gettext("Motions"),
+        endpoint="councilmotion.index",
+        admin_label=lazy_gettext("Council motions"),
+        admin_endpoint="councilmotion.clerk_index",
+    )
 
 
 @hookimpl
 def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
-    return [
-        ProjectTab(
-            key="councilmotion",
-            label=lazy_gettext("Council motion"),
-            endpoint="councilmotion.project_tab",
-            values={"project_ref": str(project.ref)},
-            order=45,
-        )
-    ]
+    return project_tab(
+        project,
+        key="councilmotion",
+        label=lazy_gettext("Council motion"),
+        endpoint="councilmotion.project_tab",
+        order=45,
+    )
 
 
 @hookimpl

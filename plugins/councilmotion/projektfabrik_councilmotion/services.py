@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from projektfabrik.api import (
     AccountDeletion,
     Consequence,
-    Refusal,
     Step,
     StepRefused,
     Workflow,
@@ -31,7 +30,6 @@ from projektfabrik.api import (
     ngettext,
     notify,
     plan_snapshot,
-    plugin_settings,
     project_followers,
     project_team,
     queue_mail,
@@ -39,6 +37,7 @@ from projektfabrik.api import (
 )
 from projektfabrik.api import lazy_gettext as _l
 from projektfabrik_councilmotion import rules
+from projektfabrik_councilmotion.common import NAME, MotionError, settings, town_today
 from projektfabrik_councilmotion.models import (
     FINAL_STATES,
     PUBLIC_STATES,
@@ -52,8 +51,44 @@ from projektfabrik_councilmotion.models import (
     SignatureList,
     State,
 )
+from projektfabrik_councilmotion.signatures import (
+    Counts,
+    add_list,
+    counts,
+    duplicates,
+    find_list,
+    lists_of,
+    online_open,
+    own_support,
+    parse_signers,
+    purge_date,
+    purge_due,
+    required,
+    signatures,
+    support,
+)
 
-NAME = "councilmotion"
+__all__ = [
+    "NAME",
+    "MotionError",
+    "settings",
+    "town_today",
+    "Counts",
+    "add_list",
+    "counts",
+    "duplicates",
+    "find_list",
+    "lists_of",
+    "online_open",
+    "own_support",
+    "parse_signers",
+    "purge_date",
+    "purge_due",
+    "required",
+    "signatures",
+    "support",
+]
+
 CLERK = "councilmotion.clerk"
 TEAM_KIND, CLERK_KIND = "councilmotion.step", "councilmotion.filed"
 TEXT_FIELDS = (
@@ -65,21 +100,6 @@ TEXT_FIELDS = (
     "submitters",
 )
 TEAM, CLERK_ROLE = "team", "clerk"
-
-
-class MotionError(Refusal):
-    pass
-
-
-def town_today() -> date:
-    """Today on the town's calendar."""
-    today = local_date(utcnow())
-    assert today is not None
-    return today
-
-
-def settings() -> dict[str, Any]:
-    return {**rules.DEFAULTS, **plugin_settings(NAME)}
 
 
 # --- finding and who is who -----------------------------------------------------------
@@ -358,6 +378,24 @@ def _nothing_collected(motion: Motion) -> bool:
     return not lists and not signed
 
 
+#: The clerks' steps, from receipt to the council's decision: (step, from, to, label).
+_DECIDABLE = (State.ADMISSIBLE, State.REFERRED, State.ON_AGENDA)
+_CLERK_STEPS = (
+    ("receive", (State.FILED,), State.RECEIVED, _l("Received")),
+    ("admit", (State.RECEIVED,), State.ADMISSIBLE, _l("Admissible")),
+    ("refuse", (State.RECEIVED,), State.INADMISSIBLE, _l("Not admissible")),
+    ("refer", (State.ADMISSIBLE,), State.REFERRED, _l("Referred to a committee")),
+    (
+        "agenda",
+        (State.ADMISSIBLE, State.REFERRED),
+        State.ON_AGENDA,
+        _l("On the agenda of a session"),
+    ),
+    ("accept", _DECIDABLE, State.ACCEPTED, _l("Decided: accepted")),
+    ("change", _DECIDABLE, State.CHANGED, _l("Decided: accepted with changes")),
+    ("reject", _DECIDABLE, State.REJECTED, _l("Decided: rejected")),
+)
+
 WORKFLOW = Workflow(
     states=[s.value for s in State],
     steps=[
@@ -389,49 +427,9 @@ WORKFLOW = Workflow(
             refusal=_l("Signatures were collected for this text: it can no longer change."),
         ),
         Step("file", [State.CARRIED, State.COLLECTING], State.FILED, roles={TEAM}, label=_l("File the motion")),
-        Step("receive", [State.FILED], State.RECEIVED, roles={CLERK_ROLE}, label=_l("Received")),
-        Step("admit", [State.RECEIVED], State.ADMISSIBLE, roles={CLERK_ROLE}, label=_l("Admissible")),
-        Step(
-            "refuse",
-            [State.RECEIVED],
-            State.INADMISSIBLE,
-            roles={CLERK_ROLE},
-            label=_l("Not admissible"),
-        ),
-        Step(
-            "refer",
-            [State.ADMISSIBLE],
-            State.REFERRED,
-            roles={CLERK_ROLE},
-            label=_l("Referred to a committee"),
-        ),
-        Step(
-            "agenda",
-            [State.ADMISSIBLE, State.REFERRED],
-            State.ON_AGENDA,
-            roles={CLERK_ROLE},
-            label=_l("On the agenda of a session"),
-        ),
-        Step(
-            "accept",
-            [State.ADMISSIBLE, State.REFERRED, State.ON_AGENDA],
-            State.ACCEPTED,
-            roles={CLERK_ROLE},
-            label=_l("Decided: accepted"),
-        ),
-        Step(
-            "change",
-            [State.ADMISSIBLE, State.REFERRED, State.ON_AGENDA],
-            State.CHANGED,
-            roles={CLERK_ROLE},
-            label=_l("Decided: accepted with changes"),
-        ),
-        Step(
-            "reject",
-            [State.ADMISSIBLE, State.REFERRED, State.ON_AGENDA],
-            State.REJECTED,
-            roles={CLERK_ROLE},
-            label=_l("Decided: rejected"),
+        *(
+            Step(name, sources, to, roles={CLERK_ROLE}, label=label)
+            for name, sources, to, label in _CLERK_STEPS
         ),
     ],
 )  # fmt: skip
@@ -657,290 +655,6 @@ def take_on(request: GroupRequest, member_name: str) -> Motion:
             note=_("%(group)s (%(name)s)", group=request.group_name, name=request.accepted_by),
         )
     return motion
-
-
-# --- signatures -------------------------------------------------------------------------
-
-
-def required() -> int | None:
-    return rules.required_signatures(settings())
-
-
-@dataclass(frozen=True)
-class Counts:
-    paper: int
-    online: int
-    lists: int
-    needed: int | None
-
-    @property
-    def percent(self) -> int:
-        return rules.progress_percent(self.paper, self.needed)
-
-    @property
-    def reached(self) -> bool:
-        return self.needed is not None and self.paper >= self.needed
-
-
-def counts(motion: Motion) -> Counts:
-    paper, lists = db.session.execute(
-        select(func.coalesce(func.sum(SignatureList.count), 0), func.count(SignatureList.id)).where(
-            SignatureList.motion_id == motion.id
-        )
-    ).one()
-    online = db.session.scalar(
-        select(func.count(Signature.id)).where(
-            Signature.motion_id == motion.id, Signature.list_id.is_(None)
-        )
-    )
-    return Counts(paper=int(paper), online=int(online or 0), lists=int(lists), needed=required())
-
-
-def lists_of(motion: Motion) -> list[SignatureList]:
-    return list(
-        db.session.scalars(
-            select(SignatureList)
-            .where(SignatureList.motion_id == motion.id)
-            .order_by(SignatureList.number)
-        )
-    )
-
-
-def find_list(motion: Motion, ref: str) -> SignatureList | None:
-    return db.session.scalar(
-        select(SignatureList).where(SignatureList.motion_id == motion.id, SignatureList.ref == ref)
-    )
-
-
-def own_support(motion: Motion, user: Any) -> Signature | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(
-        select(Signature).where(
-            Signature.motion_id == motion.id,
-            Signature.list_id.is_(None),
-            Signature.user_id == user.id,
-        )
-    )
-
-
-def online_open(motion: Motion) -> bool:
-    return (
-        motion.state == State.COLLECTING
-        and bool(settings()["online_support"])
-        and (motion.collect_until is None or town_today() <= motion.collect_until)
-    )
-
-
-def support(
-    motion: Motion,
-    user: Any,
-    *,
-    family_name: str,
-    first_name: str,
-    birth_date: date | None,
-    address: str,
-    today: date | None = None,
-) -> Signature:
-    """Online support (not a legal signature: counted apart from the paper lists)."""
-    if not online_open(motion):
-        raise MotionError(_("This motion does not take online support at the moment."))
-    if own_support(motion, user) is not None:
-        raise MotionError(_("You support this motion already."))
-    rules_ = settings()
-    today = today or town_today()
-    if not family_name.strip():
-        raise MotionError(_("Please fill in your family name."), "family_name")
-    if not first_name.strip():
-        raise MotionError(_("Please fill in your first name."), "first_name")
-    if not address.strip():
-        raise MotionError(_("Please fill in your address."), "address")
-    if rules_["ask_birth_date"]:
-        if birth_date is None:
-            raise MotionError(_("Please fill in your date of birth."), "birth_date")
-        if birth_date > today or rules.age_on(birth_date, today) < int(rules_["min_age"]):
-            raise MotionError(
-                _(
-                    "Only residents aged %(age)s and over may support a residents' motion.",
-                    age=rules_["min_age"],
-                ),
-                "birth_date",
-            )
-    signature = Signature(
-        motion_id=motion.id,
-        user_id=user.id,
-        family_name=family_name.strip()[:200],
-        first_name=first_name.strip()[:200],
-        birth_date=birth_date if rules_["ask_birth_date"] else None,
-        address=address.strip()[:500],
-    )
-    db.session.add(signature)
-    return signature
-
-
-def parse_signers(text: str) -> list[tuple[str, str, date | None, str]]:
-    """Signers typed from a paper list, one per line:
-    ``family name; first name; date of birth (DD.MM.YYYY); address``."""
-    found = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split(";")]
-        if len(parts) < 2 or not parts[0] or not parts[1]:
-            raise MotionError(
-                _(
-                    "Line %(number)s: write family name; first name; date of birth; address.",
-                    number=number,
-                ),
-                "signers",
-            )
-        born = None
-        if len(parts) > 2 and parts[2]:
-            try:
-                born = datetime.strptime(parts[2], "%d.%m.%Y").date()
-            except ValueError:
-                raise MotionError(
-                    _(
-                        "Line %(number)s: write the date of birth as 31.12.1990.",
-                        number=number,
-                    ),
-                    "signers",
-                ) from None
-        found.append((parts[0], parts[1], born, "; ".join(parts[3:])))
-    return found
-
-
-def add_list(
-    motion: Motion,
-    user: Any,
-    count: int,
-    signers_text: str = "",
-    scan: tuple[str, str, str] | None = None,
-) -> SignatureList:
-    """A paper list handed in: its count of valid signatures, optionally its signers
-    (for the duplicate check) and the name of its stored scan."""
-    if motion.state not in (State.COLLECTING, State.FILED, State.RECEIVED):
-        raise MotionError(_("Lists can be entered while signatures are collected and checked."))
-    if count < 0 or count > 100_000:
-        raise MotionError(_("Enter the number of valid signatures on this list."), "count")
-    signers = parse_signers(signers_text)
-    number = (
-        db.session.scalar(
-            select(func.coalesce(func.max(SignatureList.number), 0)).where(
-                SignatureList.motion_id == motion.id
-            )
-        )
-        or 0
-    ) + 1
-    entry = SignatureList(
-        motion_id=motion.id,
-        number=number,
-        count=max(count, len(signers)),
-        entered_by_id=getattr(user, "id", None),
-    )
-    if scan is not None:
-        entry.scan_name, entry.scan_display_name, entry.scan_kind = scan
-    db.session.add(entry)
-    db.session.flush()
-    for family, first, born, address in signers:
-        db.session.add(
-            Signature(
-                motion_id=motion.id,
-                list_id=entry.id,
-                family_name=family[:200],
-                first_name=first[:200],
-                birth_date=born,
-                address=address[:500],
-            )
-        )
-    return entry
-
-
-def signatures(motion: Motion) -> list[Signature]:
-    """Personal data: only for clerks (the views check ``is_clerk``)."""
-    return list(
-        db.session.scalars(
-            select(Signature).where(Signature.motion_id == motion.id).order_by(Signature.id)
-        )
-    )
-
-
-def _key(signature: Signature) -> tuple[str, str, date | None] | None:
-    if signature.purged or not signature.family_name:
-        return None
-    return (
-        rules.normalised_name(signature.family_name),
-        rules.normalised_name(signature.first_name),
-        signature.birth_date,
-    )
-
-
-def duplicates(motion: Motion) -> list[tuple[Signature, Signature]]:
-    """Pairs of an online supporter and a signer on an entered list who look like the
-    same person (same names, same date of birth where both have one), for the
-    clerks to check. Two entries on paper that match are flagged too."""
-    online: dict[tuple[str, str], list[Signature]] = {}
-    paper: list[Signature] = []
-    for signature in signatures(motion):
-        key = _key(signature)
-        if key is None:
-            continue
-        if signature.list_id is None:
-            online.setdefault(key[:2], []).append(signature)
-        else:
-            paper.append(signature)
-    pairs = []
-    seen: dict[tuple[str, str, date | None], Signature] = {}
-    for signer in paper:
-        key = _key(signer)
-        assert key is not None
-        for other in online.get(key[:2], []):
-            if (
-                other.birth_date is None
-                or signer.birth_date is None
-                or other.birth_date == signer.birth_date
-            ):
-                pairs.append((other, signer))
-        if key in seen:
-            pairs.append((seen[key], signer))
-        else:
-            seen[key] = signer
-    return pairs
-
-
-def purge_date(motion: Motion) -> date | None:
-    """The day the signers' personal data goes: the town's retention period after
-    the town decided on admissibility; for a collection that was never filed,
-    after the collection's last day."""
-    days = timedelta(days=int(settings()["retention_days"]))
-    decided = [s.on for s in motion.steps if s.state in (State.ADMISSIBLE, State.INADMISSIBLE)]
-    if decided:
-        return max(decided) + days
-    if motion.state == State.COLLECTING and motion.collect_until is not None:
-        return motion.collect_until + days
-    return None
-
-
-def purge_due(today: date | None = None) -> int:
-    """Empty the personal data of every motion of the current town whose retention
-    period has ended; the counts stay. Returns how many signatures were emptied."""
-    today = today or town_today()
-    emptied = 0
-    stmt = select(Motion).where(
-        Motion.path == Path.RESIDENTS, Motion.personal_data_deleted_at.is_(None)
-    )
-    for motion in db.session.scalars(stmt):
-        due = purge_date(motion)
-        if due is None or due > today:
-            continue
-        for signature in signatures(motion):
-            if not signature.purged:
-                signature.family_name = signature.first_name = signature.address = ""
-                signature.birth_date = None
-                signature.purged = True
-                emptied += 1
-        motion.personal_data_deleted_at = utcnow()
-    return emptied
 
 
 def start_collecting(motion: Motion, user: Any) -> None:

@@ -6,7 +6,6 @@ points to this module.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -31,14 +30,14 @@ from projektfabrik.api import (
     external_url_for,
     hookimpl,
     lazy_gettext,
+    package_hooks,
+    project_tab,
     queue_mail,
     render_template,
 )
 from projektfabrik_pinnwand import services
 from projektfabrik_pinnwand.forms import SettingsForm
 from projektfabrik_pinnwand.models import NotePosted
-
-HERE = Path(__file__).resolve().parent
 
 # --- app assembly ------------------------------------------------------------
 
@@ -55,21 +54,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_pinnwand.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -128,15 +114,13 @@ def pf_template_slot(slot: Slot, context: dict[str, Any]) -> SlotContent | None:
 
 @hookimpl
 def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
-    return [
-        ProjectTab(
-            key="board",
-            label=lazy_gettext("Notice board"),
-            endpoint="pinnwand.project_board",
-            values={"project_ref": str(project.ref)},
-            order=50,
-        )
-    ]
+    return project_tab(
+        project,
+        key="board",
+        label=lazy_gettext("Notice board"),
+        endpoint="pinnwand.project_board",
+        order=50,
+    )
 
 
 @hookimpl

@@ -19,7 +19,7 @@ from projektfabrik_funding.models import (
 )
 from projektfabrik_funding.notifications import tell_team
 from projektfabrik_funding.pots import committed_cents, lock_pot
-from projektfabrik_funding.status import mark_funded
+from projektfabrik_funding.status import mark_funded, mark_rejected
 from projektfabrik_funding.workflow import transition
 
 
@@ -59,6 +59,7 @@ def reject(application: Application, by: User, reason: str) -> None:
     application.rejection_reason = reason.strip()
     application.decided_at = utcnow()
     transition(application, State.REJECTED, by, ADMIN, note=reason.strip())
+    mark_rejected(application, by)
     _decision_mail(application, approved=False)
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from projektfabrik.api import (
     AccountDeletion,
     Asset,
-    NavArea,
     NavItem,
     NotificationKind,
     PluginInfo,
@@ -19,10 +17,11 @@ from projektfabrik.api import (
     format_cents,
     hookimpl,
     lazy_gettext,
+    nav_links,
+    package_hooks,
+    project_tab,
 )
 from projektfabrik_funding import models as _models  # noqa: F401 - the tables
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -37,21 +36,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_funding.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -104,19 +90,17 @@ def pf_init_app(app: Any) -> None:
 
 @hookimpl
 def pf_nav_items(user: Any) -> list[NavItem]:
-    items = [NavItem(label=lazy_gettext("Funding"), endpoint="funding.index", order=60)]
+    items = nav_links(
+        user,
+        order=60,
+        label=lazy_gettext("Funding"),
+        endpoint="funding.index",
+        admin_label=lazy_gettext("Funding pots and applications"),
+        admin_endpoint="funding.admin_index",
+    )
     if getattr(user, "is_authenticated", False):
         from projektfabrik_funding import services
 
-        if user.is_admin:
-            items.append(
-                NavItem(
-                    label=lazy_gettext("Funding pots and applications"),
-                    endpoint="funding.admin_index",
-                    order=60,
-                    area=NavArea.ADMIN,
-                )
-            )
         if services.juror_applications(user):
             items.append(NavItem(label=lazy_gettext("Jury"), endpoint="funding.jury", order=61))
     return items
@@ -124,15 +108,13 @@ def pf_nav_items(user: Any) -> list[NavItem]:
 
 @hookimpl
 def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
-    return [
-        ProjectTab(
-            key="funding",
-            label=lazy_gettext("Funding"),
-            endpoint="funding.project_tab",
-            values={"project_ref": str(project.ref)},
-            order=40,
-        )
-    ]
+    return project_tab(
+        project,
+        key="funding",
+        label=lazy_gettext("Funding"),
+        endpoint="funding.project_tab",
+        order=40,
+    )
 
 
 @hookimpl

@@ -105,7 +105,13 @@ from projektfabrik_funding.rating import (
     start_rating,
     weighted_score,
 )
-from projektfabrik_funding.status import FUNDED_STATUSES, funded_status, mark_applied, mark_funded
+from projektfabrik_funding.status import (
+    FUNDED_STATUSES,
+    funded_status,
+    mark_applied,
+    mark_funded,
+    mark_rejected,
+)
 from projektfabrik_funding.workflow import (
     DONE_MESSAGES,
     WORKFLOW,
@@ -128,6 +134,7 @@ __all__ = [
     "FUNDED_STATUSES",
     "funded_status",
     "mark_applied",
+    "mark_rejected",
     "mark_funded",
     "DONE_MESSAGES",
     "done_message",

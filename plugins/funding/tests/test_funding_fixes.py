@@ -279,6 +279,43 @@ def test_a_running_project_keeps_its_status_when_it_applies_again(round_a: Round
     assert _status(round_a.town, round_a.project) == Status.RUNNING
 
 
+def test_a_rejected_application_moves_the_project_back(round_a: Round) -> None:
+    before = _status(round_a.town, round_a.project)
+    assert before != Status.FUNDING_APPLIED
+    ref = round_a.submitted(make_pot(round_a.town))
+    assert _status(round_a.town, round_a.project) == Status.FUNDING_APPLIED
+    _step(round_a.admin, ref, "pruefen")
+    assert _step(round_a.admin, ref, "ablehnen", reason="Nicht förderfähig.").status_code == 302
+    assert round_a.application().state.value == "rejected"
+    assert _status(round_a.town, round_a.project) == before
+    visitor = round_a.town.client()
+    listed = visitor.get("/projekte?status=funding_applied").get_data(as_text=True)
+    assert "Nachbarschaftsgarten" not in listed
+
+
+def test_a_rejection_keeps_the_status_while_another_application_is_open(round_a: Round) -> None:
+    first = round_a.start(make_pot(round_a.town, name="Topf A"))
+    assert round_a.fill(first, action="submit").status_code == 302
+    second = round_a.start(make_pot(round_a.town, name="Topf B"))
+    assert round_a.fill(second, action="submit").status_code == 302
+    _step(round_a.admin, first, "pruefen")
+    assert _step(round_a.admin, first, "ablehnen", reason="Nicht förderfähig.").status_code == 302
+    assert _status(round_a.town, round_a.project) == Status.FUNDING_APPLIED
+    _step(round_a.admin, second, "pruefen")
+    assert _step(round_a.admin, second, "ablehnen", reason="Auch nicht.").status_code == 302
+    assert _status(round_a.town, round_a.project) != Status.FUNDING_APPLIED
+
+
+def test_a_rejection_leaves_a_project_the_team_moved_on(round_a: Round) -> None:
+    ref = round_a.submitted(make_pot(round_a.town))
+    with round_a.town.context():
+        db.session.get(Project, round_a.project.id).status = Status.RUNNING
+        db.session.commit()
+    _step(round_a.admin, ref, "pruefen")
+    assert _step(round_a.admin, ref, "ablehnen", reason="Nicht förderfähig.").status_code == 302
+    assert _status(round_a.town, round_a.project) == Status.RUNNING
+
+
 # --- the application PDF -------------------------------------------------------------------
 
 

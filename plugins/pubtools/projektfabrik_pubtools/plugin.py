@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from projektfabrik.api import (
     Asset,
-    NavArea,
     NavItem,
     PluginInfo,
     PluginSettings,
@@ -15,12 +13,13 @@ from projektfabrik.api import (
     hookimpl,
     is_project_editor,
     lazy_gettext,
+    nav_links,
+    package_hooks,
+    project_tab,
 )
 from projektfabrik_pubtools import models  # noqa: F401  (models load with the plugin)
 from projektfabrik_pubtools.forms import SettingsForm
 from projektfabrik_pubtools.sheets import SHEETS
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -35,21 +34,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_pubtools.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -68,29 +54,25 @@ def pf_assets() -> list[Asset]:
 
 @hookimpl
 def pf_nav_items(user: Any) -> list[NavItem]:
-    items = [NavItem(label=lazy_gettext("Pub tools"), endpoint="pubtools.index", order=60)]
-    if getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False):
-        items.append(
-            NavItem(
-                label=lazy_gettext("Idea postcards"),
-                endpoint="pubtools.postcards",
-                order=60,
-                area=NavArea.ADMIN,
-            )
-        )
-    return items
+    return nav_links(
+        user,
+        order=60,
+        label=lazy_gettext("Pub tools"),
+        endpoint="pubtools.index",
+        admin_label=lazy_gettext("Idea postcards"),
+        admin_endpoint="pubtools.postcards",
+    )
 
 
 @hookimpl
 def pf_project_tabs(project: Any, user: Any) -> list[ProjectTab]:
     if not is_project_editor(project, user):
         return []
-    return [
-        ProjectTab(
-            key="pubtools",
-            label=lazy_gettext("Pub tools"),
-            endpoint="pubtools.project_tab",
-            values={"ref": str(project.ref)},
-            order=70,
-        )
-    ]
+    return project_tab(
+        project,
+        key="pubtools",
+        label=lazy_gettext("Pub tools"),
+        endpoint="pubtools.project_tab",
+        order=70,
+        param="ref",
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -16,7 +15,6 @@ from projektfabrik.api import (
     Asset,
     AssetKind,
     Consequence,
-    NavArea,
     NavItem,
     Permission,
     PluginInfo,
@@ -27,13 +25,13 @@ from projektfabrik.api import (
     db,
     hookimpl,
     lazy_gettext,
+    nav_links,
     ngettext,
+    package_hooks,
     plugin_settings,
     render_template,
 )
 from projektfabrik_workshops import models as _models  # noqa: F401 - the tables
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -48,21 +46,8 @@ def pf_plugin_info() -> PluginInfo:
     )
 
 
-@hookimpl
-def pf_blueprints() -> list[Any]:
-    from projektfabrik_workshops.views import bp
-
-    return [bp]
-
-
-@hookimpl
-def pf_migrations() -> Path:
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def pf_translations() -> Path:
-    return HERE / "translations"
+#: Blueprint, migrations and translations found by the package's layout.
+pf_blueprints, pf_migrations, pf_translations = package_hooks(__name__)
 
 
 @hookimpl
@@ -114,22 +99,17 @@ def pf_tenant_settings() -> PluginSettings:
 
 @hookimpl
 def pf_nav_items(user: Any) -> list[NavItem]:
-    items = [
-        NavItem(label=lazy_gettext("Workshops"), endpoint="workshops.index", order=65),
-    ]
-    if getattr(user, "is_authenticated", False):
-        from projektfabrik_workshops import services
+    from projektfabrik_workshops import services
 
-        if services.may_manage(user):
-            items.append(
-                NavItem(
-                    label=lazy_gettext("Project workshops"),
-                    endpoint="workshops.admin_index",
-                    order=65,
-                    area=NavArea.ADMIN,
-                )
-            )
-    return items
+    return nav_links(
+        user,
+        order=65,
+        label=lazy_gettext("Workshops"),
+        endpoint="workshops.index",
+        admin_label=lazy_gettext("Project workshops"),
+        admin_endpoint="workshops.admin_index",
+        manages=services.may_manage,
+    )
 
 
 @hookimpl

@@ -29,7 +29,7 @@ from projektfabrik.api import (
     town_zone,
     utcnow,
 )
-from projektfabrik_workshops import calendar, services
+from projektfabrik_workshops import calendar, ideas, services
 from projektfabrik_workshops.forms import (
     ButtonForm,
     ItemForm,
@@ -497,7 +497,7 @@ def _board(found: Workshop, form: ItemForm | None = None) -> str:
         item_kind_label=item_kind_label,
         kinds=list(ItemKind),
         may_moderate=services.may_moderate(found, current_user),
-        seated=services.seated(found) if services.may_moderate(found, current_user) else [],
+        seated=ideas.seated(found) if services.may_moderate(found, current_user) else [],
         button=ButtonForm(),
     )
 
@@ -581,7 +581,7 @@ def protocol(ref: str) -> ResponseReturnValue:
 def offer_project(ref: str, item_ref: str) -> ResponseReturnValue:
     """The moderator offers an idea from the board to the person who had it."""
     found = _moderated(ref)
-    item = found_or_404(services.item_by_ref(found, item_ref))
+    item = found_or_404(ideas.item_by_ref(found, item_ref))
     if ButtonForm().validate_on_submit():
         registration = db.session.scalar(
             select(Registration).where(
@@ -592,7 +592,7 @@ def offer_project(ref: str, item_ref: str) -> ResponseReturnValue:
         try:
             if registration is None:
                 raise services.WorkshopError(_("Please choose a person who has a seat."))
-            services.offer_project(item, registration)
+            ideas.offer_project(item, registration)
         except services.WorkshopError as error:
             show_refusal(None, error)
         else:
@@ -607,12 +607,12 @@ def offer_project(ref: str, item_ref: str) -> ResponseReturnValue:
 @bp.route("/projektidee/<token>", methods=["GET", "POST"])
 def draft(token: str) -> ResponseReturnValue:
     """The link in the mail: the person makes the idea their project (logged in)."""
-    found = found_or_404(services.draft_by_token(token))
+    found = found_or_404(ideas.draft_by_token(token))
     form = ButtonForm()
     if request.method == "POST" and current_user.is_authenticated and form.validate_on_submit():
         person = found_or_404(db.session.get(User, current_user.id))
         try:
-            project = services.confirm_draft(found, person)
+            project = ideas.confirm_draft(found, person)
         except services.WorkshopError as error:
             show_refusal(None, error)
         else:
