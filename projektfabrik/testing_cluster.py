@@ -175,7 +175,7 @@ class Postgres:
         other = Postgres(port)
         self._run(
             _pg_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-            "-D", str(other.data), "-R", "-X", "stream", "--no-sync",
+            "-D", str(other.data), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
         )  # fmt: skip
         with (other.data / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {port}\nunix_socket_directories = '{other.folder}'\n")
@@ -521,7 +521,9 @@ def _timed(step: str, began: float) -> None:
 
 @contextlib.contextmanager
 def cluster(
-    demo: bool = True, mail_worker: bool = True, wsgi: str = "projektfabrik.wsgi:app",
+    demo: bool = True,
+    mail_worker: bool = True,
+    wsgi: str = "projektfabrik.wsgi:app",
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Cluster]:
     """Start everything, seed the demo towns, yield; stop and remove everything."""
@@ -644,8 +646,7 @@ class Outcome:
     seconds: float
     #: The HTTP status; 0 when no answer came (connection refused or reset).
     status: int
-    #: A 5xx answer that is a page of ours (503 "Gleich wieder da", nginx's 502),
-    #: not a traceback or a stack of Python.
+    #: Either a success, or the app's own 503 page for a database it cannot reach.
     clean: bool = True
 
 
@@ -697,12 +698,14 @@ class Load:
             started = self.now()
             try:
                 answer = http.get(target + path, timeout=15, allow_redirects=False)
-                status, text = answer.status_code, answer.text
+                status, retry = answer.status_code, answer.headers.get("Retry-After")
             except requests.RequestException:
-                status, text = 0, ""
+                status, retry = 0, None
                 http = requests.Session()
                 http.headers["Host"] = self.host
-            clean = status < 500 or "Traceback" not in text and "<html" in text.lower()
+            # The only clean failure is the app's own 503 page ("Gleich wieder da",
+            # with Retry-After); a 500, a proxy's 502 or no answer are not.
+            clean = 0 < status < 500 or (status == 503 and retry is not None)
             outcome = Outcome(path, started, self.now() - started, status, clean)
             with self._lock:
                 self.outcomes.append(outcome)
@@ -717,7 +720,9 @@ class Load:
     def failed(self, after: float = 0.0, before: float = float("inf")) -> list[Outcome]:
         with self._lock:
             return [
-                o for o in self.outcomes if after <= o.started < before and not 200 <= o.status < 400
+                o
+                for o in self.outcomes
+                if after <= o.started < before and not 200 <= o.status < 400
             ]
 
     def count(self, after: float = 0.0) -> int:
