@@ -195,8 +195,8 @@ def _connection_lost(error: DBAPIError) -> bool:
 def _statement_error(error: DBAPIError) -> bool:
     """OperationalError also covers a statement cancelled or a serialization
     failure; those have an SQLSTATE outside the connection classes (08, 57P)."""
-    state = getattr(error.orig, "sqlstate", None)
-    return bool(state) and not (state.startswith("08") or state.startswith("57P"))
+    state = str(getattr(error.orig, "sqlstate", None) or "")
+    return bool(state) and not state.startswith(("08", "57P"))
 
 
 def init_app(app: Flask) -> None:
