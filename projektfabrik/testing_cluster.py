@@ -30,16 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from projektfabrik.config import REPO_ROOT
+from projektfabrik.testing import free_port
 
 BIN = Path(sys.executable).parent
 DEPLOY = REPO_ROOT / "deploy"
 SECRET_KEY = "cluster-test-secret-key-shared-by-every-app-machine"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(check: Any, timeout: float, what: str, step: float = 0.1) -> float:

@@ -28,11 +28,16 @@ def test_a_too_large_form_gets_a_readable_413_page(
         )
     assert "Zu groß" in page.content() and "Es wurde nichts gespeichert" in page.content()
     check_page(page)
+    _screenshots(page, "413")
+
+
+def _screenshots(page: Any, name: str) -> None:
+    """With PROJEKTFABRIK_SCREENSHOTS=folder: the page at 1280 and at 360 px, to look at."""
     folder = os.environ.get("PROJEKTFABRIK_SCREENSHOTS")
     if folder:
-        page.screenshot(path=f"{folder}/413-desktop.png", full_page=True)
+        page.screenshot(path=f"{folder}/{name}-desktop.png", full_page=True)
         page.set_viewport_size({"width": 360, "height": 800})
-        page.screenshot(path=f"{folder}/413-360.png", full_page=True)
+        page.screenshot(path=f"{folder}/{name}-360.png", full_page=True)
 
 
 @pytest.fixture
@@ -61,8 +66,4 @@ def test_the_page_for_a_database_that_is_away_is_readable(
     heading = {"de": "Gleich wieder da", "en": "Back in a moment"}[language]
     assert page.locator("h1").inner_text() == heading
     check_page(page)
-    folder = os.environ.get("PROJEKTFABRIK_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/503-{language}-desktop.png", full_page=True)
-        page.set_viewport_size({"width": 360, "height": 800})
-        page.screenshot(path=f"{folder}/503-{language}-360.png", full_page=True)
+    _screenshots(page, f"503-{language}")
