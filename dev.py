@@ -322,7 +322,9 @@ def test(pytest_args: list[str]) -> int:
         step("ruff format --check", [BIN / "ruff", "format", "--check", "."])
         step("mypy", [BIN / "mypy", *(p.relative_to(ROOT) for p in typed_packages())])
         # Two worker processes (pytest-xdist): the machines CI runs on have two cores.
-        parallel = ["-n", os.environ.get("PROJEKTFABRIK_TEST_WORKERS", "2")]
+        # loadgroup: tests marked xdist_group("...") stay in one worker (the fault
+        # tests share one deployment of their own); the rest spread as before.
+        parallel = ["-n", os.environ.get("PROJEKTFABRIK_TEST_WORKERS", "2"), "--dist", "loadgroup"]
         step("pytest on SQLite", [*pytest, *parallel, "-m", "not browser"])
 
         name = "pytest on PostgreSQL"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from projektfabrik import config as config_module
@@ -41,6 +43,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    # Redis away must not turn a login into a 500 (the fault test showed it did):
+    # while it is gone each worker counts in its own memory, and Flask-Limiter
+    # goes back to Redis when it answers again. Short timeouts, as the page
+    # cache's, so an unreachable Redis does not hold a worker (docs/security.md).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    if app.config["REDIS_URL"]:
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        )
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -129,6 +141,8 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.tenancy import models as _tenancy  # noqa: F401
 
     db.init_app(app)
+    # Runs just before Flask-SQLAlchemy's own teardown (they run in reverse order).
+    app.teardown_appcontext(_end_session)
     # Flask-SQLAlchemy builds every scoped session from this class.
     isolation.install(FlaskSQLAlchemySession)
     versioning.install(FlaskSQLAlchemySession)
@@ -136,6 +150,23 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.storage import transaction as storage_transaction
 
     storage_transaction.install(FlaskSQLAlchemySession)
+
+
+def _end_session(exc: BaseException | None) -> None:
+    """End the request's session; if its connection died with the database
+    (restart, failover), drop the session instead of failing the request.
+
+    Closing rolls back on the connection; on a dead one that raises, and from
+    Flask-SQLAlchemy's teardown the error would reach gunicorn as a bare 500
+    (the fault test with a killed PostgreSQL showed it). The server has rolled
+    the transaction back already, and SQLAlchemy has invalidated the connection,
+    so the pool opens a new one next time."""
+    try:
+        db.session.remove()
+    except DBAPIError:
+        with contextlib.suppress(DBAPIError):
+            db.session.remove()  # the second close finds the transaction gone
+        db.session.registry.clear()
 
 
 @event.listens_for(Engine, "connect")

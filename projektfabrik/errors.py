@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from projektfabrik.extensions import db
+from projektfabrik.i18n import DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES
 from projektfabrik.inputguard import BadInput
 from projektfabrik.storage import StorageUnavailable
 
@@ -151,7 +156,63 @@ def handle_crash(error: Exception) -> tuple[str, int] | Response:
     return _render(500)
 
 
+#: Seconds a browser or load balancer is asked to wait before trying again
+#: (a PostgreSQL restart or failover takes a few seconds: docs/operations.md).
+RETRY_AFTER_SECONDS = 5
+
+
+def handle_database_unavailable(error: DBAPIError) -> Response:
+    """The database cannot be reached (restart, failover): 503 with a page that
+    needs no database, instead of a traceback. Errors of the statement itself
+    (an integrity error, a bad query) stay bugs: they are raised on (500)."""
+    if not _connection_lost(error):
+        raise error
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    current_app.logger.warning("database unavailable: %s", str(error.orig).strip()[:200])
+    if request.path.startswith(API_PREFIX):
+        response = _json_error(503, "database unavailable")
+    else:
+        # No town's look: it needs the database. The visitor's chosen language,
+        # else German (the town's own default is in the database too).
+        chosen = request.cookies.get(LOCALE_COOKIE)
+        with force_locale(chosen if chosen in LOCALES else DEFAULT_LOCALE):
+            page = render_template(
+                "errors/unavailable.html",
+                lang=chosen if chosen in LOCALES else DEFAULT_LOCALE,
+                title=_("Back in a moment"),
+                text=_(
+                    "The site cannot reach its database at the moment. Please try again "
+                    "in a few seconds. If you sent a form, it was not saved: send it again."
+                ),
+            )
+        response = make_response(page, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _connection_lost(error: DBAPIError) -> bool:
+    """Whether the error means the server is gone or refuses connections (not
+    that the statement was wrong)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (
+        error.connection_invalidated
+        or isinstance(error, (OperationalError, InterfaceError))
+        and not _statement_error(error)
+    )
+
+
+def _statement_error(error: DBAPIError) -> bool:
+    """OperationalError also covers a statement cancelled or a serialization
+    failure; those have an SQLSTATE outside the connection classes (08, 57P)."""
+    state = str(getattr(error.orig, "sqlstate", None) or "")
+    return bool(state) and not state.startswith(("08", "57P"))
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, handle_database_unavailable)
     app.register_error_handler(BadInput, handle_bad_input)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)

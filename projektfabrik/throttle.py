@@ -46,7 +46,12 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     uri = app.config.get("REDIS_URL") or "memory://"
-    app.extensions[_EXTENSION] = MovingWindowRateLimiter(storage_from_string(uri))
+    # Short timeouts: an unreachable Redis (not only a stopped one) must not hold
+    # a worker for the client library's default of no timeout at all.
+    options = (
+        {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if uri.startswith("redis") else {}
+    )
+    app.extensions[_EXTENSION] = MovingWindowRateLimiter(storage_from_string(uri, **options))
 
 
 def _strategy() -> MovingWindowRateLimiter:

@@ -41,6 +41,8 @@ PURGE_EVERY = 3600.0
 POSTGRES_POLL = 30.0
 #: How often a waiting worker checks whether it was asked to stop.
 STOP_CHECK = 1.0
+#: After losing the database, how long to wait before connecting again.
+RECONNECT_PAUSE = 1.0
 
 
 class Worker:
@@ -53,13 +55,26 @@ class Worker:
         self._listener_kind = "poll"
 
     def run(self, once: bool = False) -> None:
-        with self._listener() as listener:
-            while not self.stop.is_set():
-                more = self.round()
+        while not self.stop.is_set():
+            try:
+                with self._listener() as listener:
+                    while not self.stop.is_set():
+                        more = self.round()
+                        if once:
+                            return
+                        if not more:
+                            self._wait(listener, self._pause())
+            except Exception:  # noqa: BLE001 - the database restarted or failed over
                 if once:
-                    return
-                if not more:
-                    self._wait(listener, self._pause())
+                    raise
+                # The LISTEN connection (or the query for the next due time) died
+                # with the database; without this the worker would end and mail
+                # wait for systemd's restart. docs/operations.md, "What happens
+                # when a part fails".
+                log.warning("mail worker lost its database; connecting again", exc_info=True)
+                with self.app.app_context():
+                    db.session.remove()
+                self.stop.wait(RECONNECT_PAUSE)
 
     def round(self) -> bool:
         """Send what is due; purge when it is time. Whether a full batch went out
@@ -115,8 +130,12 @@ class Worker:
             return
         import psycopg
 
-        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True) as connection:
+        # The engine's own connect arguments: several hosts (?host=a:5432&host=b:5432)
+        # and target_session_attrs reach libpq as the web workers' connections do.
+        with self.app.app_context():
+            _args, params = db.engine.dialect.create_connect_args(db.engine.url)
+        params.pop("context", None)
+        with psycopg.connect(autocommit=True, **params) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             self._listener_kind = "listen"
             yield connection

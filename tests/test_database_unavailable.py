@@ -1,0 +1,59 @@
+"""A database that cannot be reached gives a 503 page that needs no database, in
+the visitor's language; other database errors stay errors (500)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from flask import Flask
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from projektfabrik.testing import Town
+
+
+def _lost(message: str = "connection refused") -> OperationalError:
+    return OperationalError("SELECT 1", {}, psycopg.OperationalError(message))
+
+
+@pytest.fixture
+def failing(app: Flask) -> Flask:
+    raised = {"error": _lost()}
+
+    def boom() -> str:
+        raise raised["error"]
+
+    app.add_url_rule("/kaputt", "kaputt", boom)
+    app.add_url_rule("/api/v1/kaputt", "api_kaputt", boom)
+    app.config["raised"] = raised
+    return app
+
+
+def test_a_lost_database_gives_the_german_503_page(failing: Flask, town_a: Town) -> None:
+    response = town_a.client().get("/kaputt")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert '<html lang="de">' in page and "Gleich wieder da" in page
+    assert "nicht gespeichert" in page and "Traceback" not in page
+
+
+def test_the_visitors_chosen_language_is_kept(failing: Flask, town_a: Town) -> None:
+    client = town_a.client()
+    client.set_cookie("sprache", "en", domain=town_a.host)
+    page = client.get("/kaputt").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Back in a moment" in page
+
+
+def test_the_api_answers_json(failing: Flask, town_a: Town) -> None:
+    response = town_a.client().get("/api/v1/kaputt")
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "database unavailable"}
+
+
+def test_a_statement_error_is_not_taken_for_an_outage(failing: Flask, town_a: Town) -> None:
+    failing.config["raised"]["error"] = IntegrityError(
+        "INSERT", {}, psycopg.errors.UniqueViolation("duplicate key")
+    )
+    with pytest.raises(IntegrityError):  # TESTING propagates what no handler takes
+        town_a.client().get("/kaputt")
