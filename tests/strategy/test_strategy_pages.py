@@ -13,7 +13,7 @@ from strategy_helpers import Setup, link, publish, setup
 
 from projektfabrik.extensions import db
 from projektfabrik.strategy.models import Contribution, Goal, Indicator, ReportedResult
-from projektfabrik.testing import Town, login
+from projektfabrik.testing import Town, assert_safe_download, login
 
 
 def png() -> bytes:
@@ -133,7 +133,8 @@ def test_the_team_links_a_goal_states_a_contribution_and_reports_a_result(strat:
         assert result is not None and result.file_name
         ref = result.ref
         assert db.session.scalar(select(Contribution.expected)) == Decimal("4.80")
-    assert strat.town.client().get(f"{path}/ergebnisse/{ref}/datei").status_code == 200
+    # A reported file is an attachment with its checked type, like every download.
+    assert_safe_download(strat.town.client().get(f"{path}/ergebnisse/{ref}/datei"), "image/png")
     # The project page names the goal; the marketplace filters by it.
     assert "Klimaschutz" in strat.town.client().get(f"/projekte/{number}").get_data(as_text=True)
     listing = strat.town.client().get(f"/projekte?ziel={strat.goal_ref}").get_data(as_text=True)
@@ -182,7 +183,8 @@ def test_staff_confirm_and_the_dashboard_counts_it(strat: Setup) -> None:
     assert dashboard.status_code == 200
     assert "Klimaschutz" in text and "<svg" in text and "Bestätigt" in text
     csv = strat.town.client().get("/wirkung/zahlen.csv")
-    assert csv.status_code == 200 and "Bäume" in csv.get_data(as_text=True)
+    assert_safe_download(csv, "text/csv")
+    assert "Bäume" in csv.get_data(as_text=True)
     feed = strat.town.client().get("/wirkung/ergebnisse.atom")
     assert feed.status_code == 200 and "Nachbarschaftsgarten" in feed.get_data(as_text=True)
 
