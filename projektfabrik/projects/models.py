@@ -127,6 +127,9 @@ class Project(TenantScoped, Model):
     # (title words, "|", the others; each once) that search matches (search.py).
     search_text: Mapped[str] = mapped_column(Text, default="")
     search_words: Mapped[str] = mapped_column(Text, default="")
+    #: Shown on the region's site (projektfabrik/regions): the team's choice;
+    #: ``None``: as the town's admin set for all its projects.
+    shown_in_region: Mapped[bool | None] = mapped_column(Boolean)
 
     category: Mapped[Category | None] = relationship()
     district: Mapped[District | None] = relationship()
