@@ -8,8 +8,8 @@ module, so a template cannot reach a team, a plan, a comment or a person
 through a relationship. ``tests/test_regions.py`` lists the fields that may
 cross and fails when one is added here without being added there.
 
-Which towns: members of the region (the operator's list) whose site is active
-and whose admin opted in (:class:`RegionalChoice`, read behind the wall for
+Which towns: members of the region (the operator's list) whose site is not
+suspended and whose admin opted in (:class:`RegionalChoice`, read behind the wall for
 exactly those towns). Which projects: not archived, and shown in the region by
 their team's choice or, when the team has not chosen, by the town's default.
 
@@ -95,13 +95,13 @@ def region_of(tenant_id: int) -> Region | None:
 
 
 def participants(region: Region) -> list[Participant]:
-    """Member towns that are active and opted in, by name. Two queries."""
+    """Member towns that are not suspended and opted in, by name. Two queries."""
     towns = {
         t.id: t
         for t in db.session.scalars(
             select(Tenant)
             .join(RegionMember, RegionMember.town_id == Tenant.id)
-            .where(RegionMember.region_id == region.id, Tenant.state == TenantState.ACTIVE)
+            .where(RegionMember.region_id == region.id, Tenant.state != TenantState.SUSPENDED)
             .options(joinedload(Tenant.hosts))
         ).unique()
     }

@@ -106,7 +106,7 @@ def feed() -> Response:
     base = url_for("region.index", _external=True)
     xml = atom_feed(
         id=base,
-        title=_("New projects in %(region)s", region=region.name),
+        title=_("New projects of the region %(region)s", region=region.name),
         link=base,
         self_link=url_for("region.feed", _external=True),
         updated=items[0].created_at if items else region.created_at,
