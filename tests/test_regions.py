@@ -28,7 +28,7 @@ from projektfabrik.regions.models import Region
 from projektfabrik.teams.models import TeamPost
 from projektfabrik.tenancy.isolation import CrossTenantWriteError, these_towns
 from projektfabrik.tenancy.models import Tenant, TenantState
-from projektfabrik.testing import Town, login, make_town
+from projektfabrik.testing import Town, login, make_town, truncate_all
 
 REGION_HOST = "region-test.test"
 #: Everything a regional answer may carry of a project. A field added to the read
@@ -457,3 +457,63 @@ def test_crawl_of_a_town_as_its_admin_finds_nothing_of_another_town_but_the_regi
             if not link.startswith(("/static", "/abmelden", "/branding")) and link not in seen:
                 queue.append(link)
     assert "/" in seen and "/verwaltung/region" in seen
+
+
+def test_region_sync_and_list_on_the_command_line(app: Flask, town_a: Town, town_b: Town) -> None:
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from projektfabrik.cli import main
+
+    folder = Path(app.config["TENANTS_DIR"]) / "_regions" / "kreis"
+    folder.mkdir(parents=True)
+    (folder / "region.toml").write_text(
+        'name = "Kreis"\nhost = "kreis.test"\nmembers = ["stadt-a", "stadt-b"]\n',
+        encoding="utf-8",
+    )
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
+
+    synced = run("region", "sync")
+    assert synced.exit_code == 0, synced.output
+    assert "synced kreis\tkreis.test" in synced.output
+    listed = run("region", "list")
+    assert "kreis\tKreis\tkreis.test\tstadt-a, stadt-b" in listed.output
+    (folder / "region.toml").write_text(
+        'name = "Kreis"\nhost = "kreis.test"\nmembers = ["nirgendwo"]\n', encoding="utf-8"
+    )
+    refused = run("region", "sync", "kreis")
+    assert refused.exit_code != 0 and "no such town: nirgendwo" in refused.output
+
+
+def test_the_demo_has_its_region_with_both_towns_opted_in(app_config: dict[str, object]) -> None:
+    from projektfabrik.app import create_app
+    from projektfabrik.config import REPO_ROOT
+
+    demo = create_app({**app_config, "TENANTS_DIR": str(REPO_ROOT / "tenants")})
+    with demo.app_context():
+        try:
+            _check_the_demo(demo)
+        finally:
+            db.session.remove()
+            truncate_all()
+
+
+def _check_the_demo(demo: Flask) -> None:
+    from projektfabrik.demo import seed
+
+    lines = list(seed())
+    assert any(
+        line.startswith("Landkreis Musterkreis: http://region-musterkreis.localhost")
+        for line in lines
+    )
+    region = db.session.scalar(select(Region))
+    assert region is not None and region.host == "region-musterkreis.localhost"
+    taking_part = readmodel.participants(region)
+    assert [p.town.slug for p in taking_part] == ["beispielhausen", "musterstadt"]
+    client = demo.test_client()
+    page = client.get("/region/projekte", base_url="http://region-musterkreis.localhost")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Musterstadt" in body and "Beispielhausen" in body

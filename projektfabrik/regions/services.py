@@ -18,7 +18,8 @@ from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Project
 from projektfabrik.refusal import Refusal
-from projektfabrik.regions.models import Region, RegionalChoice, RegionMember
+from projektfabrik.regions import readmodel
+from projektfabrik.regions.models import Region, RegionalChoice
 from projektfabrik.tenancy import versioning
 from projektfabrik.tenancy.context import current_tenant
 
@@ -32,9 +33,7 @@ class TownChoice:
 
 def region() -> Region | None:
     """The region the operator counts the current town in."""
-    return db.session.scalar(
-        select(Region).join(RegionMember).where(RegionMember.town_id == current_tenant().id)
-    )
+    return readmodel.region_of(current_tenant().id)
 
 
 def choice() -> RegionalChoice | None:
