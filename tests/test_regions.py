@@ -517,3 +517,17 @@ def _check_the_demo(demo: Flask) -> None:
     body = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Musterstadt" in body and "Beispielhausen" in body
+
+
+def test_the_region_api_refuses_what_its_document_forbids(app: Flask, region: Region) -> None:
+    client = _region_client(app)
+    too_long = client.get("/api/v1/projects?gemeinde=" + "x" * 64)
+    assert too_long.status_code == 400 and too_long.get_json()["parameter"] == "gemeinde"
+    twice = client.get("/api/v1/projects?gemeinde=stadt-a&gemeinde=stadt-b")
+    assert twice.status_code == 400
+    assert client.get("/api/v1/projects?seite=0").status_code == 400
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["servers"] == [{"url": f"http://{REGION_HOST}"}]
+    assert "/api/v1/projects/{number}" not in document["paths"]
+    names = [p["name"] for p in document["paths"]["/api/v1/projects"]["get"]["parameters"]]
+    assert "gemeinde" in names

@@ -94,6 +94,10 @@ API_PARAMETERS = [
                  {"type": "string", "enum": list(SORTS)}),
     ApiParameter("seite", "Page number, from 1 (a page past the last answers the last)",
                  {"type": "integer", "minimum": 1, "maximum": API_MAX_PAGE}),
+    # Checked everywhere, used on a region's host only (projektfabrik/regions).
+    ApiParameter("gemeinde", "On a region's host: only the projects of the town with this "
+                 "slug (see municipalities); a town's own host ignores it",
+                 {"type": "string", "maxLength": 63}),
 ]  # fmt: skip
 
 
@@ -277,9 +281,6 @@ def openapi_document(region: str | None = None) -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
 
-    town_only = {"name": "gemeinde", "in": "query", "description": "Only on a region's host: "
-                 "the slug of one of its towns (see municipalities)",
-                 "schema": {"type": "string", "maxLength": 63}}  # fmt: skip
     name = region if region is not None else _town()["name"]
     server = url_for("region.index", _external=True) if region else external_url_for("site.landing")
     document: dict[str, Any] = {
@@ -301,7 +302,7 @@ def openapi_document(region: str | None = None) -> dict[str, Any]:
                         {"name": p.name, "in": "query", "description": p.description,
                          "schema": p.schema}
                         for p in API_PARAMETERS
-                    ] + [town_only],
+                    ],
                     "responses": {
                         "200": {"description": "A page of projects", "content": {
                             "application/json": {"schema": {

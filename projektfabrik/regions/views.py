@@ -156,12 +156,10 @@ def project_json(p: readmodel.RegionalProject) -> dict[str, Any]:
 def api_projects() -> Response:
     region = _region()
     try:
-        filters = api_filters(request.args)
-        town = request.args.get(TOWN_PARAM, "")
-        if len(request.args.getlist(TOWN_PARAM)) > 1 or len(town) > 63:
-            raise ApiParameterError(f"{TOWN_PARAM} may be given once", TOWN_PARAM)
+        filters = api_filters(request.args)  # checks gemeinde too (its document says so)
     except ApiParameterError as error:
         return _json({"error": error.message, "parameter": error.field}, 400)
+    town = request.args.get(TOWN_PARAM, "")
     taking_part = readmodel.participants(region)
     if town and town not in {p.town.slug for p in taking_part}:
         page = readmodel.RegionalPage(items=[], total=0, page=1, pages=1)
