@@ -99,6 +99,11 @@ class Project(TenantScoped, Model):
         # The marketplace count (town + status) is answered from this index alone
         # (index-only scan), without reading the project heap (docs/benchmarks.md).
         Index("ix_project_tenant_status", "tenant_id", "status"),
+        # The region's count over many towns (regions/readmodel.py) from the index
+        # alone, and its newest-first page without sorting every town's projects.
+        Index("ix_project_region", "tenant_id", "status", "shown_in_region"),
+        Index("ix_project_created", "created_at"),
+        Index("ix_project_activity", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

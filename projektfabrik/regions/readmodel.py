@@ -221,13 +221,19 @@ def _filtered(filters: Filters) -> Select[Project]:
 
 
 def _shown(stmt: Select[Project], taking_part: Sequence[Participant]) -> Select[Project]:
+    # Which towns: the wall (these_towns) already says it; a second IN list here
+    # would only make PostgreSQL misjudge how many rows match. The common cases
+    # get simple conditions the planner estimates well.
     by_default = [p.tenant_id for p in taking_part if p.projects_shown_by_default]
+    if len(by_default) == len(taking_part):
+        return stmt.where(Project.shown_in_region.is_not(False))
+    if not by_default:
+        return stmt.where(Project.shown_in_region.is_(True))
     return stmt.where(
-        Project.tenant_id.in_([p.tenant_id for p in taking_part]),
         or_(
             Project.shown_in_region.is_(True),
             and_(Project.shown_in_region.is_(None), Project.tenant_id.in_(by_default)),
-        ),
+        )
     )
 
 

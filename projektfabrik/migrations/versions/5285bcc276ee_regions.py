@@ -65,9 +65,17 @@ def upgrade() -> None:
     op.create_index(op.f("ix_regional_choice_tenant_id"), "regional_choice", ["tenant_id"])
     with op.batch_alter_table("project") as batch_op:
         batch_op.add_column(sa.Column("shown_in_region", sa.Boolean(), nullable=True))
+    op.create_index(
+        "ix_project_region", "project", ["tenant_id", "status", "shown_in_region"], unique=False
+    )
+    op.create_index("ix_project_created", "project", ["created_at"], unique=False)
+    op.create_index("ix_project_activity", "project", ["last_activity_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_project_activity", table_name="project")
+    op.drop_index("ix_project_created", table_name="project")
+    op.drop_index("ix_project_region", table_name="project")
     with op.batch_alter_table("project") as batch_op:
         batch_op.drop_column("shown_in_region")
     op.drop_index(op.f("ix_regional_choice_tenant_id"), table_name="regional_choice")
