@@ -354,6 +354,14 @@ def test_the_region_sync_is_checked_and_audited(
     with pytest.raises(config.RegionConfigError, match="town's host"):
         config.apply(config.load(folder))
     db.session.rollback()
+    app.config["OPERATOR_HOST"] = "kreis.test"
+    (folder / "region.toml").write_text(
+        'name = "Kreis"\nhost = "kreis.test"\nmembers = ["stadt-a"]\n', encoding="utf-8"
+    )
+    with pytest.raises(config.RegionConfigError, match="console's host"):
+        config.apply(config.load(folder))
+    db.session.rollback()
+    app.config["OPERATOR_HOST"] = ""
     (folder / "region.toml").write_text(
         'name = "Kreis"\nhost = "kreis.test"\nmembers = ["stadt-x"]\n', encoding="utf-8"
     )

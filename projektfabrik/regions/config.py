@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from projektfabrik.console.services import record
@@ -79,6 +80,8 @@ def apply(config: RegionConfig) -> Region:
     """Create or update the region and its member list (in the caller's transaction)."""
     if db.session.scalar(select(TenantHost.id).where(TenantHost.host == config.host)):
         raise RegionConfigError(f"region {config.slug}: {config.host} is a town's host")
+    if config.host == current_app.config.get("OPERATOR_HOST"):
+        raise RegionConfigError(f"region {config.slug}: {config.host} is the console's host")
     towns = {
         t.slug: t for t in db.session.scalars(select(Tenant).where(Tenant.slug.in_(config.members)))
     }
