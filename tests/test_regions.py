@@ -539,3 +539,28 @@ def test_the_region_api_refuses_what_its_document_forbids(app: Flask, region: Re
     assert "/api/v1/projects/{number}" not in document["paths"]
     names = [p["name"] for p in document["paths"]["/api/v1/projects"]["get"]["parameters"]]
     assert "gemeinde" in names
+
+
+def test_a_teams_choice_changes_only_its_own_towns_project(
+    app: Flask, region: Region, town_a: Town, town_b: Town
+) -> None:
+    _choose(town_a)
+    _choose(town_b)
+    mine = _publish(town_a, "Projekt A")
+    theirs = _publish(town_b, "Projekt B")
+    assert mine.number == theirs.number == 1
+    with town_a.context():
+        owner = db.session.get(User, mine.created_by_id)
+    team = town_a.client()
+    login(team, owner.email)
+    assert team.post("/projekte/1/region", data={"shown": "no"}).status_code == 302
+    with town_b.context():
+        assert db.session.get(Project, theirs.id).shown_in_region is None
+    # Town B's owner has no account in town A: the same path there is a login.
+    with town_b.context():
+        other_owner = db.session.get(User, theirs.created_by_id)
+    foreign = town_a.client()
+    response = foreign.post("/anmelden", data={"email": other_owner.email, "password": "x"})
+    assert response.status_code != 302
+    page = _region_client(app).get("/region/projekte").get_data(as_text=True)
+    assert "Projekt B" in page and "Projekt A" not in page
