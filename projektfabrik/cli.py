@@ -243,6 +243,44 @@ def tenant_sso(
 
 
 @click.group()
+def region() -> None:
+    """Regions of neighbouring towns (tenants/_regions/<slug>/region.toml)."""
+
+
+@region.command("sync")
+@click.argument("slugs", nargs=-1)
+@with_appcontext
+def region_sync(slugs: tuple[str, ...]) -> None:
+    """Copy region.toml of the given (or every) region into the database (audited)."""
+    from projektfabrik.regions import config as regions
+
+    base = _tenants_dir() / regions.FOLDER
+    folders = [base / s for s in slugs] or regions.folders(_tenants_dir())
+    try:
+        for folder in folders:
+            found = regions.apply(regions.load(folder))
+            click.echo(f"synced {found.slug}\t{found.host}")
+        db.session.commit()
+    except regions.RegionConfigError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+
+
+@region.command("list")
+@with_appcontext
+def region_list() -> None:
+    """List the regions, their hosts and member towns (whether each opted in is the town's)."""
+    from projektfabrik.regions.models import Region
+
+    regions = db.session.scalars(select(Region).order_by(Region.slug)).all()
+    if not regions:
+        click.echo("no regions yet: tenants/_regions/<slug>/region.toml, then region sync")
+    for found in regions:
+        members = ", ".join(m.tenant.slug for m in found.members) or "-"
+        click.echo(f"{found.slug}\t{found.name}\t{found.host}\t{members}")
+
+
+@click.group()
 def user() -> None:
     """Accounts."""
 
@@ -437,6 +475,7 @@ def operator_create(email: str, password: str) -> None:
 main.add_command(db_group, "db")
 main.add_command(operator_group)
 main.add_command(tenant)
+main.add_command(region)
 main.add_command(user)
 main.add_command(mail)
 plugins_cli.attach(main, tenant)  # plugins, tenant enable|disable|plugins

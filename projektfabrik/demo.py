@@ -324,4 +324,23 @@ def seed() -> Iterator[str]:
         yield f"{town.name}: {added} projects added ({len(PROJECTS[slug])} in the demo)"
         if plugins:
             yield f"{town.name}: demo content of the plugins {', '.join(plugins)} is in place"
+    yield from _seed_regions(tenants_dir)
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"
+
+
+def _seed_regions(tenants_dir: Path) -> Iterator[str]:
+    """The regions of ``tenants/_regions/``; the demo towns in them opt in (once: an
+    admin who opted out later is not overruled by running the demo again)."""
+    from projektfabrik.regions import config as regions
+    from projektfabrik.regions.models import RegionalChoice
+
+    for folder in regions.folders(tenants_dir):
+        region = regions.apply(regions.load(folder))
+        for member in region.members:
+            with tenant_context(member.tenant):
+                if db.session.scalar(select(RegionalChoice)) is None:
+                    db.session.add(RegionalChoice(opted_in=True, neighbours_section=True))
+                    db.session.flush()
+        db.session.commit()
+        towns = ", ".join(m.tenant.name for m in region.members)
+        yield f"{region.name}: http://{region.host}:8000/ with {towns}"

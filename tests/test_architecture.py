@@ -11,9 +11,10 @@ import projektfabrik
 
 ROOT = Path(projektfabrik.__file__).parent
 #: The areas of the core that build pages; each depends on projects/, not on another area.
-AREAS = ("marketplace", "teams", "planning", "site", "admin", "strategy")
-#: The one allowed edge: the landing page shows the marketplace's newest projects.
-ALLOWED = {("site", "marketplace")}
+AREAS = ("marketplace", "teams", "planning", "site", "admin", "strategy", "regions")
+#: The allowed edges: the landing page shows the marketplace's newest projects; the
+#: region's marketplace uses the marketplace's filters and its open-data document.
+ALLOWED = {("site", "marketplace"), ("regions", "marketplace")}
 #: What the lower layers must never import (they are below every area).
 LOWER = ("projects", "tenancy", "accounts", "notifications", "mail", "audit")
 

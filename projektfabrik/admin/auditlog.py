@@ -40,6 +40,16 @@ def describe(entry: AuditEntry) -> str:
             return _("%(name)s blocked", name=who)
         case "account.unblocked":
             return _("%(name)s unblocked", name=who)
+        case "region.joined":
+            return _("The town joined the region %(region)s", region=str(detail.get("region", "")))
+        case "region.left":
+            return _("The town left the region %(region)s", region=str(detail.get("region", "")))
+        case "region.settings":
+            return _("Region settings changed")
+        case "region.project":
+            return _(
+                "Whether project %(number)s is shown in the region changed", number=entry.target
+            )
         case "appearance.saved":
             return _("Appearance and contact changed")
         case "logo.uploaded":

@@ -62,6 +62,7 @@ def action_label(action: str) -> str:
         "town.delete": _("Town deleted"),
         "town.hosts": _("Host names changed"),
         "town.plugins": _("Modules available changed"),
+        "region.members": _("Region's member towns changed"),
     }
     return labels.get(action, action)
 

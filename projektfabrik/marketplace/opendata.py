@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -96,6 +97,10 @@ API_PARAMETERS = [
                  {"type": "string", "enum": list(SORTS)}),
     ApiParameter("seite", "Page number, from 1 (a page past the last answers the last)",
                  {"type": "integer", "minimum": 1, "maximum": API_MAX_PAGE}),
+    # Checked everywhere, used on a region's host only (projektfabrik/regions).
+    ApiParameter("gemeinde", "On a region's host: only the projects of the town with this "
+                 "slug (see municipalities); a town's own host ignores it",
+                 {"type": "string", "maxLength": 63}),
 ]  # fmt: skip
 
 
@@ -164,7 +169,7 @@ def project(number: int) -> Response:
 
 @bp.get("/api/v1/openapi.json")
 def openapi() -> Response:
-    return _json(_openapi_document())
+    return _json(openapi_document())
 
 
 @bp.get("/projekte/feed.atom")
@@ -239,16 +244,21 @@ def _json(body: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-def _openapi_document() -> dict[str, Any]:
-    document = _core_openapi_document()
-    # Other areas (the strategy's /api/v1/goals) and plugins add their paths.
-    for _name, extra in get_manager().collect("pf_openapi_paths", OpenApiPaths, enabled_plugins()):
-        document["paths"].update(extra.paths)
-        document["components"]["schemas"].update(extra.schemas)
+def openapi_document(region: str | None = None) -> dict[str, Any]:
+    """The one document, for a town's host or (``region``: its name) a region's
+    (projektfabrik/regions): the same paths and schemas, another title and server.
+    On a town's host, other areas (the strategy's /api/v1/goals) and the town's
+    plugins add their paths; a region's host answers the project list only."""
+    document = _core_openapi_document(region)
+    if region is None:
+        extras = get_manager().collect("pf_openapi_paths", OpenApiPaths, enabled_plugins())
+        for _name, extra in extras:
+            document["paths"].update(extra.paths)
+            document["components"]["schemas"].update(extra.schemas)
     return document
 
 
-def _core_openapi_document() -> dict[str, Any]:
+def _core_openapi_document(region: str | None) -> dict[str, Any]:
     error_schema = {
         "type": "object",
         "required": ["error"],
@@ -267,13 +277,18 @@ def _core_openapi_document() -> dict[str, Any]:
             "category": {"type": ["string", "null"]}, "district": {"type": ["string", "null"]},
             "looking_for_members": {"type": "boolean"},
             "wanted_skills": {"type": "array", "items": {"type": "string"}},
-            "team": {"type": "object", "required": ["size", "citizen", "business",
-                                                    "administration"], "properties": {
+            "team": {"type": "object", "required": ["size"], "description": "A region's "
+                     "host gives the size only", "properties": {
                 k: {"type": "integer", "minimum": 0}
                 for k in ("size", "citizen", "business", "administration")}},
             "supporters": {"type": "integer", "minimum": 0},
             "created_at": {"type": "string", "format": "date-time"},
             "last_activity_at": {"type": "string", "format": "date-time"},
+            "municipality": {"type": "object", "description": "Only on a region's host: "
+                             "the town the project belongs to", "required": ["name", "url", "slug"],
+                             "properties": {"name": {"type": "string"},
+                                            "url": {"type": "string", "format": "uri"},
+                                            "slug": {"type": "string"}}},
         },
     }  # fmt: skip
 
@@ -281,16 +296,19 @@ def _core_openapi_document() -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
 
-    return {
+    name = region if region is not None else _town()["name"]
+    server = url_for("region.index", _external=True) if region else external_url_for("site.landing")
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
-            "title": f"Projektfabrik {_town()['name']}: open data",
+            "title": f"Projektfabrik {name}: open data",
             "version": "1",
-            "description": "Public projects of this municipality's project marketplace. "
+            "description": "Public projects of this municipality's project marketplace "
+            "(on a region's host: of every town taking part). "
             "A parameter this document does not allow answers 400 with a JSON error "
             "naming it; parameters it does not name are ignored.",
         },
-        "servers": [{"url": external_url_for("site.landing").rstrip("/")}],
+        "servers": [{"url": urljoin(server, "/").rstrip("/")}],
         "paths": {
             "/api/v1/projects": {
                 "get": {
@@ -304,11 +322,19 @@ def _core_openapi_document() -> dict[str, Any]:
                         "200": {"description": "A page of projects", "content": {
                             "application/json": {"schema": {
                                 "type": "object",
-                                "required": ["municipality", "total", "page", "pages", "items"],
+                                "required": ["total", "page", "pages", "items"],
                                 "properties": {
                                     "municipality": {"type": "object", "properties": {
                                         "name": {"type": "string"},
-                                        "url": {"type": "string", "format": "uri"}}},
+                                        "url": {"type": "string", "format": "uri"}},
+                                        "description": "On a town's host: the town"},
+                                    "region": {"type": "object", "properties": {
+                                        "name": {"type": "string"},
+                                        "url": {"type": "string", "format": "uri"}},
+                                        "description": "On a region's host: the region"},
+                                    "municipalities": {"type": "array", "items": {
+                                        "type": "object"}, "description": "On a region's "
+                                        "host: the towns taking part"},
                                     "total": {"type": "integer", "minimum": 0},
                                     "page": {"type": "integer", "minimum": 1},
                                     "pages": {"type": "integer", "minimum": 1},
@@ -339,3 +365,7 @@ def _core_openapi_document() -> dict[str, Any]:
         "x-page-size": API_PAGE_SIZE,
         "x-marketplace-page-size": PAGE_SIZE,
     }  # fmt: skip
+    if region is not None:
+        # Numbers are per town: a region answers the list only, each item links its town.
+        del document["paths"]["/api/v1/projects/{number}"]
+    return document

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> PluginManager:
     from projektfabrik.plugins import events, i18n, runtime
     from projektfabrik.plugins import models as _models  # noqa: F401 - the table
     from projektfabrik.plugins.manager import EXTENSION
+    from projektfabrik.regions.plugin import RegionsPlugin
     from projektfabrik.strategy.plugin import StrategyPlugin
     from projektfabrik.teams.plugin import TeamsPlugin
 
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> PluginManager:
     manager.register("planning", PlanningPlugin(), internal=True, version=_core_version())
     manager.register("marketplace", MarketplacePlugin(), internal=True, version=_core_version())
     manager.register("strategy", StrategyPlugin(), internal=True, version=_core_version())
+    manager.register("regions", RegionsPlugin(), internal=True, version=_core_version())
     manager.discover()
     manager.check()
     manager.assemble(app)

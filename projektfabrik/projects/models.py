@@ -120,6 +120,11 @@ class Project(TenantScoped, Model):
         # The marketplace count (town + status) is answered from this index alone
         # (index-only scan), without reading the project heap (docs/benchmarks.md).
         Index("ix_project_tenant_status", "tenant_id", "status"),
+        # The region's count over many towns (regions/readmodel.py) from the index
+        # alone, and its newest-first page without sorting every town's projects.
+        Index("ix_project_region", "tenant_id", "status", "shown_in_region"),
+        Index("ix_project_created", "created_at"),
+        Index("ix_project_activity", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +153,9 @@ class Project(TenantScoped, Model):
     # (title words, "|", the others; each once) that search matches (search.py).
     search_text: Mapped[str] = mapped_column(Text, default="")
     search_words: Mapped[str] = mapped_column(Text, default="")
+    #: Shown on the region's site (projektfabrik/regions): the team's choice;
+    #: ``None``: as the town's admin set for all its projects.
+    shown_in_region: Mapped[bool | None] = mapped_column(Boolean)
 
     category: Mapped[Category | None] = relationship()
     district: Mapped[District | None] = relationship()

@@ -8,6 +8,10 @@
 
 The only way around it is the execution option in :data:`ALL_TENANTS`, meant
 for operator code (mail delivery, ``tenant list``). Grep for it.
+
+One narrower door exists for the regional read model: :func:`these_towns` reads
+(SELECT only) the rows of a named set of towns instead of the current one. Its
+only user is :mod:`projektfabrik.regions.readmodel`; a test fails on any other.
 """
 
 from __future__ import annotations
@@ -28,6 +32,17 @@ from projektfabrik.tenancy.context import NoTenantError, current_tenant_id_or_no
 
 #: ``select(...).execution_options(**ALL_TENANTS)`` reads across towns. Operator code only.
 ALL_TENANTS: dict[str, Any] = {"projektfabrik_all_tenants": True}
+
+
+#: The execution option behind :func:`these_towns`.
+_THESE_TOWNS = "projektfabrik_these_towns"
+
+
+def these_towns(tenant_ids: frozenset[int]) -> dict[str, Any]:
+    """``select(...).execution_options(**these_towns(ids))`` reads rows of exactly those
+    towns, whatever town is in context; an empty set reads nothing. SELECT only: an
+    UPDATE or DELETE with it raises. Regional read model only (grep for it)."""
+    return {_THESE_TOWNS: frozenset(tenant_ids)}
 
 
 class CrossTenantWriteError(RuntimeError):
@@ -52,6 +67,17 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get("projektfabrik_all_tenants"):
+        return
+    towns = state.execution_options.get(_THESE_TOWNS)
+    if towns is not None:
+        if not state.is_select:
+            raise CrossTenantWriteError("these_towns() reads; it never changes or deletes")
+        ids = sorted(towns)
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                TenantScoped, lambda cls: cls.tenant_id.in_(ids), include_aliases=True
+            )
+        )
         return
     if state.is_column_load:
         # Refreshing attributes of an object already loaded (under its town).

@@ -32,7 +32,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import event, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.isolation import TenantScoped
@@ -62,6 +62,12 @@ def _changed(session: Session) -> set[int]:
 def has_uncommitted_changes(session: Session) -> bool:
     """Whether this transaction has flushed a change of some town (not yet committed)."""
     return bool(session.info.get(_CHANGED))
+
+
+def mark_changed(session: Session | scoped_session[Any], tenant_ids: set[int]) -> None:
+    """Count other towns as changed by this transaction: their cached pages show
+    something of this one (a region's neighbours, projektfabrik/regions)."""
+    session.info.setdefault(_CHANGED, set()).update(tenant_ids)
 
 
 def _note_flush(session: Session, flush_context: Any) -> None:

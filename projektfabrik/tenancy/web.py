@@ -27,6 +27,10 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 READ_ONLY_ALLOWED = {"site.set_language"}
 #: What answers on the operator console's host besides the console itself.
 CONSOLE_ALSO = {"site.set_language"}
+#: ``app.extensions`` key: functions that may claim a host no town has (a region's
+#: site, projektfabrik/regions/host.py). Each takes the normalised host and returns
+#: None (not mine), True (let the view run, no town in context) or a response.
+HOST_CLAIMS = "projektfabrik_host_claims"
 
 
 def _enter_tenant() -> Response | None:
@@ -47,6 +51,13 @@ def _enter_tenant() -> Response | None:
     resolution = resolve(request)
     if resolution is None:
         g.tenant = None
+        # Asked only for hosts no town has: a town's request costs nothing more.
+        for claim in current_app.extensions.get(HOST_CLAIMS, ()):
+            answer = claim(normalise_host(request.host))
+            if isinstance(answer, Response):
+                return answer
+            if answer:
+                return None
         abort(404)
     tenant = resolution.tenant
     if not resolution.is_canonical:

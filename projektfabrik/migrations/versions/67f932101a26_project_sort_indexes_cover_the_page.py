@@ -1,7 +1,7 @@
 """the marketplace's sort indexes hold the id and the status
 
 Revision ID: 67f932101a26
-Revises: c2d8e4f6a1b9
+Revises: 5e1a7c93b2d4
 Create Date: 2026-12-02 14:10:00
 
 A deep page of the marketplace (``seite=30``) skips the rows of the pages
@@ -15,7 +15,7 @@ no ``INCLUDE``; it gets the columns without it.
 from alembic import op
 
 revision = "67f932101a26"
-down_revision = "c2d8e4f6a1b9"
+down_revision = "5e1a7c93b2d4"
 branch_labels = None
 depends_on = None
 

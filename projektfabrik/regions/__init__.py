@@ -1,0 +1,1 @@
+"""Regions: neighbouring towns showing each other their public projects (docs/architecture.md)."""

@@ -1,0 +1,83 @@
+"""The regions' part in hooks shared with plugins, registered as an internal plugin
+like :mod:`projektfabrik.admin.plugin`: the admin's entry "Region", the section
+"projects nearby looking for help" on the landing page and a team's choice on
+its project's page. All of it only for a town the operator counts in a region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, render_template
+from flask_babel import lazy_gettext
+
+from projektfabrik.plugins.hookspecs import hookimpl
+from projektfabrik.plugins.types import NavArea, NavItem, PluginInfo, Slot, SlotContent
+
+
+def _in_region() -> bool:
+    from projektfabrik.regions import services
+
+    if g.get("tenant") is None:
+        return False
+    if "in_region" not in g:
+        g.in_region = services.region() is not None
+    return bool(g.in_region)
+
+
+class RegionsPlugin:
+    """Always on; not listed on the "Module" page."""
+
+    @hookimpl
+    def pf_plugin_info(self) -> PluginInfo:
+        return PluginInfo(title=lazy_gettext("Region"))
+
+    @hookimpl
+    def pf_nav_items(self, user: Any) -> list[NavItem] | None:
+        if not (user is not None and user.is_authenticated and user.is_admin):
+            return None
+        if not _in_region():
+            return None
+        return [
+            NavItem(
+                label=lazy_gettext("Region"),
+                endpoint="regional.town_settings",
+                order=215,
+                area=NavArea.ADMIN,
+            )
+        ]
+
+    @hookimpl
+    def pf_template_slot(self, slot: Slot, context: dict[str, Any]) -> SlotContent | None:
+        if slot == Slot.LANDING_MAIN:
+            return self._neighbours()
+        if slot == Slot.PROJECT_SIDEBAR and context.get("project") is not None:
+            return self._project_choice(context["project"])
+        return None
+
+    def _neighbours(self) -> SlotContent | None:
+        from projektfabrik.regions import readmodel
+
+        tenant = g.get("tenant")
+        if tenant is None:
+            return None
+        nearby = readmodel.neighbours_looking_for_help(tenant.id)
+        if nearby is None or not nearby.items:
+            return None
+        return SlotContent(html=render_template("region/_neighbours.html", nearby=nearby), order=60)
+
+    def _project_choice(self, project: Any) -> SlotContent | None:
+        from flask_login import current_user
+
+        from projektfabrik.projects import access
+        from projektfabrik.regions import services
+
+        if not current_user.is_authenticated or not access.can_manage(project, current_user):
+            return None
+        if not _in_region():
+            return None
+        html = render_template(
+            "region/_project_sidebar.html",
+            project=project,
+            town=services.current_choice(),
+        )
+        return SlotContent(html=html, order=80)
