@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    config_module.require_settings(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["DATABASE_URL"]
     )
