@@ -39,11 +39,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.autoescape = lambda name: name is None or name.endswith(AUTOESCAPED)
 
     _init_database(app)
-    from projektfabrik import logs, metrics
+    from projektfabrik import errorreports, logs, metrics
     from projektfabrik.tenancy import web as tenancy_web
 
     # Before the town's hook: every answer, a 404 for an unknown host too, is logged.
     logs.init_app(app)
+    errorreports.init_app(app)  # only with PROJEKTFABRIK_SENTRY_DSN
     metrics.init_app(app)
     # Then the town: CSRF checks, rate limits and error pages need it.
     tenancy_web.init_app(app)

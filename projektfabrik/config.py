@@ -79,6 +79,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "METRICS_TOKEN": ("", str),
     # The app's log level (its log lines are JSON on stderr: projektfabrik/logs.py).
     "LOG_LEVEL": ("INFO", str),
+    # Error reports to Sentry or GlitchTip (errorreports.py, needs the sentry extra); empty: off.
+    "SENTRY_DSN": ("", str),
 }
 
 
