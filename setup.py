@@ -8,6 +8,10 @@ towns' folders (``tenants/``). Building copies them into the package:
 ``projektfabrik/translations/`` (compiled with Babel here) and
 ``projektfabrik/demo_tenants/``. ``projektfabrik/config.py`` looks there when
 the folders beside the package are missing, i.e. in an installed copy.
+
+Compiled, because every worker would otherwise compile the core's large
+catalogue in memory at its start (plugins/i18n.py can, and does for the
+plugins' small ones, which their wheels carry as ``.po``).
 """
 
 from __future__ import annotations
