@@ -1,7 +1,7 @@
 """Build steps the declarative setup.cfg cannot express.
 
-A wheel must hold everything an installed site needs (deploy/README.md,
-"Install from wheels"), but two things live beside the package in the
+A wheel must hold everything an installed site needs (deploy/README.md, step 2,
+"install from wheels"), but two things live beside the package in the
 repository, where the developer's tools expect them: the message catalogues
 (``translations/``, whose compiled ``.mo`` files are not in git) and the demo
 towns' folders (``tenants/``). Building copies them into the package:

@@ -141,7 +141,7 @@ def require_settings(config: dict[str, Any]) -> None:
         raise MissingSetting(
             "Projektfabrik is installed as a package, so these settings are required: "
             + "; ".join(f"{PREFIX}{name} ({hints[name]})" for name in missing)
-            + ". See deploy/README.md, 'Install from wheels'."
+            + ". See deploy/README.md, 'One machine', steps 2 and 4."
         )
 
 

@@ -1,4 +1,4 @@
-"""An install from wheels, as an operator makes it (deploy/README.md, "Install from
+"""An install from wheels, as an operator makes it (deploy/README.md, step 2, "install from
 wheels"): the core and every plugin built as wheels from a clean copy of the
 sources (no compiled catalogues lying around), installed with pip into a new
 virtualenv outside the checkout, give the whole German and English site.
