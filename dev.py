@@ -8,10 +8,12 @@
                                   tests marked slow or browser unless ARGS choose
                                   a marker (-m) or name tests/browser
 
-Both commands first make sure ``.venv`` exists and holds the project (editable,
-with test extras) and every plugin in ``plugins/*/``. That install is repeated
-only when a ``setup.cfg``/``pyproject.toml``/``setup.py`` changes (a hash of
-them is kept in ``.venv/.projektfabrik-install``), so a second start is fast.
+Both commands first make sure ``.venv`` exists and holds the dependencies pinned
+with hashes in ``requirements.lock``, then the project (editable) and every
+plugin in ``plugins/*/`` without dependencies of their own. That install is
+repeated only when ``requirements.lock`` or a ``setup.cfg``/``pyproject.toml``/
+``setup.py`` changes (a hash of them is kept in ``.venv/.projektfabrik-install``),
+so a second start is fast.
 
 ``test`` honours these environment variables:
 
@@ -26,7 +28,6 @@ them is kept in ``.venv/.projektfabrik-install``), so a second start is fast.
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import fcntl
 import hashlib
@@ -48,6 +49,9 @@ BIN = VENV / "bin"
 PYTHON = BIN / "python"
 STAMP = VENV / ".projektfabrik-install"
 PACKAGING_FILES = ("setup.cfg", "pyproject.toml", "setup.py")
+#: Every dependency of the core, the plugins and the test extras, pinned with hashes
+#: (compiled from requirements.in; refresh: docs/operations.md).
+LOCK_FILE = ROOT / "requirements.lock"
 
 DEMO_BIND = "127.0.0.1:8000"
 DEMO_TOWNS = ("musterstadt", "beispielhausen")
@@ -103,31 +107,13 @@ def typed_packages() -> list[Path]:
     return packages
 
 
-def has_test_extra(folder: Path) -> bool:
-    """Does the distribution in ``folder`` declare a ``test`` extra (so pip won't warn)?"""
-    import tomllib
-
-    cfg = folder / "setup.cfg"
-    if cfg.is_file():
-        parser = configparser.ConfigParser()
-        with contextlib.suppress(configparser.Error):
-            parser.read(cfg, encoding="utf-8")
-            if parser.has_option("options.extras_require", "test"):
-                return True
-    toml = folder / "pyproject.toml"
-    if toml.is_file():
-        with contextlib.suppress(tomllib.TOMLDecodeError, OSError):
-            extras = tomllib.loads(toml.read_text("utf-8")).get("project", {})
-            if "test" in extras.get("optional-dependencies", {}):
-                return True
-    return False
-
-
 def install_fingerprint() -> str:
     digest = hashlib.sha256()
     pyvenv = VENV / "pyvenv.cfg"  # a .venv rebuilt for another Python installs again
     if pyvenv.is_file():
         digest.update(pyvenv.read_bytes() + b"\0")
+    if LOCK_FILE.is_file():
+        digest.update(LOCK_FILE.read_bytes() + b"\0")
     for folder in [ROOT, *plugin_dirs()]:
         for name in PACKAGING_FILES:
             path = folder / name
@@ -169,13 +155,20 @@ def ensure_environment() -> None:
                 + (f" and {len(plugins)} plugin(s)" if plugins else " (no plugins in plugins/)")
                 + (" - the first time takes a few minutes" if created else "")
             )
-            targets: list[str | Path] = ["-e", ".[test]"]
+            pip = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+            # Exactly the locked versions, each checked against its hash; then our own
+            # distributions without dependencies, so nothing unpinned slips in.
+            must([*pip, "--require-hashes", "-r", LOCK_FILE])
+            targets: list[str | Path] = ["-e", "."]
             for folder in plugins:
-                spec = "./" + str(folder.relative_to(ROOT))
-                targets += ["-e", spec + ("[test]" if has_test_extra(folder) else "")]
-            must(
-                [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *targets]
-            )
+                targets += ["-e", "./" + str(folder.relative_to(ROOT))]
+            must([*pip, "--no-deps", *targets])
+            if run([PYTHON, "-m", "pip", "check", "--disable-pip-version-check"]) != 0:
+                sys.exit(
+                    "dev.py: a dependency declared in a setup.cfg is missing from "
+                    "requirements.lock, or the pins do not fit it; refresh the lock file "
+                    "(docs/operations.md, 'Dependencies and the lock file')."
+                )
             STAMP.write_text(fingerprint + "\n")
     compile_translations()
 

@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    config_module.require_settings(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["DATABASE_URL"]
     )
@@ -61,11 +62,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_database(app)
     storage.init_app(app)  # where files are kept: a local folder or S3 (storage/)
-    from projektfabrik import logs, metrics
+    from projektfabrik import errorreports, logs, metrics
     from projektfabrik.tenancy import web as tenancy_web
 
     # Before the town's hook: every answer, a 404 for an unknown host too, is logged.
     logs.init_app(app)
+    errorreports.init_app(app)  # only with PROJEKTFABRIK_SENTRY_DSN
     metrics.init_app(app)
     # Then the town: CSRF checks, rate limits and error pages need it.
     tenancy_web.init_app(app)

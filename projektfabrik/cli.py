@@ -24,8 +24,13 @@ from projektfabrik.tenancy.models import Tenant
 
 def _create_app() -> Flask:
     from projektfabrik.app import create_app
+    from projektfabrik.config import MissingSetting
 
-    return create_app()
+    try:
+        return create_app()
+    except MissingSetting as exc:
+        # The operator's mistake, not a bug: the message, without a traceback.
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)

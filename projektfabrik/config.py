@@ -2,6 +2,12 @@
 
 Every setting has a default that works for the demo on one machine. The full
 list with explanations is in the README's configuration table; keep both in step.
+
+Two settings have a default only in a source checkout (the demo's and the
+developer's setup, where ``tenants/`` lies beside the package): the towns'
+folder and the secret key. Installed from a wheel, which is production, both
+must be set; ``require_settings`` says which one is missing rather than
+letting a random key or a folder inside site-packages slip into service.
 """
 
 from __future__ import annotations
@@ -12,14 +18,30 @@ from pathlib import Path
 from typing import Any
 
 PREFIX = "PROJEKTFABRIK_"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+#: Running from the repository (``dev.py demo``, the tests), not from an installed wheel.
+FROM_CHECKOUT = (REPO_ROOT / "setup.cfg").is_file() and (REPO_ROOT / "tenants").is_dir()
+#: The demo towns' folders: in a wheel they are copied into the package (setup.py).
+DEMO_TENANTS_DIR = REPO_ROOT / "tenants" if FROM_CHECKOUT else PACKAGE_DIR / "demo_tenants"
+#: Settings without a default outside a checkout (see the module's doc).
+REQUIRED_IN_PRODUCTION = ("TENANTS_DIR", "SECRET_KEY")
+
+
+def _translations_dir() -> Path:
+    """The core's catalogues: compiled into the package in a wheel (setup.py), else
+    the repository's ``translations/`` (compiled in place by dev.py)."""
+    packaged = PACKAGE_DIR / "translations"
+    return packaged if packaged.is_dir() else REPO_ROOT / "translations"
+
 
 # name -> (default, type). Defaults may be callables taking the instance path.
 SETTINGS: dict[str, tuple[Any, type]] = {
     "DATABASE_URL": (None, str),
     "SECRET_KEY": (None, str),
-    "TENANTS_DIR": (str(REPO_ROOT / "tenants"), str),
-    "TRANSLATIONS_DIR": (str(REPO_ROOT / "translations"), str),
+    # Default only in a checkout: the repository's tenants/ (from_environment).
+    "TENANTS_DIR": (None, str),
+    "TRANSLATIONS_DIR": (str(_translations_dir()), str),
     "UPLOADS_DIR": (None, str),
     # Where files are kept (storage/): "local" (UPLOADS_DIR) or "s3" (the S3_* settings).
     "STORAGE": ("local", str),
@@ -75,6 +97,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "METRICS_TOKEN": ("", str),
     # The app's log level (its log lines are JSON on stderr: projektfabrik/logs.py).
     "LOG_LEVEL": ("INFO", str),
+    # Error reports to Sentry or GlitchTip (errorreports.py, needs the sentry extra); empty: off.
+    "SENTRY_DSN": ("", str),
 }
 
 
@@ -90,8 +114,15 @@ def _parse(value: str, kind: type) -> Any:
     return kind(value)
 
 
-def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Build the Flask config mapping from the environment."""
+def from_environment(
+    instance_path: str, environ: dict[str, str] | None = None, *, from_checkout: bool | None = None
+) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment.
+
+    Outside a checkout, ``TENANTS_DIR`` and ``SECRET_KEY`` stay ``None`` when not
+    set; ``require_settings`` refuses that once the caller's overrides are in.
+    """
+    checkout = FROM_CHECKOUT if from_checkout is None else from_checkout
     environ = dict(os.environ if environ is None else environ)
     config: dict[str, Any] = {}
     for name, (default, kind) in SETTINGS.items():
@@ -102,7 +133,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "projektfabrik.sqlite")
     if not config["UPLOADS_DIR"]:
         config["UPLOADS_DIR"] = str(Path(instance_path) / "uploads")
-    if not config["SECRET_KEY"]:
+    if not config["SECRET_KEY"] and checkout:
         config["SECRET_KEY"] = _instance_secret(Path(instance_path))
     if config["STORAGE"] not in STORAGE_BACKENDS:
         raise ValueError(
@@ -111,12 +142,34 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         )
     if config["STORAGE"] == "s3" and not config["S3_BUCKET"]:
         raise ValueError(f"{PREFIX}STORAGE=s3 needs {PREFIX}S3_BUCKET")
+    if not config["TENANTS_DIR"] and checkout:
+        config["TENANTS_DIR"] = str(REPO_ROOT / "tenants")
     if config["MAIL_DELIVERY"] not in MAIL_DELIVERY_MODES:
         raise ValueError(
             f"{PREFIX}MAIL_DELIVERY must be one of {', '.join(MAIL_DELIVERY_MODES)}, "
             f"not {config['MAIL_DELIVERY']!r}"
         )
     return config
+
+
+class MissingSetting(RuntimeError):
+    """A setting production must have is not set (the message names it)."""
+
+
+def require_settings(config: dict[str, Any]) -> None:
+    """Refuse to start without the settings that have no default in production."""
+    missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
+    if missing:
+        hints = {
+            "TENANTS_DIR": "the folder with one sub-folder per town (tenant.toml, texts, logo)",
+            "SECRET_KEY": 'a long random string, the same on every machine: python3 -c "import '
+            'secrets; print(secrets.token_urlsafe(48))"',
+        }
+        raise MissingSetting(
+            "Projektfabrik is installed as a package, so these settings are required: "
+            + "; ".join(f"{PREFIX}{name} ({hints[name]})" for name in missing)
+            + ". See deploy/README.md, 'One machine', steps 2 and 4."
+        )
 
 
 def _instance_secret(instance_path: Path) -> str:

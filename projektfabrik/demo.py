@@ -7,6 +7,7 @@ only what is missing. Plugins add their own demo content through the
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 
 from projektfabrik.accounts import services as accounts
 from projektfabrik.accounts.models import Kind, Role, User
+from projektfabrik.config import DEMO_TENANTS_DIR
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.projects import services as projects
@@ -291,8 +293,19 @@ def _seed_plugins(town: Tenant) -> list[str]:
     return names
 
 
+def _place_town_folders(tenants_dir: Path) -> Iterator[str]:
+    """Copy a demo town's folder into TENANTS_DIR unless it is there (an installed
+    wheel brings them in the package; in a checkout they already are in tenants/)."""
+    for slug in DEMO_TOWNS:
+        target = tenants_dir / slug
+        if not (target / "tenant.toml").exists():
+            shutil.copytree(DEMO_TENANTS_DIR / slug, target, dirs_exist_ok=True)
+            yield f"{slug}: demo town folder copied to {target}"
+
+
 def seed() -> Iterator[str]:
     tenants_dir = Path(current_app.config["TENANTS_DIR"])
+    yield from _place_town_folders(tenants_dir)
     for slug in DEMO_TOWNS:
         town = config_files.apply(config_files.load(tenants_dir / slug))
         db.session.commit()
