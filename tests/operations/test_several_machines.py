@@ -1,8 +1,8 @@
 """Two app machines behind nginx, and what happens when a part fails.
 
 One deployment of our own for the whole module (``projektfabrik.testing_cluster``):
-a PostgreSQL cluster, Redis, an SMTP server, two gunicorns (two workers each)
-on the same database, Redis and shared folders, nginx with the proxy settings
+a PostgreSQL cluster, Redis, an SMTP server, moto's S3 server, two gunicorns
+(two workers each) on the same database, Redis and S3 bucket, nginx with the proxy settings
 of ``deploy/nginx.conf``, and the mail worker; the demo towns seeded. The
 machine's shared PostgreSQL and Redis are never touched.
 
@@ -217,6 +217,26 @@ def test_a_file_uploaded_through_one_machine_is_downloaded_through_the_other(
     assert link, listing[:2000]
     fetched = lead.get(link.group(1), via=b.base)
     assert fetched.status_code == 200 and fetched.content == content
+    # It went through the shared bucket, not a folder the two happen to share.
+    assert content in _bucket_contents(deployment)
+    assert not (deployment.folder / "shared" / "uploads").exists()
+
+
+def _bucket_contents(deployment: Cluster) -> list[bytes]:
+    import boto3
+
+    assert deployment.s3 is not None
+    settings = deployment.s3.config("cluster")
+    client = boto3.client(
+        "s3", endpoint_url=settings["S3_ENDPOINT_URL"], region_name=settings["S3_REGION"],
+        aws_access_key_id="test", aws_secret_access_key="test",
+    )  # fmt: skip
+    listed = client.list_objects_v2(Bucket=settings["S3_BUCKET"], Prefix="cluster/")
+    return [
+        client.get_object(Bucket=settings["S3_BUCKET"], Key=item["Key"])["Body"].read()
+        for item in listed.get("Contents", [])
+        if item["Key"].endswith("protokoll.txt")
+    ]
 
 
 # --- faults --------------------------------------------------------------------------------
