@@ -182,8 +182,10 @@ def handle_database_unavailable(error: DBAPIError | PendingRollbackError) -> Res
         # else German (the town's own default is in the database too).
         chosen = request.cookies.get(LOCALE_COOKIE)
         with force_locale(chosen if chosen in LOCALES else DEFAULT_LOCALE):
-            page = render_template(
-                "errors/unavailable.html",
+            # Straight from the Jinja environment: render_template would run the
+            # context processors, and some read the signed-in person, whose rows
+            # the rollback above expired (loading them needs the lost database).
+            page = current_app.jinja_env.get_template("errors/unavailable.html").render(
                 lang=chosen if chosen in LOCALES else DEFAULT_LOCALE,
                 title=_("Back in a moment"),
                 text=_(

@@ -599,14 +599,18 @@ def _deployment(
             made.start_worker()
         yield made
     finally:
+        stopping = time.monotonic()
         made.stop_worker()
+        _timed("stop: mail worker", stopping)
         made.nginx.stop()
         for app in made.apps:
             app.stop()
+        _timed("stop: nginx and app servers", stopping)
         made.smtp.down()
         made.redis.stop()
         for server in [made.postgres, *made.spare, postgres]:
             server.remove()
+        _timed("stop: PostgreSQL", stopping)
         if os.environ.get("PROJEKTFABRIK_CLUSTER_KEEP"):
             print(f"cluster folder kept: {folder}", file=sys.stderr)
         else:

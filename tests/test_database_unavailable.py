@@ -89,3 +89,16 @@ def test_a_pending_rollback_after_a_failed_flush_stays_an_error(app: Flask, town
     app.add_url_rule("/flush", "flush", flushed)
     with pytest.raises(PendingRollbackError):
         town_a.client().get("/flush")
+
+
+def test_the_503_page_runs_no_context_processor(failing: Flask, town_a: Town) -> None:
+    """They may read the signed-in person, whose rows the rollback expired:
+    loading them again needs the lost database (found in a PostgreSQL kill)."""
+
+    @failing.context_processor
+    def needs_the_database() -> dict[str, str]:
+        raise _lost("server closed the connection unexpectedly")
+
+    response = town_a.client().get("/kaputt")
+    assert response.status_code == 503
+    assert "Gleich wieder da" in response.get_data(as_text=True)
