@@ -8,9 +8,10 @@ from flask import Flask, Response, current_app, g, make_response, render_templat
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from projektfabrik.dbfaults import connection_lost
 from projektfabrik.extensions import db
 from projektfabrik.i18n import DEFAULT_LOCALE, LOCALE_COOKIE, LOCALES
 from projektfabrik.inputguard import BadInput
@@ -161,15 +162,19 @@ def handle_crash(error: Exception) -> tuple[str, int] | Response:
 RETRY_AFTER_SECONDS = 5
 
 
-def handle_database_unavailable(error: DBAPIError) -> Response:
+def handle_database_unavailable(error: DBAPIError | PendingRollbackError) -> Response:
     """The database cannot be reached (restart, failover): 503 with a page that
     needs no database, instead of a traceback. Errors of the statement itself
-    (an integrity error, a bad query) stay bugs: they are raised on (500)."""
-    if not _connection_lost(error):
+    (an integrity error, a bad query) stay bugs: they are raised on (500).
+
+    ``PendingRollbackError`` too: the request's connection was invalidated by a
+    disconnect whose error something caught, and its next query says so."""
+    if not connection_lost(error):
         raise error
     with contextlib.suppress(Exception):
         db.session.rollback()
-    current_app.logger.warning("database unavailable: %s", str(error.orig).strip()[:200])
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.warning("database unavailable: %s", str(cause).strip()[:200])
     if request.path.startswith(API_PREFIX):
         response = _json_error(503, "database unavailable")
     else:
@@ -177,8 +182,10 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
         # else German (the town's own default is in the database too).
         chosen = request.cookies.get(LOCALE_COOKIE)
         with force_locale(chosen if chosen in LOCALES else DEFAULT_LOCALE):
-            page = render_template(
-                "errors/unavailable.html",
+            # Straight from the Jinja environment: render_template would run the
+            # context processors, and some read the signed-in person, whose rows
+            # the rollback above expired (loading them needs the lost database).
+            page = current_app.jinja_env.get_template("errors/unavailable.html").render(
                 lang=chosen if chosen in LOCALES else DEFAULT_LOCALE,
                 title=_("Back in a moment"),
                 text=_(
@@ -192,27 +199,9 @@ def handle_database_unavailable(error: DBAPIError) -> Response:
     return response
 
 
-def _connection_lost(error: DBAPIError) -> bool:
-    """Whether the error means the server is gone or refuses connections (not
-    that the statement was wrong)."""
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
-    return (
-        error.connection_invalidated
-        or isinstance(error, (OperationalError, InterfaceError))
-        and not _statement_error(error)
-    )
-
-
-def _statement_error(error: DBAPIError) -> bool:
-    """OperationalError also covers a statement cancelled or a serialization
-    failure; those have an SQLSTATE outside the connection classes (08, 57P)."""
-    state = str(getattr(error.orig, "sqlstate", None) or "")
-    return bool(state) and not state.startswith(("08", "57P"))
-
-
 def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, handle_database_unavailable)
+    app.register_error_handler(PendingRollbackError, handle_database_unavailable)
     app.register_error_handler(BadInput, handle_bad_input)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect
 from werkzeug.wrappers import Response
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -42,7 +43,9 @@ def _context() -> dict[str, Any]:
     tenant = g.get("tenant")
     return {
         "request_id": g.get("request_id"),
-        "town": tenant.slug if tenant is not None else None,
+        # What is loaded only: a log line must not query a database that may be
+        # the very thing that failed (the 503 handler logs after a rollback).
+        "town": inspect(tenant).dict.get("slug") if tenant is not None else None,
         "route": request.url_rule.rule if request.url_rule is not None else None,
     }
 

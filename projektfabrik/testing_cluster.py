@@ -3,8 +3,9 @@
 Every part is this process's own child and is ended by it: a PostgreSQL
 cluster (``initdb`` into a temporary folder, optionally with a streaming
 standby), a Redis, an SMTP server that can be switched off or made to hang,
-two gunicorns (standing for two app machines) on the same database, Redis and
-shared folders, and nginx with the proxy settings of ``deploy/nginx.conf``.
+moto's S3 server (``testing_s3``) for the files, two gunicorns (standing for
+two app machines) on the same database, Redis and S3 bucket, and nginx with
+the proxy settings of ``deploy/nginx.conf``.
 The machine's own PostgreSQL and Redis are never touched.
 
 Nothing here is imported by the app; it lives in the package (like
@@ -31,6 +32,7 @@ from typing import Any
 
 from projektfabrik.config import REPO_ROOT
 from projektfabrik.testing import free_port
+from projektfabrik.testing_s3 import S3Server, serve
 
 BIN = Path(sys.executable).parent
 DEPLOY = REPO_ROOT / "deploy"
@@ -445,6 +447,8 @@ class Cluster:
     smtp: Smtp
     apps: list[AppServer]
     nginx: Nginx
+    #: Where every machine keeps its files (the bucket's "cluster" prefix).
+    s3: S3Server | None = None
     worker: subprocess.Popen[bytes] | None = None
     database_url: str = ""
     #: Where a standby may listen (the second address in the database URL).
@@ -463,7 +467,9 @@ class Cluster:
             "PROJEKTFABRIK_REDIS_URL": self.redis.url,
             "PROJEKTFABRIK_SMTP_URL": self.smtp.url,
             "PROJEKTFABRIK_SMTP_TIMEOUT": "3",
-            "PROJEKTFABRIK_UPLOADS_DIR": str(self.folder / "shared" / "uploads"),
+            **self._storage_env(),
+            # The towns' configuration folders (tenant.toml, logos) are still files:
+            # a folder both machines read, as deploy/README.md sets up.
             "PROJEKTFABRIK_TENANTS_DIR": str(self.folder / "shared" / "tenants"),
             "PROJEKTFABRIK_PUBLIC_PORT": str(self.nginx.port),
             "PROJEKTFABRIK_PROXY_FIX": "1",
@@ -471,6 +477,13 @@ class Cluster:
             "PROJEKTFABRIK_TIMEOUT": "30",
             "PROJEKTFABRIK_LOG_LEVEL": "warning",
             **self.extra_env,
+        }
+
+    def _storage_env(self) -> dict[str, str]:
+        """Uploads and made files in S3, shared by both machines and the worker."""
+        assert self.s3 is not None, "the S3 server starts before anything reads env()"
+        return {
+            f"PROJEKTFABRIK_{name}": str(value) for name, value in self.s3.config("cluster").items()
         }
 
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -522,6 +535,21 @@ def cluster(
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Cluster]:
     """Start everything, seed the demo towns, yield; stop and remove everything."""
+    with (
+        contextlib.contextmanager(serve)() as s3,
+        _deployment(s3, demo, mail_worker, wsgi, extra_env) as made,
+    ):
+        yield made
+
+
+@contextlib.contextmanager
+def _deployment(
+    s3: S3Server,
+    demo: bool,
+    mail_worker: bool,
+    wsgi: str,
+    extra_env: dict[str, str] | None,
+) -> Iterator[Cluster]:
     began = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="pf-cluster-"))
     (folder / "shared").mkdir()
@@ -534,6 +562,7 @@ def cluster(
         redis=Redis(free_port()),
         smtp=Smtp(free_port()),
         apps=[],
+        s3=s3,
         extra_env=dict(extra_env or {}),
         nginx=Nginx(ports[2], ports[:2], folder / "nginx"),
     )
@@ -570,14 +599,18 @@ def cluster(
             made.start_worker()
         yield made
     finally:
+        stopping = time.monotonic()
         made.stop_worker()
+        _timed("stop: mail worker", stopping)
         made.nginx.stop()
         for app in made.apps:
             app.stop()
+        _timed("stop: nginx and app servers", stopping)
         made.smtp.down()
         made.redis.stop()
         for server in [made.postgres, *made.spare, postgres]:
             server.remove()
+        _timed("stop: PostgreSQL", stopping)
         if os.environ.get("PROJEKTFABRIK_CLUSTER_KEEP"):
             print(f"cluster folder kept: {folder}", file=sys.stderr)
         else:

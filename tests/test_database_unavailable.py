@@ -6,8 +6,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 from flask import Flask
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 
+from projektfabrik.extensions import db
 from projektfabrik.testing import Town
 
 
@@ -57,3 +59,46 @@ def test_a_statement_error_is_not_taken_for_an_outage(failing: Flask, town_a: To
     )
     with pytest.raises(IntegrityError):  # TESTING propagates what no handler takes
         town_a.client().get("/kaputt")
+
+
+# --- a connection lost inside something that isolates failures -----------------------------
+
+
+def test_a_query_after_a_swallowed_disconnect_gives_the_503_page(app: Flask, town_a: Town) -> None:
+    """Whoever caught the disconnect, the request's next query gives the 503 page."""
+
+    def swallowed() -> str:
+        db.session.execute(text("SELECT 1"))
+        db.session.connection().invalidate()  # what SQLAlchemy does on a disconnect
+        db.session.execute(text("SELECT 1"))  # PendingRollbackError
+        return "not reached"
+
+    app.add_url_rule("/verschluckt", "verschluckt", swallowed)
+    response = town_a.client().get("/verschluckt")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_a_pending_rollback_after_a_failed_flush_stays_an_error(app: Flask, town_a: Town) -> None:
+    """PendingRollbackError also follows a failed flush (a bug, not an outage)."""
+    error = PendingRollbackError("This Session's transaction has been rolled back", code="7s2a")
+
+    def flushed() -> str:
+        raise error
+
+    app.add_url_rule("/flush", "flush", flushed)
+    with pytest.raises(PendingRollbackError):
+        town_a.client().get("/flush")
+
+
+def test_the_503_page_runs_no_context_processor(failing: Flask, town_a: Town) -> None:
+    """They may read the signed-in person, whose rows the rollback expired:
+    loading them again needs the lost database (found in a PostgreSQL kill)."""
+
+    @failing.context_processor
+    def needs_the_database() -> dict[str, str]:
+        raise _lost("server closed the connection unexpectedly")
+
+    response = town_a.client().get("/kaputt")
+    assert response.status_code == 503
+    assert "Gleich wieder da" in response.get_data(as_text=True)

@@ -24,6 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 from wtforms.fields.core import UnboundField
 
+from projektfabrik.dbfaults import connection_lost
 from projektfabrik.plugins import apiversion, hookspecs
 from projektfabrik.plugins.types import Permission, PluginInfo, PluginSettings
 
@@ -329,13 +330,17 @@ class PluginManager:
         """Call a hook for the given plugins only, each call isolated.
 
         A plugin that raises is logged and skipped; the others still answer.
+        Not when the database is gone: the request's connection is invalidated,
+        so the rest of the request cannot go on; the error goes to the 503 page.
         Returns ``(plugin name, list of what it returned)`` pairs.
         """
         results = []
         for impl in self.impls(hook_name, enabled):
             try:
                 value = _as_list(impl.function(*(kwargs[arg] for arg in impl.argnames)))
-            except Exception:
+            except Exception as error:
+                if connection_lost(error):
+                    raise
                 log.exception("plugin %s failed in %s; skipped", impl.plugin_name, hook_name)
                 continue
             results.append((impl.plugin_name, value))
