@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -82,7 +83,23 @@ def import_command(archive: Path, slug: str | None, hosts: tuple[str, ...]) -> N
         raise
     tenant = db.session.get_one(Tenant, tenant_id)
     click.echo(f"imported {new_slug}: {sum(counts.values())} rows in {len(counts)} tables")
+    _rejoin_regions(new_slug)
     click.echo(public_url(tenant, "/"))
+
+
+def _rejoin_regions(slug: str) -> None:
+    """The regions whose region.toml names the town take it back (docs/operations.md)."""
+    from projektfabrik.regions import config as regions
+
+    try:
+        joined = regions.rejoin(slug, Path(current_app.config["TENANTS_DIR"]))
+        db.session.commit()
+    except regions.RegionConfigError as exc:
+        db.session.rollback()
+        click.echo(f"not back in its region: {exc} (fix region.toml, then region sync)")
+        return
+    for region in joined:
+        click.echo(f"back in region {region}")
 
 
 @click.command("delete")

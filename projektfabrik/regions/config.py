@@ -117,3 +117,15 @@ def apply(config: RegionConfig) -> Region:
     if before != after:
         record(None, "region.members", "", f"{config.slug}: {', '.join(after) or '-'}")
     return region
+
+
+def rejoin(town_slug: str, tenants_dir: Path) -> list[str]:
+    """Apply every region whose ``region.toml`` lists ``town_slug``: a town imported
+    from an archive is back in its region (the membership is the operator's row and
+    stays out of the town's archive). Returns the regions applied."""
+    applied = []
+    for folder in folders(tenants_dir):
+        config = load(folder)
+        if town_slug in config.members:
+            applied.append(apply(config).slug)
+    return applied

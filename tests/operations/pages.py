@@ -72,6 +72,33 @@ def snapshot(app: Flask, host: str, as_admin: bool = False, limit: int = 70) -> 
     return seen
 
 
+REGIONAL_SLOT = '<div class="plugin-slot plugin-slot-regions">'
+REGION_ADMIN = "/verwaltung/region"
+
+
+def _drop_div(body: str, opening: str) -> str:
+    """``body`` without the ``<div>`` that starts with ``opening`` (nested divs counted)."""
+    start = body.find(opening)
+    if start < 0:
+        return body
+    depth, at = 0, start
+    for tag in re.finditer(r"<div\b|</div>", body[start:]):
+        depth += 1 if tag.group() != "</div>" else -1
+        if depth == 0:
+            at = start + tag.end()
+            break
+    return body[:start] + body[at:]
+
+
+def without_neighbours(pages: dict[str, str]) -> dict[str, str]:
+    """The pages without what a town shows of its region's other towns (their projects
+    on the landing page, the member list on the admin's region page): for comparing a
+    town while a neighbour is gone."""
+    return {
+        path: _drop_div(body, REGIONAL_SLOT) for path, body in pages.items() if path != REGION_ADMIN
+    }
+
+
 def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Paths whose answer changed, each with the first changed lines (for the report)."""
     changed = []
