@@ -7,11 +7,11 @@ without notice. See docs/plugins.md for how each is meant to be used.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,9 @@ def report_impact(
         raise StrategyError(gettext("This indicator is not one of the project's goals."), None)
     if isinstance(value, str):
         value = parse_value(value)
-    contributions.report(project, indicator, value=value, achieved_on=achieved_on, note=note, actor=actor)
+    contributions.report(
+        project, indicator, value=value, achieved_on=achieved_on, note=note, actor=actor
+    )
 
 
 def is_project_editor(project: Any, user: Any) -> bool:

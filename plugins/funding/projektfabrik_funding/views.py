@@ -564,9 +564,7 @@ def proof(ref: str) -> ResponseReturnValue:
             show_refusal(None, error)
             errors = {}
         typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
-        return _page(
-            found, proof_form=form, proof_typed=typed, proof_errors=errors, status=422
-        )
+        return _page(found, proof_form=form, proof_typed=typed, proof_errors=errors, status=422)
     return _done(found, services.done_message("nachweis"))
 
 

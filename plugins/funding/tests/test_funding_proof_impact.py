@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from funding_support import Round, make_pot, make_round
+from projektfabrik_funding.models import State
 from sqlalchemy import select
 
 from projektfabrik.extensions import db
@@ -89,8 +90,7 @@ def test_values_arrive_as_unconfirmed_results_and_a_second_proof_replaces(
 
     # The town asks for the proof again; the team corrects the value: replaced, not added.
     with round_a.town.context():
-        application = round_a.application()
-        db.session.merge(application).state = "paid"  # type: ignore[assignment]
+        db.session.merge(round_a.application()).state = State.PAID
         db.session.commit()
     page = round_a.team.get(f"/foerderung/antraege/{ref}").get_data(as_text=True)
     assert 'value="1.234,5"' in page  # prefilled with this year's report
