@@ -86,7 +86,9 @@ def test_values_arrive_as_unconfirmed_results_and_a_second_proof_replaces(
     assert _results(round_a.town) == [(trees, year, Decimal("1234.50"), False)]
     # On the impact tab as unconfirmed, exactly as if reported there.
     tab = round_a.team.get(f"/projekte/{round_a.project.ref}/wirkung").get_data(as_text=True)
-    assert "1.234,5" in tab
+    assert "1.234,5" in tab and "noch nicht bestätigt" in tab
+    dashboard = round_a.town.client().get("/wirkung").get_data(as_text=True)
+    assert "1.234,5" in dashboard  # among the reported, not yet the confirmed values
 
     # The town asks for the proof again; the team corrects the value: replaced, not added.
     with round_a.town.context():
