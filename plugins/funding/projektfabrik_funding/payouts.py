@@ -63,8 +63,9 @@ def submit_proof(
     application.proof_report = report.strip()
     application.proof_participants = participants
     application.proof_actuals = actuals
-    _report_impact(application, by, impact or {}, today or date.today())
+    # The step first: it gates (only the team), so nobody else reports results.
     transition(application, State.PROOF_SUBMITTED, by, TEAM)
+    _report_impact(application, by, impact or {}, today or date.today())
 
 
 def proof_impact_fields(application: Application, today: date | None = None) -> list[ImpactField]:

@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from funding_support import Round, make_pot, make_round
+from projektfabrik_funding import payouts
+from projektfabrik_funding.errors import FundingError
 from projektfabrik_funding.models import State
 from sqlalchemy import select
 
@@ -152,3 +155,18 @@ def test_another_towns_indicator_is_refused(town_a: Town, town_b: Town) -> None:
     assert "Dieser Indikator gehört nicht zu den Zielen des Projekts." in page
     assert round_a.application().state.value == "paid"
     assert _results(town_a) == [] and _results(town_b) == []
+
+
+def test_someone_outside_the_team_reports_nothing(round_a: Round) -> None:
+    [trees, _co2] = _indicators(round_a.town, round_a.project.id)
+    _paid(round_a)
+    outsider = round_a.town.user("jutta@example.org", name="Jutta Jury")
+    with round_a.town.request_context():
+        application = db.session.merge(round_a.application())
+        with pytest.raises(FundingError):
+            payouts.submit_proof(
+                application, db.session.merge(outsider), "Bericht", None, {}, {trees: "5"}
+            )
+        # Refused before anything was reported, not only rolled back afterwards.
+        assert db.session.scalars(select(ReportedResult)).all() == []
+        db.session.rollback()
