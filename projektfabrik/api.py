@@ -9,6 +9,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +173,70 @@ def project_goals() -> Any:
         select(ProjectGoal.project_id.label("project_id"), Goal.ref.label("goal_ref"))
         .join(Goal, Goal.id == ProjectGoal.goal_id)
         .subquery()
+    )
+
+
+@dataclass(frozen=True)
+class ImpactField:
+    """One indicator of a goal the project serves, for a plugin's form: ``reported``
+    is the value already reported for the year, written as the reader types it
+    (``""``: none yet)."""
+
+    ref: str
+    goal: str
+    name: str
+    unit: str
+    reported: str
+
+
+def impact_fields(project: Any, year: int) -> list[ImpactField]:
+    """The indicators of the goals ``project`` serves (the town's order), each with
+    the value reported for ``year``, so a plugin can ask for achieved values
+    (funding: in the proof of use) without the team typing them twice."""
+    from projektfabrik.strategy import contributions
+    from projektfabrik.strategy.values import show_input
+
+    reported = {r.indicator_id: r.value for r in contributions.results(project) if r.year == year}
+    return [
+        ImpactField(
+            ref=indicator.ref,
+            goal=goal.title,
+            name=indicator.name,
+            unit=indicator.unit,
+            reported=show_input(reported.get(indicator.id)),
+        )
+        for goal in contributions.linked_goals(project)
+        for indicator in goal.indicators
+    ]
+
+
+def report_impact(
+    project: Any,
+    indicator_ref: str,
+    value: str | Decimal,
+    achieved_on: date,
+    note: str = "",
+    *,
+    actor: User | None,
+) -> None:
+    """Report what ``project`` achieved for the indicator ``indicator_ref`` (one of
+    its goals' indicators in the current town), exactly as the team does on the
+    project's impact tab: one value per indicator and year, a new report replaces
+    the old one and waits for town staff to confirm it. ``value`` may be text as
+    the reader types it ("1.234,5" in German). Refuses (a ``Refusal``) an unknown
+    or foreign ref and a value that is no number. The caller gates (only the
+    project's team reports) and commits."""
+    from projektfabrik.strategy import contributions
+    from projektfabrik.strategy.services import StrategyError
+    from projektfabrik.strategy.values import parse_value
+
+    indicator = contributions.indicator_of(project, indicator_ref)
+    if indicator is None:
+        raise StrategyError(gettext("This indicator is not one of the project's goals."), None)
+    if isinstance(value, str):
+        value = parse_value(value)
+    contributions.report(
+        project, indicator, value=value, achieved_on=achieved_on, note=note, actor=actor
     )
 
 
@@ -560,5 +627,8 @@ __all__ = [
     "ImpactFigure",
     "OpenApiPaths",
     "project_goals",
+    "ImpactField",
+    "impact_fields",
+    "report_impact",
     "sql_month",
 ]

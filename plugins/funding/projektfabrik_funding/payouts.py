@@ -3,13 +3,18 @@ closing and reclaiming money. Callers commit."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from projektfabrik.api import (
+    ImpactField,
+    Refusal,
     User,
     _,
     db,
     format_cents,
+    impact_fields,
+    report_impact,
     utcnow,
 )
 from projektfabrik_funding.access import ADMIN, TEAM
@@ -47,13 +52,48 @@ def submit_proof(
     report: str,
     participants: int | None,
     actuals: dict[str, dict[str, int]],
+    impact: dict[str, str] | None = None,
+    *,
+    today: date | None = None,
 ) -> None:
+    """The team's proof of use; ``impact`` maps indicator refs to the achieved values
+    as typed (optional each), reported as results of the project's goals."""
     if not report.strip():
         raise FundingError(_("Please write the report: what happened, which goals were reached."))
     application.proof_report = report.strip()
     application.proof_participants = participants
     application.proof_actuals = actuals
+    # The step first: it gates (only the team), so nobody else reports results.
     transition(application, State.PROOF_SUBMITTED, by, TEAM)
+    _report_impact(application, by, impact or {}, today or date.today())
+
+
+def proof_impact_fields(application: Application, today: date | None = None) -> list[ImpactField]:
+    """The indicators of the project's goals, with this year's reported values."""
+    return impact_fields(application.project, (today or date.today()).year)
+
+
+def impact_label(item: ImpactField) -> str:
+    return _("Achieved: %(indicator)s (%(unit)s)", indicator=item.name, unit=item.unit)
+
+
+def _report_impact(application: Application, by: User, typed: dict[str, str], today: date) -> None:
+    """Report each value typed, as the impact tab does (unconfirmed until staff confirm).
+    A value left as it was prefilled is not reported again, so an already confirmed
+    result stays confirmed; an empty field reports nothing."""
+    known = {item.ref: item for item in proof_impact_fields(application, today)}
+    note = _("Proof of use of funding application %(ref)s", ref=application.ref)
+    for ref, text in typed.items():
+        text = " ".join((text or "").split())
+        item = known.get(ref)
+        if not text or (item is not None and text == item.reported):
+            continue
+        try:
+            report_impact(application.project, ref, text, today, note, actor=by)
+        except Refusal as error:
+            if item is None:  # not a field on the form (e.g. another town's ref)
+                raise FundingError(error.message) from error
+            raise FundingError(f"{impact_label(item)}: {error.message}", f"impact-{ref}") from error
 
 
 def check_proof(application: Application, by: User) -> None:

@@ -391,6 +391,9 @@ def _page(
     full_iban: str = "",
     answer: str = "",
     answer_error: str = "",
+    proof_form: ProofForm | None = None,
+    proof_typed: dict[str, str] | None = None,
+    proof_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     """The application's page as ``current_user`` may see it."""
@@ -404,6 +407,7 @@ def _page(
             _prefill(form, found)
     own_rating = services.rating_of(found, current_user)
     steps = services.next_steps(found, current_user)
+    step_names = {s.name for s in steps}
     return render_template(
         "funding/application.html",
         application=found,
@@ -421,7 +425,10 @@ def _page(
         decision_form=DecisionForm(formdata=None),
         message_form=MessageForm(formdata=None),
         amount_form=AmountForm(formdata=None),
-        proof_form=ProofForm(formdata=None),
+        proof_form=proof_form or ProofForm(formdata=None),
+        proof_typed=proof_typed or {},
+        proof_errors=proof_errors or {},
+        impact_fields=services.proof_impact_fields(found) if "nachweis" in step_names else [],
         planned=services.planned_figures(found),
         documents=services.documents(found) if (team or admin) else [],
         pdf_available=pdf.available(),
@@ -531,6 +538,11 @@ def proof(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
     form = ProofForm()
     actuals: dict[str, dict[str, int]] = {"costs": {}, "financing": {}}
+    impact = {
+        key.removeprefix("impact-"): value
+        for key, value in request.form.items()
+        if key.startswith("impact-")
+    }
     try:
         if not form.validate():
             raise services.FundingError(_("Please write the report."))
@@ -539,10 +551,20 @@ def proof(ref: str) -> ResponseReturnValue:
                 raw = request.form.get(f"{group}-{key}", "").strip()
                 actuals[group][key] = _cents(raw) if raw else 0
         services.submit_proof(
-            found, current_user, form.report.data, form.participants.data, actuals
+            found, current_user, form.report.data, form.participants.data, actuals, impact
         )
     except services.FundingError as error:
-        return _refused(found, error)
+        # The whole proof is refused and shown again as typed, the reason beside
+        # the achieved value it concerns (or at the top).
+        field = error.field or ""
+        if field.startswith("impact-"):
+            db.session.rollback()
+            errors = {field: error.message}
+        else:
+            show_refusal(None, error)
+            errors = {}
+        typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
+        return _page(found, proof_form=form, proof_typed=typed, proof_errors=errors, status=422)
     return _done(found, services.done_message("nachweis"))
 
 
