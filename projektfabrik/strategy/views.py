@@ -155,7 +155,7 @@ def _render_goal(goal: Goal, form: GoalForm | None = None, indicator_form: Indic
         target_forms={
             indicator.ref: target_form
             if target_form is not None and target_for == indicator.ref
-            else TargetForm(formdata=None, prefix=f"t-{indicator.ref}")
+            else TargetForm(formdata=None, prefix=f"t-{indicator.ref}-")
             for indicator in goal.indicators
         },
         target_for=target_for,
@@ -246,7 +246,7 @@ def remove_indicator(ref: str, indicator_ref: str) -> ResponseReturnValue:
 def set_target(ref: str, indicator_ref: str) -> ResponseReturnValue:
     goal = found_or_404(services.find_goal(ref))
     indicator = _indicator_of(goal, indicator_ref)
-    form = TargetForm(prefix=f"t-{indicator.ref}")
+    form = TargetForm(prefix=f"t-{indicator.ref}-")
     if form.validate_on_submit():
         try:
             value = parse_value(form.value.data) if (form.value.data or "").strip() else None
@@ -290,7 +290,7 @@ def _render_project(project: Project, *, goals_form: ProjectGoalsForm | None = N
                 )
             else:
                 row = expected.get(indicator.id)
-                form = ExpectedForm(formdata=None, prefix=f"i-{indicator.ref}")
+                form = ExpectedForm(formdata=None, prefix=f"i-{indicator.ref}-")
                 form.value.label.text = _("Expected contribution (%(unit)s)", unit=indicator.unit)
                 form.value.data = show_input(row.expected) if row else ""
                 form.basis.data = row.basis if row else ""
@@ -353,7 +353,7 @@ def save_goals(project: Project) -> ResponseReturnValue:
 def save_expected(project: Project, indicator_ref: str) -> ResponseReturnValue:
     _editor_or_403(project)
     indicator = found_or_404(contributions.indicator_of(project, indicator_ref))
-    form = ExpectedForm(prefix=f"i-{indicator.ref}")
+    form = ExpectedForm(prefix=f"i-{indicator.ref}-")
     if form.validate_on_submit():
         try:
             text = (form.value.data or "").strip()
