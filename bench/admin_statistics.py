@@ -21,8 +21,10 @@ import statistics as stats_module  # the standard library
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import render_template
 from sqlalchemy import create_engine, insert, text
@@ -108,14 +110,27 @@ def seed(projects: int, seed_value: int) -> None:
         db.session.commit()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def measure_page(
+    *,
+    description: str,
+    prefix: str,
+    host: str,
+    seed_town: Callable[[int, int], None],
+    gather: Callable[[], Any],
+    render: Callable[[Any], str],
+    runs: int,
+    seed_value: int,
+) -> None:
+    """Seed one town, then time ``gather()`` (the figures) and ``render(figures)`` (the
+    page) in-process ``runs`` times, counting SELECT statements: the statistics page
+    and the impact dashboard (strategy_dashboard.py) are measured alike."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database", help="a PostgreSQL URL (dropped and created); default SQLite")
     parser.add_argument("--projects", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--seed", type=int, default=seed_value)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="pf-stats-"))
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
     if args.database:
         _fresh_postgres(url)
@@ -130,13 +145,10 @@ def main() -> None:
     )
     with app.app_context():
         db.create_all()
-        seed(args.projects, args.seed)
+        seed_town(args.projects, args.seed)
         tenant = db.session.scalars(db.select(config_files.Tenant)).one()
         gather_times, page_times, queries = [], [], []
-        with (
-            tenant_context(tenant),
-            app.test_request_context(base_url="http://statistik.bench.test"),
-        ):
+        with tenant_context(tenant), app.test_request_context(base_url=f"http://{host}"):
             from flask import g
 
             g.tenant = tenant
@@ -144,14 +156,9 @@ def main() -> None:
                 db.session.expire_all()
                 with QueryCounter() as counter:
                     start = time.perf_counter()
-                    figures = statistics.gather()
-                    extra = statistics.plugin_sections()  # the marketplace's supports, comments
+                    figures = gather()
                     gathered = time.perf_counter()
-                    render_template(
-                        "admin/statistics.html",
-                        stats=figures,
-                        sections=statistics.sections(figures) + extra,
-                    )
+                    render(figures)
                     done = time.perf_counter()
                 gather_times.append((gathered - start) * 1000)
                 page_times.append((done - start) * 1000)
@@ -168,8 +175,31 @@ def main() -> None:
             f"  figures + page: median {stats_module.median(page_times):.1f} ms, "
             f"slowest {max(page_times):.1f} ms"
         )
-        print(f"  SELECT statements per run: {queries}")
+        print(f"  SELECT statements per run: {sorted(set(queries))}")
         db.engine.dispose()
+
+
+def main() -> None:
+    def gather() -> Any:
+        figures = statistics.gather()
+        return figures, statistics.plugin_sections()  # the marketplace's supports, comments
+
+    def render(gathered: Any) -> str:
+        figures, extra = gathered
+        return render_template(
+            "admin/statistics.html", stats=figures, sections=statistics.sections(figures) + extra
+        )
+
+    measure_page(
+        description=__doc__.splitlines()[0],
+        prefix="pf-stats-",
+        host="statistik.bench.test",
+        seed_town=seed,
+        gather=gather,
+        render=render,
+        runs=50,
+        seed_value=12,
+    )
 
 
 if __name__ == "__main__":

@@ -16,26 +16,20 @@ projects). Results go to docs/benchmarks.md ("Impact dashboard").
 
 from __future__ import annotations
 
-import argparse
 import random
-import statistics as stats_module  # the standard library
 import sys
-import tempfile
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from flask import render_template
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from admin_statistics import DISTRICTS, _fresh_postgres  # noqa: E402
+from admin_statistics import DISTRICTS, measure_page  # noqa: E402
 
-from projektfabrik.app import create_app  # noqa: E402
 from projektfabrik.db import utcnow  # noqa: E402
 from projektfabrik.extensions import db  # noqa: E402
 from projektfabrik.projects.models import Project, Status  # noqa: E402
@@ -48,7 +42,6 @@ from projektfabrik.strategy.models import (  # noqa: E402
 from projektfabrik.tenancy import config_files  # noqa: E402
 from projektfabrik.tenancy.context import tenant_context  # noqa: E402
 from projektfabrik.tenancy.models import District  # noqa: E402
-from projektfabrik.testing import QueryCounter  # noqa: E402
 
 GOALS = [
     ("Klimaschutz", [("CO₂-Einsparung", "t CO₂ pro Jahr"), ("Bäume", "Bäume")]),
@@ -117,62 +110,19 @@ def seed(projects: int, seed_value: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", help="a PostgreSQL URL (dropped and created); default SQLite")
-    parser.add_argument("--projects", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=23)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="pf-goals-"))
-    url = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
-    if args.database:
-        _fresh_postgres(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "bench",
-            "TENANTS_DIR": str(folder / "tenants"),
-            "UPLOADS_DIR": str(folder / "uploads"),
-            "SERVER_NAME": None,
-        }
+    measure_page(
+        description=__doc__.splitlines()[0],
+        prefix="pf-goals-",
+        host="wirkung.bench.test",
+        seed_town=seed,
+        # As the view does: the goals' figures and the plugins' (funding: euros per goal).
+        gather=lambda: (figures.gather(), figures.plugin_figures()),
+        render=lambda gathered: render_template(
+            "strategy/dashboard.html", goals=gathered[0], extra=gathered[1]
+        ),
+        runs=30,
+        seed_value=23,
     )
-    with app.app_context():
-        db.create_all()
-        seed(args.projects, args.seed)
-        tenant = db.session.scalars(db.select(config_files.Tenant)).one()
-        gather_times, page_times, queries = [], [], []
-        with (
-            tenant_context(tenant),
-            app.test_request_context(base_url="http://wirkung.bench.test"),
-        ):
-            from flask import g
-
-            g.tenant = tenant
-            for _ in range(args.runs):
-                db.session.expire_all()
-                with QueryCounter() as counter:
-                    start = time.perf_counter()
-                    gathered_figures = figures.gather()
-                    gathered = time.perf_counter()
-                    render_template("strategy/dashboard.html", goals=gathered_figures)
-                    done = time.perf_counter()
-                gather_times.append((gathered - start) * 1000)
-                page_times.append((done - start) * 1000)
-                queries.append(
-                    len([s for s in counter.statements if s.lstrip().upper().startswith("SELECT")])
-                )
-        backend = make_url(url).get_backend_name()
-        print(f"{backend}, {args.projects} projects, {args.runs} runs")
-        print(
-            f"  figures: median {stats_module.median(gather_times):.1f} ms, "
-            f"slowest {max(gather_times):.1f} ms"
-        )
-        print(
-            f"  figures + page: median {stats_module.median(page_times):.1f} ms, "
-            f"slowest {max(page_times):.1f} ms"
-        )
-        print(f"  SELECT statements per run: {sorted(set(queries))}")
-        db.engine.dispose()
 
 
 if __name__ == "__main__":
