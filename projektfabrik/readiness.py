@@ -2,7 +2,8 @@
 
 ``/healthz`` says the process lives; ``/readyz`` says it can serve: the
 database answers, its schema is at the revisions the installed code (core and
-plugins) expects, Redis answers when one is configured, and the mail outbox
+plugins) expects, Redis answers when one is configured, the file storage (a
+folder or an S3 bucket, projektfabrik/storage) answers, and the mail outbox
 is not stuck (the oldest message due to go out waits less than
 ``READY_MAIL_BACKLOG_MINUTES``). Each problem is one short English phrase for
 the operator; nothing about a town or a person.
@@ -32,6 +33,7 @@ def check() -> list[str]:
         return ["database unavailable"]
     problems += _schema()
     problems += _redis()
+    problems += _storage()
     if not problems:  # the outbox's table may not even exist while the schema is behind
         problems += _mail()
     db.session.rollback()
@@ -73,6 +75,18 @@ def _redis() -> list[str]:
         redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
     except Exception:  # noqa: BLE001 - any failure: not reachable
         return ["redis unavailable"]
+    return []
+
+
+def _storage() -> list[str]:
+    """Ask the storage for a file that is not there: a folder answers at once, a
+    bucket with a HEAD request; a dead endpoint or a folder that is gone fails."""
+    from projektfabrik.storage import StorageUnavailable, storage
+
+    try:
+        storage().get("readyz/probe")
+    except StorageUnavailable:
+        return ["file storage unavailable"]
     return []
 
 

@@ -76,6 +76,21 @@ def test_not_ready_without_redis_or_database(app_config: dict[str, Any], tmp_pat
         assert _get(gone, "/healthz").status_code == 503
 
 
+def test_not_ready_when_the_file_storage_does_not_answer(
+    app_config: dict[str, Any], s3_server: Any
+) -> None:
+    dead = {**s3_server.config("readyz"), "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    app = create_app({**app_config, **dead})
+    with app.app_context():
+        answer = _get(app, "/readyz")
+        assert answer.status_code == 503
+        assert "file storage unavailable" in answer.get_json()["problems"]
+    alive = create_app({**app_config, **s3_server.config("readyz")})
+    with alive.app_context():
+        problems = _get(alive, "/readyz").get_json().get("problems", [])
+        assert "file storage unavailable" not in problems
+
+
 def test_not_ready_on_an_empty_database(app_config: dict[str, Any], tmp_path: Path) -> None:
     """A deployment whose 'db upgrade' never ran: a reason, not a crash."""
     empty = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite"})
