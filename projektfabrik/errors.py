@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -153,8 +155,30 @@ def handle_storage_down(error: StorageUnavailable) -> tuple[str, int] | Response
 
 
 def handle_crash(error: Exception) -> tuple[str, int] | Response:
-    db.session.rollback()
-    return _render(500)
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    try:
+        return _render(500)
+    except Exception:  # noqa: BLE001 - the town's page needs what may be broken (the database)
+        current_app.logger.exception("the error page failed too; sending the plain one")
+        text = _l("An error occurred on our side. Nothing you entered was saved half-way.")
+        return make_response(_plain_page(_l("Something went wrong"), text), 500)
+
+
+def _plain_page(title: Any, text: Any) -> str:
+    """A page that needs no database and no signed-in person: no town's look, the
+    visitor's chosen language, else German (the town's own default is in the database).
+    ``title`` and ``text`` are lazy strings: translated here, in that language, never
+    through the locale selector (it reads the town and the person)."""
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    locale = chosen if chosen in LOCALES else DEFAULT_LOCALE
+    with force_locale(locale):
+        # Straight from the Jinja environment: render_template would run the
+        # context processors, and some read the signed-in person, whose rows a
+        # rollback expired (loading them needs the database).
+        return current_app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=locale, title=str(title), text=str(text)
+        )
 
 
 #: Seconds a browser or load balancer is asked to wait before trying again
@@ -178,21 +202,13 @@ def handle_database_unavailable(error: DBAPIError | PendingRollbackError) -> Res
     if request.path.startswith(API_PREFIX):
         response = _json_error(503, "database unavailable")
     else:
-        # No town's look: it needs the database. The visitor's chosen language,
-        # else German (the town's own default is in the database too).
-        chosen = request.cookies.get(LOCALE_COOKIE)
-        with force_locale(chosen if chosen in LOCALES else DEFAULT_LOCALE):
-            # Straight from the Jinja environment: render_template would run the
-            # context processors, and some read the signed-in person, whose rows
-            # the rollback above expired (loading them needs the lost database).
-            page = current_app.jinja_env.get_template("errors/unavailable.html").render(
-                lang=chosen if chosen in LOCALES else DEFAULT_LOCALE,
-                title=_("Back in a moment"),
-                text=_(
-                    "The site cannot reach its database at the moment. Please try again "
-                    "in a few seconds. If you sent a form, it was not saved: send it again."
-                ),
-            )
+        page = _plain_page(
+            _l("Back in a moment"),
+            _l(
+                "The site cannot reach its database at the moment. Please try again "
+                "in a few seconds. If you sent a form, it was not saved: send it again."
+            ),
+        )
         response = make_response(page, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"

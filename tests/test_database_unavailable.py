@@ -102,3 +102,22 @@ def test_the_503_page_runs_no_context_processor(failing: Flask, town_a: Town) ->
     response = town_a.client().get("/kaputt")
     assert response.status_code == 503
     assert "Gleich wieder da" in response.get_data(as_text=True)
+
+
+def test_a_crash_whose_own_page_fails_gets_the_plain_page(
+    app: Flask, town_a: Town, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 500 page shows the town's look, which needs the database: when that fails
+    too (a crash during an outage), the page that needs nothing is sent, not a bare 500."""
+    from projektfabrik import errors
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise _lost()
+
+    monkeypatch.setattr(errors, "_render", broken)
+    with app.test_request_context("/", base_url=f"http://{town_a.host}"):
+        response = errors.handle_crash(RuntimeError("a bug"))
+    assert isinstance(response, Flask.response_class) and response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert '<html lang="de">' in page and "Traceback" not in page
+    assert "Etwas ist schiefgegangen" in page
