@@ -44,7 +44,17 @@ def test_demo_town_landing_and_login(
     assert page.locator(".brand-name").inner_text() == name
     main = page.locator("main").inner_text()
     assert local_person in main
-    assert other_person not in main and other_name not in main
+    # Nothing of the other town, but for its projects in the regional section, which
+    # both demo towns switched on (docs/architecture.md, "What crosses between towns").
+    regional = page.locator(".plugin-slot-regions").inner_text()
+    assert other_name in regional and other_person not in regional
+    own = page.locator("main").evaluate(
+        "m => { const c = m.cloneNode(true);"
+        " c.querySelectorAll('.plugin-slot-regions').forEach(e => e.remove());"
+        " return c.textContent; }"
+    )
+    assert local_person in own
+    assert other_person not in own and other_name not in own
     # The welcome text from tenants/<slug>/welcome.md is rendered.
     assert page.locator("#welcome-heading").count() == 1
     # The town's colour reaches the header through the per-town stylesheet.

@@ -69,7 +69,7 @@ def test_publish_find_support_comment_report_hide(
     page.fill("#title", "Gemeinschaftsgarten am Hafen")
     page.fill("#pitch", "Wir bauen Hochbeete auf der Brache am Hafen und gärtnern gemeinsam.")
     page.select_option("#district", "Hafen")
-    page.locator("details summary").click()
+    page.locator("main details summary").click()
     page.fill("#wanted_skills", "Gärtnern, Holzbau")
     submit(page)
     page.wait_for_url(re.compile(r"/projekte/1$"))

@@ -222,7 +222,7 @@ def test_a_team_plans_a_neighbourhood_garden(
             pytest.fail("WeasyPrint cannot be loaded; PDF export is off")
         pytest.skip("WeasyPrint cannot be loaded here (Pango missing?); the rest passed")
     with page.expect_download() as download:
-        page.locator("a[href$='/plan/export/pdf']").click()
+        page.locator("a[href$='/plan/export/pdf/erstellen']").click()
     text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     text = text.replace("\xa0", " ")
     assert "Stadt A" in text and "Nachbarschaftsgarten Lindenstraße" in text

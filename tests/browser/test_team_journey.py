@@ -95,7 +95,7 @@ def test_a_team_forms_works_and_changes_hands(
     page.goto(live_server.url(town_a, "/projekte/neu"))
     page.fill("#title", "Lastenrad für alle")
     page.fill("#pitch", "Ein Lastenrad, das sich die Nachbarschaft teilt.")
-    page.locator("details summary").click()
+    page.locator("main details summary").click()
     page.fill("#wanted_skills", "Fahrradtechnik, Buchhaltung")
     click(page, page.locator("main form.stacked button[type=submit]"))
     page.wait_for_url(re.compile(r"/projekte/1$"))
