@@ -2,7 +2,7 @@
 
 12 work packages, 80 tasks, 20 milestones, 60 resource requirements, 25
 further costs and 8 financing lines, every profile field a paragraph long.
-The same plan as ``pubtools_sheet.py`` builds; ``profile_pages.py`` uses it.
+``pubtools_sheet.py`` and ``profile_pages.py`` build it with this function.
 Call inside the town's context and a request context; the caller commits.
 """
 

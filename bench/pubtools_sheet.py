@@ -21,7 +21,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,20 +40,11 @@ def main() -> None:
     from projektfabrik.app import create_app
     from projektfabrik.extensions import db
     from projektfabrik.marketplace import services as marketplace
-    from projektfabrik.planning import services as planning
-    from projektfabrik.planning.models import (
-        CostItem,
-        CostType,
-        FinancingKind,
-        FinancingLine,
-        Milestone,
-        Requirement,
-        ResourceKind,
-        Source,
-        Task,
-        WorkPackage,
-    )
     from projektfabrik.plugins.state import apply_plugin_table
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fullplan import fill_plan
+
     from projektfabrik.teams import services as teams
     from projektfabrik.tenancy import config_files
     from projektfabrik.tenancy.context import tenant_context
@@ -99,68 +89,7 @@ def main() -> None:
             for person in people:
                 person.skills = "Gärtnern, Tischlern, Buchhaltung"
                 teams._add_member(project, person, via="code")
-            text = "Ein ganzer Absatz über das Vorhaben, wie ihn Teams tatsächlich schreiben. " * 8
-            planning.save_profile(
-                project, owner, {name: text for name in planning.PROFILE_FIELDS}, 0
-            )
-            start = date(2027, 1, 1)
-            packages = [
-                planning.add_item(
-                    project, owner, WorkPackage, planning.WorkPackageInput(f"Paket {i}", text[:200])
-                )
-                for i in range(12)
-            ]
-            db.session.flush()
-            for i in range(80):
-                planning.add_item(
-                    project,
-                    owner,
-                    Task,
-                    planning.TaskInput(
-                        f"Aufgabe {i}: etwas Bestimmtes erledigen",
-                        work_package=packages[i % 12].ref,
-                        start=start + timedelta(days=i),
-                        end=start + timedelta(days=i + 14),
-                    ),
-                )
-            for i in range(20):
-                planning.add_item(
-                    project,
-                    owner,
-                    Milestone,
-                    planning.MilestoneInput(f"Meilenstein {i}", start + timedelta(days=30 * i)),
-                )
-            for i in range(60):
-                planning.add_item(
-                    project,
-                    owner,
-                    Requirement,
-                    planning.RequirementInput(
-                        f"Bedarf {i}",
-                        ResourceKind.MATERIAL,
-                        CostType.MATERIAL,
-                        Source.FUNDING,
-                        quantity=i + 1,
-                        unit="Stück",
-                        cost_cents=1000 * (i + 1),
-                    ),
-                )
-            for i in range(25):
-                planning.add_item(
-                    project,
-                    owner,
-                    CostItem,
-                    planning.CostItemInput(f"Kosten {i}", CostType.RENT, 5000 * (i + 1)),
-                )
-            for i in range(8):
-                planning.add_item(
-                    project,
-                    owner,
-                    FinancingLine,
-                    planning.FinancingInput(
-                        FinancingKind.OWN_FUNDS, 10_000 * (i + 1), f"Quelle {i}"
-                    ),
-                )
+            fill_plan(project, owner)  # the full plan of bench/fullplan.py
             db.session.commit()
             number = project.number
 
