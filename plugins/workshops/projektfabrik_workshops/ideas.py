@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from projektfabrik.api import (
@@ -27,7 +27,7 @@ from projektfabrik_workshops.models import (
     RegState,
     Workshop,
 )
-from projektfabrik_workshops.services import WorkshopError, registrations
+from projektfabrik_workshops.services import WorkshopError, registrations, town_ref_from_token
 
 DRAFT_SALT = "pf-workshops-project-draft"
 
@@ -42,16 +42,8 @@ def draft_token(draft: ProjectDraft) -> str:
 
 def draft_by_token(token: str) -> ProjectDraft | None:
     """The draft a link names, in the current town only (as :func:`by_token`)."""
-    if not token or len(token) > 200:
-        return None
-    try:
-        payload = _draft_serializer().loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("t") != current_tenant().id:
-        return None
-    ref = payload.get("d")
-    if not isinstance(ref, str):
+    ref = town_ref_from_token(_draft_serializer(), token, "d")
+    if ref is None:
         return None
     return db.session.scalar(select(ProjectDraft).where(ProjectDraft.ref == ref))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from flask import current_app
@@ -216,19 +217,26 @@ def token_for(registration: Registration) -> str:
     return _serializer().dumps({"t": current_tenant().id, "r": registration.ref})
 
 
-def by_token(token: str) -> Registration | None:
-    """The registration a link belongs to, in the current town only: a link made
-    for another town, or a forged one, finds nothing."""
+def town_ref_from_token(serializer: Any, token: str, key: str) -> str | None:
+    """The ref a signed link carries under ``key``, if it was made for the current
+    town: a link made for another town, a forged or an overlong one gives ``None``."""
     if not token or len(token) > 200:
         return None
     try:
-        payload = _serializer().loads(token)
+        payload = serializer.loads(token)
     except BadSignature:
         return None
     if not isinstance(payload, dict) or payload.get("t") != current_tenant().id:
         return None
-    ref = payload.get("r")
-    if not isinstance(ref, str):
+    ref = payload.get(key)
+    return ref if isinstance(ref, str) else None
+
+
+def by_token(token: str) -> Registration | None:
+    """The registration a link belongs to, in the current town only: a link made
+    for another town, or a forged one, finds nothing."""
+    ref = town_ref_from_token(_serializer(), token, "r")
+    if ref is None:
         return None
     return db.session.scalar(select(Registration).where(Registration.ref == ref))
 
