@@ -81,7 +81,7 @@ def index() -> str:
     return render_template(
         "region/index.html",
         region=region,
-        welcome=render_markdown(region.welcome_md),
+        welcome=render_markdown(region.welcome_for(str(get_locale() or ""))),
         filters=filters,
         town=town,
         towns=taking_part,
