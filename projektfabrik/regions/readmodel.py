@@ -20,6 +20,7 @@ operator's ``ALL_TENANTS``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -95,9 +96,9 @@ def region_of(tenant_id: int) -> Region | None:
     )
 
 
-def participants(region: Region) -> list[Participant]:
-    """Member towns that are not suspended and opted in, by name. Two queries."""
-    towns = {
+def member_towns(region: Region) -> dict[int, Tenant]:
+    """The member towns whose site is not suspended, by id. One query."""
+    return {
         t.id: t
         for t in db.session.scalars(
             select(Tenant)
@@ -106,6 +107,28 @@ def participants(region: Region) -> list[Participant]:
             .options(joinedload(Tenant.hosts))
         ).unique()
     }
+
+
+def content_version(region: Region, towns: dict[int, Tenant]) -> str:
+    """Changes with everything the region's pages show, for the page cache's key.
+
+    Each member town's ``content_version`` rises with every change of its public
+    pages, of its admin's regional choice and of a team's (``versioning.mark_changed``,
+    regions/services.py), and with a change of its state; a suspended town drops
+    out of ``towns``. The region's own row (name, colour, welcome texts) is in too.
+    """
+    parts = [
+        region.name, region.host, region.primary_color, region.welcome_md,
+        repr(sorted((region.welcome_by_language or {}).items())),
+        *(f"{t.id}:{t.content_version}:{t.state.value}" for _, t in sorted(towns.items())),
+    ]  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def participants(region: Region, towns: dict[int, Tenant] | None = None) -> list[Participant]:
+    """Member towns that are not suspended and opted in, by name. Two queries (one
+    when the caller read ``member_towns`` already)."""
+    towns = member_towns(region) if towns is None else towns
     if not towns:
         return []
     choices = db.session.execute(
