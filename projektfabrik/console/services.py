@@ -131,6 +131,8 @@ class RegionRow:
     #: The region's marketplace on its own host.
     url: str
     members: list[MemberAtAGlance]
+    #: Where the operator changes it (then ``projektfabrik region sync``).
+    file: str
 
 
 def regions() -> list[RegionRow]:
@@ -138,10 +140,18 @@ def regions() -> list[RegionRow]:
 
     The figures come from the regional read model, the one place that reads
     several towns' projects together, so they follow its rules exactly."""
-    from projektfabrik.regions import readmodel  # regions.config imports this module
+    # regions.config imports this module (for ``record``): import it when called.
+    from projektfabrik.regions import readmodel
+    from projektfabrik.regions.config import FOLDER
 
+    folder = Path(current_app.config.get("TENANTS_DIR") or "tenants") / FOLDER
     return [
-        RegionRow(r, readmodel.region_url(r, "/region/projekte"), readmodel.members_at_a_glance(r))
+        RegionRow(
+            r,
+            readmodel.region_url(r, "/region/projekte"),
+            readmodel.members_at_a_glance(r),
+            str(folder / r.slug / "region.toml"),
+        )
         for r in db.session.scalars(select(Region).order_by(Region.name))
     ]
 
