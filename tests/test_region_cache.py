@@ -14,26 +14,20 @@ from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
 from projektfabrik.pagecache import STATUS_HEADER
 from projektfabrik.projects.models import Project
-from projektfabrik.regions import config, services
+from projektfabrik.regions import services
 from projektfabrik.regions.models import Region
 from projektfabrik.tenancy import lifecycle
 from projektfabrik.tenancy.models import Tenant, TenantState
 from projektfabrik.testing import Town
-from tests.test_regions import REGION_HOST, _choose, _publish, _region_client
+from tests.regionkit import REGION_HOST, make_region
+from tests.test_regions import _choose, _publish, _region_client
 
 PAGE = "/region/projekte"
 
 
 @pytest.fixture
 def region(town_a: Town, town_b: Town) -> Region:
-    found = config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host=REGION_HOST,
-            members=("stadt-a", "stadt-b"), primary_color="#2e6b30", welcome_md="",
-        )
-    )  # fmt: skip
-    db.session.commit()
-    return found
+    return make_region()
 
 
 @pytest.fixture
@@ -108,14 +102,7 @@ def test_a_new_project_and_a_new_welcome_show_on_the_next_request(
     _publish(town_b, "Neues Dorfprojekt")
     assert "Neues Dorfprojekt" in _fresh(client)
     _twice(client)
-    config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host=REGION_HOST,
-            members=("stadt-a", "stadt-b"), primary_color="#2e6b30",
-            welcome_md="Neuer Willkommenstext",
-        )
-    )  # fmt: skip
-    db.session.commit()
+    make_region(welcome_md="Neuer Willkommenstext")
     assert "Neuer Willkommenstext" in _fresh(client)
 
 

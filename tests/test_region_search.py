@@ -14,11 +14,12 @@ from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.marketplace.listing import Filters
 from projektfabrik.projects.models import Project, Status
-from projektfabrik.regions import config, readmodel
+from projektfabrik.regions import readmodel
 from projektfabrik.regions.models import Region
 from projektfabrik.tenancy.isolation import these_towns
 from projektfabrik.testing import Town
-from tests.test_regions import REGION_HOST, _choose, _publish, _region_client
+from tests.regionkit import REGION_HOST, make_region
+from tests.test_regions import _choose, _publish, _region_client
 
 TOWN_A = ["Gemeinschaftsgarten am Hafen", "Straßenfest", "Bibliothek der Dinge"]
 TOWN_B = ["Reparaturcafé", "Gartenhaus für alle", "Fahrradwerkstatt", "Kinoabend"]
@@ -36,14 +37,7 @@ QUERIES = [
 
 @pytest.fixture
 def region(town_a: Town, town_b: Town) -> Region:
-    found = config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host=REGION_HOST,
-            members=("stadt-a", "stadt-b"), primary_color="#2e6b30", welcome_md="",
-        )
-    )  # fmt: skip
-    db.session.commit()
-    return found
+    return make_region()
 
 
 @pytest.fixture

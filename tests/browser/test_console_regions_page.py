@@ -10,12 +10,10 @@ import pyotp
 import pytest
 from flask import Flask
 
-from projektfabrik.accounts.models import Role
 from projektfabrik.console import services
 from projektfabrik.extensions import db
-from projektfabrik.regions import config
-from projektfabrik.regions import services as regional
 from projektfabrik.testing import Town
+from tests.regionkit import make_region, opt_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,17 +33,8 @@ def test_the_regions_page_in_both_languages(
     town_b: Town,
     check_page: Callable[[Any], None],
 ) -> None:
-    config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host="region-test.localhost",
-            members=("stadt-a", "stadt-b"), primary_color="#2e6b30", welcome_md="",
-        )
-    )  # fmt: skip
-    db.session.commit()
-    admin = town_a.user("admin-a@example.org", role=Role.ADMIN)
-    with town_a.request_context():
-        regional.set_choice(admin, regional.TownChoice(True, True, False))
-        db.session.commit()
+    make_region(host="region-test.localhost")
+    opt_in(town_a)
     new = services.create_operator("betrieb@example.org", "ein-langes-passwort")
     db.session.commit()
     page.goto(live_server.url(CONSOLE, "/konsole/anmelden"))

@@ -9,17 +9,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from projektfabrik.accounts.models import Role
 from projektfabrik.console import services
 from projektfabrik.console.models import OperatorAudit
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services as marketplace
 from projektfabrik.projects.models import Project
-from projektfabrik.regions import config
-from projektfabrik.regions import services as regional
 from projektfabrik.tenancy.models import Tenant, TenantState
 from projektfabrik.testing import Town, login, make_town
 from tests.operations.test_console import CONSOLE, console, signed_in
+from tests.regionkit import REGION_HOST, make_region, opt_in
 
 
 @pytest.fixture
@@ -39,17 +37,8 @@ def kreis(app: Flask, town_a: Town, town_b: Town) -> Town:
     """Stadt A and B in one region, Stadt C outside; A opted in with two projects
     (one its team keeps out), B is a member that has not opted in."""
     town_c = make_town(app, "stadt-c", "Stadt C", ["stadt-c.test"])
-    config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host="region-test.test",
-            members=("stadt-a", "stadt-b"), primary_color="#2e6b30", welcome_md="",
-        )
-    )  # fmt: skip
-    db.session.commit()
-    admin = town_a.user("admin-a@example.org", role=Role.ADMIN)
-    with town_a.request_context():
-        regional.set_choice(admin, regional.TownChoice(True, True, False))
-        db.session.commit()
+    make_region()
+    opt_in(town_a)
     author = town_a.user()
     for title in ("Reparaturcafé", "Dorffest", "Nur für uns"):
         with town_a.request_context():
@@ -107,17 +96,8 @@ def test_the_page_costs_the_same_queries_for_more_member_towns(
     client.get("/konsole/regionen")
     with count_queries() as few:
         assert client.get("/konsole/regionen").status_code == 200
-    admin = town_b.user("admin-b@example.org", role=Role.ADMIN)
-    with town_b.request_context():
-        regional.set_choice(admin, regional.TownChoice(True, True, False))
-        db.session.commit()
-    config.apply(
-        config.RegionConfig(
-            slug="testkreis", name="Landkreis Test", host="region-test.test",
-            members=("stadt-a", "stadt-b", "stadt-c"), primary_color="#2e6b30", welcome_md="",
-        )
-    )  # fmt: skip
-    db.session.commit()
+    opt_in(town_b)
+    make_region(members=("stadt-a", "stadt-b", "stadt-c"))
     with count_queries() as more:
         assert client.get("/konsole/regionen").status_code == 200
     assert len(few) == len(more)
@@ -133,10 +113,10 @@ def test_nobody_but_an_operator_sees_the_regions(
     )
     # A town's admin, on the town's host or the region's, finds no such page.
     admin = town_a.client()
-    login(admin, "admin-a@example.org")
+    login(admin, "admin-stadt-a@example.org")
     assert admin.get("/konsole/regionen").status_code == 404
     region = app.test_client()
-    assert region.get("/konsole/regionen", base_url="http://region-test.test").status_code == 404
+    assert region.get("/konsole/regionen", base_url=f"http://{REGION_HOST}").status_code == 404
 
 
 def test_the_page_in_english(app: Flask, operator: services.NewOperator, kreis: Town) -> None:
