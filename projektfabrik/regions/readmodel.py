@@ -243,7 +243,8 @@ class MemberAtAGlance:
 def members_at_a_glance(region: Region) -> list[MemberAtAGlance]:
     """Every member town, whether its admin opted in and how many projects the region
     shows of it. The same rules as the marketplace (``participants``, ``_shown``), so the
-    console's figure is the number a visitor can page through. Four queries."""
+    console's figure is the number a visitor can page through. Five queries,
+    whatever the number of towns."""
     members = list(
         db.session.execute(
             select(Tenant.id, Tenant.slug, Tenant.name, Tenant.state)
