@@ -41,6 +41,8 @@ from projektfabrik.tenancy.models import Tenant  # noqa: E402
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 HOST = "region-bench.localhost"
 WORDS = ["garten", "repair", "musik", "spielplatz", "fahrrad", "kultur"]
+#: One letter wrong, missing, extra or swapped: found only with typos (docs/search.md).
+TYPOS = ["reperatur", "spielplaz", "fahrad", "kulturr"]
 
 
 def setup(app: Any) -> tuple[list[Tenant], str]:
@@ -123,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             "region list": ["/region/projekte"],
             "region list, page 40": ["/region/projekte?seite=40"],
             "region search": [f"/region/projekte?suche={w}" for w in WORDS],
+            "region search with a typo": [f"/region/projekte?suche={w}" for w in TYPOS],
             "region town + looking": [
                 f"/region/projekte?gemeinde={rng.choice(towns).slug}&sucht=1" for _ in range(6)
             ],

@@ -184,7 +184,7 @@ class PageCache:
         self.hosts = HostMemo(recheck_seconds)
         self._down_until = 0.0
 
-    def key(self, tenant_id: int, content_version: int, locale: str) -> str:
+    def key(self, tenant_id: int | str, content_version: int | str, locale: str) -> str:
         parts = [
             self.build,
             str(tenant_id),
@@ -287,19 +287,46 @@ def cached_for_visitors(view: Callable[..., ResponseReturnValue]) -> Callable[..
         tenant = g.tenant
         cache.hosts.note(normalise_host(request.host), tenant)
         key = cache.key(tenant.id, tenant.content_version, str(get_locale()))
-        body = cache.get(key)
-        if body is not None:
-            return _html_response(body, "hit")
-        response = current_app.make_response(view(*args, **kwargs))
-        response.headers[STATUS_HEADER] = "miss"
-        if _storable(response) and response.mimetype == "text/html":
-            body = response.get_data()
-            cache.set(key, body)
-            return _revalidated(response, body)
-        return response
+        return _through(cache, key, lambda: view(*args, **kwargs))
 
     wrapper.cached_for_visitors = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def cached_beyond_a_town(
+    owner: str, version: str, render: Callable[[], ResponseReturnValue]
+) -> ResponseReturnValue:
+    """The page cache for a page that is no single town's (a region's marketplace).
+
+    ``owner`` names whose page it is ("region-3"); ``version`` must change with
+    everything the page shows (the region's: every member town's content
+    version). The same store, the same rules for what is stored and who gets a
+    stored page; no early answer before the town is resolved (there is none).
+    """
+    cache = _cache()
+    if (
+        cache is None
+        or request.method not in ("GET", "HEAD")
+        or current_user.is_authenticated
+        or session
+    ):
+        return render()
+    return _through(cache, cache.key(owner, version, str(get_locale())), render)
+
+
+def _through(
+    cache: PageCache, key: str, render: Callable[[], ResponseReturnValue]
+) -> ResponseReturnValue:
+    body = cache.get(key)
+    if body is not None:
+        return _html_response(body, "hit")
+    response = current_app.make_response(render())
+    response.headers[STATUS_HEADER] = "miss"
+    if _storable(response) and response.mimetype == "text/html":
+        body = response.get_data()
+        cache.set(key, body)
+        return _revalidated(response, body)
+    return response
 
 
 def _serve_early() -> Response | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from projektfabrik.extensions import db
 from projektfabrik.mail.models import OutboxMessage
 from projektfabrik.projects.models import Project
 from projektfabrik.refusal import Refusal
+from projektfabrik.regions.models import Region
 from projektfabrik.storage import StorageUnavailable, storage, town_prefix
 from projektfabrik.tenancy import config_edit, config_files
 from projektfabrik.tenancy.archive import schema_revisions
@@ -32,6 +34,9 @@ from projektfabrik.tenancy.context import tenant_context
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 from projektfabrik.tenancy.models import Tenant, TenantHost
 from projektfabrik.throttle import Throttle
+
+if TYPE_CHECKING:
+    from projektfabrik.regions.readmodel import MemberAtAGlance
 
 #: Wrong sign-ins per operator address and per client address.
 SIGN_IN_BY_ACCOUNT = Throttle("console-sign-in", "10 per 15 minutes")
@@ -115,6 +120,40 @@ def record(operator: Operator | None, action: str, town: str = "", detail: str =
 def audit_log(limit: int = 200) -> list[OperatorAudit]:
     query = select(OperatorAudit).order_by(OperatorAudit.id.desc()).limit(limit)
     return list(db.session.scalars(query))
+
+
+# --- regions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: Region
+    #: The region's marketplace on its own host.
+    url: str
+    members: list[MemberAtAGlance]
+    #: Where the operator changes it (then ``projektfabrik region sync``).
+    file: str
+
+
+def regions() -> list[RegionRow]:
+    """Every region with its member towns at a glance (read-only: region.toml is the truth).
+
+    The figures come from the regional read model, the one place that reads
+    several towns' projects together, so they follow its rules exactly."""
+    # regions.config imports this module (for ``record``): import it when called.
+    from projektfabrik.regions import readmodel
+    from projektfabrik.regions.config import FOLDER
+
+    folder = Path(current_app.config.get("TENANTS_DIR") or "tenants") / FOLDER
+    return [
+        RegionRow(
+            r,
+            readmodel.region_url(r, "/region/projekte"),
+            readmodel.members_at_a_glance(r),
+            str(folder / r.slug / "region.toml"),
+        )
+        for r in db.session.scalars(select(Region).order_by(Region.name))
+    ]
 
 
 # --- towns ------------------------------------------------------------------------

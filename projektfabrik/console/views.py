@@ -288,6 +288,14 @@ def delete(slug: str) -> str | BaseResponse:
     return _town_page(tenant, delete_form=form)
 
 
+@bp.get("/regionen")
+@operator_required
+def regions() -> str:
+    """Read-only: regions are changed in region.toml and ``projektfabrik region sync``,
+    which audits the member list; the page says so instead of offering a form."""
+    return render_template("console/regions.html", regions=services.regions())
+
+
 @bp.get("/protokoll")
 @operator_required
 def audit() -> str:

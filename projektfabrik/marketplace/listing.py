@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from math import ceil
+from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -197,17 +198,19 @@ def filtered(filters: Filters, plugin_filters: Sequence[MarketplaceFilter] = ())
     return stmt
 
 
-def ordered(stmt: Select[Project], filters: Filters) -> Select[Project]:
+def ordered(stmt: Select[Any], filters: Filters, project: Any = Project) -> Select[Any]:
+    """``stmt`` in the order asked for; ``project`` the entity it selects (an alias of a
+    subquery for the region's search, regions/readmodel.py)."""
     sort = filters.order
     if sort == "relevant" and search.terms(filters.q):
         return stmt.order_by(
-            search.rank(filters.q).desc(), Project.created_at.desc(), Project.id.desc()
+            search.rank(filters.q, project).desc(), project.created_at.desc(), project.id.desc()
         )
     if sort == "supported":
-        return stmt.order_by(Project.support_count.desc(), Project.id.desc())
+        return stmt.order_by(project.support_count.desc(), project.id.desc())
     if sort == "active":
-        return stmt.order_by(Project.last_activity_at.desc(), Project.id.desc())
-    return stmt.order_by(Project.created_at.desc(), Project.id.desc())
+        return stmt.order_by(project.last_activity_at.desc(), project.id.desc())
+    return stmt.order_by(project.created_at.desc(), project.id.desc())
 
 
 def team_makeup(project_ids: list[int]) -> dict[int, dict[str, int]]:

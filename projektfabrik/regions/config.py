@@ -8,6 +8,7 @@ in on the town's own site (:mod:`projektfabrik.regions.services`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from projektfabrik.tenancy.resolver import normalise_host
 
 #: Regions live beside the towns' folders; the leading "_" is no town slug.
 FOLDER = "_regions"
+#: A language code as the locale selector knows them ("de", "en", "pt_BR").
+LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
 
 class RegionConfigError(ValueError):
@@ -39,7 +42,10 @@ class RegionConfig:
     host: str
     members: tuple[str, ...]
     primary_color: str
+    #: Shown to visitors whose language has no text of its own.
     welcome_md: str
+    #: ``(language, Markdown)`` pairs from ``[texts.welcome]``; empty with one text for all.
+    welcome_by_language: tuple[tuple[str, str], ...] = ()
 
 
 def folders(tenants_dir: Path) -> list[Path]:
@@ -66,14 +72,34 @@ def load(folder: Path) -> RegionConfig:
         raise RegionConfigError(f"region {slug}: members must be a list of town slugs")
     if not HEX_COLOUR.match(colour):
         raise RegionConfigError(f"region {slug}: primary_color must look like #1a2b3c")
-    welcome = ""
-    welcome_file = data.get("texts", {}).get("welcome")
-    if welcome_file:
+    welcome, by_language = _welcome(folder, slug, data.get("texts", {}).get("welcome"))
+    return RegionConfig(slug, name, host, tuple(members), colour, welcome, by_language)
+
+
+def _welcome(folder: Path, slug: str, given: object) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``welcome = "file.md"`` (one text for every language) or a table of files by
+    language, ``[texts.welcome] de = "welcome.md"  en = "welcome.en.md"``.
+
+    With a table, the German text (else the first) is also the one shown to
+    visitors whose language the table lacks, so nobody gets an empty page top.
+    """
+    if not given:
+        return "", ()
+    files = given if isinstance(given, dict) else {"": given}
+    texts: dict[str, str] = {}
+    for language, name in files.items():
+        if language and not LANGUAGE.match(language):
+            raise RegionConfigError(f"region {slug}: {language!r} is no language code (de, en)")
+        if not isinstance(name, str) or not name:
+            raise RegionConfigError(f"region {slug}: texts.welcome needs file names")
         try:
-            welcome = (folder / str(welcome_file)).read_text(encoding="utf-8")
+            texts[language] = (folder / name).read_text(encoding="utf-8")
         except OSError as exc:
             raise RegionConfigError(f"region {slug}: {exc}") from exc
-    return RegionConfig(slug, name, host, tuple(members), colour, welcome)
+    if "" in texts:
+        return texts[""], ()
+    fallback = texts.get("de") or next(iter(texts.values()))
+    return fallback, tuple(sorted(texts.items()))
 
 
 def apply(config: RegionConfig) -> Region:
@@ -106,6 +132,7 @@ def apply(config: RegionConfig) -> Region:
     touched = {m.town_id for m in region.members}
     region.name, region.host = config.name, config.host
     region.primary_color, region.welcome_md = config.primary_color, config.welcome_md
+    region.welcome_by_language = dict(config.welcome_by_language)
     wanted = {towns[s].id for s in config.members}
     region.members = [m for m in region.members if m.town_id in wanted] + [
         RegionMember(town_id=tid) for tid in sorted(wanted - {m.town_id for m in region.members})

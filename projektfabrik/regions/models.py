@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from projektfabrik.db import UTCDateTime, utcnow
@@ -30,12 +30,22 @@ class Region(Model):
     #: The region's own site; never a town's host (sync refuses that).
     host: Mapped[str] = mapped_column(String(253), unique=True)
     primary_color: Mapped[str] = mapped_column(String(7), default="#005a9c")
+    #: Shown when the visitor's language has no text of its own (German if given).
     welcome_md: Mapped[str] = mapped_column(Text, default="")
+    #: Language code -> Markdown, from ``[texts.welcome]`` in region.toml; empty for
+    #: a region with one text for every language (the older ``welcome = "file"``).
+    welcome_by_language: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[RegionMember]] = relationship(
         back_populates="region", cascade="all, delete-orphan", order_by="RegionMember.id"
     )
+
+    def welcome_for(self, language: str) -> str:
+        """The welcome text in ``language``, else the one shown to everyone else."""
+        return (self.welcome_by_language or {}).get(language) or self.welcome_md
 
 
 class RegionMember(Model):

@@ -20,6 +20,7 @@ operator's ``ALL_TENANTS``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,11 +28,12 @@ from math import ceil
 from typing import Any
 
 from flask import current_app, url_for
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from projektfabrik.extensions import db
 from projektfabrik.marketplace.listing import PAGE_SIZE, Filters, filtered, ordered
+from projektfabrik.projects import search
 from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.regions.models import Region, RegionalChoice, RegionMember
 from projektfabrik.tenancy.isolation import these_towns
@@ -94,9 +96,9 @@ def region_of(tenant_id: int) -> Region | None:
     )
 
 
-def participants(region: Region) -> list[Participant]:
-    """Member towns that are not suspended and opted in, by name. Two queries."""
-    towns = {
+def member_towns(region: Region) -> dict[int, Tenant]:
+    """The member towns whose site is not suspended, by id. One query."""
+    return {
         t.id: t
         for t in db.session.scalars(
             select(Tenant)
@@ -105,6 +107,28 @@ def participants(region: Region) -> list[Participant]:
             .options(joinedload(Tenant.hosts))
         ).unique()
     }
+
+
+def content_version(region: Region, towns: dict[int, Tenant]) -> str:
+    """Changes with everything the region's pages show, for the page cache's key.
+
+    Each member town's ``content_version`` rises with every change of its public
+    pages, of its admin's regional choice and of a team's (``versioning.mark_changed``,
+    regions/services.py), and with a change of its state; a suspended town drops
+    out of ``towns``. The region's own row (name, colour, welcome texts) is in too.
+    """
+    parts = [
+        region.name, region.host, region.primary_color, region.welcome_md,
+        repr(sorted((region.welcome_by_language or {}).items())),
+        *(f"{t.id}:{t.content_version}:{t.state.value}" for _, t in sorted(towns.items())),
+    ]  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def participants(region: Region, towns: dict[int, Tenant] | None = None) -> list[Participant]:
+    """Member towns that are not suspended and opted in, by name. Two queries (one
+    when the caller read ``member_towns`` already)."""
+    towns = member_towns(region) if towns is None else towns
     if not towns:
         return []
     choices = db.session.execute(
@@ -141,7 +165,7 @@ def projects(
         taking_part = [p for p in taking_part if p.town.slug == town]
     if not taking_part:
         return RegionalPage(items=[], total=0, page=1, pages=1)
-    stmt = _shown(_filtered(filters), taking_part)
+    entity, stmt = _matching(filters, taking_part)
     crossing = these_towns(frozenset(p.tenant_id for p in taking_part))
     total = (
         db.session.scalar(
@@ -151,9 +175,9 @@ def projects(
     )
     pages = max(ceil(total / page_size), 1)
     page = min(filters.page, pages)
-    paged = ordered(stmt, filters).limit(page_size).offset((page - 1) * page_size)
+    paged = ordered(stmt, filters, entity).limit(page_size).offset((page - 1) * page_size)
     return RegionalPage(
-        items=_load(paged, taking_part, crossing), total=total, page=page, pages=pages
+        items=_load(paged, taking_part, crossing, entity), total=total, page=page, pages=pages
     )
 
 
@@ -204,15 +228,65 @@ def neighbours_looking_for_help(tenant_id: int, limit: int = 6) -> Neighbours | 
     return replace(found, items=_load(active_first, others, crossing))
 
 
+@dataclass(frozen=True)
+class MemberAtAGlance:
+    """A member town as the operator's console lists it: counts, never projects."""
+
+    slug: str
+    name: str
+    state: TenantState
+    opted_in: bool
+    #: Projects the region shows of this town right now (0 unless it takes part).
+    shown: int
+
+
+def members_at_a_glance(region: Region) -> list[MemberAtAGlance]:
+    """Every member town, whether its admin opted in and how many projects the region
+    shows of it. The same rules as the marketplace (``participants``, ``_shown``), so the
+    console's figure is the number a visitor can page through. Five queries,
+    whatever the number of towns."""
+    members = list(
+        db.session.execute(
+            select(Tenant.id, Tenant.slug, Tenant.name, Tenant.state)
+            .join(RegionMember, RegionMember.town_id == Tenant.id)
+            .where(RegionMember.region_id == region.id)
+            .order_by(Tenant.name)
+        )
+    )
+    if not members:
+        return []
+    opted_in = set(
+        db.session.scalars(
+            select(RegionalChoice.tenant_id)
+            .where(RegionalChoice.opted_in.is_(True))
+            .execution_options(**these_towns(frozenset(m.id for m in members)))
+        )
+    )
+    shown: dict[int, int] = {}
+    taking_part = participants(region)
+    if taking_part:
+        counted = (
+            select(Project.tenant_id, func.count())
+            .where(Project.status != Status.ARCHIVED, _shown_condition(taking_part))
+            .group_by(Project.tenant_id)
+        )
+        crossing = these_towns(frozenset(p.tenant_id for p in taking_part))
+        shown = {tid: n for tid, n in db.session.execute(counted.execution_options(**crossing))}
+    return [
+        MemberAtAGlance(m.slug, m.name, m.state, m.id in opted_in, shown.get(m.id, 0))
+        for m in members
+    ]
+
+
 # --- inside the read model only ---------------------------------------------------
 
 
-def _filtered(filters: Filters) -> Select[Project]:
+def _filtered(filters: Filters, taking_part: Sequence[Participant]) -> Select[Project]:
     # The marketplace's filters, except those that mean one town: a category is
     # matched by name in every town (several rows, hence IN); districts and "for
-    # my skills" belong to a town's own site.
-    plain = replace(filters, category="", district="", mine=False, my_skills=(), extra=())
-    stmt = filtered(plain)
+    # my skills" belong to a town's own site. The search is added by _matching.
+    plain = replace(filters, q="", category="", district="", mine=False, my_skills=(), extra=())
+    stmt = _shown(filtered(plain), taking_part)
     if filters.category:
         stmt = stmt.where(
             Project.category_id.in_(select(Category.id).where(Category.name == filters.category))
@@ -220,44 +294,73 @@ def _filtered(filters: Filters) -> Select[Project]:
     return stmt
 
 
+def _matching(filters: Filters, taking_part: Sequence[Participant]) -> tuple[Any, Select[Any]]:
+    """The entity to read and the statement selecting the matching projects.
+
+    The marketplace's search (compound parts, prefixes, accents, typos) in the
+    form that stays fast over many towns (``search.arms``): with typos possible,
+    the statement is the exact arm ``UNION ALL`` the typo arm, read through an
+    alias of that subquery. The typo decision asks only the projects the region
+    shows, so a team's "no" or an archived project never changes it.
+    """
+    stmt = _filtered(filters, taking_part)
+    found = search.arms(
+        filters.q,
+        lambda other: and_(other.status != Status.ARCHIVED, _shown_condition(taking_part, other)),
+    )
+    if found is None:
+        return Project, stmt
+    if found.typos is None:
+        return Project, stmt.where(found.exact)
+    both = union_all(stmt.where(found.exact), stmt.where(found.typos)).subquery()
+    entity = aliased(Project, both)
+    return entity, select(entity)
+
+
 def _shown(stmt: Select[Project], taking_part: Sequence[Participant]) -> Select[Project]:
+    return stmt.where(_shown_condition(taking_part))
+
+
+def _shown_condition(
+    taking_part: Sequence[Participant], project: Any = Project
+) -> ColumnElement[bool]:
     # Which towns: the wall (these_towns) already says it; a second IN list here
     # would only make PostgreSQL misjudge how many rows match. The common cases
     # get simple conditions the planner estimates well.
     by_default = [p.tenant_id for p in taking_part if p.projects_shown_by_default]
     if len(by_default) == len(taking_part):
-        return stmt.where(Project.shown_in_region.is_not(False))
+        return project.shown_in_region.is_not(False)
     if not by_default:
-        return stmt.where(Project.shown_in_region.is_(True))
-    return stmt.where(
-        or_(
-            Project.shown_in_region.is_(True),
-            and_(Project.shown_in_region.is_(None), Project.tenant_id.in_(by_default)),
-        )
+        return project.shown_in_region.is_(True)
+    return or_(
+        project.shown_in_region.is_(True),
+        and_(project.shown_in_region.is_(None), project.tenant_id.in_(by_default)),
     )
 
 
 #: The columns read, and nothing else: no ORM object of another town is ever loaded
 #: (it would stay in the session's identity map for the rest of the request).
-def _columns() -> tuple[Any, ...]:
-    category = select(Category.name).where(Category.id == Project.category_id)
-    district = select(District.name).where(District.id == Project.district_id)
-    team = select(func.count(Membership.id)).where(Membership.project_id == Project.id)
+def _columns(p: Any = Project) -> tuple[Any, ...]:
+    category = select(Category.name).where(Category.id == p.category_id)
+    district = select(District.name).where(District.id == p.district_id)
+    team = select(func.count(Membership.id)).where(Membership.project_id == p.id)
     return (
-        Project.tenant_id, Project.number, Project.title, Project.pitch,
-        Project.description_md, Project.status, category.scalar_subquery(),
-        district.scalar_subquery(), Project.looking_for_members, Project.wanted_skills,
-        team.scalar_subquery(), Project.support_count, Project.created_at,
-        Project.last_activity_at,
+        p.tenant_id, p.number, p.title, p.pitch, p.description_md, p.status,
+        category.scalar_subquery(), district.scalar_subquery(), p.looking_for_members,
+        p.wanted_skills, team.scalar_subquery(), p.support_count, p.created_at,
+        p.last_activity_at,
     )  # fmt: skip
 
 
 def _load(
-    stmt: Select[Project], taking_part: Sequence[Participant], crossing: dict[str, object]
+    stmt: Select[Any],
+    taking_part: Sequence[Participant],
+    crossing: dict[str, object],
+    entity: Any = Project,
 ) -> list[RegionalProject]:
     towns = {p.tenant_id: p.town for p in taking_part}
     rows: Any = db.session.execute(
-        stmt.with_only_columns(*_columns()).execution_options(**crossing)
+        stmt.with_only_columns(*_columns(entity)).execution_options(**crossing)
     )
     items = []
     for (

@@ -38,6 +38,7 @@ from projektfabrik.marketplace.opendata import (
     openapi_document,
 )
 from projektfabrik.markup import render_markdown
+from projektfabrik.pagecache import cached_beyond_a_town
 from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.refusal import Refusal
@@ -45,6 +46,7 @@ from projektfabrik.regions import readmodel, services
 from projektfabrik.regions.forms import ProjectRegionForm, TownRegionForm
 from projektfabrik.regions.models import Region
 from projektfabrik.tenancy.branding import palette
+from projektfabrik.tenancy.models import Tenant
 from projektfabrik.viewhelpers import show_refusal
 from projektfabrik.xmlout import AtomEntry, atom_feed
 
@@ -73,15 +75,27 @@ def _town_arg(taking_part: list[readmodel.Participant]) -> str:
 
 
 @bp.get("/region/projekte")
-def index() -> str:
+def index() -> ResponseReturnValue:
+    # Cached for visitors under a key that changes with every member town's content
+    # version (an opt-out, a team's "no", a suspension, a new project show on the
+    # next request); reading the towns is the query the page needs first anyway.
     region = _region()
+    towns = readmodel.member_towns(region)
+    return cached_beyond_a_town(
+        f"region-{region.id}",
+        readmodel.content_version(region, towns),
+        lambda: _index(region, towns),
+    )
+
+
+def _index(region: Region, towns: dict[int, Tenant]) -> str:
     filters = Filters.from_args(request.args)
-    taking_part = readmodel.participants(region)
+    taking_part = readmodel.participants(region, towns)
     town = _town_arg(taking_part)
     return render_template(
         "region/index.html",
         region=region,
-        welcome=render_markdown(region.welcome_md),
+        welcome=render_markdown(region.welcome_for(str(get_locale() or ""))),
         filters=filters,
         town=town,
         towns=taking_part,
