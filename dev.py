@@ -342,7 +342,13 @@ def test(pytest_args: list[str]) -> int:
         name = "browser tests (Chromium, SQLite)"
         chromium = chromium_path()
         if os.access(chromium, os.X_OK):
-            step(name, [*pytest, "-m", "browser"], {**base_env, "PROJEKTFABRIK_CHROMIUM": chromium})
+            # Two workers here too: a browser test mostly waits for Chromium and the
+            # app's thread, and each worker has its own Chromium, app and database.
+            step(
+                name,
+                [*pytest, *parallel, "-m", "browser"],
+                {**base_env, "PROJEKTFABRIK_CHROMIUM": chromium},
+            )
         else:
             unavailable(
                 name, f"no Chromium at {chromium} (install it or set PROJEKTFABRIK_CHROMIUM)"

@@ -356,4 +356,4 @@ def _seed_regions(tenants_dir: Path) -> Iterator[str]:
                     db.session.flush()
         db.session.commit()
         towns = ", ".join(m.tenant.name for m in region.members)
-        yield f"{region.name}: http://{region.host}:8000/ with {towns}"
+        yield f"{region.name}: {region.host} with {towns}"
