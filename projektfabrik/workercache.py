@@ -36,12 +36,13 @@ towns (default 2,000, least recently used dropped) and fragments in at most
 
 from __future__ import annotations
 
+import pickle
 import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from flask_babel import get_locale
@@ -95,11 +96,16 @@ class _Lru:
 
 
 class WorkerCache:
-    def __init__(self, seconds: float, towns: int, fragment_bytes: int) -> None:
+    def __init__(
+        self, seconds: float, towns: int, fragment_bytes: int, result_bytes: int, people: int
+    ) -> None:
         # One entry per (town, name): the version is in the value, so a town's
         # old versions never pile up.
         self.values = _Lru(towns * 4, sys.maxsize, seconds)
         self.fragments = _Lru(sys.maxsize, fragment_bytes, seconds)
+        self.results = _Lru(sys.maxsize, result_bytes, seconds)
+        # One entry per (town, person, name), the version in the value.
+        self.people = _Lru(people, sys.maxsize, seconds)
 
 
 def _cache() -> WorkerCache | None:
@@ -139,6 +145,52 @@ def town_value(name: str, build: Callable[[], T]) -> T:
     return value
 
 
+def person_value(name: str, user_id: int, version: int, build: Callable[[], T]) -> T:
+    """``build()`` for one person of the current town, kept while ``version`` holds.
+
+    ``version`` must be raised by every commit that changes what ``build``
+    reads (notifications/counting.py raises a person's notifications
+    version). The key holds the town and the person: nobody gets another's
+    value. The caller decides whether its own uncommitted changes forbid
+    reading (this does not look at the person's rows).
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None:
+        return build()
+    key = (tenant.id, user_id, name)
+    entry = cache.people.get(key)
+    if entry is not None and entry[0] == version:
+        return cast(T, entry[1])
+    value = build()
+    cache.people.set(key, (version, value))
+    return value
+
+
+def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
+    """``build()`` kept per town, town version and ``parts`` (e.g. a list's filters).
+
+    For the results of queries that depend on the town's data and the given
+    parts alone (a list's count and ids), so a request whose town has not
+    changed sends no statement for them. ``parts`` must be hashable; the value
+    must be picklable plain data (no ORM objects: they belong to one request's
+    session) and must not depend on the person unless ``parts`` name it.
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return build()
+    key = (tenant.id, tenant.content_version, name, *parts)
+    found = cache.results.get(key)
+    if found is not None:
+        return cast(T, found)
+    value = build()
+    # The pickled length is a fair measure of what the entry holds and costs
+    # only when a result is stored, not when it is read.
+    cache.results.set(key, value, len(pickle.dumps((key, value))))
+    return value
+
+
 def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     """HTML the same for everyone, kept per town, town version, language and ``parts``.
 
@@ -172,6 +224,8 @@ def init_app(app: Flask) -> None:
         seconds,
         int(app.config.get("WORKER_CACHE_TOWNS", 2000)),
         int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
     )
 
 
@@ -179,5 +233,10 @@ def stats() -> dict[str, int]:
     """How many entries this worker holds (for the benchmark and tests)."""
     cache = current_app.extensions.get(EXTENSION) if has_app_context() else None
     if cache is None:
-        return {"values": 0, "fragments": 0}
-    return {"values": len(cache.values), "fragments": len(cache.fragments)}
+        return {"values": 0, "fragments": 0, "results": 0, "people": 0}
+    return {
+        "values": len(cache.values),
+        "fragments": len(cache.fragments),
+        "results": len(cache.results),
+        "people": len(cache.people),
+    }

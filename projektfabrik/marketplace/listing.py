@@ -16,6 +16,7 @@ from projektfabrik.plugins.types import MarketplaceFilter
 from projektfabrik.projects import search
 from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.tenancy.models import District
+from projektfabrik.workercache import town_result
 
 PAGE_SIZE = 24
 #: "relevant" is best match first (search.rank); without a search it is "newest".
@@ -142,10 +143,39 @@ class Chip:
     args: dict[str, str]
 
 
+class _Rows:
+    """The page's projects, read in one statement when the first card needs its row.
+
+    Most cards come from the worker's kept HTML (the card macro), which needs no
+    row at all; only a card that has to be built again reads them.
+    """
+
+    def __init__(self, ids: Sequence[int], loaded: Sequence[Project] = ()) -> None:
+        self.ids = ids
+        self._rows: dict[int, Project] | None = {p.id: p for p in loaded} if loaded else None
+
+    def get(self, project_id: int) -> Project:
+        if self._rows is None:
+            self._rows = {
+                p.id: p
+                for p in db.session.scalars(
+                    select(Project)
+                    .where(Project.id.in_(self.ids))
+                    .options(joinedload(Project.category), joinedload(Project.district))
+                )
+            }
+        return self._rows[project_id]
+
+
 @dataclass
 class Card:
-    project: Project
-    makeup: dict[str, int] = field(default_factory=dict)
+    id: int
+    makeup: dict[str, int]
+    rows: _Rows = field(repr=False)
+
+    @property
+    def project(self) -> Project:
+        return self.rows.get(self.id)
 
     @property
     def team_size(self) -> int:
@@ -158,6 +188,17 @@ class Page:
     total: int
     page: int
     pages: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A page of the list without ORM objects, so a worker may keep it (workercache)."""
+
+    total: int
+    page: int
+    pages: int
+    ids: tuple[int, ...]
+    makeup: dict[int, dict[str, int]]
 
 
 def filtered(filters: Filters, plugin_filters: Sequence[MarketplaceFilter] = ()) -> Select[Project]:
@@ -231,6 +272,26 @@ def list_projects(
     page_size: int = PAGE_SIZE,
     plugin_filters: Sequence[MarketplaceFilter] = (),
 ) -> Page:
+    """One page of the list. The count, the page's ids and the teams' make-up are
+    kept per worker until the town changes (its content version): every one of
+    them is a function of the town's data and ``filters`` alone (the person's
+    skills are in ``filters``), so most requests send no statement for the list."""
+    loaded: list[Project] = []
+
+    def find() -> _Found:
+        found, rows = _find(filters, page_size, plugin_filters)
+        loaded.extend(rows)
+        return found
+
+    found = town_result("marketplace-list", filters, page_size, build=find)
+    rows = _Rows(found.ids, loaded)
+    cards = [Card(id=i, makeup=found.makeup.get(i, {}), rows=rows) for i in found.ids]
+    return Page(cards=cards, total=found.total, page=found.page, pages=found.pages)
+
+
+def _find(
+    filters: Filters, page_size: int, plugin_filters: Sequence[MarketplaceFilter]
+) -> tuple[_Found, Sequence[Project]]:
     stmt = filtered(filters, plugin_filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(ceil(total / page_size), 1)
@@ -249,6 +310,6 @@ def list_projects(
             joinedload(Project.category), joinedload(Project.district)
         )
     ).all()
-    makeup = team_makeup([p.id for p in projects])
-    cards = [Card(project=p, makeup=makeup.get(p.id, {})) for p in projects]
-    return Page(cards=cards, total=total, page=page, pages=pages)
+    ids = tuple(p.id for p in projects)
+    makeup = {i: dict(m) for i, m in team_makeup(list(ids)).items()}
+    return _Found(total=total, page=page, pages=pages, ids=ids, makeup=makeup), projects

@@ -1,0 +1,310 @@
+"""The marketplace list and the bell's count from the worker's memory
+(workercache.town_result, workercache.person_value): never another town's list,
+never another person's count, and a change shows on the next request."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import bindparam
+
+from projektfabrik import workercache
+from projektfabrik.accounts.models import User
+from projektfabrik.extensions import db
+from projektfabrik.marketplace import services
+from projektfabrik.notifications import services as notifications
+from projektfabrik.notifications.models import Notification
+from projektfabrik.projects.models import Project
+from projektfabrik.testing import Town, login
+
+
+def _publish(town: Town, author: User, title: str, skills: str = "") -> Project:
+    with town.request_context():
+        project = services.publish_idea(
+            author,
+            services.ProjectInput(
+                title=title,
+                pitch=f"Der Pitch von {title}.",
+                looking_for_members=bool(skills),
+                wanted_skills=skills,
+            ),
+        )
+        db.session.commit()
+        return project
+
+
+def _page(client: Any, path: str = "/projekte") -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return str(response.get_data(as_text=True))
+
+
+def _logged_in(town: Town, **kw: Any) -> tuple[User, Any]:
+    person = town.user(**kw)
+    client = town.client()
+    login(client, person.email)
+    client.get("/")  # shows (and so ends) the welcome message
+    return person, client
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<h3 class="project-card-title"><a [^>]*>([^<]*)</a>', html)
+
+
+def _found(html: str) -> str:
+    match = re.search(r'<p class="result-count" role="status">([^<]*)</p>', html)
+    assert match is not None
+    return match.group(1)
+
+
+def _bell(html: str) -> str:
+    match = re.search(r'class="bell"[^>]*>[^<]*(?:<span class="count">(\d+))?', html)
+    assert match is not None
+    return match.group(1) or "0"
+
+
+def _same_version(*towns: Town) -> None:
+    """Give the towns one content version, so only the town's id tells their entries apart."""
+    from sqlalchemy import text
+
+    with towns[0].app.app_context():
+        db.session.execute(
+            text("UPDATE tenant SET content_version = 1000 WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": [t.tenant.id for t in towns]},
+        )
+        db.session.commit()
+
+
+# --- the list --------------------------------------------------------------------
+
+
+def test_a_kept_list_sends_no_statement_for_count_page_or_teams(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    author, client = _logged_in(town_a)
+    for title in ("Eins", "Zwei", "Drei"):
+        _publish(town_a, author, title)
+    first = _page(client)
+    assert workercache.stats()["results"] >= 1
+    with count_queries() as counter:
+        again = _page(client)
+    assert again.count('class="project-card"') == 3
+    assert _titles(again) == _titles(first) == ["Drei", "Zwei", "Eins"]
+    project_statements = [s for s in counter.statements if "project" in s.lower()]
+    assert project_statements == [], project_statements
+    # What is left: the town, the person, and nothing per card or per list.
+    assert len(counter.statements) <= 3, counter.statements
+
+
+def test_the_query_count_does_not_grow_with_the_cards(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    author, client = _logged_in(town_a)
+    _publish(town_a, author, "Eins")
+    _page(client)
+    with count_queries() as one:
+        _page(client)
+    for n in range(5):
+        _publish(town_a, author, f"Mehr {n}")
+    _page(client)
+    with count_queries() as six:
+        assert _page(client).count('class="project-card"') == 6
+    assert len(six.statements) == len(one.statements)
+
+
+def test_a_new_project_shows_on_the_next_request(town_a: Town) -> None:
+    author, client = _logged_in(town_a)
+    _publish(town_a, author, "Eins")
+    assert _found(_page(client)) == "1 Projekt gefunden"
+    _publish(town_a, author, "Zwei")
+    page = _page(client)
+    assert _found(page) == "2 Projekte gefunden"
+    assert _titles(page) == ["Zwei", "Eins"]
+
+
+def test_a_team_change_shows_in_the_card_on_the_next_request(town_a: Town) -> None:
+    author, client = _logged_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    assert "1 Person im Team" in _page(client)
+    helper = town_a.user()
+    with town_a.context():
+        from projektfabrik.projects.models import Membership
+
+        db.session.add(Membership(project_id=project.id, user_id=helper.id))
+        db.session.commit()
+    assert "2 Personen im Team" in _page(client)
+
+
+def test_town_b_never_gets_town_a_s_list(town_a: Town, town_b: Town) -> None:
+    # The same filters (none) and the same page in both towns: only the town
+    # in the key keeps the lists apart.
+    author_a, client_a = _logged_in(town_a)
+    author_b, client_b = _logged_in(town_b)
+    _publish(town_a, author_a, "Garten in A")
+    _publish(town_a, author_a, "Bank in A")
+    _publish(town_b, author_b, "Brunnen in B")
+    _same_version(town_a, town_b)
+    assert _titles(_page(client_a)) == ["Bank in A", "Garten in A"]
+    page_b = _page(client_b)
+    assert _titles(page_b) == ["Brunnen in B"] and _found(page_b) == "1 Projekt gefunden"
+    assert _titles(_page(town_b.client())) == ["Brunnen in B"]  # a visitor of B neither
+
+
+def test_my_skills_list_is_never_another_person_s(town_a: Town) -> None:
+    author, _client = _logged_in(town_a)
+    _publish(town_a, author, "Holzbank", skills="Holzbau")
+    _publish(town_a, author, "Webseite", skills="Webdesign")
+    carpenter, carpenter_client = _logged_in(town_a)
+    designer, designer_client = _logged_in(town_a)
+    with town_a.context():
+        for person, skills in ((carpenter, "Holzbau"), (designer, "Webdesign")):
+            found = db.session.get(User, person.id)
+            assert found is not None
+            found.skills = skills
+        db.session.commit()
+    mine = "/projekte?fuer-mich=1"
+    assert _titles(_page(carpenter_client, mine)) == ["Holzbank"]
+    assert _titles(_page(designer_client, mine)) == ["Webseite"]
+    assert _titles(_page(carpenter_client, mine)) == ["Holzbank"]
+
+
+def test_filters_and_pages_each_get_their_own_list(town_a: Town) -> None:
+    author, client = _logged_in(town_a)
+    _publish(town_a, author, "Holzbank", skills="Holzbau")
+    _publish(town_a, author, "Webseite")
+    assert _titles(_page(client, "/projekte?sucht=1")) == ["Holzbank"]
+    assert _titles(_page(client)) == ["Webseite", "Holzbank"]
+    assert _titles(_page(client, "/projekte?suche=Webseite")) == ["Webseite"]
+    assert _titles(_page(client, "/projekte?suche=Holzbank")) == ["Holzbank"]
+
+
+def test_a_list_kept_in_one_language_shows_in_the_other(town_a: Town) -> None:
+    # The list keeps ids and numbers only; the words come from the language.
+    author, client = _logged_in(town_a)
+    _publish(town_a, author, "Garten")
+    assert _found(_page(client)) == "1 Projekt gefunden"
+    english = town_a.client()
+    english.set_cookie("sprache", "en", domain=town_a.host)
+    assert _found(_page(english)) == "1 project found"
+
+
+def test_a_kept_list_whose_cards_were_dropped_reads_its_rows_once(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    author, client = _logged_in(town_a)
+    for title in ("Eins", "Zwei"):
+        _publish(town_a, author, title)
+    _page(client)
+    cache = client.application.extensions[workercache.EXTENSION]
+    cache.fragments = workercache._Lru(10, 10**6, 300)  # the cards are gone, the list is kept
+    with count_queries() as counter:
+        page = _page(client)
+    assert _titles(page) == ["Zwei", "Eins"]
+    assert len([s for s in counter.statements if "FROM project" in s]) == 1
+
+
+# --- the bell ------------------------------------------------------------------------
+
+
+def _notify(town: Town, person: User, text: str = "Neu", times: int = 1) -> None:
+    with town.request_context():
+        found = db.session.get(User, person.id)
+        assert found is not None
+        for _n in range(times):
+            notifications.notify([found], "comment", lambda: text, "/projekte")
+        db.session.commit()
+
+
+def test_the_bell_count_is_each_person_s_own(town_a: Town) -> None:
+    anna, anna_client = _logged_in(town_a)
+    ben, ben_client = _logged_in(town_a)
+    # Two in one commit: Anna's version is 1, as Ben's will be after one.
+    _notify(town_a, anna, times=2)
+    assert _bell(_page(anna_client)) == "2"
+    assert _bell(_page(ben_client)) == "0"
+    assert _bell(_page(anna_client)) == "2"
+    _notify(town_a, ben)
+    assert _bell(_page(ben_client)) == "1"  # a new one shows at once
+    assert _bell(_page(anna_client)) == "2"
+    assert _bell(_page(ben_client)) == "1"
+
+
+def test_the_bell_count_is_kept_and_ends_with_the_person_s_version(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    anna, client = _logged_in(town_a)
+    _notify(town_a, anna)
+    assert _bell(_page(client)) == "1"
+    with count_queries() as counter:
+        assert _bell(_page(client)) == "1"
+    assert not any("FROM notification" in s for s in counter.statements)
+    # Reading them (a bulk statement naming the person) ends the kept count.
+    assert client.post("/benachrichtigungen/gelesen").status_code in (302, 303)
+    assert _bell(_page(client)) == "0"
+
+
+def test_a_bulk_change_that_names_nobody_ends_every_count_of_the_town(
+    town_a: Town, town_b: Town
+) -> None:
+    from sqlalchemy import update
+
+    anna, client = _logged_in(town_a)
+    _notify(town_a, anna)
+    assert _bell(_page(client)) == "1"
+    with town_a.context():
+        db.session.execute(update(Notification).values(read_at=db.func.now()))
+        db.session.commit()
+    assert _bell(_page(client)) == "0"
+
+
+def test_the_bell_of_another_town_is_never_shown(town_a: Town, town_b: Town) -> None:
+    anna, client_a = _logged_in(town_a)
+    bert, client_b = _logged_in(town_b)
+    _notify(town_a, anna, times=2)
+    assert _bell(_page(client_a)) == "2"
+    assert _bell(_page(client_b)) == "0"
+    _notify(town_b, bert)
+    assert _bell(_page(client_b)) == "1"
+    assert _bell(_page(client_a)) == "2"
+
+
+def test_a_notification_does_not_end_the_town_s_kept_pages(town_a: Town) -> None:
+    # The bell has its own version: a notification must not raise the town's,
+    # which would end every kept card and page of the town.
+    anna, _client = _logged_in(town_a)
+    with town_a.context():
+        from projektfabrik.tenancy.models import Tenant
+
+        before = db.session.get(Tenant, town_a.tenant.id)
+        assert before is not None
+        version = before.content_version
+    _notify(town_a, anna)
+    with town_a.context():
+        after = db.session.get(Tenant, town_a.tenant.id)
+        assert after is not None
+        assert after.content_version == version
+        person = db.session.get(User, anna.id)
+        assert person is not None and person.notifications_version >= 1
+
+
+def test_a_request_with_its_own_new_notification_counts_afresh(town_a: Town) -> None:
+    anna = town_a.user()
+    with town_a.request_context():
+        person = db.session.get(User, anna.id)
+        assert person is not None
+        assert notifications.unread_count(person) == 0
+        assert notifications.unread_count(person) == 0  # kept
+        notifications.notify([person], "comment", lambda: "x", "/")
+        db.session.flush()
+        assert notifications.unread_count(person) == 1  # its own change, not the kept 0
+        db.session.rollback()
+        person = db.session.get(User, anna.id)
+        assert person is not None
+        assert notifications.unread_count(person) == 0
