@@ -149,6 +149,30 @@ def measure(
     }
 
 
+def measure_bare(results: dict[str, Any], requests: int) -> dict[str, Any]:
+    """CPU per request of bench/bare_app.py's page, as large as the marketplace page."""
+    import os
+
+    size = results.get("marketplace", next(iter(results.values()), {})).get("bytes", 0)
+    if not size:
+        return {}
+    os.environ["BENCH_PAGE_BYTES"] = str(size)
+    sys.path.insert(0, str(BENCH))
+    import bare_app
+
+    client = bare_app.app.test_client()
+    for _ in range(3):
+        client.get("/")
+    cpu = []
+    status = 0
+    for _ in range(requests):
+        c0 = time.process_time()
+        response = client.get("/")
+        cpu.append((time.process_time() - c0) * 1000)
+        status = response.status_code
+    return {"status": status, "bytes": len(response.data), "cpu_ms_median": statistics.median(cpu)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default="projektfabrik_bench")
@@ -234,6 +258,15 @@ def main() -> None:
             (out.with_suffix(".html")).write_text(profiler.output_html())
             results[name]["profile"] = str(out.relative_to(BENCH.parent))
 
+    # The bare Flask page (bench/bare_app.py, the same size as the marketplace
+    # page) in this process, right after the pages: its CPU time over the
+    # page's is the page's throughput as a share of the bare page's, measured
+    # on the same machine at the same time (what bench/run.py does with gunicorn).
+    bare = measure_bare(results, args.requests)
+    for r in results.values():
+        if bare and r["cpu_ms_median"]:
+            r["bare_ratio"] = round(bare["cpu_ms_median"] / r["cpu_ms_median"], 3)
+
     soak: dict[str, Any] = {}
     if args.soak:
         rng = random.Random(1)
@@ -256,6 +289,7 @@ def main() -> None:
         "towns_warmed": min(args.towns_warm, len(hosts)),
         "rss_mb_after_warmup": round(rss_warm, 1),
         "pages": results,
+        "bare": bare,
         "soak": soak,
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
@@ -268,13 +302,17 @@ def main() -> None:
         + (f"; after soak {soak['rss_mb']:.0f} MB" if soak else "")
     )
     print(
-        f"{'page':<12} {'status':>6} {'CPU ms med':>10} {'mean':>7} {'wall ms':>8} {'stmts':>6} {'bytes':>7}"
+        f"{'page':<12} {'status':>6} {'CPU ms med':>10} {'mean':>7} {'wall ms':>8} {'stmts':>6} "
+        f"{'bytes':>7} {'× bare':>7}"
     )
     for name, r in results.items():
         print(
             f"{name:<12} {r['status']:>6} {r['cpu_ms_median']:>10.2f} {r['cpu_ms_mean']:>7.2f} "
-            f"{r['wall_ms_median']:>8.1f} {r['statements']:>6} {r['bytes']:>7}"
+            f"{r['wall_ms_median']:>8.1f} {r['statements']:>6} {r['bytes']:>7} "
+            f"{r.get('bare_ratio', 0):>7.3f}"
         )
+    if bare:
+        print(f"{'bare':<12} {bare['status']:>6} {bare['cpu_ms_median']:>10.2f}")
     print(f"written to {out.relative_to(BENCH.parent)}")
 
 
