@@ -308,3 +308,115 @@ def test_a_request_with_its_own_new_notification_counts_afresh(town_a: Town) -> 
         person = db.session.get(User, anna.id)
         assert person is not None
         assert notifications.unread_count(person) == 0
+
+
+# --- the strategy goals in the marketplace's filter -----------------------------------
+
+
+def _new_goal(town: Town, title: str) -> None:
+    from projektfabrik.strategy import services as strategy
+
+    with town.request_context():
+        strategy.save_goal(None, title=title, summary="", source_url="", group=None, actor=None)
+        db.session.commit()
+
+
+def test_the_goal_filter_is_kept_per_town_and_a_new_goal_shows_at_once(
+    town_a: Town,
+    town_b: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    _person, client_a = _logged_in(town_a)
+    _other, client_b = _logged_in(town_b)
+    _new_goal(town_a, "Klimaschutz in A")
+    _same_version(town_a, town_b)
+    assert "Klimaschutz in A" in _page(client_a)
+    assert "Klimaschutz in A" not in _page(client_b)
+    with count_queries() as counter:
+        _page(client_a)
+    assert not any("FROM goal" in s for s in counter.statements)
+    _new_goal(town_a, "Mobilität in A")
+    page = _page(client_a)
+    assert "Klimaschutz in A" in page and "Mobilität in A" in page
+
+
+# --- the team on the project page ------------------------------------------------------
+
+
+def test_the_project_page_asks_nothing_more_about_the_team(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    # The page loads the team with the project; whether the person is in it
+    # comes from that list, not from a statement of its own.
+    author, client = _logged_in(town_a)
+    _publish(town_a, author, "Garten")
+    _page(client, "/projekte/1")
+    with count_queries() as counter:
+        page = _page(client, "/projekte/1")
+    assert "/projekte/1/bearbeiten" in page
+    asked = [s for s in counter.statements if "membership.user_id =" in s]
+    assert asked == [], asked
+    stranger, stranger_client = _logged_in(town_a)
+    assert "/projekte/1/bearbeiten" not in _page(stranger_client, "/projekte/1")
+
+
+def test_a_member_added_in_the_same_request_counts_at_once(town_a: Town) -> None:
+    from projektfabrik.projects import access
+    from projektfabrik.projects.models import Membership
+
+    author = town_a.user()
+    project = _publish(town_a, author, "Garten")
+    newcomer = town_a.user()
+    with town_a.request_context():
+        found = access.find_project_for_page(project.number)
+        assert found is not None
+        person = db.session.get(User, newcomer.id)
+        assert not access.is_member(found, person)  # from the loaded team
+        db.session.add(Membership(project_id=found.id, user_id=newcomer.id))
+        db.session.flush()
+        assert access.is_member(found, person)  # the loaded team is behind: asked again
+        db.session.rollback()
+
+
+# --- translations ----------------------------------------------------------------------
+
+
+def test_a_changed_catalogue_is_read_again_after_the_check_interval(
+    town_a: Town, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    from flask_babel import gettext, refresh
+
+    from projektfabrik.plugins import i18n
+
+    def write(text: str) -> None:
+        catalog = Catalog(locale="de")
+        catalog.add("Only in the test", text)
+        target = tmp_path / "de" / "LC_MESSAGES"
+        target.mkdir(parents=True, exist_ok=True)
+        with open(target / "messages.po", "wb") as out:
+            write_po(out, catalog)
+
+    write("Erste Fassung")
+    domain = i18n.MergedDomain([], [tmp_path])
+    # A fresh app context each time, as each request has (g is per app context).
+    with town_a.app.app_context(), town_a.request_context():
+        domain.as_default()
+        refresh()
+        assert gettext("Only in the test") == "Erste Fassung"
+    write("Zweite Fassung")
+    import os
+
+    os.utime(tmp_path / "de" / "LC_MESSAGES" / "messages.po", (1e10, 1e10))
+    with town_a.app.app_context(), town_a.request_context():
+        domain.as_default()
+        refresh()
+        # Within the interval the worker does not look at the files again.
+        assert gettext("Only in the test") == "Erste Fassung"
+    monkeypatch.setattr(i18n, "CHECK_SECONDS", 0.0)
+    with town_a.app.app_context(), town_a.request_context():
+        domain.as_default()
+        refresh()
+        assert gettext("Only in the test") == "Zweite Fassung"
