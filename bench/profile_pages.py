@@ -184,6 +184,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile per page")
     parser.add_argument("--towns-warm", type=int, default=0)
     parser.add_argument("--soak", type=int, default=0)
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="with --soak: what grew, by source line"
+    )
     parser.add_argument("--rev", help="the code of this commit (see snapshot.py)")
     args = parser.parse_args()
 
@@ -268,6 +271,11 @@ def main() -> None:
             r["bare_ratio"] = round(bare["cpu_ms_median"] / r["cpu_ms_median"], 3)
 
     soak: dict[str, Any] = {}
+    if args.soak and args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start(1)
+        before_soak = tracemalloc.take_snapshot()
     if args.soak:
         rng = random.Random(1)
         paths = ["/projekte", "/projekte?sortierung=active&seite=3", "/projekte?suche=Garten"]
@@ -277,6 +285,17 @@ def main() -> None:
             (client if host == args.host and i % 2 else visitor).get(path, headers={"Host": host})
         gc.collect()
         soak = {"requests": args.soak, "rss_mb": rss_mb()}
+        if args.tracemalloc:
+            # What grew during the soak, by the line that allocated it.
+            grown = tracemalloc.take_snapshot().compare_to(before_soak, "lineno")
+            soak["grown_kb"] = [
+                (str(stat.traceback[0]), round(stat.size_diff / 1024)) for stat in grown[:25]
+            ]
+            tracemalloc.stop()
+        from projektfabrik import workercache
+
+        with app.app_context(), app.test_request_context():
+            soak["workercache"] = workercache.stats()
 
     report = {
         "database": args.database,
@@ -301,6 +320,10 @@ def main() -> None:
         f"RSS after warm-up {rss_warm:.0f} MB"
         + (f"; after soak {soak['rss_mb']:.0f} MB" if soak else "")
     )
+    for where, kb in soak.get("grown_kb", []):
+        print(f"  grew {kb:>7} kB  {where}")
+    if soak:
+        print(f"worker cache entries after the soak: {soak.get('workercache')}")
     print(
         f"{'page':<12} {'status':>6} {'CPU ms med':>10} {'mean':>7} {'wall ms':>8} {'stmts':>6} "
         f"{'bytes':>7} {'× bare':>7}"

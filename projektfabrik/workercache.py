@@ -10,28 +10,40 @@ anything of the town raises, and which every request reads with the town
 anyway. So, as with the page cache, a change shows on the next request, in
 every worker, and costs no extra query to notice.
 
-Two tools, both keyed on the town's id **and** its content version (a town
-never sees another's entry, and an entry never outlives a change):
+Four tools. The first three are keyed on the town's id **and** its content
+version (a town never sees another's entry, and an entry never outlives a
+change):
 
-* :func:`town_value` -- a Python value per town (``town_plugins`` uses it).
+* :func:`town_value` -- a Python value per town (``town_plugins`` uses it,
+  and the strategy goals of the marketplace filter).
   Never store ORM objects: they belong to one request's session.
+* :func:`town_result` -- plain data per town and the caller's parts, e.g. the
+  marketplace list's count, page ids and team make-up per filters
+  (marketplace/listing.py): a kept list sends no statement.
 * :func:`fragment` -- a piece of HTML per town, language and the caller's
   parts (``fragment("project-card", project.id)``); in templates as
   ``{% call cached_fragment("project-card", p.id) %}…{% endcall %}``.
   Only for HTML that is the same for everyone who may see it: nothing about
   the person looking (their name, their membership, an "edit" button, a CSRF
-  token) may be inside. Plugins reach both through :mod:`projektfabrik.api`.
+  token) may be inside. Plugins reach ``town_value`` and ``fragment`` through
+  :mod:`projektfabrik.api`.
+* :func:`person_value` -- a value per town and person, ended by a version the
+  caller keeps for that person (the bell's unread count with the person's
+  ``notifications_version``, notifications/counting.py).
 
 A request that has changed something of the town and not committed it yet
 (pending or flushed ORM changes) neither reads nor stores: it must see its own
 changes, and they may still be rolled back. Outside a request (command line,
 mail delivery) nothing is kept either.
 
-Bounds: every entry also ends after ``WORKER_CACHE_SECONDS`` (default 300;
-0 switches both tools off), which limits how long a write that bypasses the
-ORM (raw SQL) goes unseen; values are kept for at most ``WORKER_CACHE_TOWNS``
-towns (default 2,000, least recently used dropped) and fragments in at most
-``WORKER_CACHE_FRAGMENT_MB`` (default 16) per worker.
+Bounds (docs/architecture.md, "What a worker keeps"): every entry also ends
+after ``WORKER_CACHE_SECONDS`` (default 300; 0 switches all four off), which
+limits how long a write that bypasses the ORM (raw SQL) goes unseen. Per
+worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
+names each), ``WORKER_CACHE_FRAGMENT_MB`` of fragments (default 16),
+``WORKER_CACHE_RESULT_MB`` of results (default 4, measured as the pickled
+entry) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
+recently used entry goes first.
 """
 
 from __future__ import annotations
