@@ -184,6 +184,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile per page")
     parser.add_argument("--towns-warm", type=int, default=0)
     parser.add_argument("--soak", type=int, default=0)
+    parser.add_argument("--redis", help="Redis URL for the page cache (a database of your own)")
     parser.add_argument(
         "--tracemalloc", action="store_true", help="with --soak: what grew, by source line"
     )
@@ -200,6 +201,9 @@ def main() -> None:
             "SECRET_KEY": "bench",
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            # The page cache's store: Redis (shared, outside the worker) or,
+            # without, the worker's own memory (PAGE_CACHE_MAX_MB).
+            **({"REDIS_URL": args.redis} if args.redis else {}),
         }
     )
     startup_s = time.perf_counter() - t0
@@ -310,6 +314,7 @@ def main() -> None:
         "pages": results,
         "bare": bare,
         "soak": soak,
+        "redis": bool(args.redis),
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
     out = BENCH / "results" / f"profile-pages-{stamp}.json"

