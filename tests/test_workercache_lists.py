@@ -16,7 +16,7 @@ from projektfabrik.marketplace import services
 from projektfabrik.notifications import services as notifications
 from projektfabrik.notifications.models import Notification
 from projektfabrik.projects.models import Project
-from projektfabrik.testing import Town, login
+from projektfabrik.testing import Town, page_text, signed_in
 
 
 def _publish(town: Town, author: User, title: str, skills: str = "") -> Project:
@@ -32,20 +32,6 @@ def _publish(town: Town, author: User, title: str, skills: str = "") -> Project:
         )
         db.session.commit()
         return project
-
-
-def _page(client: Any, path: str = "/projekte") -> str:
-    response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return str(response.get_data(as_text=True))
-
-
-def _logged_in(town: Town, **kw: Any) -> tuple[User, Any]:
-    person = town.user(**kw)
-    client = town.client()
-    login(client, person.email)
-    client.get("/")  # shows (and so ends) the welcome message
-    return person, client
 
 
 def _titles(html: str) -> list[str]:
@@ -85,13 +71,13 @@ def test_a_kept_list_sends_no_statement_for_count_page_or_teams(
     town_a: Town,
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     for title in ("Eins", "Zwei", "Drei"):
         _publish(town_a, author, title)
-    first = _page(client)
+    first = page_text(client)
     assert workercache.stats()["results"] >= 1
     with count_queries() as counter:
-        again = _page(client)
+        again = page_text(client)
     assert again.count('class="project-card"') == 3
     assert _titles(again) == _titles(first) == ["Drei", "Zwei", "Eins"]
     project_statements = [s for s in counter.statements if "project" in s.lower()]
@@ -104,63 +90,63 @@ def test_the_query_count_does_not_grow_with_the_cards(
     town_a: Town,
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Eins")
-    _page(client)
+    page_text(client)
     with count_queries() as one:
-        _page(client)
+        page_text(client)
     for n in range(5):
         _publish(town_a, author, f"Mehr {n}")
-    _page(client)
+    page_text(client)
     with count_queries() as six:
-        assert _page(client).count('class="project-card"') == 6
+        assert page_text(client).count('class="project-card"') == 6
     assert len(six.statements) == len(one.statements)
 
 
 def test_a_new_project_shows_on_the_next_request(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Eins")
-    assert _found(_page(client)) == "1 Projekt gefunden"
+    assert _found(page_text(client)) == "1 Projekt gefunden"
     _publish(town_a, author, "Zwei")
-    page = _page(client)
+    page = page_text(client)
     assert _found(page) == "2 Projekte gefunden"
     assert _titles(page) == ["Zwei", "Eins"]
 
 
 def test_a_team_change_shows_in_the_card_on_the_next_request(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     project = _publish(town_a, author, "Garten")
-    assert "1 Person im Team" in _page(client)
+    assert "1 Person im Team" in page_text(client)
     helper = town_a.user()
     with town_a.context():
         from projektfabrik.projects.models import Membership
 
         db.session.add(Membership(project_id=project.id, user_id=helper.id))
         db.session.commit()
-    assert "2 Personen im Team" in _page(client)
+    assert "2 Personen im Team" in page_text(client)
 
 
 def test_town_b_never_gets_town_a_s_list(town_a: Town, town_b: Town) -> None:
     # The same filters (none) and the same page in both towns: only the town
     # in the key keeps the lists apart.
-    author_a, client_a = _logged_in(town_a)
-    author_b, client_b = _logged_in(town_b)
+    author_a, client_a = signed_in(town_a)
+    author_b, client_b = signed_in(town_b)
     _publish(town_a, author_a, "Garten in A")
     _publish(town_a, author_a, "Bank in A")
     _publish(town_b, author_b, "Brunnen in B")
     _same_version(town_a, town_b)
-    assert _titles(_page(client_a)) == ["Bank in A", "Garten in A"]
-    page_b = _page(client_b)
+    assert _titles(page_text(client_a)) == ["Bank in A", "Garten in A"]
+    page_b = page_text(client_b)
     assert _titles(page_b) == ["Brunnen in B"] and _found(page_b) == "1 Projekt gefunden"
-    assert _titles(_page(town_b.client())) == ["Brunnen in B"]  # a visitor of B neither
+    assert _titles(page_text(town_b.client())) == ["Brunnen in B"]  # a visitor of B neither
 
 
 def test_my_skills_list_is_never_another_person_s(town_a: Town) -> None:
-    author, _client = _logged_in(town_a)
+    author, _client = signed_in(town_a)
     _publish(town_a, author, "Holzbank", skills="Holzbau")
     _publish(town_a, author, "Webseite", skills="Webdesign")
-    carpenter, carpenter_client = _logged_in(town_a)
-    designer, designer_client = _logged_in(town_a)
+    carpenter, carpenter_client = signed_in(town_a)
+    designer, designer_client = signed_in(town_a)
     with town_a.context():
         for person, skills in ((carpenter, "Holzbau"), (designer, "Webdesign")):
             found = db.session.get(User, person.id)
@@ -168,43 +154,43 @@ def test_my_skills_list_is_never_another_person_s(town_a: Town) -> None:
             found.skills = skills
         db.session.commit()
     mine = "/projekte?fuer-mich=1"
-    assert _titles(_page(carpenter_client, mine)) == ["Holzbank"]
-    assert _titles(_page(designer_client, mine)) == ["Webseite"]
-    assert _titles(_page(carpenter_client, mine)) == ["Holzbank"]
+    assert _titles(page_text(carpenter_client, mine)) == ["Holzbank"]
+    assert _titles(page_text(designer_client, mine)) == ["Webseite"]
+    assert _titles(page_text(carpenter_client, mine)) == ["Holzbank"]
 
 
 def test_filters_and_pages_each_get_their_own_list(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Holzbank", skills="Holzbau")
     _publish(town_a, author, "Webseite")
-    assert _titles(_page(client, "/projekte?sucht=1")) == ["Holzbank"]
-    assert _titles(_page(client)) == ["Webseite", "Holzbank"]
-    assert _titles(_page(client, "/projekte?suche=Webseite")) == ["Webseite"]
-    assert _titles(_page(client, "/projekte?suche=Holzbank")) == ["Holzbank"]
+    assert _titles(page_text(client, "/projekte?sucht=1")) == ["Holzbank"]
+    assert _titles(page_text(client)) == ["Webseite", "Holzbank"]
+    assert _titles(page_text(client, "/projekte?suche=Webseite")) == ["Webseite"]
+    assert _titles(page_text(client, "/projekte?suche=Holzbank")) == ["Holzbank"]
 
 
 def test_a_list_kept_in_one_language_shows_in_the_other(town_a: Town) -> None:
     # The list keeps ids and numbers only; the words come from the language.
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Garten")
-    assert _found(_page(client)) == "1 Projekt gefunden"
+    assert _found(page_text(client)) == "1 Projekt gefunden"
     english = town_a.client()
     english.set_cookie("sprache", "en", domain=town_a.host)
-    assert _found(_page(english)) == "1 project found"
+    assert _found(page_text(english)) == "1 project found"
 
 
 def test_a_kept_list_whose_cards_were_dropped_reads_its_rows_once(
     town_a: Town,
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     for title in ("Eins", "Zwei"):
         _publish(town_a, author, title)
-    _page(client)
+    page_text(client)
     cache = client.application.extensions[workercache.EXTENSION]
     cache.fragments = workercache._Lru(10, 10**6, 300)  # the cards are gone, the list is kept
     with count_queries() as counter:
-        page = _page(client)
+        page = page_text(client)
     assert _titles(page) == ["Zwei", "Eins"]
     assert len([s for s in counter.statements if "FROM project" in s]) == 1
 
@@ -222,32 +208,32 @@ def _notify(town: Town, person: User, text: str = "Neu", times: int = 1) -> None
 
 
 def test_the_bell_count_is_each_person_s_own(town_a: Town) -> None:
-    anna, anna_client = _logged_in(town_a)
-    ben, ben_client = _logged_in(town_a)
+    anna, anna_client = signed_in(town_a)
+    ben, ben_client = signed_in(town_a)
     # Two in one commit: Anna's version is 1, as Ben's will be after one.
     _notify(town_a, anna, times=2)
-    assert _bell(_page(anna_client)) == "2"
-    assert _bell(_page(ben_client)) == "0"
-    assert _bell(_page(anna_client)) == "2"
+    assert _bell(page_text(anna_client)) == "2"
+    assert _bell(page_text(ben_client)) == "0"
+    assert _bell(page_text(anna_client)) == "2"
     _notify(town_a, ben)
-    assert _bell(_page(ben_client)) == "1"  # a new one shows at once
-    assert _bell(_page(anna_client)) == "2"
-    assert _bell(_page(ben_client)) == "1"
+    assert _bell(page_text(ben_client)) == "1"  # a new one shows at once
+    assert _bell(page_text(anna_client)) == "2"
+    assert _bell(page_text(ben_client)) == "1"
 
 
 def test_the_bell_count_is_kept_and_ends_with_the_person_s_version(
     town_a: Town,
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    anna, client = _logged_in(town_a)
+    anna, client = signed_in(town_a)
     _notify(town_a, anna)
-    assert _bell(_page(client)) == "1"
+    assert _bell(page_text(client)) == "1"
     with count_queries() as counter:
-        assert _bell(_page(client)) == "1"
+        assert _bell(page_text(client)) == "1"
     assert not any("FROM notification" in s for s in counter.statements)
     # Reading them (a bulk statement naming the person) ends the kept count.
     assert client.post("/benachrichtigungen/gelesen").status_code in (302, 303)
-    assert _bell(_page(client)) == "0"
+    assert _bell(page_text(client)) == "0"
 
 
 def test_a_bulk_change_that_names_nobody_ends_every_count_of_the_town(
@@ -255,30 +241,30 @@ def test_a_bulk_change_that_names_nobody_ends_every_count_of_the_town(
 ) -> None:
     from sqlalchemy import update
 
-    anna, client = _logged_in(town_a)
+    anna, client = signed_in(town_a)
     _notify(town_a, anna)
-    assert _bell(_page(client)) == "1"
+    assert _bell(page_text(client)) == "1"
     with town_a.context():
         db.session.execute(update(Notification).values(read_at=db.func.now()))
         db.session.commit()
-    assert _bell(_page(client)) == "0"
+    assert _bell(page_text(client)) == "0"
 
 
 def test_the_bell_of_another_town_is_never_shown(town_a: Town, town_b: Town) -> None:
-    anna, client_a = _logged_in(town_a)
-    bert, client_b = _logged_in(town_b)
+    anna, client_a = signed_in(town_a)
+    bert, client_b = signed_in(town_b)
     _notify(town_a, anna, times=2)
-    assert _bell(_page(client_a)) == "2"
-    assert _bell(_page(client_b)) == "0"
+    assert _bell(page_text(client_a)) == "2"
+    assert _bell(page_text(client_b)) == "0"
     _notify(town_b, bert)
-    assert _bell(_page(client_b)) == "1"
-    assert _bell(_page(client_a)) == "2"
+    assert _bell(page_text(client_b)) == "1"
+    assert _bell(page_text(client_a)) == "2"
 
 
 def test_a_notification_does_not_end_the_town_s_kept_pages(town_a: Town) -> None:
     # The bell has its own version: a notification must not raise the town's,
     # which would end every kept card and page of the town.
-    anna, _client = _logged_in(town_a)
+    anna, _client = signed_in(town_a)
     with town_a.context():
         from projektfabrik.tenancy.models import Tenant
 
@@ -326,17 +312,17 @@ def test_the_goal_filter_is_kept_per_town_and_a_new_goal_shows_at_once(
     town_b: Town,
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    _person, client_a = _logged_in(town_a)
-    _other, client_b = _logged_in(town_b)
+    _person, client_a = signed_in(town_a)
+    _other, client_b = signed_in(town_b)
     _new_goal(town_a, "Klimaschutz in A")
     _same_version(town_a, town_b)
-    assert "Klimaschutz in A" in _page(client_a)
-    assert "Klimaschutz in A" not in _page(client_b)
+    assert "Klimaschutz in A" in page_text(client_a)
+    assert "Klimaschutz in A" not in page_text(client_b)
     with count_queries() as counter:
-        _page(client_a)
+        page_text(client_a)
     assert not any("FROM goal" in s for s in counter.statements)
     _new_goal(town_a, "Mobilität in A")
-    page = _page(client_a)
+    page = page_text(client_a)
     assert "Klimaschutz in A" in page and "Mobilität in A" in page
 
 
@@ -349,16 +335,16 @@ def test_the_project_page_asks_nothing_more_about_the_team(
 ) -> None:
     # The page loads the team with the project; whether the person is in it
     # comes from that list, not from a statement of its own.
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Garten")
-    _page(client, "/projekte/1")
+    page_text(client, "/projekte/1")
     with count_queries() as counter:
-        page = _page(client, "/projekte/1")
+        page = page_text(client, "/projekte/1")
     assert "/projekte/1/bearbeiten" in page
     asked = [s for s in counter.statements if "membership.user_id =" in s]
     assert asked == [], asked
-    stranger, stranger_client = _logged_in(town_a)
-    assert "/projekte/1/bearbeiten" not in _page(stranger_client, "/projekte/1")
+    stranger, stranger_client = signed_in(town_a)
+    assert "/projekte/1/bearbeiten" not in page_text(stranger_client, "/projekte/1")
 
 
 def test_a_member_added_in_the_same_request_counts_at_once(town_a: Town) -> None:
@@ -369,7 +355,7 @@ def test_a_member_added_in_the_same_request_counts_at_once(town_a: Town) -> None
     project = _publish(town_a, author, "Garten")
     newcomer = town_a.user()
     with town_a.request_context():
-        found = access.find_project_for_page(project.number)
+        found = access.find_project_forpage_text(project.number)
         assert found is not None
         person = db.session.get(User, newcomer.id)
         assert not access.is_member(found, person)  # from the loaded team

@@ -18,15 +18,15 @@ of counting again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, or_, true, update
+from sqlalchemy import ColumnElement, or_, true, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from projektfabrik.accounts.models import User
 from projektfabrik.notifications.models import Notification
+from projektfabrik.tenancy import versioning
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.isolation import ALL_TENANTS
 
@@ -71,10 +71,7 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
 
 
 def _raise_versions(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    session.flush()
-    changed = session.info.pop(_CHANGED, None)
+    changed = versioning.taken_at_commit(session, _CHANGED)
     if not changed:
         return
     people = sorted({user_id for _tenant, user_id in changed if user_id != EVERY_PERSON})
@@ -103,12 +100,12 @@ def _forget(session: Session) -> None:
 
 def install(session_class: type[Session]) -> None:
     """Attach the version keeping to a session class. Safe to call more than once."""
-    listeners: list[tuple[str, Callable[..., Any]]] = [
-        ("after_flush", _note_flush),
-        ("do_orm_execute", _note_bulk_statement),
-        ("before_commit", _raise_versions),
-        ("after_rollback", _forget),
-    ]
-    for name, listener in listeners:
-        if not event.contains(session_class, name, listener):
-            event.listen(session_class, name, listener)
+    versioning.attach(
+        session_class,
+        [
+            ("after_flush", _note_flush),
+            ("do_orm_execute", _note_bulk_statement),
+            ("before_commit", _raise_versions),
+            ("after_rollback", _forget),
+        ],
+    )
