@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from math import ceil
 
 from sqlalchemy import Select, false, func, or_, select
@@ -83,7 +83,9 @@ class Filters:
         """URL parameters for this view, with ``changes`` (e.g. another page)."""
         given = changes.pop("extra", self.extra)
         extra: tuple[tuple[str, str], ...] = given if isinstance(given, tuple) else self.extra
-        values = {**asdict(self), **changes}
+        # A shallow copy: asdict() copies every tuple deeply, and a page asks
+        # for several links (pages, open data), a tenth of its rendering.
+        values = {**{f.name: getattr(self, f.name) for f in fields(self)}, **changes}
         names = {
             "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
             "looking": "sucht", "skill": "faehigkeit", "sort": "sortierung", "page": "seite",
