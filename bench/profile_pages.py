@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--towns-warm", type=int, default=0)
     parser.add_argument("--soak", type=int, default=0)
     parser.add_argument("--redis", help="Redis URL for the page cache (a database of your own)")
+    parser.add_argument("--config", action="append", default=[], help="KEY=INT for create_app")
     parser.add_argument(
         "--tracemalloc", action="store_true", help="with --soak: what grew, by source line"
     )
@@ -204,6 +205,8 @@ def main() -> None:
             # The page cache's store: Redis (shared, outside the worker) or,
             # without, the worker's own memory (PAGE_CACHE_MAX_MB).
             **({"REDIS_URL": args.redis} if args.redis else {}),
+            # e.g. --config WORKER_CACHE_FRAGMENT_MB=4 (integers only)
+            **{k: int(v) for k, v in (item.split("=", 1) for item in args.config)},
         }
     )
     startup_s = time.perf_counter() - t0
@@ -315,6 +318,7 @@ def main() -> None:
         "bare": bare,
         "soak": soak,
         "redis": bool(args.redis),
+        "config": args.config,
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
     out = BENCH / "results" / f"profile-pages-{stamp}.json"
