@@ -355,7 +355,7 @@ def test_a_member_added_in_the_same_request_counts_at_once(town_a: Town) -> None
     project = _publish(town_a, author, "Garten")
     newcomer = town_a.user()
     with town_a.request_context():
-        found = access.find_project_forpage_text(project.number)
+        found = access.find_project_for_page(project.number)
         assert found is not None
         person = db.session.get(User, newcomer.id)
         assert not access.is_member(found, person)  # from the loaded team
