@@ -100,9 +100,9 @@ class MergedDomain(Domain):
     def _translations(self, locale: Locale) -> support.Translations:
         cached = self._merged.get(str(locale))
         now = time.monotonic()
-        # Looking at every catalogue file costs a few dozen stat() calls, a
-        # tenth of a logged-in page's CPU when done on every request; once a
-        # second is as good for someone editing a .po file.
+        # Looking at every catalogue file costs a few dozen stat() calls
+        # (2-4 % of a kept marketplace page in the profile, docs/benchmarks.md)
+        # on every request; once a second is as good for someone editing a .po.
         if cached is not None and now - self._checked.get(str(locale), -CHECK_SECONDS) < (
             CHECK_SECONDS
         ):
