@@ -149,6 +149,30 @@ def measure(
     }
 
 
+def measure_bare(results: dict[str, Any], requests: int) -> dict[str, Any]:
+    """CPU per request of bench/bare_app.py's page, as large as the marketplace page."""
+    import os
+
+    size = results.get("marketplace", next(iter(results.values()), {})).get("bytes", 0)
+    if not size:
+        return {}
+    os.environ["BENCH_PAGE_BYTES"] = str(size)
+    sys.path.insert(0, str(BENCH))
+    import bare_app
+
+    client = bare_app.app.test_client()
+    for _ in range(3):
+        client.get("/")
+    cpu = []
+    status = 0
+    for _ in range(requests):
+        c0 = time.process_time()
+        response = client.get("/")
+        cpu.append((time.process_time() - c0) * 1000)
+        status = response.status_code
+    return {"status": status, "bytes": len(response.data), "cpu_ms_median": statistics.median(cpu)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default="projektfabrik_bench")
@@ -160,6 +184,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile per page")
     parser.add_argument("--towns-warm", type=int, default=0)
     parser.add_argument("--soak", type=int, default=0)
+    parser.add_argument("--redis", help="Redis URL for the page cache (a database of your own)")
+    parser.add_argument("--config", action="append", default=[], help="KEY=INT for create_app")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="with --soak: what grew, by source line"
+    )
     parser.add_argument("--rev", help="the code of this commit (see snapshot.py)")
     args = parser.parse_args()
 
@@ -173,6 +202,11 @@ def main() -> None:
             "SECRET_KEY": "bench",
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            # The page cache's store: Redis (shared, outside the worker) or,
+            # without, the worker's own memory (PAGE_CACHE_MAX_MB).
+            **({"REDIS_URL": args.redis} if args.redis else {}),
+            # e.g. --config WORKER_CACHE_FRAGMENT_MB=4 (integers only)
+            **{k: int(v) for k, v in (item.split("=", 1) for item in args.config)},
         }
     )
     startup_s = time.perf_counter() - t0
@@ -234,7 +268,21 @@ def main() -> None:
             (out.with_suffix(".html")).write_text(profiler.output_html())
             results[name]["profile"] = str(out.relative_to(BENCH.parent))
 
+    # The bare Flask page (bench/bare_app.py, the same size as the marketplace
+    # page) in this process, right after the pages: its CPU time over the
+    # page's is the page's throughput as a share of the bare page's, measured
+    # on the same machine at the same time (what bench/run.py does with gunicorn).
+    bare = measure_bare(results, args.requests)
+    for r in results.values():
+        if bare and r["cpu_ms_median"]:
+            r["bare_ratio"] = round(bare["cpu_ms_median"] / r["cpu_ms_median"], 3)
+
     soak: dict[str, Any] = {}
+    if args.soak and args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start(1)
+        before_soak = tracemalloc.take_snapshot()
     if args.soak:
         rng = random.Random(1)
         paths = ["/projekte", "/projekte?sortierung=active&seite=3", "/projekte?suche=Garten"]
@@ -244,6 +292,17 @@ def main() -> None:
             (client if host == args.host and i % 2 else visitor).get(path, headers={"Host": host})
         gc.collect()
         soak = {"requests": args.soak, "rss_mb": rss_mb()}
+        if args.tracemalloc:
+            # What grew during the soak, by the line that allocated it.
+            grown = tracemalloc.take_snapshot().compare_to(before_soak, "lineno")
+            soak["grown_kb"] = [
+                (str(stat.traceback[0]), round(stat.size_diff / 1024)) for stat in grown[:25]
+            ]
+            tracemalloc.stop()
+        from projektfabrik import workercache
+
+        with app.app_context(), app.test_request_context():
+            soak["workercache"] = workercache.stats()
 
     report = {
         "database": args.database,
@@ -256,7 +315,10 @@ def main() -> None:
         "towns_warmed": min(args.towns_warm, len(hosts)),
         "rss_mb_after_warmup": round(rss_warm, 1),
         "pages": results,
+        "bare": bare,
         "soak": soak,
+        "redis": bool(args.redis),
+        "config": args.config,
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
     out = BENCH / "results" / f"profile-pages-{stamp}.json"
@@ -267,14 +329,22 @@ def main() -> None:
         f"RSS after warm-up {rss_warm:.0f} MB"
         + (f"; after soak {soak['rss_mb']:.0f} MB" if soak else "")
     )
+    for where, kb in soak.get("grown_kb", []):
+        print(f"  grew {kb:>7} kB  {where}")
+    if soak:
+        print(f"worker cache entries after the soak: {soak.get('workercache')}")
     print(
-        f"{'page':<12} {'status':>6} {'CPU ms med':>10} {'mean':>7} {'wall ms':>8} {'stmts':>6} {'bytes':>7}"
+        f"{'page':<12} {'status':>6} {'CPU ms med':>10} {'mean':>7} {'wall ms':>8} {'stmts':>6} "
+        f"{'bytes':>7} {'× bare':>7}"
     )
     for name, r in results.items():
         print(
             f"{name:<12} {r['status']:>6} {r['cpu_ms_median']:>10.2f} {r['cpu_ms_mean']:>7.2f} "
-            f"{r['wall_ms_median']:>8.1f} {r['statements']:>6} {r['bytes']:>7}"
+            f"{r['wall_ms_median']:>8.1f} {r['statements']:>6} {r['bytes']:>7} "
+            f"{r.get('bare_ratio', 0):>7.3f}"
         )
+    if bare:
+        print(f"{'bare':<12} {bare['status']:>6} {bare['cpu_ms_median']:>10.2f}")
     print(f"written to {out.relative_to(BENCH.parent)}")
 
 

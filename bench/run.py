@@ -69,6 +69,7 @@ import wordlists  # noqa: E402
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/"
 APP_PAGES = ("marketplace", "search", "filters", "project")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+SECRET_KEY = "bench-secret-key-not-for-production"
 
 
 # --- what to request ------------------------------------------------------------------
@@ -81,6 +82,7 @@ class TownInfo:
     categories: list[str]
     districts: list[str]
     tenant_id: int = 0
+    cookie: str = ""  # a signed-in person's session cookie (--login)
 
 
 def load_towns(url: str) -> list[TownInfo]:
@@ -142,11 +144,56 @@ def app_request(page: str, town: TownInfo, rng: random.Random) -> tuple[str, str
     raise ValueError(page)
 
 
-def raw_request(host: str, path: str) -> bytes:
+def raw_request(host: str, path: str, cookie: str = "") -> bytes:
+    cookie_line = f"Cookie: session={cookie}\r\n" if cookie else ""
     return (
         f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: projektfabrik-bench\r\n"
-        "Accept: text/html\r\nAccept-Language: de\r\nConnection: close\r\n\r\n"
+        f"Accept: text/html\r\nAccept-Language: de\r\n{cookie_line}Connection: close\r\n\r\n"
     ).encode()
+
+
+def log_in_everywhere(url: str, towns: list[TownInfo], secret_key: str) -> None:
+    """Give each town's ``cookie`` a login session of one of its people.
+
+    As if they had logged in (accounts/sessions.py): a ``login_session`` row
+    with the key's hash, and Flask's signed session cookie naming it. The rows
+    stay (a benchmark database); each run adds one per town.
+    """
+    import hashlib
+    import secrets
+
+    import psycopg
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    signer = Flask("bench-cookies")
+    signer.secret_key = secret_key
+    serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
+    assert serializer is not None
+    with psycopg.connect(url) as conn:
+        for town in towns:
+            row = conn.execute(
+                "SELECT id, session_token FROM user_account WHERE tenant_id = %s"
+                " AND deleted_at IS NULL AND blocked_at IS NULL ORDER BY id LIMIT 1",
+                (town.tenant_id,),
+            ).fetchone()
+            if row is None:
+                continue
+            key = secrets.token_urlsafe(24)
+            conn.execute(
+                "INSERT INTO login_session (tenant_id, user_id, key_hash, created_at)"
+                " VALUES (%s, %s, %s, now())",
+                (town.tenant_id, row[0], hashlib.sha256(key.encode()).hexdigest()),
+            )
+            town.cookie = str(
+                serializer.dumps(
+                    {
+                        "_user_id": f"{row[0]}:{row[1]}:{key}",
+                        "_fresh": True,
+                        "tenant": town.tenant_id,
+                    }
+                )
+            )
 
 
 @dataclass
@@ -160,7 +207,7 @@ class Target:
             return "bare", raw_request("bare.bench.test", "/")
         town = rng.choice(self.towns)
         label, path = app_request(self.name, town, rng)
-        return label, raw_request(town.host, path)
+        return label, raw_request(town.host, path, town.cookie)
 
 
 # --- measuring ----------------------------------------------------------------------
@@ -551,6 +598,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a setting for the application, e.g. PROJEKTFABRIK_PAGE_CACHE_SECONDS=0",
     )
     parser.add_argument(
+        "--login",
+        action="store_true",
+        help="send every application request as a signed-in person of its town",
+    )
+    parser.add_argument(
         "--changes-per-second",
         type=float,
         default=1.0,
@@ -584,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
     if not towns:
         raise SystemExit(f"no seeded towns in {args.database}: run bench/seed.py first")
     print(f"{len(towns)} towns, {sum(t.projects for t in towns):,} projects; client: {client}")
+    if args.login:
+        log_in_everywhere(database_url, towns, SECRET_KEY)
+        print("every request signed in (a person of the town): no page cache")
 
     app_server = Server(
         "app",
@@ -592,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
         server_env(
             {
                 "PROJEKTFABRIK_DATABASE_URL": database_url,
-                "PROJEKTFABRIK_SECRET_KEY": "bench-secret-key-not-for-production",
+                "PROJEKTFABRIK_SECRET_KEY": SECRET_KEY,
                 "PROJEKTFABRIK_RATELIMIT_ENABLED": "0",
                 **app_env,
             }
@@ -732,6 +787,7 @@ def main(argv: list[str] | None = None) -> int:
                 "client": client,
                 "app_env": app_env,
                 "changes_per_second": args.changes_per_second,
+                "login": args.login,
                 "page_bytes": page_bytes,
                 "bare_bytes": bare_bytes,
                 "measured_seconds": round(measured, 1),

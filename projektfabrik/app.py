@@ -157,6 +157,9 @@ def _init_database(app: Flask) -> None:
     isolation.install(FlaskSQLAlchemySession)
     versioning.install(FlaskSQLAlchemySession)
     formerrors.install(FlaskSQLAlchemySession)
+    from projektfabrik.notifications import counting as notification_counting
+
+    notification_counting.install(FlaskSQLAlchemySession)
     from projektfabrik.storage import transaction as storage_transaction
 
     storage_transaction.install(FlaskSQLAlchemySession)

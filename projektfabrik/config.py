@@ -89,6 +89,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "WORKER_CACHE_SECONDS": (300.0, float),
     "WORKER_CACHE_TOWNS": (2000, int),
     "WORKER_CACHE_FRAGMENT_MB": (16, int),
+    "WORKER_CACHE_RESULT_MB": (4, int),
+    "WORKER_CACHE_PEOPLE": (10000, int),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),

@@ -506,6 +506,23 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any
     return response
 
 
+def signed_in(town: Town, **kw: Any) -> tuple[User, Any]:
+    """A new person of ``town`` (``kw`` as for ``Town.user``) and a client logged
+    in as them, past the welcome message of the first page."""
+    person = town.user(**kw)
+    client = town.client()
+    login(client, person.email)
+    client.get("/")
+    return person, client
+
+
+def page_text(client: FlaskClient, path: str = "/projekte") -> str:
+    """The HTML of a page that must answer 200."""
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return str(response.get_data(as_text=True))
+
+
 class QueryCounter:
     """Counts SQL statements sent by the app's engine while active."""
 

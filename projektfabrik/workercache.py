@@ -10,38 +10,51 @@ anything of the town raises, and which every request reads with the town
 anyway. So, as with the page cache, a change shows on the next request, in
 every worker, and costs no extra query to notice.
 
-Two tools, both keyed on the town's id **and** its content version (a town
-never sees another's entry, and an entry never outlives a change):
+Four tools. The first three are keyed on the town's id **and** its content
+version (a town never sees another's entry, and an entry never outlives a
+change):
 
-* :func:`town_value` -- a Python value per town (``town_plugins`` uses it).
+* :func:`town_value` -- a Python value per town (``town_plugins`` uses it,
+  and the strategy goals of the marketplace filter).
   Never store ORM objects: they belong to one request's session.
+* :func:`town_result` -- plain data per town and the caller's parts, e.g. the
+  marketplace list's count, page ids and team make-up per filters
+  (marketplace/listing.py): a kept list sends no statement.
 * :func:`fragment` -- a piece of HTML per town, language and the caller's
   parts (``fragment("project-card", project.id)``); in templates as
   ``{% call cached_fragment("project-card", p.id) %}…{% endcall %}``.
   Only for HTML that is the same for everyone who may see it: nothing about
   the person looking (their name, their membership, an "edit" button, a CSRF
-  token) may be inside. Plugins reach both through :mod:`projektfabrik.api`.
+  token) may be inside. Plugins reach ``town_value`` and ``fragment`` through
+  :mod:`projektfabrik.api`.
+* :func:`person_value` -- a value per town and person, ended by a version the
+  caller keeps for that person (the bell's unread count with the person's
+  ``notifications_version``, notifications/counting.py).
 
 A request that has changed something of the town and not committed it yet
 (pending or flushed ORM changes) neither reads nor stores: it must see its own
 changes, and they may still be rolled back. Outside a request (command line,
 mail delivery) nothing is kept either.
 
-Bounds: every entry also ends after ``WORKER_CACHE_SECONDS`` (default 300;
-0 switches both tools off), which limits how long a write that bypasses the
-ORM (raw SQL) goes unseen; values are kept for at most ``WORKER_CACHE_TOWNS``
-towns (default 2,000, least recently used dropped) and fragments in at most
-``WORKER_CACHE_FRAGMENT_MB`` (default 16) per worker.
+Bounds (docs/architecture.md, "What a worker keeps"): every entry also ends
+after ``WORKER_CACHE_SECONDS`` (default 300; 0 switches all four off), which
+limits how long a write that bypasses the ORM (raw SQL) goes unseen. Per
+worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
+names each), ``WORKER_CACHE_FRAGMENT_MB`` of fragments (default 16),
+``WORKER_CACHE_RESULT_MB`` of results (default 4, each counted as four times
+its pickled size, about what it takes in memory) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
+recently used entry goes first.
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from flask_babel import get_locale
@@ -95,11 +108,16 @@ class _Lru:
 
 
 class WorkerCache:
-    def __init__(self, seconds: float, towns: int, fragment_bytes: int) -> None:
+    def __init__(
+        self, seconds: float, towns: int, fragment_bytes: int, result_bytes: int, people: int
+    ) -> None:
         # One entry per (town, name): the version is in the value, so a town's
         # old versions never pile up.
         self.values = _Lru(towns * 4, sys.maxsize, seconds)
         self.fragments = _Lru(sys.maxsize, fragment_bytes, seconds)
+        self.results = _Lru(sys.maxsize, result_bytes, seconds)
+        # One entry per (town, person, name), the version in the value.
+        self.people = _Lru(people, sys.maxsize, seconds)
 
 
 def _cache() -> WorkerCache | None:
@@ -139,6 +157,53 @@ def town_value(name: str, build: Callable[[], T]) -> T:
     return value
 
 
+def person_value(name: str, user_id: int, version: int, build: Callable[[], T]) -> T:
+    """``build()`` for one person of the current town, kept while ``version`` holds.
+
+    ``version`` must be raised by every commit that changes what ``build``
+    reads (notifications/counting.py raises a person's notifications
+    version). The key holds the town and the person: nobody gets another's
+    value. The caller decides whether its own uncommitted changes forbid
+    reading (this does not look at the person's rows).
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None:
+        return build()
+    key = (tenant.id, user_id, name)
+    entry = cache.people.get(key)
+    if entry is not None and entry[0] == version:
+        return cast(T, entry[1])
+    value = build()
+    cache.people.set(key, (version, value))
+    return value
+
+
+def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
+    """``build()`` kept per town, town version and ``parts`` (e.g. a list's filters).
+
+    For the results of queries that depend on the town's data and the given
+    parts alone (a list's count and ids), so a request whose town has not
+    changed sends no statement for them. ``parts`` must be hashable; the value
+    must be picklable plain data (no ORM objects: they belong to one request's
+    session) and must not depend on the person unless ``parts`` name it.
+    """
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return build()
+    key = (tenant.id, tenant.content_version, name, *parts)
+    found = cache.results.get(key)
+    if found is not None:
+        return cast(T, found)
+    value = build()
+    # Measured when a result is stored, never when read: the pickled length
+    # times four, what a kept marketplace list takes in memory (tracemalloc:
+    # 1.7 kB against 380 bytes pickled; docs/architecture.md).
+    cache.results.set(key, value, 4 * len(pickle.dumps((key, value))))
+    return value
+
+
 def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     """HTML the same for everyone, kept per town, town version, language and ``parts``.
 
@@ -172,6 +237,8 @@ def init_app(app: Flask) -> None:
         seconds,
         int(app.config.get("WORKER_CACHE_TOWNS", 2000)),
         int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
     )
 
 
@@ -179,5 +246,10 @@ def stats() -> dict[str, int]:
     """How many entries this worker holds (for the benchmark and tests)."""
     cache = current_app.extensions.get(EXTENSION) if has_app_context() else None
     if cache is None:
-        return {"values": 0, "fragments": 0}
-    return {"values": len(cache.values), "fragments": len(cache.fragments)}
+        return {"values": 0, "fragments": 0, "results": 0, "people": 0}
+    return {
+        "values": len(cache.values),
+        "fragments": len(cache.fragments),
+        "results": len(cache.results),
+        "people": len(cache.people),
+    }

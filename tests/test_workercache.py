@@ -15,7 +15,7 @@ from projektfabrik.accounts.models import Role, User
 from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
 from projektfabrik.projects.models import Project
-from projektfabrik.testing import Town, login
+from projektfabrik.testing import Town, login, page_text, signed_in
 
 
 def _publish(town: Town, author: User, title: str) -> Project:
@@ -27,46 +27,32 @@ def _publish(town: Town, author: User, title: str) -> Project:
         return project
 
 
-def _page(client: Any, path: str = "/projekte") -> str:
-    response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return str(response.get_data(as_text=True))
-
-
-def _logged_in(town: Town, **kw: Any) -> tuple[User, Any]:
-    person = town.user(**kw)
-    client = town.client()
-    login(client, person.email)
-    client.get("/")  # shows (and so ends) the welcome message
-    return person, client
-
-
 def test_a_card_is_kept_and_shown_again(town_a: Town, app: Flask) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Stadtgarten")
-    first = _cards(_page(client))
+    first = _cards(page_text(client))
     assert workercache.stats()["fragments"] >= 1
-    assert _cards(_page(client)) == first
+    assert _cards(page_text(client)) == first
     assert len(first) == 1 and "Stadtgarten" in first[0]
 
 
 def test_town_b_never_gets_town_a_s_card(town_a: Town, town_b: Town) -> None:
     # Both towns have a project number 1 with the same row layout: only the
     # town's id in the key keeps them apart.
-    author_a, client_a = _logged_in(town_a)
-    author_b, client_b = _logged_in(town_b)
+    author_a, client_a = signed_in(town_a)
+    author_b, client_b = signed_in(town_b)
     _publish(town_a, author_a, "Garten in A")
     _publish(town_b, author_b, "Brunnen in B")
-    assert "Garten in A" in _page(client_a)
-    page_b = _page(client_b)
+    assert "Garten in A" in page_text(client_a)
+    page_b = page_text(client_b)
     assert "Brunnen in B" in page_b and "Garten in A" not in page_b
-    assert "Garten in A" not in _page(town_b.client())  # a visitor of B neither
+    assert "Garten in A" not in page_text(town_b.client())  # a visitor of B neither
 
 
 def test_an_edit_shows_on_the_next_request(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     project = _publish(town_a, author, "Alter Titel")
-    assert "Alter Titel" in _page(client)
+    assert "Alter Titel" in page_text(client)
     with town_a.request_context():
         found = db.session.get(Project, project.id)
         assert found is not None
@@ -74,49 +60,49 @@ def test_an_edit_shows_on_the_next_request(town_a: Town) -> None:
             found, services.ProjectInput(title="Neuer Titel", pitch="Neu.", description_md="")
         )
         db.session.commit()
-    page = _page(client)
+    page = page_text(client)
     assert "Neuer Titel" in page and "Alter Titel" not in page
 
 
 def test_a_support_by_someone_else_shows_on_the_card_at_once(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Bank am Teich")
-    assert "0 Unterstützungen" in _page(client)
-    _fan, fan_client = _logged_in(town_a)
+    assert "0 Unterstützungen" in page_text(client)
+    _fan, fan_client = signed_in(town_a)
     csrf_free = fan_client.post("/projekte/1/unterstuetzen")
     assert csrf_free.status_code == 302
-    assert "1 Unterstützung" in _page(client)
+    assert "1 Unterstützung" in page_text(client)
 
 
 def test_each_language_gets_its_own_card(town_a: Town) -> None:
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     _publish(town_a, author, "Bank am Teich")
-    assert "0 Unterstützungen" in _page(client)
+    assert "0 Unterstützungen" in page_text(client)
     with town_a.context():
         person = db.session.get(User, author.id)
         assert person is not None
         person.locale = "en"
         db.session.commit()
-    page = _page(client)
+    page = page_text(client)
     assert "0 supporters" in page and "Unterstützungen" not in page
     # Someone else in German right after, in the same worker.
-    _other, german = _logged_in(town_a)
-    assert "0 Unterstützungen" in _page(german)
+    _other, german = signed_in(town_a)
+    assert "0 Unterstützungen" in page_text(german)
 
 
 def test_what_depends_on_the_person_is_never_taken_from_another(town_a: Town) -> None:
-    owner, owner_client = _logged_in(town_a, role=Role.MODERATOR)
+    owner, owner_client = signed_in(town_a, role=Role.MODERATOR)
     _publish(town_a, owner, "Repair-Café")
-    _guest, guest_client = _logged_in(town_a)
+    _guest, guest_client = signed_in(town_a)
     # The owner first: their page has the edit button.
-    assert "/projekte/1/bearbeiten" in _page(owner_client, "/projekte/1")
-    assert "/projekte/1/bearbeiten" not in _page(guest_client, "/projekte/1")
+    assert "/projekte/1/bearbeiten" in page_text(owner_client, "/projekte/1")
+    assert "/projekte/1/bearbeiten" not in page_text(guest_client, "/projekte/1")
     # The marketplace: the same cards, each person's own navigation (the
     # moderator's has the moderation queue), in either order.
-    owner_list, guest_list = _page(owner_client), _page(guest_client)
+    owner_list, guest_list = page_text(owner_client), page_text(guest_client)
     assert "Repair-Café" in owner_list and "Repair-Café" in guest_list
     assert 'href="/moderation"' in owner_list and 'href="/moderation"' not in guest_list
-    assert 'href="/moderation"' in _page(owner_client)
+    assert 'href="/moderation"' in page_text(owner_client)
 
 
 def test_nothing_is_kept_while_the_request_has_uncommitted_changes(town_a: Town) -> None:
@@ -163,15 +149,15 @@ def test_town_values_are_per_town_and_end_with_the_version(town_a: Town, town_b:
 def test_a_plugin_switch_shows_on_the_next_request(town_a: Town, count_queries) -> None:  # type: ignore[no-untyped-def]
     from projektfabrik.testing import use_plugin
 
-    _admin, client = _logged_in(town_a)
-    _page(client)
+    _admin, client = signed_in(town_a)
+    page_text(client)
     # The town's plugin rows come from the worker's memory, no query for them.
     with count_queries() as counter:
-        _page(client)
+        page_text(client)
     assert not any("tenant_plugin" in s for s in counter.statements)
     use_plugin(town_a, "pinnwand", enabled=True)
     with count_queries() as counter:
-        _page(client)
+        page_text(client)
     assert any("tenant_plugin" in s for s in counter.statements)  # read again
 
 
@@ -185,7 +171,7 @@ def test_switched_off_the_worker_keeps_nothing(app_config: dict[str, Any]) -> No
         with town.request_context():
             assert workercache.fragment("t", build=lambda: "a") == "a"
             assert workercache.fragment("t", build=lambda: "b") == "b"
-            assert workercache.stats() == {"values": 0, "fragments": 0}
+            assert workercache.stats() == {"values": 0, "fragments": 0, "results": 0, "people": 0}
         db.session.remove()
 
 
@@ -196,11 +182,11 @@ def test_the_card_lists_agree_with_and_without_the_worker_cache(
     """The kept card is byte for byte the card as rendered without the cache."""
     from projektfabrik.app import create_app
 
-    author, client = _logged_in(town_a)
+    author, client = signed_in(town_a)
     for title in ("Eins", "Zwei", "Drei"):
         _publish(town_a, author, title)
-    _page(client, path)
-    cached = _page(client, path)
+    page_text(client, path)
+    cached = page_text(client, path)
     plain_app = create_app({**app_config, "WORKER_CACHE_SECONDS": 0})
     plain_app.test_client_class = type(client)
     plain = plain_app.test_client()
@@ -208,7 +194,7 @@ def test_the_card_lists_agree_with_and_without_the_worker_cache(
     with plain_app.app_context():
         login(plain, author.email)
         plain.get("/")
-        uncached = _page(plain, path)
+        uncached = page_text(plain, path)
         db.session.remove()
     assert len(_cards(cached)) == 3
     assert _cards(cached) == _cards(uncached)
@@ -221,14 +207,14 @@ def _cards(html: str) -> list[str]:
 def test_a_new_district_shows_in_the_filter_on_the_next_request(town_a: Town, town_b: Town) -> None:
     from projektfabrik.tenancy.models import District
 
-    _person, client = _logged_in(town_a)
-    page = _page(client)
+    _person, client = signed_in(town_a)
+    page = page_text(client)
     assert ">Altstadt</option>" in page and ">Oberdorf</option>" not in page
-    _other, client_b = _logged_in(town_b)
-    page_b = _page(client_b)
+    _other, client_b = signed_in(town_b)
+    page_b = page_text(client_b)
     assert ">Oberdorf</option>" in page_b and ">Altstadt</option>" not in page_b
     with town_a.context():
         db.session.add(District(name="Neustadt", position=9))
         db.session.commit()
-    assert ">Neustadt</option>" in _page(client)
-    assert ">Neustadt</option>" not in _page(client_b)
+    assert ">Neustadt</option>" in page_text(client)
+    assert ">Neustadt</option>" not in page_text(client_b)

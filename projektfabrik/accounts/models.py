@@ -80,6 +80,9 @@ class User(TenantScoped, UserMixin, Model):
 
     # Blocked by the town's admin: cannot log in or post; every session ends.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised with every change of this person's notifications (notifications/
+    # counting.py): the worker keeps the unread count until it changes.
+    notifications_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     district: Mapped[District | None] = relationship()
 

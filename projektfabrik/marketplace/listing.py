@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from math import ceil
 from typing import Any
 
@@ -17,6 +17,7 @@ from projektfabrik.plugins.types import MarketplaceFilter
 from projektfabrik.projects import search
 from projektfabrik.projects.models import Category, Membership, Project, Status
 from projektfabrik.tenancy.models import District
+from projektfabrik.workercache import town_result
 
 PAGE_SIZE = 24
 #: "relevant" is best match first (search.rank); without a search it is "newest".
@@ -83,7 +84,9 @@ class Filters:
         """URL parameters for this view, with ``changes`` (e.g. another page)."""
         given = changes.pop("extra", self.extra)
         extra: tuple[tuple[str, str], ...] = given if isinstance(given, tuple) else self.extra
-        values = {**asdict(self), **changes}
+        # A shallow copy: asdict() copies every tuple deeply, and a page asks
+        # for several links (pages, open data), a tenth of its rendering.
+        values = {**{f.name: getattr(self, f.name) for f in fields(self)}, **changes}
         names = {
             "q": "suche", "status": "status", "category": "kategorie", "district": "ortsteil",
             "looking": "sucht", "skill": "faehigkeit", "sort": "sortierung", "page": "seite",
@@ -143,10 +146,39 @@ class Chip:
     args: dict[str, str]
 
 
+class _Rows:
+    """The page's projects, read in one statement when the first card needs its row.
+
+    Most cards come from the worker's kept HTML (the card macro), which needs no
+    row at all; only a card that has to be built again reads them.
+    """
+
+    def __init__(self, ids: Sequence[int], loaded: Sequence[Project] = ()) -> None:
+        self.ids = ids
+        self._rows: dict[int, Project] | None = {p.id: p for p in loaded} if loaded else None
+
+    def get(self, project_id: int) -> Project:
+        if self._rows is None:
+            self._rows = {
+                p.id: p
+                for p in db.session.scalars(
+                    select(Project)
+                    .where(Project.id.in_(self.ids))
+                    .options(joinedload(Project.category), joinedload(Project.district))
+                )
+            }
+        return self._rows[project_id]
+
+
 @dataclass
 class Card:
-    project: Project
-    makeup: dict[str, int] = field(default_factory=dict)
+    id: int
+    makeup: dict[str, int]
+    rows: _Rows = field(repr=False)
+
+    @property
+    def project(self) -> Project:
+        return self.rows.get(self.id)
 
     @property
     def team_size(self) -> int:
@@ -159,6 +191,19 @@ class Page:
     total: int
     page: int
     pages: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A page of the list without ORM objects, so a worker may keep it (workercache)."""
+
+    total: int
+    page: int
+    pages: int
+    ids: tuple[int, ...]
+    # Per id, in the same order: ((kind, members), ...). Tuples, not dicts:
+    # a kept list costs 1.7 kB of memory instead of 7 (tracemalloc).
+    makeup: tuple[tuple[tuple[str, int], ...], ...]
 
 
 def filtered(filters: Filters, plugin_filters: Sequence[MarketplaceFilter] = ()) -> Select[Project]:
@@ -234,6 +279,29 @@ def list_projects(
     page_size: int = PAGE_SIZE,
     plugin_filters: Sequence[MarketplaceFilter] = (),
 ) -> Page:
+    """One page of the list. The count, the page's ids and the teams' make-up are
+    kept per worker until the town changes (its content version): every one of
+    them is a function of the town's data and ``filters`` alone (the person's
+    skills are in ``filters``), so most requests send no statement for the list."""
+    loaded: list[Project] = []
+
+    def find() -> _Found:
+        found, rows = _find(filters, page_size, plugin_filters)
+        loaded.extend(rows)
+        return found
+
+    found = town_result("marketplace-list", filters, page_size, build=find)
+    rows = _Rows(found.ids, loaded)
+    cards = [
+        Card(id=i, makeup=dict(kinds), rows=rows)
+        for i, kinds in zip(found.ids, found.makeup, strict=True)
+    ]
+    return Page(cards=cards, total=found.total, page=found.page, pages=found.pages)
+
+
+def _find(
+    filters: Filters, page_size: int, plugin_filters: Sequence[MarketplaceFilter]
+) -> tuple[_Found, Sequence[Project]]:
     stmt = filtered(filters, plugin_filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(ceil(total / page_size), 1)
@@ -252,6 +320,7 @@ def list_projects(
             joinedload(Project.category), joinedload(Project.district)
         )
     ).all()
-    makeup = team_makeup([p.id for p in projects])
-    cards = [Card(project=p, makeup=makeup.get(p.id, {})) for p in projects]
-    return Page(cards=cards, total=total, page=page, pages=pages)
+    ids = tuple(p.id for p in projects)
+    by_project = team_makeup(list(ids))
+    makeup = tuple(tuple(by_project.get(i, {}).items()) for i in ids)
+    return _Found(total=total, page=page, pages=pages, ids=ids, makeup=makeup), projects

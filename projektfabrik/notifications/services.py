@@ -25,12 +25,14 @@ from projektfabrik.accounts.models import User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
 from projektfabrik.mail.outbox import queue_mail
+from projektfabrik.notifications import counting
 from projektfabrik.notifications.kinds import DIGEST, default_for, find, is_plugin_kind, kinds_for
 from projektfabrik.notifications.models import Delivery, Notification, NotificationPreference
 from projektfabrik.notifications.tokens import make_unsubscribe_token
 from projektfabrik.tenancy.context import current_tenant
 from projektfabrik.tenancy.links import public_url
 from projektfabrik.throttle import Throttle
+from projektfabrik.workercache import person_value
 
 
 def path_for(endpoint: str, **values: object) -> str:
@@ -202,6 +204,16 @@ def notify(
 
 
 def unread_count(user: User) -> int:
+    """The bell's number. Kept per worker until the person's notifications change
+    (notifications/counting.py); a request that changed some itself counts afresh."""
+    if counting.has_pending_changes(db.session()):
+        return _count_unread(user)
+    return person_value(
+        "unread-notifications", user.id, user.notifications_version, lambda: _count_unread(user)
+    )
+
+
+def _count_unread(user: User) -> int:
     return (
         db.session.scalar(
             select(func.count())
@@ -228,4 +240,5 @@ def mark_all_read(user: User) -> None:
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
+        .execution_options(**{counting.NOTICE_USERS: [user.id]})
     )

@@ -6,12 +6,13 @@ plugin's catalogue and then the core's (so the core wins where msgids
 collide). Each catalogue is read from ``messages.mo`` when that is at least as
 new as ``messages.po``, and otherwise compiled from ``messages.po`` in memory,
 so a plugin installed from source needs no compile step. The merged catalogue
-is kept per language and re-read when a file changes (checked once per
-request).
+is kept per language and re-read when a file changes (checked at most once a
+second per worker).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +28,9 @@ from flask_babel import Domain, get_babel, get_locale
 DOMAIN = "messages"
 EXTENSION = "projektfabrik.i18n_domain"
 _PER_REQUEST = "_pf_translations"
+_LAST = "_pf_translations_last"
+#: How often a worker looks whether a catalogue file changed (seconds).
+CHECK_SECONDS = 1.0
 
 
 def _files(folder: Path, locale: Locale) -> tuple[Path | None, Path | None]:
@@ -65,6 +69,7 @@ class MergedDomain(Domain):
         self._folders = [Path(p) for p in plugin_folders] + [Path(p) for p in core_folders]
         super().__init__(translation_directories=[str(p) for p in self._folders], domain=DOMAIN)
         self._merged: dict[str, tuple[tuple[float, ...], support.Translations]] = {}
+        self._checked: dict[str, float] = {}
 
     def get_translations(self) -> support.NullTranslations:
         try:
@@ -75,17 +80,36 @@ class MergedDomain(Domain):
             return support.NullTranslations()
         if locale is None:
             return support.NullTranslations()
-        # Every _() asks; look at the files once per request (app context).
-        per_request = g.setdefault(_PER_REQUEST, {}) if has_app_context() else {}
+        # Every _() asks (a page has a few hundred). The last answer of this
+        # app context stands if it was for this very locale object (get_locale
+        # keeps one per request; force_locale makes another): two attribute
+        # reads instead of a key built from str(locale).
+        if not has_app_context():
+            return self._translations(locale)
+        last = g.get(_LAST)
+        if last is not None and last[0] is locale and last[1] is self:
+            return last[2]
+        # Look at the files once per request and language.
+        per_request = g.setdefault(_PER_REQUEST, {})
         key = (id(self), str(locale))
         if key not in per_request:
             per_request[key] = self._translations(locale)
+        setattr(g, _LAST, (locale, self, per_request[key]))
         return per_request[key]
 
     def _translations(self, locale: Locale) -> support.Translations:
+        cached = self._merged.get(str(locale))
+        now = time.monotonic()
+        # Looking at every catalogue file costs a few dozen stat() calls
+        # (2-4 % of a kept marketplace page in the profile, docs/benchmarks.md)
+        # on every request; once a second is as good for someone editing a .po.
+        if cached is not None and now - self._checked.get(str(locale), -CHECK_SECONDS) < (
+            CHECK_SECONDS
+        ):
+            return cached[1]
+        self._checked[str(locale)] = now
         files = [path for folder in self._folders for path in _files(folder, locale)]
         signature = tuple(_mtime(path) for path in files)
-        cached = self._merged.get(str(locale))
         if cached is not None and cached[0] == signature:
             return cached[1]
         merged = support.Translations()

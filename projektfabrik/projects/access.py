@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, g, has_request_context
-from sqlalchemy import event, exists, func, select
+from sqlalchemy import event, exists, func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from projektfabrik.accounts.models import User
@@ -35,6 +35,8 @@ from projektfabrik.projects.models import Membership, Project, TeamRole
 R = TypeVar("R")
 
 _CACHE = "_project_memberships"
+#: Set when this request changed a team: loaded member lists may be behind.
+_TEAM_TOUCHED = "projektfabrik_team_touched"
 
 
 def _signed_in(user: Any) -> bool:
@@ -50,6 +52,10 @@ def membership(project: Project, user: User | None) -> Membership | None:
         g.setdefault(_CACHE, {}) if has_request_context() else {}
     )
     key = (project.id, user.id)
+    if key not in cache and _team_is_loaded(project):
+        # The page loaded the team already (find_project_for_page, _with_team):
+        # the answer is in it, no statement needed.
+        cache[key] = next((m for m in project.memberships if m.user_id == user.id), None)
     if key not in cache:
         cache[key] = db.session.scalar(
             select(Membership).where(
@@ -59,10 +65,19 @@ def membership(project: Project, user: User | None) -> Membership | None:
     return cache[key]
 
 
+def _team_is_loaded(project: Project) -> bool:
+    """Whether ``project.memberships`` is loaded and no team change of this request
+    may have passed it by (a membership added by its ids is not in the loaded list)."""
+    if not has_request_context() or g.get(_TEAM_TOUCHED):
+        return False
+    return "memberships" not in inspect(project).unloaded
+
+
 def forget_memberships() -> None:
     """Drop what this request knows about memberships."""
     if has_request_context():
         g.pop(_CACHE, None)
+        g.setdefault(_TEAM_TOUCHED, True)
 
 
 @event.listens_for(Session, "after_flush")

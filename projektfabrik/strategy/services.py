@@ -17,6 +17,7 @@ from projektfabrik.extensions import db
 from projektfabrik.refusal import Refusal
 from projektfabrik.strategy.models import Goal, GoalGroup, Indicator, IndicatorTarget
 from projektfabrik.strategy.values import checked
+from projektfabrik.workercache import town_value
 
 #: Years a target may be set for; outside this range a typo is likelier than a plan.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -217,10 +218,19 @@ def set_headline(indicator: Indicator, on: bool, *, actor: User | None) -> None:
 
 
 def goal_choices() -> list[tuple[str, str]]:
-    """``(ref, title)`` of every goal, in order: the marketplace filter's choices (one query)."""
-    return [
+    """``(ref, title)`` of every goal, in order: the marketplace filter's choices.
+
+    Asked on every view of the marketplace, and the goals change with the
+    town's data only: the worker keeps them until the town's version changes
+    (one query when it has). A copy, so no caller changes the kept list.
+    """
+    return list(town_value("strategy.goal-choices", _goal_choices))
+
+
+def _goal_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(
         (ref, title)
         for ref, title in db.session.execute(
             select(Goal.ref, Goal.title).order_by(Goal.position, Goal.id)
         )
-    ]
+    )

@@ -101,13 +101,19 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
     _changed(state.session).add(EVERY_TOWN if tenant_id is None else tenant_id)
 
 
-def _raise_versions(session: Session) -> None:
+def taken_at_commit(session: Session, key: str) -> Any:
+    """What a version keeper noted in ``session.info[key]`` during this
+    transaction, taken out as it commits; ``None`` when there is nothing, or
+    inside a savepoint (its changes count when the whole transaction commits)."""
     if session.in_nested_transaction():
-        # A savepoint: its changes are counted when the whole transaction commits.
-        return
+        return None
     # Commit flushes after this hook; flush first so those changes count too.
     session.flush()
-    changed = session.info.pop(_CHANGED, None)
+    return session.info.pop(key, None) or None
+
+
+def _raise_versions(session: Session) -> None:
+    changed = taken_at_commit(session, _CHANGED)
     if not changed:
         return
     statement = update(Tenant).values(content_version=Tenant.content_version + 1)
@@ -128,12 +134,22 @@ def _forget(session: Session) -> None:
 
 def install(session_class: type[Session]) -> None:
     """Attach the version keeping to a session class. Safe to call more than once."""
-    listeners: list[tuple[str, Callable[..., Any]]] = [
-        ("after_flush", _note_flush),
-        ("do_orm_execute", _note_bulk_statement),
-        ("before_commit", _raise_versions),
-        ("after_rollback", _forget),
-    ]
+    attach(
+        session_class,
+        [
+            ("after_flush", _note_flush),
+            ("do_orm_execute", _note_bulk_statement),
+            ("before_commit", _raise_versions),
+            ("after_rollback", _forget),
+        ],
+    )
+
+
+def attach(session_class: type[Session], listeners: list[tuple[str, Callable[..., Any]]]) -> None:
+    """Listen to session events, each listener once however often this is called.
+
+    Other version keepers (notifications/counting.py) use it too.
+    """
     for name, listener in listeners:
         if not event.contains(session_class, name, listener):
             event.listen(session_class, name, listener)
