@@ -515,8 +515,7 @@ def _check_the_demo(demo: Flask) -> None:
 
     lines = list(seed())
     assert any(
-        line.startswith("Landkreis Musterkreis: http://region-musterkreis.localhost")
-        for line in lines
+        line.startswith("Landkreis Musterkreis: region-musterkreis.localhost") for line in lines
     )
     region = db.session.scalar(select(Region))
     assert region is not None and region.host == "region-musterkreis.localhost"
