@@ -22,6 +22,7 @@ from projektfabrik.api import (
     project_tab,
 )
 from projektfabrik_funding import models as _models  # noqa: F401 - the tables
+from projektfabrik_funding import regional as _regional  # noqa: F401 - its message receivers
 
 
 @hookimpl
@@ -32,7 +33,7 @@ def pf_plugin_info() -> PluginInfo:
             "Funding pots of the town; teams apply from their project plan, "
             "the town checks, decides, pays out and checks the proof of use."
         ),
-        api="1.1",
+        api="1.2",
     )
 
 
