@@ -316,3 +316,36 @@ def test_an_outcome_from_another_town_is_refused(rounds: tuple[Round, Round]) ->
         regional.receive_outcome(forged)
     db.session.rollback()
     assert find(applying.town, RegionalApplication).outcome == ""
+
+
+def test_the_demo_has_a_regional_pot_in_musterstadt(app_config: dict[str, Any]) -> None:
+    from projektfabrik.app import create_app
+    from projektfabrik.config import REPO_ROOT
+    from projektfabrik.demo import seed
+    from projektfabrik.tenancy.context import tenant_context
+    from projektfabrik.tenancy.models import Tenant
+    from projektfabrik.testing import truncate_all
+
+    demo = create_app({**app_config, "TENANTS_DIR": str(REPO_ROOT / "tenants")})
+    with demo.app_context():
+        try:
+            list(seed())
+            list(seed())  # a second run adds nothing
+            towns = {t.slug: t for t in db.session.scalars(select(Tenant))}
+            with tenant_context(towns["musterstadt"]):
+                regional_pots = db.session.scalars(select(Pot).where(Pot.regional)).all()
+                assert [p.name for p in regional_pots] == ["Regionaltopf Musterkreis"]
+            with tenant_context(towns["beispielhausen"]):
+                copies = db.session.scalars(select(NeighbourPot)).all()
+                assert [(c.name, c.from_town, c.open) for c in copies] == [
+                    ("Regionaltopf Musterkreis", "Musterstadt", True)
+                ]
+                assert db.session.scalars(select(Pot).where(Pot.regional)).all() == []
+            db.session.rollback()
+            page = demo.test_client().get(
+                "/foerderung/", base_url="http://beispielhausen.localhost"
+            )
+            assert "Regionaltopf Musterkreis" in page.get_data(as_text=True)
+        finally:
+            db.session.remove()
+            truncate_all()
