@@ -339,9 +339,7 @@ def seed() -> Iterator[str]:
     for slug in DEMO_TOWNS:
         town = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
         assert town is not None
-        with tenant_context(town), current_app.test_request_context(
-            base_url=public_url(town, "/")
-        ):
+        with tenant_context(town), current_app.test_request_context(base_url=public_url(town, "/")):
             plugins = _seed_plugins(town)
         # The request context's end delivered the messages the plugins sent.
         if plugins:
