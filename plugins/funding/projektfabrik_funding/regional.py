@@ -255,10 +255,22 @@ def apply(copy: NeighbourPot, project: Any, by: User, typed: RegionalInput) -> R
 
 
 def _already_applied(copy: NeighbourPot, project: Any) -> bool:
-    for earlier in regional_applications(project):
-        if earlier.neighbour_pot_id == copy.id and delivery_state(earlier) != "refused":
-            return True
-    return False
+    return copy.id in _applied_to(project)
+
+
+def _applied_to(project: Any) -> set[int]:
+    """The copies the project has applied to (a refused application does not count)."""
+    return {
+        earlier.neighbour_pot_id
+        for earlier in regional_applications(project)
+        if delivery_state(earlier) != "refused"
+    }
+
+
+def pots_to_apply_to(project: Any) -> list[NeighbourPot]:
+    """The neighbours' open pots the project has not applied to yet."""
+    applied = _applied_to(project)
+    return [copy for copy in neighbour_pots() if copy.id not in applied]
 
 
 def regional_applications(project: Any) -> list[RegionalApplication]:
@@ -315,7 +327,7 @@ def receive_application(message: TownMessage) -> None:
             actor_id=None,
             from_state=State.DRAFT.value,
             to_state=State.SUBMITTED.value,
-            note=f"{message.sender.name}: {message.ref}",
+            note=message.sender.name,
         )
     )
 
@@ -393,8 +405,12 @@ def readable(value: Any, key: str = "", labels: dict[str, str] | None = None) ->
     """A snapshot section for people: keys as labels in the reader's language,
     amounts as money, dates as dates, plan values by their names."""
     labels = labels if labels is not None else _key_labels()
-    if isinstance(value, dict):
-        return {labels.get(k, k): readable(v, k, labels) for k, v in value.items()}
+    if isinstance(value, dict):  # empty fields say nothing: left out
+        return {
+            labels.get(k, k): readable(v, k, labels)
+            for k, v in value.items()
+            if v not in ("", None, [], {})
+        }
     if isinstance(value, list):
         return [readable(v, key, labels) for v in value]
     if key.endswith("_cents") and isinstance(value, int):

@@ -84,7 +84,8 @@ def regional_apply(project_ref: str, ref: str) -> ResponseReturnValue:
                 )
                 return redirect(url_for("funding.project_tab", project_ref=project.ref))
     else:
-        typed = {"requested": format_input(finance_summary(project).requested_funding)}
+        planned = finance_summary(project).requested_funding
+        typed = {"requested": format_input(planned) if planned else ""}
     return render_template(
         "funding/regional_apply.html",
         project=project,

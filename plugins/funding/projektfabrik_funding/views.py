@@ -314,8 +314,8 @@ def project_tab(project_ref: str) -> ResponseReturnValue:
         open_pots=open_pots,
         services=services,
         summary=finance_summary(project) if editor else None,
-        neighbour_pots=regional.neighbour_pots() if editor else [],
-        regional_applications=regional.regional_applications(project),
+        neighbour_pots=regional.pots_to_apply_to(project) if editor else [],
+        regional_applications=regional.regional_applications(project) if editor else [],
         regional=regional,
     )
 

@@ -349,3 +349,24 @@ def test_the_demo_has_a_regional_pot_in_musterstadt(app_config: dict[str, Any]) 
         finally:
             db.session.remove()
             truncate_all()
+
+
+def test_a_plan_section_crosses_only_when_the_team_ticks_it(rounds: tuple[Round, Round]) -> None:
+    """The control for the secrets check above: ticked, the work plan does cross
+    (without B's people refs); the comment and the team space still do not."""
+    owning, applying = rounds
+    _seed_secrets(applying)
+    _regional_pot(owning)
+    _apply(applying, _copy(applying.town), sections=["profile", "work_plan"], share_contact="")
+    rows = _every_row_of(owning.town)
+    assert "GEHEIM-ARBEITSPLAN" in rows
+    for secret in (
+        "GEHEIM-KOMMENTAR",
+        "GEHEIM-TEAMRAUM",
+        "geheim@example.org",
+        "owner@example.org",
+    ):
+        assert secret not in rows, secret
+    snapshot = find(owning.town, Application).snapshot
+    assert snapshot["contact"] is None
+    assert "responsible" not in repr(snapshot["sections"]["work_plan"])
