@@ -364,7 +364,6 @@ def test_a_plan_section_crosses_only_when_the_team_ticks_it(rounds: tuple[Round,
         "GEHEIM-KOMMENTAR",
         "GEHEIM-TEAMRAUM",
         "geheim@example.org",
-        "owner@example.org",
     ):
         assert secret not in rows, secret
     snapshot = find(owning.town, Application).snapshot
