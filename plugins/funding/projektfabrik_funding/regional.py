@@ -413,6 +413,8 @@ def readable(value: Any, key: str = "", labels: dict[str, str] | None = None) ->
         }
     if isinstance(value, list):
         return [readable(v, key, labels) for v in value]
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if key.endswith("_cents") and isinstance(value, int):
         return format_cents(value)
     if key in ("start", "end", "due") and isinstance(value, str) and value:
