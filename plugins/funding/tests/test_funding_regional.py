@@ -157,6 +157,13 @@ def test_a_regional_round_from_opening_to_the_outcome(rounds: tuple[Round, Round
 
     # Stadt A decides with its own flow; the outcome goes back to Stadt B.
     steps = f"/foerderung/antraege/{application.ref}/schritt"
+    # The team has no account here to answer a question: the step is refused, not a 500.
+    asked = owning.admin.post(f"{steps}/nachfragen", data={"message": "Mehr bitte"})
+    assert asked.status_code == 303
+    assert find(owning.town, Application, pot_id=pot.id).state.value == "submitted"
+    assert owning.admin.get(f"/foerderung/antraege/{application.ref}/antrag.pdf").status_code == 404
+    export = owning.admin.get(f"/foerderung/verwaltung/toepfe/{pot.ref}/antraege.csv")
+    assert export.status_code == 200 and "Nachbarschaftsgarten" in export.get_data(as_text=True)
     assert owning.admin.post(f"{steps}/pruefen").status_code == 302
     assert owning.admin.post(f"{steps}/bewilligen", data={"amount": "2.000"}).status_code == 302
     assert find(owning.town, Application, pot_id=pot.id).approved_cents == 200_000
@@ -164,6 +171,11 @@ def test_a_regional_round_from_opening_to_the_outcome(rounds: tuple[Round, Round
     assert (record.outcome, record.approved_cents) == ("approved", 200_000)
     tab = applying.team.get(f"/foerderung/projekte/{applying.project.ref}").get_data(as_text=True)
     assert "Förderung aus Stadt A: bewilligt, 2.000,00" in tab
+    public = owning.town.client().get(f"/foerderung/toepfe/{pot.ref}").get_data(as_text=True)
+    assert "Nachbarschaftsgarten</a> (Stadt B): 2.000,00" in public
+    assert (
+        owning.admin.get(f"/foerderung/antraege/{application.ref}/bescheid.pdf").status_code == 404
+    )
     # Payouts are recorded in Stadt A only.
     assert owning.admin.post(f"{steps}/auszahlen", data={"amount": "2.000"}).status_code == 302
     assert find(owning.town, Application, pot_id=pot.id).paid_cents == 200_000
