@@ -337,13 +337,16 @@ def seed() -> Iterator[str]:
     # Before the plugins: their demo content may be regional (funding's regional pot).
     yield from _seed_regions(tenants_dir)
     for slug in DEMO_TOWNS:
-        town = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-        assert town is not None
-        with tenant_context(town), current_app.test_request_context(base_url=public_url(town, "/")):
-            plugins = _seed_plugins(town)
+        seeded = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        assert seeded is not None
+        with (
+            tenant_context(seeded),
+            current_app.test_request_context(base_url=public_url(seeded, "/")),
+        ):
+            plugins = _seed_plugins(seeded)
         # The request context's end delivered the messages the plugins sent.
         if plugins:
-            yield f"{town.name}: demo content of the plugins {', '.join(plugins)} is in place"
+            yield f"{seeded.name}: demo content of the plugins {', '.join(plugins)} is in place"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"
 
 
