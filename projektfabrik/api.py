@@ -110,6 +110,10 @@ from projektfabrik.projects.events import (
 )
 from projektfabrik.projects.models import Status as ProjectStatus
 from projektfabrik.refusal import Refusal
+from projektfabrik.regions.messages import SendingTown, TownMessage
+from projektfabrik.regions.messages import receiver as town_message_receiver
+from projektfabrik.regions.messages import send as send_to_town
+from projektfabrik.regions.messages import status as town_message_status
 from projektfabrik.requestsize import accepts_files
 from projektfabrik.storage import StorageUnavailable, StoredFile
 from projektfabrik.teams.events import (
@@ -260,6 +264,36 @@ def plan_snapshot(project: Any) -> dict[str, Any]:
     for section in Section:
         plan[section.value] = snapshot(project, section)
     return plan
+
+
+@dataclass(frozen=True)
+class RegionalNeighbour:
+    """Another town taking part in the current town's region (docs/architecture.md)."""
+
+    id: int
+    slug: str
+    name: str
+    #: The town's landing page on its canonical host.
+    url: str
+
+
+def regional_neighbours() -> list[RegionalNeighbour]:
+    """The other towns of the current town's region that take part (opted in, not
+    suspended), by name; empty when the current town itself does not take part."""
+    from projektfabrik.regions import readmodel
+
+    town = current_tenant()
+    region = readmodel.region_of(town.id)
+    if region is None:
+        return []
+    taking_part = readmodel.participants(region)
+    if town.id not in {p.tenant_id for p in taking_part}:
+        return []
+    return [
+        RegionalNeighbour(p.tenant_id, p.town.slug, p.town.name, p.town.url)
+        for p in taking_part
+        if p.tenant_id != town.id
+    ]
 
 
 def set_project_status(project: Any, status: ProjectStatus | str, by: User) -> None:
@@ -631,4 +665,11 @@ __all__ = [
     "impact_fields",
     "report_impact",
     "sql_month",
+    "RegionalNeighbour",
+    "regional_neighbours",
+    "SendingTown",
+    "TownMessage",
+    "send_to_town",
+    "town_message_receiver",
+    "town_message_status",
 ]

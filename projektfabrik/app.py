@@ -94,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
     from projektfabrik.regions import host as regions_host
+    from projektfabrik.regions import messages as regions_messages
     from projektfabrik.regions import views as regions_views
     from projektfabrik.site import views as site_views
     from projektfabrik.teams import views as teams_views
@@ -110,6 +111,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(regions_views.bp)
     app.register_blueprint(regions_views.town_bp)
     regions_host.init_app(app)
+    # After _init_database's teardown, so it runs before the session is removed.
+    regions_messages.install(app, FlaskSQLAlchemySession)
     # Under its own prefix: "/" and "/anmelden" belong to the towns' pages.
     app.register_blueprint(console_views.bp, url_prefix="/konsole")
     notifications_views.init_app(app)
@@ -146,6 +149,7 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.mail import models as _mail  # noqa: F401
     from projektfabrik.marketplace import models as _marketplace  # noqa: F401
     from projektfabrik.notifications import models as _notifications  # noqa: F401
+    from projektfabrik.regions import messages as _town_messages  # noqa: F401
     from projektfabrik.regions import models as _regions  # noqa: F401
     from projektfabrik.teams import models as _teams  # noqa: F401
     from projektfabrik.tenancy import models as _tenancy  # noqa: F401

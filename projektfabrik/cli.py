@@ -252,6 +252,16 @@ def region() -> None:
     """Regions of neighbouring towns (tenants/_regions/<slug>/region.toml)."""
 
 
+@region.command("deliver")
+@with_appcontext
+def region_deliver() -> None:
+    """Deliver pending messages between towns again (the worker does it too)."""
+    from projektfabrik.regions import messages
+
+    tried = messages.deliver_pending()
+    click.echo(f"{tried} pending message(s) tried")
+
+
 @region.command("sync")
 @click.argument("slugs", nargs=-1)
 @with_appcontext

@@ -332,12 +332,21 @@ def seed() -> Iterator[str]:
                 # Commit before the request context ends: its teardown delivers the
                 # events committed so far and rolls back what is not committed.
                 db.session.commit()
-                plugins = _seed_plugins(town)
         yield f"{town.name}: {created} people added ({len(PEOPLE[slug])} in the demo)"
         yield f"{town.name}: {added} projects added ({len(PROJECTS[slug])} in the demo)"
-        if plugins:
-            yield f"{town.name}: demo content of the plugins {', '.join(plugins)} is in place"
+    # Before the plugins: their demo content may be regional (funding's regional pot).
     yield from _seed_regions(tenants_dir)
+    for slug in DEMO_TOWNS:
+        seeded = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        assert seeded is not None
+        with (
+            tenant_context(seeded),
+            current_app.test_request_context(base_url=public_url(seeded, "/")),
+        ):
+            plugins = _seed_plugins(seeded)
+        # The request context's end delivered the messages the plugins sent.
+        if plugins:
+            yield f"{seeded.name}: demo content of the plugins {', '.join(plugins)} is in place"
     yield f"log in as admin@musterstadt.example with the password {DEMO_PASSWORD!r}"
 
 

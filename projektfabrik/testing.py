@@ -500,6 +500,36 @@ def town_b(app: Flask) -> Town:
     return make_town(app, "stadt-b", "Stadt B", ["stadt-b.test"], ["Oberdorf"])
 
 
+def make_region(slug: str, host: str, members: tuple[str, ...]) -> Any:
+    """A region of the given towns (by slug), as ``region sync`` would make it."""
+    from projektfabrik.regions import config as regions
+
+    found = regions.apply(
+        regions.RegionConfig(
+            slug=slug, name=f"Landkreis {slug}", host=host, members=members,
+            primary_color="#2e6b30", welcome_md="",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    return found
+
+
+def take_part_in_region(town: Town, opted_in: bool = True) -> User:
+    """The town's admin opts in to (or out of) its region; returns the admin."""
+    from sqlalchemy import select
+
+    from projektfabrik.regions import services as regional
+
+    email = f"admin-{town.slug}@example.org"
+    with town.context():
+        admin = db.session.scalar(select(User).where(User.email == email))
+    admin = admin or town.user(email, role=Role.ADMIN)
+    with town.request_context():
+        regional.set_choice(admin, regional.TownChoice(opted_in, True, False))
+        db.session.commit()
+    return admin
+
+
 def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
     response = client.post("/anmelden", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]

@@ -37,6 +37,7 @@ from projektfabrik.testing import HostClient, Town, login, truncate_all
 #: demo (core demo.py, or the plugin's pf_demo), or add it here.
 NOT_IN_THE_DEMO = {
     ("funding_application", "created_by_id"),
+    ("funding_regional_application", "submitted_by_id"),
     ("plan_section", "updated_by_id"),
     ("plan_task", "responsible_id"),
     ("plan_version", "author_id"),

@@ -91,6 +91,7 @@ class Worker:
                             log.info("deleted %d mail(s) past their retention", purged)
                 if sent or failed:
                     log.info("mail: %d sent, %d failed (kept for retry)", sent, failed)
+                self._other_tasks()
                 return sent + failed >= BATCH and not failed
             except Exception:  # noqa: BLE001 - the worker outlives any one failure
                 log.exception("mail round failed; trying again")
@@ -98,6 +99,17 @@ class Worker:
                 return False
             finally:
                 db.session.remove()
+
+    def _other_tasks(self) -> None:
+        """What other areas retry here (e.g. regions' pending town messages), each
+        isolated: one failing task never stops the mail."""
+        for task in self.app.extensions.get("projektfabrik_worker_tasks", []):
+            try:
+                with tenant_context(None):
+                    task(self.app)
+            except Exception:  # noqa: BLE001 - the worker outlives any one failure
+                log.exception("worker task %s failed; trying again", task)
+                db.session.rollback()
 
     def _pause(self) -> float:
         """Until the next retry is due, at most the poll interval."""

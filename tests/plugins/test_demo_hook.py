@@ -41,9 +41,13 @@ def test_each_enabled_plugin_seeds_its_demo_once(app_config: dict[str, Any]) -> 
     # Other plugins of the repository may be on in Musterstadt too (businessplan, …).
     seeded = re.search(r"Musterstadt: demo content of the plugins (.+) is in place", first)
     assert seeded is not None and {"funding", "pinnwand"} <= set(seeded.group(1).split(", "))
-    expected = (["Bürgerbudget"], [("Willkommen an der Pinnwand!", True)])
+    expected = (
+        ["Regionaltopf Musterkreis", "Bürgerbudget"],
+        [("Willkommen an der Pinnwand!", True)],
+    )
     assert _content(app, "musterstadt") == expected
-    # Beispielhausen has neither plugin on: their demo hooks are not called there.
-    assert _content(app, "beispielhausen") == ([], [])
+    # Beispielhausen has funding on (its teams apply to Musterstadt's regional pot),
+    # the pin board off: the pin board's demo hook is not called there.
+    assert _content(app, "beispielhausen") == (["Bürgerbudget"], [])
     _demo(app)
     assert _content(app, "musterstadt") == expected

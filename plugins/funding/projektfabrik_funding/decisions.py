@@ -19,6 +19,7 @@ from projektfabrik_funding.models import (
 )
 from projektfabrik_funding.notifications import tell_team
 from projektfabrik_funding.pots import committed_cents, lock_pot
+from projektfabrik_funding.regional import report_outcome
 from projektfabrik_funding.status import mark_funded, mark_rejected
 from projektfabrik_funding.workflow import transition
 
@@ -64,6 +65,10 @@ def reject(application: Application, by: User, reason: str) -> None:
 
 
 def _decision_mail(application: Application, approved: bool) -> None:
+    # An application from another town of the region has no team here: its town
+    # hears the outcome through a message in this same transaction (regional.py).
+    report_outcome(application)
+
     def text() -> str:
         if approved:
             said = _(

@@ -109,6 +109,9 @@ class PotForm(FlaskForm):
     )
     state = SelectField(_l("State"), choices=[])
     show_funded = BooleanField(_l("Show the funded projects on the pot's public page"))
+    regional = BooleanField(
+        _l("Open to the region: teams of the neighbouring towns taking part may apply")
+    )
 
 
 class JurorsForm(FlaskForm):

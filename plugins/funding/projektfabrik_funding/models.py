@@ -101,6 +101,8 @@ class Pot(TenantScoped, Model):
     required_attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[PotState] = mapped_column(_enum(PotState), default=PotState.INACTIVE)
     show_funded: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Open to the region: teams of the other towns taking part may apply (regional.py).
+    regional: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -126,7 +128,17 @@ class Application(TenantScoped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column()
     pot_id: Mapped[int] = mapped_column(ForeignKey("funding_pot.id", ondelete="CASCADE"))
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    #: ``None`` for an application from another town of the region (no project here).
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), nullable=True
+    )
+    #: For a regional application: the applying town's name, id and its own ref of the
+    #: application (the outcome is sent back there); empty for the town's own projects.
+    regional_town: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    regional_town_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenant.id", ondelete="SET NULL")
+    )
+    regional_ref: Mapped[str] = mapped_column(String(24), default="", server_default="")
     state: Mapped[State] = mapped_column(_enum(State), default=State.DRAFT, index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -240,6 +252,69 @@ class Document(TenantScoped, Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NeighbourPot(TenantScoped, Model):
+    """A read-only copy of another town's pot that is open to the region, as that town
+    sent it ("funding.pot" messages, regional.py). Never edited here."""
+
+    __tablename__ = "funding_neighbour_pot"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "ref"),
+        UniqueConstraint("tenant_id", "from_town_id", "pot_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = ref_column()
+    from_town_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    from_town: Mapped[str] = mapped_column(String(200))
+    #: The pot's ref in its own town (the application names it).
+    pot_ref: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sponsor: Mapped[str] = mapped_column(String(200), default="")
+    budget_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    min_grant_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    max_grant_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The pot's public page on its own town's site.
+    url: Mapped[str] = mapped_column(String(500), default="")
+    #: Open to the region and active, as last heard; a closed copy is not shown.
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When the owning town sent this state (an older message never overwrites a newer one).
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegionalApplication(TenantScoped, Model):
+    """This town's record of an application one of its projects sent to a neighbour's
+    pot: the frozen snapshot as sent, the message's ref, and the outcome sent back."""
+
+    __tablename__ = "funding_regional_application"
+    __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = ref_column()
+    neighbour_pot_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_neighbour_pot.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    message_ref: Mapped[str] = mapped_column(String(24), default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: "" until the owning town decides; then "approved" or "rejected".
+    outcome: Mapped[str] = mapped_column(String(10), default="")
+    approved_cents: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pot: Mapped[NeighbourPot] = relationship()
 
 
 @dataclass(frozen=True)

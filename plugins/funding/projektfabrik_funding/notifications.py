@@ -39,6 +39,8 @@ def tell_team(
     is the applicant's formal address without a person or settings behind it:
     it gets the mail directly, in the language of the moment."""
     project = project_of(application)
+    if project is None:
+        return  # a regional application: its own town tells its team (regional.py)
     people = project_team(project)
     link = url_for(endpoint, ref=application.ref)
     notify(people, TEAM_KIND, subject, link, details=body)

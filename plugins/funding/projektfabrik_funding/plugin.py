@@ -22,6 +22,7 @@ from projektfabrik.api import (
     project_tab,
 )
 from projektfabrik_funding import models as _models  # noqa: F401 - the tables
+from projektfabrik_funding import regional as _regional  # noqa: F401 - its message receivers
 
 
 @hookimpl
@@ -32,7 +33,7 @@ def pf_plugin_info() -> PluginInfo:
             "Funding pots of the town; teams apply from their project plan, "
             "the town checks, decides, pays out and checks the proof of use."
         ),
-        api="1.1",
+        api="1.2",
     )
 
 
@@ -46,6 +47,7 @@ def pf_demo(town: Any) -> None:
     from projektfabrik_funding import services
     from projektfabrik_funding.models import Body, Pot, PotState
 
+    _demo_regional_pot()
     if any(p.name == "Bürgerbudget" for p in services.pots()):
         return
     today = date.today()
@@ -73,6 +75,45 @@ def pf_demo(town: Any) -> None:
             show_funded=True,
         )
     )
+
+
+def _demo_regional_pot() -> None:
+    """The first demo town of a region opens a pot to it (the demo: Musterstadt, as it
+    runs first); the others receive its copy and open none. Once."""
+    from projektfabrik_funding import regional, services
+    from projektfabrik_funding.models import Body, Pot, PotState
+
+    if not regional.may_open_to_region() or regional.neighbour_pots():
+        return
+    if any(p.regional for p in services.pots()):
+        return
+    today = date.today()
+    pot = Pot(
+        name="Regionaltopf Musterkreis",
+        description="Der Landkreis fördert Projekte, die Dörfer und Städte verbinden: "
+        "Fahrgemeinschaften, Reparaturcafés, gemeinsame Feste.",
+        sponsor="Landkreis Musterkreis, verwaltet von der Stadt Musterstadt",
+        budget_cents=1_000_000,
+        min_grant_cents=20_000,
+        max_grant_cents=300_000,
+        opens_on=today,
+        closes_on=today + timedelta(days=120),
+        criteria="Nutzen für mehr als eine Gemeinde, Beteiligung, Nachhaltigkeit",
+        questions=[
+            {
+                "question": "Welche Gemeinden haben etwas davon?",
+                "help": "Orte und Gruppen",
+                "max_length": 500,
+            }
+        ],
+        body=Body.ADMIN,
+        state=PotState.ACTIVE,
+        show_funded=True,
+        regional=True,
+    )
+    db.session.add(pot)
+    db.session.flush()
+    regional.publish_pot(pot, was_regional=False)
 
 
 @hookimpl

@@ -35,7 +35,7 @@ from projektfabrik.api import (
     show_refusal,
     upload_limit_mb,
 )
-from projektfabrik_funding import pdf, services
+from projektfabrik_funding import pdf, regional, services
 from projektfabrik_funding.forms import (
     AmountForm,
     ApplicationForm,
@@ -89,7 +89,12 @@ def _viewable(ref: str) -> Application:
 @cached_for_visitors
 def index() -> ResponseReturnValue:
     shown = services.pots([PotState.ACTIVE, PotState.FINISHED])
-    return render_template("funding/index.html", pots=shown, services=services)
+    return render_template(
+        "funding/index.html",
+        pots=shown,
+        services=services,
+        neighbour_pots=regional.neighbour_pots(),
+    )
 
 
 @bp.get("/toepfe/<ref>")
@@ -146,6 +151,8 @@ def _apply_pot(form: PotForm, target: Pot) -> None:
     target.required_attachments = lines(form.required_attachments.data)
     target.state = PotState(form.state.data)
     target.show_funded = bool(form.show_funded.data)
+    if regional.may_open_to_region():
+        target.regional = bool(form.regional.data)
 
 
 def _pot_form_errors(form: PotForm, existing: Pot | None = None) -> bool:
@@ -186,10 +193,18 @@ def pot_new() -> ResponseReturnValue:
         target = Pot()
         _apply_pot(form, target)
         db.session.add(target)
+        db.session.flush()
+        regional.publish_pot(target, was_regional=False)
         db.session.commit()
         flash(_("The pot is saved."), "success")
         return redirect(url_for("funding.pot_edit", ref=target.ref))
-    return render_template("funding/pot_form.html", form=form, pot=None, jurors_form=None)
+    return render_template(
+        "funding/pot_form.html",
+        form=form,
+        pot=None,
+        jurors_form=None,
+        regional_possible=regional.may_open_to_region(),
+    )
 
 
 @bp.route("/verwaltung/toepfe/<ref>", methods=["GET", "POST"])
@@ -226,10 +241,13 @@ def pot_edit(ref: str) -> ResponseReturnValue:
                 "required_attachments": "\n".join(target.required_attachments),
                 "state": target.state.value,
                 "show_funded": target.show_funded,
+                "regional": target.regional,
             }
         )
     elif form.validate_on_submit() and _pot_form_errors(form, target):
+        was_regional = target.regional
         _apply_pot(form, target)
+        regional.publish_pot(target, was_regional)
         db.session.commit()
         flash(_("The pot is saved."), "success")
         return redirect(url_for("funding.pot_edit", ref=target.ref))
@@ -244,6 +262,7 @@ def pot_edit(ref: str) -> ResponseReturnValue:
         applications=services.applications(target),
         figures=services.figures(target),
         services=services,
+        regional_possible=regional.may_open_to_region(),
     )
 
 
@@ -295,6 +314,9 @@ def project_tab(project_ref: str) -> ResponseReturnValue:
         open_pots=open_pots,
         services=services,
         summary=finance_summary(project) if editor else None,
+        neighbour_pots=regional.pots_to_apply_to(project) if editor else [],
+        regional_applications=regional.regional_applications(project) if editor else [],
+        regional=regional,
     )
 
 
@@ -419,6 +441,7 @@ def _page(
         admin=admin,
         problems=services.problems(found) if editable else [],
         services=services,
+        regional=regional,
         history=services.audit(found) if (team or admin) else [],
         own_rating=own_rating,
         ratings=services.ratings(found) if services.may_see_ratings(found, current_user) else [],
@@ -601,7 +624,7 @@ def iban(ref: str) -> ResponseReturnValue:
 @login_required
 def application_pdf(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
-    if not found.snapshot:
+    if not found.snapshot or found.project_id is None:  # regional: shown on the page
         abort(404)
     return pdf.response(
         "funding/application_pdf.html",
@@ -618,7 +641,7 @@ def application_pdf(ref: str) -> ResponseReturnValue:
 @login_required
 def notice(ref: str) -> ResponseReturnValue:
     found = _viewable(ref)
-    if found.decided_at is None:
+    if found.decided_at is None or found.project_id is None:  # regional: its town tells
         abort(404)
     return pdf.response(
         "funding/notice_pdf.html",
@@ -681,3 +704,6 @@ def _document_type(document: Any) -> str:
     """What the stored file is: its extension was set from its checked content."""
     kinds = {k.extension: k.mimetype for k in FILE_KINDS.values()}
     return kinds.get(document.stored_name.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+from projektfabrik_funding import regional_views  # noqa: E402,F401 - its routes on bp

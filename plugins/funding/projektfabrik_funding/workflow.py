@@ -55,6 +55,11 @@ def _jury_pot(application: Application) -> bool:
     return application.pot.body == Body.JURY
 
 
+def _has_team(application: Application) -> bool:
+    """A regional application's team has no account here to answer a question."""
+    return application.project_id is not None
+
+
 _JURY_FIRST = _l("This pot's jury rates every application before the decision.")
 
 #: The application's workflow: which step leads from which state, who may take it,
@@ -67,7 +72,7 @@ WORKFLOW = Workflow(
         Step("pruefen", [State.SUBMITTED], State.FORMAL_CHECK,
              roles={ADMIN}, label=_l("Start the formal check")),
         Step("nachfragen", [State.SUBMITTED, State.FORMAL_CHECK], State.INFO_REQUESTED,
-             roles={ADMIN}, label=_l("Ask the team for more information")),
+             roles={ADMIN}, label=_l("Ask the team for more information"), guard=_has_team),
         Step("antworten", [State.INFO_REQUESTED], State.FORMAL_CHECK,
              roles={TEAM}, label=_l("Send the answer to the town")),
         Step("jury", [State.FORMAL_CHECK], State.RATING,
