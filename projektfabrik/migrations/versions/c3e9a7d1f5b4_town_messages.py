@@ -39,7 +39,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_town_message_sent")),
-        sa.UniqueConstraint("tenant_id", "ref", name=op.f("uq_town_message_sent_tenant_id")),
+        sa.UniqueConstraint("tenant_id", "ref", name=op.f("uq_town_message_sent_tenant_id_ref")),
     )  # fmt: skip
     op.create_index(op.f("ix_town_message_sent_state"), "town_message_sent", ["state"])
     op.create_index(op.f("ix_town_message_sent_tenant_id"), "town_message_sent", ["tenant_id"])
@@ -61,7 +61,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_town_message_received")),
         sa.UniqueConstraint(
-            "tenant_id", "from_town_id", "ref", name=op.f("uq_town_message_received_tenant_id")
+            "tenant_id", "from_town_id", "ref", name=op.f("uq_town_message_received_tenant_id_from_town_id_ref")
         ),
     )  # fmt: skip
     op.create_index(

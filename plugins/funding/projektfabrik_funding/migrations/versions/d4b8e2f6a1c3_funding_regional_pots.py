@@ -62,10 +62,10 @@ def upgrade() -> None:
             name=op.f("fk_funding_neighbour_pot_tenant_id_tenant"), ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_funding_neighbour_pot")),
-        sa.UniqueConstraint("tenant_id", "ref", name=op.f("uq_funding_neighbour_pot_tenant_id")),
+        sa.UniqueConstraint("tenant_id", "ref", name=op.f("uq_funding_neighbour_pot_tenant_id_ref")),
         sa.UniqueConstraint(
             "tenant_id", "from_town_id", "pot_ref",
-            name=op.f("uq_funding_neighbour_pot_tenant_id_from_town_id"),
+            name=op.f("uq_funding_neighbour_pot_tenant_id_from_town_id_pot_ref"),
         ),
     )  # fmt: skip
     op.create_index(
@@ -105,7 +105,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_funding_regional_application")),
         sa.UniqueConstraint(
-            "tenant_id", "ref", name=op.f("uq_funding_regional_application_tenant_id")
+            "tenant_id", "ref", name=op.f("uq_funding_regional_application_tenant_id_ref")
         ),
     )  # fmt: skip
     for column in ("neighbour_pot_id", "project_id", "tenant_id"):
