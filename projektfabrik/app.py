@@ -94,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
     from projektfabrik.regions import host as regions_host
+    from projektfabrik.regions import joining_views
     from projektfabrik.regions import views as regions_views
     from projektfabrik.site import views as site_views
     from projektfabrik.teams import views as teams_views
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # handed a request by regions/host.py on a region's host.
     app.register_blueprint(regions_views.bp)
     app.register_blueprint(regions_views.town_bp)
+    app.register_blueprint(joining_views.bp)
     regions_host.init_app(app)
     # Under its own prefix: "/" and "/anmelden" belong to the towns' pages.
     app.register_blueprint(console_views.bp, url_prefix="/konsole")
@@ -146,6 +148,8 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.mail import models as _mail  # noqa: F401
     from projektfabrik.marketplace import models as _marketplace  # noqa: F401
     from projektfabrik.notifications import models as _notifications  # noqa: F401
+    from projektfabrik.regions import accountlinks as _links  # noqa: F401
+    from projektfabrik.regions import handoff as _handoff  # noqa: F401
     from projektfabrik.regions import models as _regions  # noqa: F401
     from projektfabrik.teams import models as _teams  # noqa: F401
     from projektfabrik.tenancy import models as _tenancy  # noqa: F401
