@@ -402,10 +402,8 @@ def test_the_pages_refuse_bad_input_clearly_never_with_a_5xx(
     ):
         answer = person.get(f"http://{town_b.host}{url}")
         assert 400 <= answer.status_code < 500, url
-    english = person.get(
-        f"http://{town_b.host}/region/bestaetigen/mitmachen?gemeinde=stadt-c",
-        headers={"Cookie": "sprache=en"},
-    )
+    person.client.set_cookie("sprache", "en", domain=town_b.host)
+    english = person.get(f"http://{town_b.host}/region/bestaetigen/mitmachen?gemeinde=stadt-c")
     assert "does not take part" in english.get_data(as_text=True)
 
 
@@ -451,7 +449,9 @@ def test_every_new_route_keeps_to_its_own_town(
     browser = Browser(app, town_a)
     browser.get(_join(browser, town_a, project.number))
     # B's link is B's: A's and D's pages know no link with that slug for this person.
-    assert browser.get(f"http://{town_a.host}/konto/verknuepfungen/stadt-a/beenden").status_code == 404
+    assert (
+        browser.get(f"http://{town_a.host}/konto/verknuepfungen/stadt-a/beenden").status_code == 404
+    )
     # A's project number means nothing in D.
     d_visitor = Browser(app, town_d)
     assert d_visitor.get(f"/region/mitmachen/{project.number}/stadt-b").status_code == 404
@@ -460,7 +460,7 @@ def test_every_new_route_keeps_to_its_own_town(
     del other
     d_person = Browser(app, town_d)
     d_person.post("/anmelden", {"email": ERIKA, "password": TEST_PASSWORD})
-    assert "Verknüpfungen mit Nachbarorten" not in d_person.get("/konto").get_data(as_text=True)
+    assert "Verknüpfungen mit Nachbargemeinden" not in d_person.get("/konto").get_data(as_text=True)
     # An unlink token for A, opened in D, ends nothing.
     with town_b.request_context():
         token = handoff.seal(joining.UNLINK, town_a.tenant.id, {"ref": erika.ref, "home": True})
@@ -482,7 +482,9 @@ def _sign_in_through_b(browser: Browser, town_a: Town) -> Any:
     away = browser.get(f"http://{town_a.host}/region/anmelden/stadt-b")
     confirm = browser.get(away.headers["Location"])
     if confirm.status_code == 302:  # not signed in to B in this browser
-        signed = browser.post(confirm.headers["Location"], {"email": ERIKA, "password": TEST_PASSWORD})
+        signed = browser.post(
+            confirm.headers["Location"], {"email": ERIKA, "password": TEST_PASSWORD}
+        )
         confirm = browser.get(signed.headers["Location"])
     assert confirm.status_code == 200
     return browser.post(str(confirm.request.url))
@@ -495,9 +497,12 @@ def test_signing_in_later_through_the_home_town(
     browser.get(_join(browser, town_a, project.number))
     browser.post(f"http://{town_a.host}/abmelden")
     # No password in A.
-    assert browser.post(
-        f"http://{town_a.host}/anmelden", {"email": ERIKA, "password": TEST_PASSWORD}
-    ).status_code == 200
+    assert (
+        browser.post(
+            f"http://{town_a.host}/anmelden", {"email": ERIKA, "password": TEST_PASSWORD}
+        ).status_code
+        == 200
+    )
     sealed = _sign_in_through_b(browser, town_a)
     assert sealed.status_code == 303
     assert sealed.headers["Location"].startswith("http://stadt-a.test/region/ankunft/anmelden?")
@@ -516,7 +521,9 @@ def test_ending_the_link_in_the_home_town_ends_signing_in_through_it(
     assert "Stadt A" in settings.get_data(as_text=True)
     # A sign-in token sealed before the end…
     early = _sign_in_through_b(Browser(app, town_a), town_a)
-    assert browser.get(f"http://{town_b.host}/konto/verknuepfungen/stadt-a/beenden").status_code == 200
+    assert (
+        browser.get(f"http://{town_b.host}/konto/verknuepfungen/stadt-a/beenden").status_code == 200
+    )
     ended = browser.post(f"http://{town_b.host}/konto/verknuepfungen/stadt-a/beenden")
     assert ended.status_code == 303
     assert ended.headers["Location"].startswith("http://stadt-a.test/region/ankunft/trennen?")
@@ -552,7 +559,9 @@ def test_ending_the_link_in_the_project_town_detaches_the_account(
     browser.get(_join(browser, town_a, project.number))
     linked = _linked(town_a)
     with town_a.context():
-        teams._add_member(db.session.get(Project, project.id), db.session.get(User, linked.id), "test")  # type: ignore[arg-type]
+        teams._add_member(
+            db.session.get(Project, project.id), db.session.get(User, linked.id), "test"
+        )  # type: ignore[arg-type]
         db.session.commit()
     # A sign-in sealed in B before A's end must fail in A even if B never hears of it.
     early = _sign_in_through_b(Browser(app, town_a), town_a)

@@ -76,7 +76,8 @@ def find(user: User, other_town_id: int) -> TownLink | None:
 def by_home_ref(other_town_id: int, home_ref: str, side: Side) -> TownLink | None:
     """The link the other town means when it names the person's home ``ref``."""
     return db.session.scalar(
-        select(TownLink).where(
+        select(TownLink)
+        .where(
             TownLink.other_town_id == other_town_id,
             TownLink.home_ref == home_ref,
             TownLink.side == side,

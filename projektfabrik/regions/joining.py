@@ -48,7 +48,7 @@ EMAIL_NEEDED = lazy_gettext(
 NOT_CONFIRMED = lazy_gettext(
     "Please confirm your e-mail address here first. Only a confirmed address can be shared."
 )
-PROJECT_GONE = lazy_gettext("This project is not shown in the region (any more).")
+PROJECT_GONE = lazy_gettext("This project is not shown in the region.")
 NO_LINK_THERE = lazy_gettext(
     "Your account here is not linked with this town. Join one of its projects first."
 )
@@ -172,8 +172,7 @@ def arrive_to_join(sealed: Sealed, state: str | None) -> Arrival:
         return Arrival(user=link.user, project_number=number, created=False)
     if accounts.find_by_email(payload["email"]) is not None:
         raise HandoffRefused(account_exists(current_tenant().name))
-    name = payload.get("name") if isinstance(payload.get("name"), str) else ""
-    skills = payload.get("skills") if isinstance(payload.get("skills"), str) else ""
+    name, skills = _text(payload, "name"), _text(payload, "skills")
     try:
         # No password: the person signs in through their home town (or sets one
         # with "Forgot password"). Confirmed: the home town seals confirmed addresses only.
@@ -231,6 +230,11 @@ def arrive_to_unlink(sealed: Sealed) -> TownLink | None:
         other = _town(sealed.from_town_id)
         _audit("region.unlinked", link.user, other.slug, other.name, side=side.value, by="other")
     return link
+
+
+def _text(payload: dict[str, Any], key: str) -> str:
+    value = payload.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _town(tenant_id: int) -> Tenant:

@@ -108,4 +108,6 @@ class RegionsPlugin:
         links = [link for link in of_user(user) if link.active]
         if not links:
             return None
-        return SlotContent(html=render_template("region/_account_links.html", links=links), order=50)
+        return SlotContent(
+            html=render_template("region/_account_links.html", links=links), order=50
+        )
