@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 #: The plugin API this core provides.
-API_VERSION = "1.1"
+API_VERSION = "1.2"
 
 #: What a plugin that declares nothing is taken to need: the first versioned API.
 ASSUMED_API = "1.0"

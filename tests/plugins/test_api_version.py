@@ -31,8 +31,8 @@ def pf_nav_items(user):
 
 
 def test_the_version_is_major_dot_minor() -> None:
-    assert parse(api.API_VERSION) == (1, 1)
-    assert api.API_VERSION == "1.1"
+    assert parse(api.API_VERSION) == (1, 2)
+    assert api.API_VERSION == "1.2"
 
 
 @pytest.mark.parametrize(

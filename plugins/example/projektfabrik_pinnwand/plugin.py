@@ -50,7 +50,7 @@ def pf_plugin_info() -> PluginInfo:
             "Short notes for everyone in town: offers, requests, dates. "
             "Moderators pin and remove notes."
         ),
-        api="1.1",  # the plugin API it was written for (docs/plugins.md, "API versions")
+        api="1.2",  # the plugin API it was written for (docs/plugins.md, "API versions")
     )
 
 

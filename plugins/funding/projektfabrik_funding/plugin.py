@@ -32,7 +32,7 @@ def pf_plugin_info() -> PluginInfo:
             "Funding pots of the town; teams apply from their project plan, "
             "the town checks, decides, pays out and checks the proof of use."
         ),
-        api="1.1",
+        api="1.2",
     )
 
 
