@@ -131,11 +131,14 @@ def arrive_join() -> ResponseReturnValue:
     if arrival.project_number is not None:
         target = url_for("teams.team", number=arrival.project_number) + "#mitmachen"
     if not arrival.user.display_name:
-        flash(_("Please enter the name the team should see."), "info")
         target = url_for("accounts.profile")
+    response = _finish_login(arrival.user, next_url=target)
+    # After the login: it starts a fresh session, which would drop a message flashed before.
+    if not arrival.user.display_name:
+        flash(_("Please enter the name the team should see."), "info")
     elif arrival.created:
         flash(_("Your account is linked. Tell the team why you would like to join."), "success")
-    return _finish_login(arrival.user, next_url=target)
+    return response
 
 
 @bp.get("/region/ankunft/anmelden")
