@@ -29,7 +29,7 @@ from projektfabrik.regions.handoff import HandoffNonce, HandoffRefused
 from projektfabrik.regions.models import RegionalChoice
 from projektfabrik.teams import services as teams
 from projektfabrik.tenancy.isolation import TenantScoped
-from projektfabrik.testing import TEST_PASSWORD, Town, make_town
+from projektfabrik.testing import TEST_PASSWORD, Mailbox, Town, links_in, login, make_town
 
 ERIKA = "erika@example.org"
 
@@ -578,3 +578,18 @@ def test_ending_the_link_in_the_project_town_detaches_the_account(
     with town_a.context():
         found = db.session.get(Project, project.id)
         assert access.membership(found, db.session.get(User, linked.id)) is not None  # type: ignore[arg-type]
+
+
+def test_a_linked_account_may_choose_a_password_with_forgot_password(
+    app: Flask, town_a: Town, project: Project, erika: User, mailbox: Mailbox
+) -> None:
+    browser = Browser(app, town_a)
+    browser.get(_join(browser, town_a, project.number))
+    settings = browser.get(f"http://{town_a.host}/konto").get_data(as_text=True)
+    assert "über Ihr Konto in Stadt B an" in settings
+    assert "Dienstkonto" not in settings  # not mistaken for the town's staff account
+    town_a.client().post("/passwort-vergessen", data={"email": ERIKA})
+    (link,) = links_in(mailbox.last_to(ERIKA))
+    data = {"password": "ein ganz neues Passwort", "confirm": "ein ganz neues Passwort"}
+    assert town_a.client().post(urlsplit(link).path, data=data).status_code == 302
+    login(town_a.client(), ERIKA, "ein ganz neues Passwort")

@@ -26,7 +26,7 @@ from projektfabrik.accounts.views import _finish_login
 from projektfabrik.extensions import db
 from projektfabrik.projects import access
 from projektfabrik.regions import handoff, joining, readmodel
-from projektfabrik.regions.accountlinks import TownLink, of_user
+from projektfabrik.regions.accountlinks import Side, TownLink, of_user
 from projektfabrik.regions.forms import JoinConsentForm
 from projektfabrik.regions.handoff import HandoffRefused
 from projektfabrik.security import policy_with_form_action
@@ -103,6 +103,14 @@ def neighbour_sign_in_towns() -> list[readmodel.Participant]:
     if g.get("tenant") is None:
         return []
     return handoff.partners(current_tenant().id)
+
+
+@bp.app_template_global()
+def home_town_link(user: Any) -> TownLink | None:
+    """For the account page of an account without a password: the neighbouring town
+    it was made from (its newest link), if any."""
+    links = [link for link in of_user(user) if link.side == Side.GUEST]
+    return links[0] if links else None
 
 
 @bp.get("/region/anmelden/<gemeinde>")
