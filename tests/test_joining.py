@@ -251,16 +251,23 @@ def test_without_the_email_nothing_is_sealed_and_the_form_says_why(
 
 
 def test_a_town_with_an_account_for_the_address_makes_no_second_one(
-    app: Flask, town_a: Town, project: Project, erika: User
+    app: Flask, town_a: Town, town_b: Town, project: Project, erika: User
 ) -> None:
     town_a.user(ERIKA, name="Erika in A")
     browser = Browser(app, town_a)
     refused = browser.get(_join(browser, town_a, project.number))
     assert refused.status_code == 400
-    assert "bereits ein Konto mit dieser E-Mail-Adresse" in refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert "bereits ein Konto mit dieser E-Mail-Adresse" in html
     with town_a.context():
         assert len(db.session.scalars(select(User).where(User.email == ERIKA)).all()) == 1
     assert _links(town_a) == []
+    # B recorded its side when it sealed; the way back makes B forget it.
+    assert [link.active for link in _links(town_b)] == [True]
+    back = html.split('href="http://stadt-b.test/region/ankunft/trennen?token=', 1)[1]
+    told = browser.get("http://stadt-b.test/region/ankunft/trennen?token=" + back.split('"')[0])
+    assert told.status_code == 200
+    assert [link.active for link in _links(town_b)] == [False]
 
 
 # --- what the token is bound to ------------------------------------------------------------

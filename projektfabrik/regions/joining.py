@@ -58,12 +58,19 @@ NO_LINK_HERE = lazy_gettext(
 )
 
 
-def account_exists(town: str) -> Any:
-    return lazy_gettext(
-        "%(town)s already has an account with this e-mail address. Please sign in there "
-        "with it (“Forgot password” sets a new one) and join the project directly.",
-        town=town,
-    )
+class AddressTaken(HandoffRefused):
+    """M has an account with the address already. ``undo`` is an "unlink" token for the
+    home town, which recorded its side of the link when it sealed (None: cannot tell it)."""
+
+    def __init__(self, town: str, undo: str | None) -> None:
+        super().__init__(
+            lazy_gettext(
+                "%(town)s already has an account with this e-mail address. Please sign in "
+                "there with it (“Forgot password” sets a new one) and join the project directly.",
+                town=town,
+            )
+        )
+        self.undo = undo
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ def arrive_to_join(sealed: Sealed, state: str | None) -> Arrival:
             _audit("region.linked", link.user, home.slug, home.name, shared=[])
         return Arrival(user=link.user, project_number=number, created=False)
     if accounts.find_by_email(payload["email"]) is not None:
-        raise HandoffRefused(account_exists(current_tenant().name))
+        raise AddressTaken(current_tenant().name, _undo_for(home.id, payload["ref"]))
     name, skills = _text(payload, "name"), _text(payload, "skills")
     try:
         # No password: the person signs in through their home town (or sets one
@@ -186,6 +193,14 @@ def arrive_to_join(sealed: Sealed, state: str | None) -> Arrival:
     shared = [f for f in SHAREABLE if f in payload]
     _audit("region.linked", user, home.slug, home.name, shared=shared)
     return Arrival(user=user, project_number=number, created=True)
+
+
+def _undo_for(home_town_id: int, ref: str) -> str | None:
+    # Sent back with the person, the home town ends the side it recorded when it sealed.
+    try:
+        return handoff.seal(UNLINK, home_town_id, {"ref": ref, "home": False})
+    except HandoffRefused:
+        return None
 
 
 def arrive_to_sign_in(sealed: Sealed, state: str | None) -> User:

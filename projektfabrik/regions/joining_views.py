@@ -43,9 +43,10 @@ TOWN_PARAM = "gemeinde"
 STATE_MAX = 64
 
 
-def _refused(error: HandoffRefused, status: int = 400) -> ResponseReturnValue:
+def _refused(error: HandoffRefused, status: int = 400, **context: Any) -> ResponseReturnValue:
     db.session.rollback()
-    return render_template("region/handoff_refused.html", message=error.message), status
+    page = render_template("region/handoff_refused.html", message=error.message, **context)
+    return page, status
 
 
 def _partner_or_refuse(slug: str) -> readmodel.Participant:
@@ -132,6 +133,23 @@ def arrive_join() -> ResponseReturnValue:
         sealed = handoff.open_sealed(request.args.get("token", ""), joining.JOIN)
         db.session.commit()  # the token is used up, whatever follows
         arrival = joining.arrive_to_join(sealed, state)
+    except joining.AddressTaken as error:
+        # The home town recorded a link that will not be: a way back that ends it.
+        home = next(
+            (
+                p
+                for p in handoff.partners(current_tenant().id)
+                if p.tenant_id == sealed.from_town_id
+            ),
+            None,
+        )
+        back = None
+        if home is not None and error.undo is not None:
+            back = (
+                home.town.name,
+                handoff.partner_url(home, url_for("joining.arrive_unlink", token=error.undo)),
+            )
+        return _refused(error, back=back)
     except HandoffRefused as error:
         return _refused(error)
     db.session.commit()

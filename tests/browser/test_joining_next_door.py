@@ -8,9 +8,7 @@ Every page passes the checks of ``check_page`` (axe-core, 320 px, focus, …).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,18 +26,6 @@ pytestmark = pytest.mark.browser
 M = "musterstadt.localhost"
 B = "beispielhausen.localhost"
 CLARA = "clara@beispielhausen.example"
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("PROJEKTFABRIK_SCREENSHOTS")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    for w in (1280, 360):
-        page.set_viewport_size({"width": w, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{w}.png", full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
 
 
 def _log_in(page: Any, email: str) -> None:
@@ -67,13 +53,14 @@ def test_joining_a_project_next_door_and_undoing_it(
     live_server: Any,
     demo_towns: list[str],
     check_page: Callable[[Any], None],
+    screenshot: Callable[[Any, str], None],
 ) -> None:
     # German: a visitor of Musterstadt's project page comes with her Beispielhausen account.
     page.goto(live_server.url(M, "/projekte/1"))
     title = page.locator("h1").inner_text()
     join = page.get_by_role("link", name="Mit meinem Konto aus Beispielhausen mitmachen")
     check_page(page)
-    _shot(page, "join-project-de")
+    screenshot(page, "join-project-de")
     _click(page, join)
     assert page.url.startswith(f"http://{B}:{live_server.port}/anmelden")
     _log_in(page, CLARA)
@@ -81,7 +68,7 @@ def test_joining_a_project_next_door_and_undoing_it(
     assert page.locator("h1").inner_text() == "Bei einem Projekt in Musterstadt mitmachen"
     assert title in page.locator("main").inner_text()
     check_page(page)
-    _shot(page, "join-confirm-de")
+    screenshot(page, "join-confirm-de")
     page.uncheck("#email")
     _click(page, page.get_by_role("button", name="Weitergeben und weiter nach Musterstadt"))
     # Without the address nothing goes: the form says why, the rest stays as ticked.
@@ -89,13 +76,13 @@ def test_joining_a_project_next_door_and_undoing_it(
     assert "braucht Ihre E-Mail-Adresse" in page.locator("main").inner_text()
     assert page.is_checked("#name")
     check_page(page)
-    _shot(page, "join-confirm-error-de")
+    screenshot(page, "join-confirm-error-de")
     page.check("#email")
     _click(page, page.get_by_role("button", name="Weitergeben und weiter nach Musterstadt"))
     assert page.url == f"http://{M}:{live_server.port}/projekte/1/team#mitmachen"
     assert "Ihr Konto ist verknüpft" in page.locator("main").inner_text()
     check_page(page)
-    _shot(page, "join-arrived-de")
+    screenshot(page, "join-arrived-de")
     page.fill("#motivation", "Ich gärtnere gern und komme aus Beispielhausen.")
     _click(page, page.get_by_role("button", name="Beitritt anfragen"))
     assert "Ihre Anfrage ist gesendet" in page.locator("main").inner_text()
@@ -134,19 +121,19 @@ def test_joining_a_project_next_door_and_undoing_it(
         _click(plain, plain.get_by_role("link", name="Sign in with my account from Beispielhausen"))
         _log_in(plain, CLARA)
         assert plain.locator("h1").inner_text() == "Sign in to Musterstadt"
-        _shot(plain, "signin-confirm-en")
+        screenshot(plain, "signin-confirm-en")
         _click(plain, plain.get_by_role("button", name="Continue to Musterstadt"))
         assert plain.url.startswith(f"http://{M}:")
         plain.goto(live_server.url(M, "/konto"))
         assert "made from your account in Beispielhausen" in plain.locator("main").inner_text()
-        _shot(plain, "account-links-en")
+        screenshot(plain, "account-links-en")
         _click(plain, plain.get_by_role("link", name="End the link – Beispielhausen"))
         assert plain.locator("h1").inner_text() == "End the link with Beispielhausen"
-        _shot(plain, "end-link-en")
+        screenshot(plain, "end-link-en")
         _click(plain, plain.get_by_role("button", name="End the link"))
         assert plain.url.startswith(f"http://{B}:{live_server.port}/region/ankunft/trennen")
         assert plain.locator("h1").inner_text() == "The link is ended"
-        _shot(plain, "link-ended-en")
+        screenshot(plain, "link-ended-en")
     finally:
         context.close()
     assert _links_in("musterstadt") == [("guest", False)]
@@ -158,7 +145,7 @@ def test_joining_a_project_next_door_and_undoing_it(
     page.goto(live_server.url(B, "/region/ankunft/trennen?token=kaputt"))
     assert page.locator("h1").inner_text() == "This did not work"
     check_page(page)
-    _shot(page, "refused-en")
+    screenshot(page, "refused-en")
     page.context.clear_cookies()  # a visitor again, in English
     page.context.add_cookies(
         [{"name": "sprache", "value": "en", "domain": host, "path": "/"} for host in (M, B)]
@@ -166,4 +153,4 @@ def test_joining_a_project_next_door_and_undoing_it(
     page.goto(live_server.url(M, "/anmelden"))
     assert page.get_by_role("link", name="Sign in with my account from Beispielhausen").count() == 1
     check_page(page)
-    _shot(page, "login-neighbours-en")
+    screenshot(page, "login-neighbours-en")
