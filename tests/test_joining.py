@@ -203,6 +203,11 @@ def test_joining_next_door_makes_a_linked_account_with_only_what_was_agreed(
     assert home.side == Side.HOME and home.other_town_id == town_a.tenant.id
     assert "region.linked" in _actions(town_a) and "region.linked" in _actions(town_b)
 
+    # The link is in the person's data export in A (and nothing of B but its ref).
+    export = browser.get(f"http://{town_a.host}/konto/daten.json").get_json()
+    (row,) = export["records"]["town_link"]
+    assert row["home_ref"] == erika.ref and row["side"] == "guest"
+
     # Signed in to A through the same door as every way in; then the team's normal joining.
     team = browser.get(f"http://{town_a.host}/projekte/{project.number}/team")
     assert team.status_code == 200
@@ -600,3 +605,13 @@ def test_a_linked_account_may_choose_a_password_with_forgot_password(
     data = {"password": "ein ganz neues Passwort", "confirm": "ein ganz neues Passwort"}
     assert town_a.client().post(urlsplit(link).path, data=data).status_code == 302
     login(town_a.client(), ERIKA, "ein ganz neues Passwort")
+
+
+def test_links_stay_behind_when_a_town_moves(app: Flask) -> None:
+    """An archive would carry the neighbour's id into another deployment, where the
+    import turns every town reference into the town itself: links must not travel."""
+    from projektfabrik.tenancy.tables import town_tables
+
+    moved = {spec.name for spec in town_tables(db.metadata, archived=True)}
+    assert "town_link" not in moved and "handoff_nonce" not in moved
+    assert "user_account" in moved
