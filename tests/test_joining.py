@@ -322,20 +322,43 @@ def test_a_token_of_one_pair_fails_for_another_pair(
 
 
 def test_a_tampered_token_fails(town_a: Town, town_b: Town, region: None) -> None:
-    token = _sealed_in(town_b, town_a, ref="abc")
-    payload, rest = token.split(".", 1)
     import base64
     import json
 
-    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    body["d"]["ref"] = "someone-else"
-    forged = base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+    from projektfabrik.plugins import secrets
+
+    token = _sealed_in(town_b, town_a, ref="abc")
+    with town_a.request_context():
+        scope = handoff._SECRET_SCOPE
+        signed = secrets.decrypt(town_a.tenant.id, scope, joining.JOIN, {secrets.MARKER: token})
+        payload, rest = signed.split(".", 1)
+        body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        body["d"]["ref"] = "someone-else"
+        forged = base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+        # Even with the encryption key, a changed payload breaks the signature.
+        again = secrets.encrypt(town_a.tenant.id, scope, joining.JOIN, f"{forged}.{rest}")
     with pytest.raises(HandoffRefused) as refused:
-        _open_in(town_a, f"{forged}.{rest}")
+        _open_in(town_a, again[secrets.MARKER])
     assert refused.value.message == handoff.INVALID
-    for garbage in ("", "kaputt", "a.b.c", "ä" * 9000):
+    # A flipped character of the encrypted token itself fails too.
+    flipped = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
+    with pytest.raises(HandoffRefused):
+        _open_in(town_a, flipped)
+    for garbage in ("", "kaputt", "a.b.c", "ä" * 9000, "ä" * 100):
         with pytest.raises(HandoffRefused):
             _open_in(town_a, garbage)
+
+
+def test_the_token_in_the_url_shows_nothing_of_the_person(
+    app: Flask, town_a: Town, project: Project, erika: User
+) -> None:
+    """Tokens travel in URLs (access logs, history): encrypted, not only signed."""
+    import base64
+
+    token = _token(_join(Browser(app, town_a), town_a, project.number))
+    readable = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    for secret in (ERIKA.encode(), b"Erika", erika.ref.encode(), b"Stadt"):
+        assert secret not in readable
 
 
 def test_an_expired_token_fails(

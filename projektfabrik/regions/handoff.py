@@ -24,7 +24,7 @@ one deployment. Services here never commit.
 
 from __future__ import annotations
 
-import secrets
+import secrets as random_tokens
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from projektfabrik.db import UTCDateTime, utcnow
 from projektfabrik.extensions import Model, db
+from projektfabrik.plugins import secrets
 from projektfabrik.refusal import Refusal
 from projektfabrik.regions import readmodel
 from projektfabrik.tenancy.context import current_tenant
@@ -53,6 +54,8 @@ MAX_AGE = 10 * 60
 NONCE_KEPT = timedelta(days=1)
 #: Purposes are short words; the salt makes a token of one useless for another.
 PURPOSE_MAX = 40
+#: The scope of the encryption key (with the target town and the purpose).
+_SECRET_SCOPE = "regions-handoff"
 
 
 #: What the person reads; lazy, so each is said in the language of the request showing it.
@@ -136,23 +139,29 @@ def seal(purpose: str, to_town_id: int, payload: dict[str, Any]) -> str:
         "f": here,
         "t": to_town_id,
         "d": payload,
-        "n": secrets.token_urlsafe(16),
+        "n": random_tokens.token_urlsafe(16),
         "at": int(time.time()),
     }
-    return _serializer(purpose).dumps(body)
+    signed = _serializer(purpose).dumps(body)
+    # Encrypted for the target town too: the token travels in a URL (access logs,
+    # the browser's history), and a signed payload alone is readable base64 with
+    # the person's name and address in it. The key is the target's and the
+    # purpose's (plugins/secrets.py's scheme), so no other town can even read it.
+    return secrets.encrypt(to_town_id, _SECRET_SCOPE, purpose, signed)[secrets.MARKER]
 
 
 def open_sealed(token: str, purpose: str, max_age: int = MAX_AGE) -> Sealed:
     """Check a token in the target town and use it up; raise :class:`HandoffRefused`."""
     if not token or len(token) > 8000:
         raise HandoffRefused(INVALID)
+    here = current_tenant().id
     try:
-        body = _serializer(purpose).loads(token, max_age=max_age)
+        signed = secrets.decrypt(here, _SECRET_SCOPE, purpose, {secrets.MARKER: token})
+        body = _serializer(purpose).loads(signed, max_age=max_age)
     except SignatureExpired as exc:
         raise HandoffRefused(EXPIRED) from exc
-    except BadSignature as exc:
+    except (BadSignature, secrets.SecretUnreadable, TypeError, ValueError) as exc:
         raise HandoffRefused(INVALID) from exc
-    here = current_tenant().id
     if not isinstance(body, dict) or body.get("p") != purpose or body.get("t") != here:
         raise HandoffRefused(INVALID)
     sender, nonce, payload = body.get("f"), body.get("n"), body.get("d")
