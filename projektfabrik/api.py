@@ -110,6 +110,12 @@ from projektfabrik.projects.events import (
 )
 from projektfabrik.projects.models import Status as ProjectStatus
 from projektfabrik.refusal import Refusal
+from projektfabrik.regions.handoff import HandoffRefused
+from projektfabrik.regions.handoff import Sealed as SealedHandoff
+from projektfabrik.regions.handoff import open_sealed as open_handoff
+from projektfabrik.regions.handoff import partner_url as handoff_partner_url
+from projektfabrik.regions.handoff import partners as handoff_partners
+from projektfabrik.regions.handoff import seal as seal_handoff
 from projektfabrik.regions.messages import SendingTown, TownMessage
 from projektfabrik.regions.messages import receiver as town_message_receiver
 from projektfabrik.regions.messages import send as send_to_town
@@ -538,6 +544,12 @@ __all__ = [
     "ProjectStatusChanged",
     "ProjectSupported",
     "Refusal",
+    "HandoffRefused",
+    "SealedHandoff",
+    "open_handoff",
+    "handoff_partner_url",
+    "handoff_partners",
+    "seal_handoff",
     "ProjectTab",
     "Role",
     "SearchDocument",

@@ -94,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from projektfabrik.marketplace import views as marketplace_views
     from projektfabrik.notifications import views as notifications_views
     from projektfabrik.regions import host as regions_host
+    from projektfabrik.regions import joining_views
     from projektfabrik.regions import messages as regions_messages
     from projektfabrik.regions import views as regions_views
     from projektfabrik.site import views as site_views
@@ -110,6 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # handed a request by regions/host.py on a region's host.
     app.register_blueprint(regions_views.bp)
     app.register_blueprint(regions_views.town_bp)
+    app.register_blueprint(joining_views.bp)
     regions_host.init_app(app)
     # After _init_database's teardown, so it runs before the session is removed.
     regions_messages.install(app, FlaskSQLAlchemySession)
@@ -149,6 +151,8 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.mail import models as _mail  # noqa: F401
     from projektfabrik.marketplace import models as _marketplace  # noqa: F401
     from projektfabrik.notifications import models as _notifications  # noqa: F401
+    from projektfabrik.regions import accountlinks as _links  # noqa: F401
+    from projektfabrik.regions import handoff as _handoff  # noqa: F401
     from projektfabrik.regions import messages as _town_messages  # noqa: F401
     from projektfabrik.regions import models as _regions  # noqa: F401
     from projektfabrik.teams import models as _teams  # noqa: F401

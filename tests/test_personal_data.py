@@ -50,6 +50,7 @@ NOT_IN_THE_DEMO = {
     ("audit_entry", "subject_id"),
     ("recovery_code", "user_id"),
     ("sso_identity", "user_id"),
+    ("town_link", "user_id"),  # tests/test_joining.py checks it reaches the export
     ("councilmotion_list", "entered_by_id"),
     ("pubtools_printed_sheet", "printed_by_id"),
     ("pubtools_sheet_photo", "uploaded_by_id"),

@@ -50,6 +50,18 @@ def describe(entry: AuditEntry) -> str:
             return _(
                 "Whether project %(number)s is shown in the region changed", number=entry.target
             )
+        case "region.linked":
+            return _(
+                "%(name)s linked their account with %(town)s",
+                name=who,
+                town=str(detail.get("town", "")),
+            )
+        case "region.unlinked":
+            return _(
+                "The link of %(name)s with %(town)s ended",
+                name=who,
+                town=str(detail.get("town", "")),
+            )
         case "appearance.saved":
             return _("Appearance and contact changed")
         case "logo.uploaded":

@@ -55,3 +55,15 @@ class ProjectRegionForm(FlaskForm):
 
     def shown_choice(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.shown.data or "")
+
+
+class JoinConsentForm(FlaskForm):
+    """What the person shares with the neighbouring town (regions/joining.py)."""
+
+    name = BooleanField(_l("My name"), default=True)
+    email = BooleanField(
+        _l("My e-mail address"),
+        default=True,
+        description=_l("Needed: the other town writes to you about the project."),
+    )
+    skills = BooleanField(_l("My skills"), default=True)

@@ -51,7 +51,11 @@ class RegionsPlugin:
         if slot == Slot.LANDING_MAIN:
             return self._neighbours()
         if slot == Slot.PROJECT_SIDEBAR and context.get("project") is not None:
-            return self._project_choice(context["project"])
+            return self._project_choice(context["project"]) or self._join_from_neighbour(
+                context["project"]
+            )
+        if slot == Slot.ACCOUNT_PAGE and context.get("user") is not None:
+            return self._town_links(context["user"])
         return None
 
     def _neighbours(self) -> SlotContent | None:
@@ -81,3 +85,29 @@ class RegionsPlugin:
             town=services.current_choice(),
         )
         return SlotContent(html=html, order=80)
+
+    def _join_from_neighbour(self, project: Any) -> SlotContent | None:
+        """For visitors not logged in here: "join with my account from <town>"."""
+        from flask_login import current_user
+
+        from projektfabrik.regions import joining
+
+        if current_user.is_authenticated or not _in_region():
+            return None
+        towns = joining.offered_towns(project)
+        if not towns:
+            return None
+        html = render_template("region/_join_from_neighbour.html", project=project, towns=towns)
+        return SlotContent(html=html, order=85)
+
+    def _town_links(self, user: Any) -> SlotContent | None:
+        """The person's links with neighbouring towns, each with a way to end it. Shown
+        even when the town has left the region since: ending must stay possible."""
+        from projektfabrik.regions.accountlinks import of_user
+
+        links = [link for link in of_user(user) if link.active]
+        if not links:
+            return None
+        return SlotContent(
+            html=render_template("region/_account_links.html", links=links), order=50
+        )

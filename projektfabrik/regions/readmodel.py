@@ -278,6 +278,18 @@ def members_at_a_glance(region: Region) -> list[MemberAtAGlance]:
     ]
 
 
+def one_project(town: Participant, number: int) -> RegionalProject | None:
+    """One project of a taking-part town as the region shows it, or None when it is not
+    shown there: what a neighbouring town names on its page "join with my account"."""
+    crossing = these_towns(frozenset({town.tenant_id}))
+    stmt = _shown(
+        select(Project).where(Project.number == number, Project.status != Status.ARCHIVED),
+        [town],
+    )
+    found = _load(stmt.limit(1), [town], crossing)
+    return found[0] if found else None
+
+
 # --- inside the read model only ---------------------------------------------------
 
 

@@ -18,8 +18,12 @@ from sqlalchemy import Column, MetaData, Table
 TOWN_ROW = "tenant"
 HOSTS = "tenant_host"
 #: Tables of a town that never travel: a sign-in session is a secret of one
-#: deployment; a copy elsewhere would let someone in without signing in.
-NOT_ARCHIVED = frozenset({"login_session"})
+#: deployment; a copy elsewhere would let someone in without signing in. A link
+#: with a neighbouring town names that town's id in this deployment (an import
+#: would turn it into the town itself), and used handoff nonces mean nothing
+#: elsewhere: linked accounts arrive without their links and sign in with a
+#: password (docs/architecture.md, "What crosses between towns", 2).
+NOT_ARCHIVED = frozenset({"login_session", "town_link", "handoff_nonce"})
 
 
 class SchemaProblem(RuntimeError):

@@ -553,3 +553,23 @@ def a11y_checks() -> dict[str, Callable[..., Any]]:
         "watch_error_summaries": _watch_error_summaries,
         "forget_focus_checks": _FOCUS_CHECKED.clear,
     }
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], None]:
+    """``screenshot(page, name)``: with ``PROJEKTFABRIK_SCREENSHOTS=<folder>``, keep the
+    page at 1280 and 360 px there (``<name>-1280.png``, ``<name>-360.png``) for looking
+    at it; without, nothing."""
+
+    def take(page: Any, name: str) -> None:
+        folder = os.environ.get("PROJEKTFABRIK_SCREENSHOTS")
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"]
+        for w in (1280, 360):
+            page.set_viewport_size({"width": w, "height": 900})
+            page.screenshot(path=f"{folder}/{name}-{w}.png", full_page=True)
+        page.set_viewport_size({"width": width, "height": 900})
+
+    return take

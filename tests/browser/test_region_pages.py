@@ -6,9 +6,7 @@ and the neighbours' section, each accessible, in German and English, at 320 px.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,18 +22,6 @@ from projektfabrik.testing import Town
 pytestmark = pytest.mark.browser
 
 REGION = "region-test.localhost"
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("PROJEKTFABRIK_SCREENSHOTS")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    for w in (1280, 360):
-        page.set_viewport_size({"width": w, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{w}.png", full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
 
 
 def _publish(town: Town, title: str, skills: str = "") -> None:
@@ -72,7 +58,12 @@ def region(app: Flask, town_a: Town, town_b: Town) -> None:
 
 
 def test_a_visitor_browses_the_region(
-    page: Any, live_server: Any, region: None, town_a: Town, check_page: Callable[[Any], None]
+    page: Any,
+    live_server: Any,
+    region: None,
+    town_a: Town,
+    check_page: Callable[[Any], None],
+    screenshot: Callable[[Any, str], None],
 ) -> None:
     page.goto(live_server.url(REGION, "/"))
     assert page.locator("h1").inner_text() == "Projekte der Region"
@@ -80,7 +71,7 @@ def test_a_visitor_browses_the_region(
     # Stadt A has not opted in: nothing of it.
     assert "Reparaturcafé" not in page.content()
     check_page(page)
-    _shot(page, "region-de")
+    screenshot(page, "region-de")
     page.select_option("#gemeinde", "stadt-b")
     page.fill("#suche", "obst")
     with page.expect_navigation():
@@ -97,12 +88,13 @@ def test_a_visitor_browses_the_region(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Projects of the region"
     check_page(page)
-    _shot(page, "region-en")
+    screenshot(page, "region-en")
 
 
 def test_an_admin_opts_in_and_a_team_decides(
     page: Any, live_server: Any, region: None, town_a: Town, town_b: Town,
     check_page: Callable[[Any], None],
+    screenshot: Callable[[Any, str], None],
 ) -> None:  # fmt: skip
     town_a.user("admin@example.org", role=Role.ADMIN)
     page.goto(live_server.url(town_a, "/anmelden"))
@@ -115,7 +107,7 @@ def test_an_admin_opts_in_and_a_team_decides(
         page.locator("main a", has_text="Region").first.click()
     assert "Landkreis Test" in page.locator("h1").inner_text()
     check_page(page)
-    _shot(page, "town-settings-de")
+    screenshot(page, "town-settings-de")
     page.check("#opted_in")
     page.check("#neighbours_section")
     with page.expect_navigation():
@@ -128,7 +120,7 @@ def test_an_admin_opts_in_and_a_team_decides(
     assert "Dorfladen Oberdorf" in nearby.inner_text()
     assert "Stadt B" in nearby.inner_text()
     check_page(page)
-    _shot(page, "landing-neighbours-de")
+    screenshot(page, "landing-neighbours-de")
     # The admin leads no project; a team's page says the same to its owner.
     page.goto(live_server.url(REGION, "/region/projekte"))
     assert "Reparaturcafé im Hafen" in page.locator("main").inner_text()
@@ -137,15 +129,20 @@ def test_an_admin_opts_in_and_a_team_decides(
         page.locator(".language-switch button[value=en]").click()
     assert page.locator("html").get_attribute("lang") == "en"
     check_page(page)
-    _shot(page, "town-settings-en")
+    screenshot(page, "town-settings-en")
     page.goto(live_server.url(town_a, "/"))
     assert "Projects nearby looking for help" in page.content()
     check_page(page)
-    _shot(page, "landing-neighbours-en")
+    screenshot(page, "landing-neighbours-en")
 
 
 def test_a_team_keeps_its_project_at_home(
-    page: Any, live_server: Any, region: None, town_b: Town, check_page: Callable[[Any], None]
+    page: Any,
+    live_server: Any,
+    region: None,
+    town_b: Town,
+    check_page: Callable[[Any], None],
+    screenshot: Callable[[Any, str], None],
 ) -> None:
     from sqlalchemy import select
 
@@ -166,7 +163,7 @@ def test_a_team_keeps_its_project_at_home(
     with page.expect_navigation():
         page.locator("#region-choice-heading").locator("..").locator("a").click()
     check_page(page)
-    _shot(page, "project-choice-de")
+    screenshot(page, "project-choice-de")
     page.check("input[value=no]")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -177,4 +174,4 @@ def test_a_team_keeps_its_project_at_home(
     with page.expect_navigation():
         page.locator(".language-switch button[value=en]").click()
     check_page(page)
-    _shot(page, "project-choice-en")
+    screenshot(page, "project-choice-en")

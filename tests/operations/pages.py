@@ -16,7 +16,9 @@ from projektfabrik.testing import login
 MUSTER = "musterstadt.localhost"
 BEISPIEL = "beispielhausen.localhost"
 LINK = re.compile(r'href="(/[^"#]*)"')
-SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$")
+#: Not pages: logging out, files, and the start of a round trip to a neighbouring
+#: town (a redirect carrying a fresh random state each time; rel="nofollow").
+SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$|^/region/(anmelden|mitmachen)/")
 #: What differs between two renderings of the same content: the CSRF token and
 #: cache-busting numbers (the town's content version rises on import).
 VOLATILE = [
@@ -73,6 +75,8 @@ def snapshot(app: Flask, host: str, as_admin: bool = False, limit: int = 70) -> 
 
 
 REGIONAL_SLOT = '<div class="plugin-slot plugin-slot-regions">'
+#: The login page's "sign in with my account from <neighbouring town>".
+NEIGHBOURS_SIGN_IN = '<div class="region-neighbours">'
 REGION_ADMIN = "/verwaltung/region"
 
 
@@ -95,7 +99,9 @@ def without_neighbours(pages: dict[str, str]) -> dict[str, str]:
     on the landing page, the member list on the admin's region page): for comparing a
     town while a neighbour is gone."""
     return {
-        path: _drop_div(body, REGIONAL_SLOT) for path, body in pages.items() if path != REGION_ADMIN
+        path: _drop_div(_drop_div(body, REGIONAL_SLOT), NEIGHBOURS_SIGN_IN)
+        for path, body in pages.items()
+        if path != REGION_ADMIN
     }
 
 
