@@ -350,6 +350,10 @@ def _import_table(
         for reference in spec.references:
             if reference.column == "tenant_id":
                 continue
+            if reference.target == TOWN_ROW:
+                # Another town of the old deployment (tables.names_another_town).
+                values[reference.column] = None
+                continue
             if reference.column in own:
                 # Linked once every row of the table is in (a row may point at a later one).
                 target = values.get(reference.column)

@@ -26,6 +26,28 @@ HOSTS = "tenant_host"
 NOT_ARCHIVED = frozenset({"login_session", "town_link", "handoff_nonce"})
 
 
+def names_another_town(table: Table) -> list[Column[Any]]:
+    """The columns besides ``tenant_id`` that hold a town's id: another town of this
+    deployment (a neighbour a message came from, a pot was copied from, an
+    application was sent from). That id means nothing elsewhere, and an import
+    would otherwise turn it into the importing town itself."""
+    return [
+        column
+        for column in table.c
+        if column.name != "tenant_id"
+        and any(key.column.table.name == TOWN_ROW for key in column.foreign_keys)
+    ]
+
+
+def stays_behind(table: Table) -> bool:
+    """A town table that does not travel in its archive: named in :data:`NOT_ARCHIVED`,
+    or one whose rows cannot be without another town (a required column naming it:
+    town messages, copies of a neighbour's funding pot). A column that may be empty
+    travels empty instead (``archive.py``): a regional application stays the owning
+    town's record, without the way back to the applying town."""
+    return table.name in NOT_ARCHIVED or any(not c.nullable for c in names_another_town(table))
+
+
 class SchemaProblem(RuntimeError):
     """A table refers to rows that are neither the town's nor the town itself."""
 
@@ -78,7 +100,7 @@ def town_tables(metadata: MetaData, *, archived: bool = False) -> list[TownTable
     for table in metadata.sorted_tables:
         if table.name not in names:
             continue
-        if archived and (table.name in NOT_ARCHIVED or table.name == HOSTS):
+        if archived and (stays_behind(table) or table.name == HOSTS):
             continue
         references = []
         for column in table.c:

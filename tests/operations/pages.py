@@ -17,8 +17,13 @@ MUSTER = "musterstadt.localhost"
 BEISPIEL = "beispielhausen.localhost"
 LINK = re.compile(r'href="(/[^"#]*)"')
 #: Not pages: logging out, files, and the start of a round trip to a neighbouring
-#: town (a redirect carrying a fresh random state each time; rel="nofollow").
-SKIP = re.compile(r"/abmelden|/static/|\.(png|jpg|svg|css|js)$|^/region/(anmelden|mitmachen)/")
+#: town (a redirect carrying a fresh random state each time; rel="nofollow"). Not
+#: the town's own either: the copies of neighbouring towns' funding pots (they go
+#: and come with those towns; left out so that the crawl reaches the same pages).
+SKIP = re.compile(
+    r"/abmelden|/static/|\.(png|jpg|svg|css|js)$|^/region/(anmelden|mitmachen)/"
+    r"|^/foerderung/(projekte/[^/]+/)?region/"
+)
 #: What differs between two renderings of the same content: the CSRF token and
 #: cache-busting numbers (the town's content version rises on import).
 VOLATILE = [
@@ -78,29 +83,54 @@ REGIONAL_SLOT = '<div class="plugin-slot plugin-slot-regions">'
 #: The login page's "sign in with my account from <neighbouring town>".
 NEIGHBOURS_SIGN_IN = '<div class="region-neighbours">'
 REGION_ADMIN = "/verwaltung/region"
+#: The copies of neighbouring towns' funding pots (on the funding page and a project's
+#: funding tab; their own pages are not crawled, see SKIP).
+NEIGHBOUR_POTS = (
+    ("section", '<section aria-labelledby="neighbour-pots-heading">'),
+    ("section", '<section aria-labelledby="regional-open-heading">'),
+    # A pot's "open to the region", offered while the town has neighbours taking part.
+    ("div", '<div class="field">\n  <div class="choice"><input id="regional"'),
+)
 
 
-def _drop_div(body: str, opening: str) -> str:
-    """``body`` without the ``<div>`` that starts with ``opening`` (nested divs counted)."""
+def _drop_div(body: str, opening: str, element: str = "div") -> str:
+    """``body`` without the ``<div>`` (or other ``element``) that starts with
+    ``opening`` (nested ones counted)."""
     start = body.find(opening)
     if start < 0:
         return body
     depth, at = 0, start
-    for tag in re.finditer(r"<div\b|</div>", body[start:]):
-        depth += 1 if tag.group() != "</div>" else -1
+    for tag in re.finditer(rf"<{element}\b|</{element}>", body[start:]):
+        depth += 1 if tag.group() != f"</{element}>" else -1
         if depth == 0:
             at = start + tag.end()
             break
     return body[:start] + body[at:]
 
 
+def _squeeze(body: str) -> str:
+    """Blank lines left where a section was dropped (a template's ``{% if %}``) do not count."""
+    return re.sub(r"\n\s*\n", "\n", body)
+
+
+def without_neighbour_pots(pages: dict[str, str]) -> dict[str, str]:
+    """The pages without the copies of neighbouring towns' funding pots: a copy goes
+    with its town and comes back when that town's admin saves the pot again."""
+    kept = {}
+    for path, body in pages.items():
+        for element, opening in NEIGHBOUR_POTS:
+            body = _drop_div(body, opening, element)
+        kept[path] = _squeeze(body)
+    return kept
+
+
 def without_neighbours(pages: dict[str, str]) -> dict[str, str]:
     """The pages without what a town shows of its region's other towns (their projects
-    on the landing page, the member list on the admin's region page): for comparing a
-    town while a neighbour is gone."""
+    on the landing page, the member list on the admin's region page, the copies of
+    their funding pots): for comparing a town while a neighbour is gone."""
     return {
-        path: _drop_div(_drop_div(body, REGIONAL_SLOT), NEIGHBOURS_SIGN_IN)
-        for path, body in pages.items()
+        path: _squeeze(_drop_div(_drop_div(body, REGIONAL_SLOT), NEIGHBOURS_SIGN_IN))
+        for path, body in without_neighbour_pots(pages).items()
         if path != REGION_ADMIN
     }
 
