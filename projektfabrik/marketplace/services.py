@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from projektfabrik import workercache
 from projektfabrik.accounts.models import Role, User
 from projektfabrik.accounts.services import anonymise, deletion_plan, normalise_skills
 from projektfabrik.audit import services as audit
@@ -169,14 +170,30 @@ def adopt(project: Project, user: User) -> None:
 # --- support and follow --------------------------------------------------------
 
 
-def has_supported(project: Project, user: User | None) -> bool:
+@dataclass(frozen=True)
+class Marks:
+    """What the person looking has done about a project: supports it, follows it."""
+
+    supported: bool = False
+    following: bool = False
+
+
+def marks(project: Project, user: User | None) -> Marks:
+    """Both marks in one statement, kept per town version and person: both rows
+    are the town's, so pressing either button raises the version (workercache)."""
     if user is None or not user.is_authenticated:
-        return False
-    return bool(
-        db.session.scalar(
-            select(exists().where(Support.project_id == project.id, Support.user_id == user.id))
-        )
-    )
+        return Marks()
+
+    def build() -> Marks:
+        row = db.session.execute(
+            select(
+                exists().where(Support.project_id == project.id, Support.user_id == user.id),
+                exists().where(Follow.project_id == project.id, Follow.user_id == user.id),
+            )
+        ).one()
+        return Marks(bool(row[0]), bool(row[1]))
+
+    return workercache.town_result("marketplace.marks", project.id, user.id, build=build)
 
 
 def toggle_support(project: Project, user: User) -> bool:

@@ -28,7 +28,7 @@ from projektfabrik.marketplace.listing import Filters, list_projects
 from projektfabrik.marketplace.models import Comment
 from projektfabrik.markup import render_markdown
 from projektfabrik.pagecache import cached_for_visitors
-from projektfabrik.plugins.runtime import marketplace_filters
+from projektfabrik.plugins.runtime import LazyList, marketplace_filters
 from projektfabrik.projects import access
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Project, Status
@@ -175,6 +175,7 @@ def print_view(number: int) -> str:
 def _render_project(project: Project, template: str, **forms: Any) -> str:
     user = current_user if current_user.is_authenticated else None
     member = next((m for m in project.memberships if user and m.user_id == user.id), None)
+    marks = services.marks(project, user)
     context = {
         "project": project,
         "description": render_markdown(project.description_md),
@@ -182,11 +183,15 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         "member": member,
         "can_edit": access.can_manage_as(user, member),
         "has_owner": any(m.is_owner for m in project.memberships),
-        "supported": services.has_supported(project, user),
-        "following": projects.is_following(project, user),
-        "updates": [(u, render_markdown(u.body_md)) for u in services.updates(project)],
+        "supported": marks.supported,
+        "following": marks.following,
+        # Read only when a template shows them and the worker has not kept the
+        # HTML (cached_fragment in marketplace/project.html).
+        "updates": LazyList(
+            lambda: [(u, render_markdown(u.body_md)) for u in services.updates(project)]
+        ),
         "comments": services.comments(project),
-        "history": projects.status_history(project),
+        "history": LazyList(lambda: projects.status_history(project)),
         "can_edit_comment": lambda c: services.can_edit_comment(c, user),
         "share_url": external_url_for("marketplace.project", number=project.number),
     }

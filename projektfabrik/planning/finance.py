@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from projektfabrik import workercache
 from projektfabrik.extensions import db
 from projektfabrik.planning.models import (
     CostItem,
@@ -93,7 +94,16 @@ def summarise(
 
 def finance_summary(project: Project) -> FinanceSummary:
     """The project's finance plan in figures (public API: the funding module reads
-    ``requested_funding`` and ``total_costs`` from here)."""
+    ``requested_funding`` and ``total_costs`` from here).
+
+    Kept per town version (three statements otherwise); the result is shared
+    by the worker's requests, so callers never change its mappings."""
+    return workercache.town_result(
+        "planning.finance", project.id, build=lambda: _read_summary(project)
+    )
+
+
+def _read_summary(project: Project) -> FinanceSummary:
     reqs = db.session.execute(
         select(Requirement.cost_type, Requirement.source, Requirement.cost_cents).where(
             Requirement.project_id == project.id

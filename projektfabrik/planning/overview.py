@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from projektfabrik import workercache
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
 from projektfabrik.planning.finance import FinanceSummary, finance_summary
@@ -66,52 +68,88 @@ class Completeness:
         return next((s for s in self.steps if not s.done), None)
 
 
-def completeness(project: Project) -> Completeness:
-    """How far the plan is, and the next thing to do (in the plan's order)."""
-    found = profile(project)
+@dataclass(frozen=True)
+class PlanCounts:
+    """How many of each kind of item a plan has, and what of its profile is filled in:
+    plain data, kept per town version."""
+
+    work_packages: int
+    tasks: int
+    undated_tasks: int
+    milestones: int
+    requirements: int
+    financing_lines: int
+    #: The profile's fields that are filled in.
+    profile_filled: frozenset[str] = frozenset()
+
+
+def plan_counts(project: Project) -> PlanCounts:
+    """The counts the plan's completeness needs and the profile's filled fields
+    (two statements), kept per town version."""
+
+    def build() -> PlanCounts:
+        def count(model: type, *where: Any) -> Any:
+            return (
+                select(func.count())
+                .select_from(model)
+                .where(model.project_id == project.id, *where)  # type: ignore[attr-defined]
+                .scalar_subquery()
+            )
+
+        row = db.session.execute(
+            select(
+                count(WorkPackage),
+                count(Task),
+                count(Task, (Task.start.is_(None)) | (Task.end.is_(None))),
+                count(Milestone),
+                count(Requirement),
+                count(FinancingLine),
+            )
+        ).one()
+        found = profile(project)
+        filled = frozenset(name for name in PROFILE_FIELDS if found and getattr(found, name))
+        n = [int(value or 0) for value in row]
+        return PlanCounts(n[0], n[1], n[2], n[3], n[4], n[5], profile_filled=filled)
+
+    return workercache.town_result("planning.counts", project.id, build=build)
+
+
+def completeness(project: Project, summary: FinanceSummary | None = None) -> Completeness:
+    """How far the plan is, and the next thing to do (in the plan's order).
+
+    ``summary``: the plan's finance summary when the caller has it already."""
+    counts = plan_counts(project)
     steps = [
         Step(
             f"profile.{name}",
             _("Profile: %(field)s", field=PROFILE_LABELS[name]),
-            bool(found and getattr(found, name)),
+            name in counts.profile_filled,
             "planning.profile",
             name,
         )
         for name in PROFILE_FIELDS
     ]
-    counts = {
-        model: db.session.scalar(
-            select(func.count()).select_from(model).where(model.project_id == project.id)
-        )
-        or 0
-        for model in (WorkPackage, Task, Milestone, Requirement, FinancingLine)
-    }
-    undated = db.session.scalar(
-        select(func.count())
-        .select_from(Task)
-        .where(Task.project_id == project.id, (Task.start.is_(None)) | (Task.end.is_(None)))
-    )
-    summary = finance_summary(project)
+    summary = summary or finance_summary(project)
     steps += [
         Step(
-            "work_package", _("Add a work package"), counts[WorkPackage] > 0, "planning.work_plan"
+            "work_package", _("Add a work package"), counts.work_packages > 0, "planning.work_plan"
         ),
-        Step("task", _("Add tasks"), counts[Task] > 0, "planning.work_plan"),
+        Step("task", _("Add tasks"), counts.tasks > 0, "planning.work_plan"),
         Step(
             "dates",
             _("Give every task a start and an end"),
-            counts[Task] > 0 and not undated,
+            counts.tasks > 0 and not counts.undated_tasks,
             "planning.work_plan",
         ),
-        Step("milestone", _("Set a milestone"), counts[Milestone] > 0, "planning.work_plan"),
-        Step("resource", _("List what you need"), counts[Requirement] > 0, "planning.resources"),
+        Step("milestone", _("Set a milestone"), counts.milestones > 0, "planning.work_plan"),
+        Step("resource", _("List what you need"), counts.requirements > 0, "planning.resources"),
         Step(
-            "financing", _("Say how it is financed"), counts[FinancingLine] > 0, "planning.finance"
+            "financing", _("Say how it is financed"), counts.financing_lines > 0, "planning.finance"
         ),
         Step(
             "balance",
             _("Make financing equal the costs"),
-            counts[FinancingLine] > 0 and summary.balanced and summary.total_costs > 0,
+            counts.financing_lines > 0 and summary.balanced and summary.total_costs > 0,
             "planning.finance",
         ),
     ]

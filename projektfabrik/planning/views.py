@@ -116,7 +116,7 @@ def _section_or_404(slug: str) -> Section:
 
 def _render(template: str, project: Project, **context: Any) -> str:
     user = _user()
-    states = services.section_states(project)
+    states = context.pop("states") if "states" in context else services.section_states(project)
     editor = access.is_editor(project, user)
     context.setdefault("visible", services.visible_sections(project, user))
     return render_template(
@@ -157,14 +157,18 @@ def overview(project: Project) -> ResponseReturnValue:
     offer_form = None
     if user is not None and not editor:
         offer_form = _offer_form(project, visible, formdata=None)
+    summary = services.finance_summary(project) if Section.FINANCE in visible else None
     return _render(
         "planning/overview.html",
         project,
-        completeness=services.completeness(project) if editor else None,
-        summary=services.finance_summary(project) if Section.FINANCE in visible else None,
+        states=states,
+        visible=visible,
+        completeness=services.completeness(project, summary) if editor else None,
+        summary=summary,
         visibility_form=visibility,
         offer_form=offer_form,
-        my_offers=services.offers_by(project, user) if user is not None else [],
+        # The page lists them beside the offer form only (never for the team).
+        my_offers=services.offers_by(project, user) if offer_form is not None else [],
         formats=exports.formats_for_page(),
         pdf_available=exports.pdf_available(),
     )

@@ -10,6 +10,7 @@ from typing import Any
 from flask import g, render_template
 from flask_babel import lazy_gettext
 
+from projektfabrik import workercache
 from projektfabrik.plugins.hookspecs import hookimpl
 from projektfabrik.plugins.types import NavArea, NavItem, PluginInfo, Slot, SlotContent
 
@@ -20,7 +21,11 @@ def _in_region() -> bool:
     if g.get("tenant") is None:
         return False
     if "in_region" not in g:
-        g.in_region = services.region() is not None
+        # Kept per town version: joining or leaving a region marks every
+        # member town changed (regions/config.py, versioning.mark_changed).
+        g.in_region = workercache.town_value(
+            "regions.in_region", lambda: services.region() is not None
+        )
     return bool(g.in_region)
 
 

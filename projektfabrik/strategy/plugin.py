@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
+from projektfabrik import workercache
 from projektfabrik.plugins.hookspecs import hookimpl
 from projektfabrik.plugins.types import (
     MarketplaceFilter,
@@ -111,13 +112,17 @@ class StrategyPlugin:
         from projektfabrik.strategy import contributions, figures
 
         if slot == Slot.PROJECT_SIDEBAR and context.get("project") is not None:
-            goals = contributions.linked_goals(context["project"])
-            if not goals:
-                return None
-            html = render_template(
-                "strategy/_sidebar.html", project=context["project"], goals=goals
-            )
-            return SlotContent(html=html, order=30)
+            project = context["project"]
+
+            def sidebar() -> str:
+                goals = contributions.linked_goals(project)
+                if not goals:
+                    return ""
+                return render_template("strategy/_sidebar.html", project=project, goals=goals)
+
+            # The same for everyone: kept per town version and language.
+            html = workercache.fragment("strategy-sidebar", project.id, build=sidebar)
+            return SlotContent(html=html, order=30) if html else None
         if slot == Slot.LANDING_MAIN:
             headlines = figures.headlines()
             if not headlines:

@@ -1,0 +1,208 @@
+"""Parts of the project page and the plan overview kept by the worker
+(workercache.fragment, workercache.town_result): never another town's or
+another person's, and a change shows on the next request."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from projektfabrik import workercache
+from projektfabrik.accounts.models import User
+from projektfabrik.extensions import db
+from projektfabrik.marketplace import services
+from projektfabrik.projects import services as projects
+from projektfabrik.projects.models import Membership, Project, Status, TeamRole
+from projektfabrik.testing import Town, page_text, signed_in
+
+
+def _publish(town: Town, author: User, title: str) -> Project:
+    with town.request_context():
+        project = services.publish_idea(
+            author, services.ProjectInput(title=title, pitch=f"Der Pitch von {title}.")
+        )
+        db.session.commit()
+        return project
+
+
+def _in(town: Town, project: Project) -> Project:
+    found = db.session.get(Project, project.id)
+    assert found is not None
+    return found
+
+
+def _section(html: str, heading_id: str) -> str:
+    match = re.search(rf'aria-labelledby="{heading_id}".*?</section>', html, re.S)
+    assert match is not None, heading_id
+    return match.group(0)
+
+
+def _pressed(html: str) -> tuple[str, str]:
+    found = re.findall(r'aria-pressed="(true|false)"', _section(html, "support-heading"))
+    assert len(found) == 2, found
+    return found[0], found[1]
+
+
+# --- the project page ---------------------------------------------------------------
+
+
+def test_news_is_kept_and_a_new_item_shows_on_the_next_request(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    reader, reader_client = signed_in(town_a)
+    assert "Erste Ernte" not in page_text(reader_client, "/projekte/1")
+    kept = workercache.stats()["fragments"]
+    page_text(reader_client, "/projekte/1")
+    assert workercache.stats()["fragments"] == kept  # taken, not built again
+    with town_a.request_context():
+        services.post_update(_in(town_a, project), db.session.get(User, author.id), "Erste Ernte")
+        db.session.commit()
+    assert "Erste Ernte" in _section(page_text(reader_client, "/projekte/1"), "updates-heading")
+
+
+def test_the_history_and_the_team_show_a_change_on_the_next_request(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    newcomer = town_a.user(name="Nora Neu")
+    page = page_text(client, "/projekte/1")
+    assert "Nora Neu" not in _section(page, "team-heading")
+    history_before = _section(page, "history-heading").count("<li>")
+    with town_a.request_context():
+        found = _in(town_a, project)
+        db.session.add(Membership(project_id=found.id, user_id=newcomer.id, role=TeamRole.MEMBER))
+        projects.change_status(found, Status.PLANNING, db.session.get(User, author.id))
+        db.session.commit()
+    page = page_text(client, "/projekte/1")
+    assert "Nora Neu" in _section(page, "team-heading")
+    assert _section(page, "history-heading").count("<li>") == history_before + 1
+
+
+def test_town_b_never_gets_town_a_s_news_team_or_history(town_a: Town, town_b: Town) -> None:
+    author_a, client_a = signed_in(town_a)
+    author_b, client_b = signed_in(town_b, name="Bert aus B")
+    project_a = _publish(town_a, author_a, "Garten in A")
+    _publish(town_b, author_b, "Brunnen in B")
+    with town_a.request_context():
+        services.post_update(_in(town_a, project_a), db.session.get(User, author_a.id), "News in A")
+        db.session.commit()
+    # Same project number, and the same content version, in both towns.
+    _same_version(town_a, town_b)
+    assert "News in A" in page_text(client_a, "/projekte/1")
+    page_b = page_text(client_b, "/projekte/1")
+    assert "News in A" not in page_b and "Bert aus B" in _section(page_b, "team-heading")
+    assert "News in A" not in page_text(town_b.client(), "/projekte/1")
+
+
+def test_support_and_follow_are_each_person_s_own(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    other, other_client = signed_in(town_a)
+    with town_a.request_context():
+        services.toggle_support(_in(town_a, project), db.session.get(User, author.id))
+        db.session.commit()
+    # The author follows their own idea and now supports it; the other person neither.
+    assert _pressed(page_text(client, "/projekte/1")) == ("true", "true")
+    assert _pressed(page_text(other_client, "/projekte/1")) == ("false", "false")
+    assert _pressed(page_text(other_client, "/projekte/1")) == ("false", "false")
+    with town_a.request_context():
+        services.toggle_support(_in(town_a, project), db.session.get(User, other.id))
+        db.session.commit()
+    assert _pressed(page_text(other_client, "/projekte/1")) == ("true", "false")
+    assert _pressed(page_text(client, "/projekte/1")) == ("true", "true")
+
+
+def test_a_kept_project_page_sends_fewer_statements(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    author, client = signed_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    with town_a.request_context():
+        services.post_update(_in(town_a, project), db.session.get(User, author.id), "Neu")
+        db.session.commit()
+    page_text(client, "/projekte/1")
+    with count_queries() as counter:
+        page_text(client, "/projekte/1")
+    read = " ".join(counter.statements)
+    for table in ("project_update", "status_change", "support", "follow"):
+        assert f"FROM {table} " not in read, table
+
+
+def test_the_strategy_sidebar_shows_a_new_goal_on_the_next_request(town_a: Town) -> None:
+    from strategy.strategy_helpers import goal, link
+
+    author, client = signed_in(town_a)
+    project = _publish(town_a, author, "Garten")
+    assert "Klimaschutz" not in page_text(client, "/projekte/1")
+    goal_ref, _trees, _co2 = goal(town_a)
+    link(town_a, project, goal_ref)
+    assert "Klimaschutz" in page_text(client, "/projekte/1")
+
+
+# --- the plan overview --------------------------------------------------------------------
+
+
+def test_the_plan_overview_counts_a_new_task_on_the_next_request(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    author, client = signed_in(town_a)
+    _publish(town_a, author, "Garten")
+    first = _steps(page_text(client, "/projekte/1/plan"))
+    with count_queries() as counter:
+        assert _steps(page_text(client, "/projekte/1/plan")) == first
+    read = " ".join(counter.statements)
+    for table in ("task", "financing_line", "requirement", "plan_profile", "cost_item"):
+        assert f"FROM {table} " not in read, table
+    _plan_work(town_a, client)
+    done, total = _steps(page_text(client, "/projekte/1/plan"))
+    assert total == first[1] and done == first[0] + 3  # a work package, a task, all dated
+
+
+def test_the_plan_overview_of_town_b_is_its_own(town_a: Town, town_b: Town) -> None:
+    author_a, client_a = signed_in(town_a)
+    author_b, client_b = signed_in(town_b)
+    _publish(town_a, author_a, "Garten in A")
+    _publish(town_b, author_b, "Brunnen in B")
+    _plan_work(town_a, client_a)
+    _same_version(town_a, town_b)
+    steps_a = _steps(page_text(client_a, "/projekte/1/plan"))
+    steps_b = _steps(page_text(client_b, "/projekte/1/plan"))
+    assert steps_a[0] == steps_b[0] + 3
+
+
+def _plan_work(town: Town, client: Any) -> None:
+    """A work package and a dated task in project 1's plan, through the pages."""
+    from sqlalchemy import select
+
+    from projektfabrik.planning.models import WorkPackage
+
+    response = client.post("/projekte/1/plan/eintraege/arbeitspakete/neu", data={"name": "Beete"})
+    assert response.status_code == 302, response.status_code
+    with town.context():
+        package = db.session.scalar(select(WorkPackage.ref))
+    response = client.post(
+        "/projekte/1/plan/eintraege/aufgaben/neu",
+        data={"title": "Beete anlegen", "work_package": package, "responsible": "",
+              "start": "2027-03-01", "end": "2027-04-30", "status": "open"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.status_code
+
+
+def _steps(html: str) -> tuple[int, int]:
+    match = re.search(r'<progress id="plan-progress" max="(\d+)" value="(\d+)"', html)
+    assert match is not None
+    return int(match.group(2)), int(match.group(1))
+
+
+def _same_version(*towns: Town) -> None:
+    from sqlalchemy import bindparam, text
+
+    with towns[0].app.app_context():
+        db.session.execute(
+            text("UPDATE tenant SET content_version = 1000 WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": [t.tenant.id for t in towns]},
+        )
+        db.session.commit()
