@@ -68,3 +68,18 @@ def test_a_german_page_is_german(town_a) -> None:  # type: ignore[no-untyped-def
     page = town_a.client().get("/anmelden").get_data(as_text=True)
     assert "Passwort vergessen?" in page
     assert "Forgot your password?" not in page
+
+
+def test_a_template_inside_force_locale_speaks_that_language(town_a) -> None:  # type: ignore[no-untyped-def]
+    # The templates' _() keeps the request's last catalogue (plugins/i18n.py,
+    # translations()); a mail rendered in the reader's language within a German
+    # request must not get it, and the page must get German back afterwards.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Forgot your password?') }} {{ ngettext('%(num)d supporter', '%(num)d supporters', 2) }}"
+    with town_a.request_context():
+        assert render_template_string(template) == "Passwort vergessen? 2 Unterstützungen"
+        with force_locale("en"):
+            assert render_template_string(template) == "Forgot your password? 2 supporters"
+        assert render_template_string(template) == "Passwort vergessen? 2 Unterstützungen"

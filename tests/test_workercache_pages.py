@@ -206,3 +206,28 @@ def _same_version(*towns: Town) -> None:
             {"ids": [t.tenant.id for t in towns]},
         )
         db.session.commit()
+
+
+# --- the marketplace's filter form ----------------------------------------------------------
+
+
+def test_the_kept_filter_form_is_never_a_person_s_for_a_visitor(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    _publish(town_a, author, "Garten")
+    mine = 'id="fuer-mich"'
+    assert mine in page_text(client, "/projekte?status=idea")
+    assert mine in page_text(client, "/projekte?status=idea")
+    assert mine not in page_text(town_a.client(), "/projekte?status=idea")
+
+
+def test_the_kept_filter_form_keeps_each_choice_and_language(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    _publish(town_a, author, "Garten")
+    chosen = re.compile(r'<option value="(\w+)" selected>')
+    page_text(client, "/projekte?status=idea")
+    assert chosen.findall(page_text(client, "/projekte?status=idea"))[:1] == ["idea"]
+    assert "idea" not in chosen.findall(page_text(client, "/projekte?status=planning"))
+    german = page_text(client, "/projekte?status=idea")
+    client.set_cookie("sprache", "en", domain=town_a.host)
+    english = page_text(client, "/projekte?status=idea")
+    assert "Search and filter" in english and "Search and filter" not in german

@@ -83,8 +83,15 @@ class Tenant(Model):
         back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.id"
     )
 
+    def learn_canonical_host(self, host: str) -> None:
+        """The resolver found this town by its canonical host: no need to load the list."""
+        self.__dict__["_known_canonical_host"] = host
+
     @property
     def canonical_host(self) -> str:
+        known = self.__dict__.get("_known_canonical_host")
+        if known is not None:
+            return str(known)
         for host in self.hosts:
             if host.is_canonical:
                 return host.host

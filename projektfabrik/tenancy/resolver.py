@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from flask import Request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from projektfabrik.extensions import db
 from projektfabrik.tenancy.models import Tenant, TenantHost
@@ -40,15 +39,19 @@ def resolve(request: Request) -> Resolution | None:
     host = normalise_host(request.host)
     if not host:
         return None
-    row = (
-        db.session.execute(
-            select(TenantHost)
-            .where(TenantHost.host == host)
-            .options(joinedload(TenantHost.tenant).joinedload(Tenant.hosts))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    # The town and the host's flag only: loading the town's host list with it
+    # (a joined collection, made unique) cost a few tenths of a millisecond on
+    # every request (docs/benchmarks.md). A served request's host is the
+    # canonical one, so the town learns it here; the list is loaded only where
+    # something needs it.
+    row = db.session.execute(
+        select(Tenant, TenantHost.is_canonical)
+        .join(TenantHost, TenantHost.tenant_id == Tenant.id)
+        .where(TenantHost.host == host)
+    ).first()
     if row is None:
         return None
-    return Resolution(tenant=row.tenant, is_canonical=row.is_canonical)
+    tenant, is_canonical = row
+    if is_canonical:
+        tenant.learn_canonical_host(host)
+    return Resolution(tenant=tenant, is_canonical=is_canonical)
