@@ -321,7 +321,9 @@ def main() -> None:
         "config": args.config,
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
-    out = BENCH / "results" / f"profile-pages-{stamp}.json"
+    # Two runs started together (before and after) must not share a file.
+    suffix = f"-{args.rev}" if args.rev else ""
+    out = BENCH / "results" / f"profile-pages-{stamp}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(
