@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from projektfabrik import workercache
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
 from projektfabrik.planning.models import (
@@ -21,7 +22,13 @@ def section_states(project: Project) -> dict[Section, PlanSection]:
 
 
 def public_sections(project: Project) -> frozenset[Section]:
-    return frozenset(s for s, row in section_states(project).items() if row.is_public)
+    """Kept per town version: the project page's plan tab asks on every view,
+    and changing a section's visibility is a change of the town."""
+    return workercache.town_result(
+        "planning.public",
+        project.id,
+        build=lambda: frozenset(s for s, row in section_states(project).items() if row.is_public),
+    )
 
 
 def visible_sections(project: Project, user: User | None) -> frozenset[Section]:
