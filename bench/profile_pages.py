@@ -40,6 +40,7 @@ import secrets
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,19 @@ def login_cookie(app: Any, host: str) -> tuple[int, str, int]:
             number = project.number
             db.session.commit()
             return tenant.id, cookie, number
+
+
+def soak_traffic(
+    hosts: list[str], signed_in_host: str, count: int
+) -> Iterator[tuple[str, str, bool]]:
+    """``count`` requests of mixed traffic, the same sequence every time: (host, path,
+    whether as the person logged in to ``signed_in_host``). worker_memory.py uses it too."""
+    rng = random.Random(1)
+    paths = ["/projekte", "/projekte?sortierung=active&seite=3", "/projekte?suche=Garten"]
+    for i in range(count):
+        host = rng.choice(hosts)
+        path = rng.choice([*paths, f"/projekte/{rng.randint(1, 20)}"])
+        yield host, path, bool(host == signed_in_host and i % 2)
 
 
 def measure(
@@ -284,12 +298,8 @@ def main() -> None:
         tracemalloc.start(1)
         before_soak = tracemalloc.take_snapshot()
     if args.soak:
-        rng = random.Random(1)
-        paths = ["/projekte", "/projekte?sortierung=active&seite=3", "/projekte?suche=Garten"]
-        for i in range(args.soak):
-            host = rng.choice(hosts)
-            path = rng.choice([*paths, f"/projekte/{rng.randint(1, 20)}"])
-            (client if host == args.host and i % 2 else visitor).get(path, headers={"Host": host})
+        for host, path, signed_in in soak_traffic(hosts, args.host, args.soak):
+            (client if signed_in else visitor).get(path, headers={"Host": host})
         gc.collect()
         soak = {"requests": args.soak, "rss_mb": rss_mb()}
         if args.tracemalloc:

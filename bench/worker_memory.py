@@ -22,7 +22,6 @@ import argparse
 import http.client
 import json
 import os
-import random
 import subprocess
 import sys
 import time
@@ -150,13 +149,10 @@ def main() -> None:
         for host in hosts[: args.towns_warm]:
             get(args.port, host, "/projekte")
         warm = rss_mb(pid)
-        rng = random.Random(1)
-        paths = ["/projekte", "/projekte?sortierung=active&seite=3", "/projekte?suche=Garten"]
+        import profile_pages  # after login_cookie() has imported it quietly
+
         statuses: dict[int, int] = {}
-        for i in range(args.soak):
-            host = rng.choice(hosts)
-            path = rng.choice([*paths, f"/projekte/{rng.randint(1, 20)}"])
-            signed_in = host == first and i % 2
+        for host, path, signed_in in profile_pages.soak_traffic(hosts, first, args.soak):
             status = get(args.port, host, path, cookie if signed_in else "")
             statuses[status] = statuses.get(status, 0) + 1
         soaked = rss_mb(pid)

@@ -16,20 +16,12 @@ from projektfabrik.extensions import db
 from projektfabrik.marketplace import services
 from projektfabrik.projects.models import Project
 from projektfabrik.testing import Town, login, page_text, signed_in
-
-
-def _publish(town: Town, author: User, title: str) -> Project:
-    with town.request_context():
-        project = services.publish_idea(
-            author, services.ProjectInput(title=title, pitch=f"Der Pitch von {title}.")
-        )
-        db.session.commit()
-        return project
+from tests.workercachekit import publish
 
 
 def test_a_card_is_kept_and_shown_again(town_a: Town, app: Flask) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Stadtgarten")
+    publish(town_a, author, "Stadtgarten")
     first = _cards(page_text(client))
     assert workercache.stats()["fragments"] >= 1
     assert _cards(page_text(client)) == first
@@ -41,8 +33,8 @@ def test_town_b_never_gets_town_a_s_card(town_a: Town, town_b: Town) -> None:
     # town's id in the key keeps them apart.
     author_a, client_a = signed_in(town_a)
     author_b, client_b = signed_in(town_b)
-    _publish(town_a, author_a, "Garten in A")
-    _publish(town_b, author_b, "Brunnen in B")
+    publish(town_a, author_a, "Garten in A")
+    publish(town_b, author_b, "Brunnen in B")
     assert "Garten in A" in page_text(client_a)
     page_b = page_text(client_b)
     assert "Brunnen in B" in page_b and "Garten in A" not in page_b
@@ -51,7 +43,7 @@ def test_town_b_never_gets_town_a_s_card(town_a: Town, town_b: Town) -> None:
 
 def test_an_edit_shows_on_the_next_request(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Alter Titel")
+    project = publish(town_a, author, "Alter Titel")
     assert "Alter Titel" in page_text(client)
     with town_a.request_context():
         found = db.session.get(Project, project.id)
@@ -66,7 +58,7 @@ def test_an_edit_shows_on_the_next_request(town_a: Town) -> None:
 
 def test_a_support_by_someone_else_shows_on_the_card_at_once(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Bank am Teich")
+    publish(town_a, author, "Bank am Teich")
     assert "0 Unterstützungen" in page_text(client)
     _fan, fan_client = signed_in(town_a)
     csrf_free = fan_client.post("/projekte/1/unterstuetzen")
@@ -76,7 +68,7 @@ def test_a_support_by_someone_else_shows_on_the_card_at_once(town_a: Town) -> No
 
 def test_each_language_gets_its_own_card(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Bank am Teich")
+    publish(town_a, author, "Bank am Teich")
     assert "0 Unterstützungen" in page_text(client)
     with town_a.context():
         person = db.session.get(User, author.id)
@@ -92,7 +84,7 @@ def test_each_language_gets_its_own_card(town_a: Town) -> None:
 
 def test_what_depends_on_the_person_is_never_taken_from_another(town_a: Town) -> None:
     owner, owner_client = signed_in(town_a, role=Role.MODERATOR)
-    _publish(town_a, owner, "Repair-Café")
+    publish(town_a, owner, "Repair-Café")
     _guest, guest_client = signed_in(town_a)
     # The owner first: their page has the edit button.
     assert "/projekte/1/bearbeiten" in page_text(owner_client, "/projekte/1")
@@ -107,7 +99,7 @@ def test_what_depends_on_the_person_is_never_taken_from_another(town_a: Town) ->
 
 def test_nothing_is_kept_while_the_request_has_uncommitted_changes(town_a: Town) -> None:
     author = town_a.user()
-    project = _publish(town_a, author, "Alt")
+    project = publish(town_a, author, "Alt")
     with town_a.request_context():
         built: list[str] = []
 
@@ -184,7 +176,7 @@ def test_the_card_lists_agree_with_and_without_the_worker_cache(
 
     author, client = signed_in(town_a)
     for title in ("Eins", "Zwei", "Drei"):
-        _publish(town_a, author, title)
+        publish(town_a, author, title)
     page_text(client, path)
     cached = page_text(client, path)
     plain_app = create_app({**app_config, "WORKER_CACHE_SECONDS": 0})

@@ -7,31 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import bindparam
-
 from projektfabrik import workercache
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
-from projektfabrik.marketplace import services
 from projektfabrik.notifications import services as notifications
 from projektfabrik.notifications.models import Notification
-from projektfabrik.projects.models import Project
 from projektfabrik.testing import Town, page_text, signed_in
-
-
-def _publish(town: Town, author: User, title: str, skills: str = "") -> Project:
-    with town.request_context():
-        project = services.publish_idea(
-            author,
-            services.ProjectInput(
-                title=title,
-                pitch=f"Der Pitch von {title}.",
-                looking_for_members=bool(skills),
-                wanted_skills=skills,
-            ),
-        )
-        db.session.commit()
-        return project
+from tests.workercachekit import publish, same_version
 
 
 def _titles(html: str) -> list[str]:
@@ -50,20 +32,6 @@ def _bell(html: str) -> str:
     return match.group(1) or "0"
 
 
-def _same_version(*towns: Town) -> None:
-    """Give the towns one content version, so only the town's id tells their entries apart."""
-    from sqlalchemy import text
-
-    with towns[0].app.app_context():
-        db.session.execute(
-            text("UPDATE tenant SET content_version = 1000 WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": [t.tenant.id for t in towns]},
-        )
-        db.session.commit()
-
-
 # --- the list --------------------------------------------------------------------
 
 
@@ -73,7 +41,7 @@ def test_a_kept_list_sends_no_statement_for_count_page_or_teams(
 ) -> None:
     author, client = signed_in(town_a)
     for title in ("Eins", "Zwei", "Drei"):
-        _publish(town_a, author, title)
+        publish(town_a, author, title)
     first = page_text(client)
     assert workercache.stats()["results"] >= 1
     with count_queries() as counter:
@@ -91,12 +59,12 @@ def test_the_query_count_does_not_grow_with_the_cards(
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Eins")
+    publish(town_a, author, "Eins")
     page_text(client)
     with count_queries() as one:
         page_text(client)
     for n in range(5):
-        _publish(town_a, author, f"Mehr {n}")
+        publish(town_a, author, f"Mehr {n}")
     page_text(client)
     with count_queries() as six:
         assert page_text(client).count('class="project-card"') == 6
@@ -105,9 +73,9 @@ def test_the_query_count_does_not_grow_with_the_cards(
 
 def test_a_new_project_shows_on_the_next_request(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Eins")
+    publish(town_a, author, "Eins")
     assert _found(page_text(client)) == "1 Projekt gefunden"
-    _publish(town_a, author, "Zwei")
+    publish(town_a, author, "Zwei")
     page = page_text(client)
     assert _found(page) == "2 Projekte gefunden"
     assert _titles(page) == ["Zwei", "Eins"]
@@ -115,7 +83,7 @@ def test_a_new_project_shows_on_the_next_request(town_a: Town) -> None:
 
 def test_a_team_change_shows_in_the_card_on_the_next_request(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     assert "1 Person im Team" in page_text(client)
     helper = town_a.user()
     with town_a.context():
@@ -131,10 +99,10 @@ def test_town_b_never_gets_town_a_s_list(town_a: Town, town_b: Town) -> None:
     # in the key keeps the lists apart.
     author_a, client_a = signed_in(town_a)
     author_b, client_b = signed_in(town_b)
-    _publish(town_a, author_a, "Garten in A")
-    _publish(town_a, author_a, "Bank in A")
-    _publish(town_b, author_b, "Brunnen in B")
-    _same_version(town_a, town_b)
+    publish(town_a, author_a, "Garten in A")
+    publish(town_a, author_a, "Bank in A")
+    publish(town_b, author_b, "Brunnen in B")
+    same_version(town_a, town_b)
     assert _titles(page_text(client_a)) == ["Bank in A", "Garten in A"]
     page_b = page_text(client_b)
     assert _titles(page_b) == ["Brunnen in B"] and _found(page_b) == "1 Projekt gefunden"
@@ -143,8 +111,8 @@ def test_town_b_never_gets_town_a_s_list(town_a: Town, town_b: Town) -> None:
 
 def test_my_skills_list_is_never_another_person_s(town_a: Town) -> None:
     author, _client = signed_in(town_a)
-    _publish(town_a, author, "Holzbank", skills="Holzbau")
-    _publish(town_a, author, "Webseite", skills="Webdesign")
+    publish(town_a, author, "Holzbank", skills="Holzbau")
+    publish(town_a, author, "Webseite", skills="Webdesign")
     carpenter, carpenter_client = signed_in(town_a)
     designer, designer_client = signed_in(town_a)
     with town_a.context():
@@ -161,8 +129,8 @@ def test_my_skills_list_is_never_another_person_s(town_a: Town) -> None:
 
 def test_filters_and_pages_each_get_their_own_list(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Holzbank", skills="Holzbau")
-    _publish(town_a, author, "Webseite")
+    publish(town_a, author, "Holzbank", skills="Holzbau")
+    publish(town_a, author, "Webseite")
     assert _titles(page_text(client, "/projekte?sucht=1")) == ["Holzbank"]
     assert _titles(page_text(client)) == ["Webseite", "Holzbank"]
     assert _titles(page_text(client, "/projekte?suche=Webseite")) == ["Webseite"]
@@ -172,7 +140,7 @@ def test_filters_and_pages_each_get_their_own_list(town_a: Town) -> None:
 def test_a_list_kept_in_one_language_shows_in_the_other(town_a: Town) -> None:
     # The list keeps ids and numbers only; the words come from the language.
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Garten")
+    publish(town_a, author, "Garten")
     assert _found(page_text(client)) == "1 Projekt gefunden"
     english = town_a.client()
     english.set_cookie("sprache", "en", domain=town_a.host)
@@ -185,7 +153,7 @@ def test_a_kept_list_whose_cards_were_dropped_reads_its_rows_once(
 ) -> None:
     author, client = signed_in(town_a)
     for title in ("Eins", "Zwei"):
-        _publish(town_a, author, title)
+        publish(town_a, author, title)
     page_text(client)
     cache = client.application.extensions[workercache.EXTENSION]
     cache.fragments = workercache._Lru(10, 10**6, 300)  # the cards are gone, the list is kept
@@ -315,7 +283,7 @@ def test_the_goal_filter_is_kept_per_town_and_a_new_goal_shows_at_once(
     _person, client_a = signed_in(town_a)
     _other, client_b = signed_in(town_b)
     _new_goal(town_a, "Klimaschutz in A")
-    _same_version(town_a, town_b)
+    same_version(town_a, town_b)
     assert "Klimaschutz in A" in page_text(client_a)
     assert "Klimaschutz in A" not in page_text(client_b)
     with count_queries() as counter:
@@ -336,7 +304,7 @@ def test_the_project_page_asks_nothing_more_about_the_team(
     # The page loads the team with the project; whether the person is in it
     # comes from that list, not from a statement of its own.
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Garten")
+    publish(town_a, author, "Garten")
     page_text(client, "/projekte/1")
     with count_queries() as counter:
         page = page_text(client, "/projekte/1")
@@ -352,7 +320,7 @@ def test_a_member_added_in_the_same_request_counts_at_once(town_a: Town) -> None
     from projektfabrik.projects.models import Membership
 
     author = town_a.user()
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     newcomer = town_a.user()
     with town_a.request_context():
         found = access.find_project_for_page(project.number)

@@ -14,15 +14,7 @@ from projektfabrik.marketplace import services
 from projektfabrik.projects import services as projects
 from projektfabrik.projects.models import Membership, Project, Status, TeamRole
 from projektfabrik.testing import Town, page_text, signed_in
-
-
-def _publish(town: Town, author: User, title: str) -> Project:
-    with town.request_context():
-        project = services.publish_idea(
-            author, services.ProjectInput(title=title, pitch=f"Der Pitch von {title}.")
-        )
-        db.session.commit()
-        return project
+from tests.workercachekit import publish, same_version
 
 
 def _in(town: Town, project: Project) -> Project:
@@ -48,7 +40,7 @@ def _pressed(html: str) -> tuple[str, str]:
 
 def test_news_is_kept_and_a_new_item_shows_on_the_next_request(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     reader, reader_client = signed_in(town_a)
     assert "Erste Ernte" not in page_text(reader_client, "/projekte/1")
     kept = workercache.stats()["fragments"]
@@ -62,7 +54,7 @@ def test_news_is_kept_and_a_new_item_shows_on_the_next_request(town_a: Town) -> 
 
 def test_the_history_and_the_team_show_a_change_on_the_next_request(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     newcomer = town_a.user(name="Nora Neu")
     page = page_text(client, "/projekte/1")
     assert "Nora Neu" not in _section(page, "team-heading")
@@ -80,13 +72,13 @@ def test_the_history_and_the_team_show_a_change_on_the_next_request(town_a: Town
 def test_town_b_never_gets_town_a_s_news_team_or_history(town_a: Town, town_b: Town) -> None:
     author_a, client_a = signed_in(town_a)
     author_b, client_b = signed_in(town_b, name="Bert aus B")
-    project_a = _publish(town_a, author_a, "Garten in A")
-    _publish(town_b, author_b, "Brunnen in B")
+    project_a = publish(town_a, author_a, "Garten in A")
+    publish(town_b, author_b, "Brunnen in B")
     with town_a.request_context():
         services.post_update(_in(town_a, project_a), db.session.get(User, author_a.id), "News in A")
         db.session.commit()
     # Same project number, and the same content version, in both towns.
-    _same_version(town_a, town_b)
+    same_version(town_a, town_b)
     assert "News in A" in page_text(client_a, "/projekte/1")
     page_b = page_text(client_b, "/projekte/1")
     assert "News in A" not in page_b and "Bert aus B" in _section(page_b, "team-heading")
@@ -95,7 +87,7 @@ def test_town_b_never_gets_town_a_s_news_team_or_history(town_a: Town, town_b: T
 
 def test_support_and_follow_are_each_person_s_own(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     other, other_client = signed_in(town_a)
     with town_a.request_context():
         services.toggle_support(_in(town_a, project), db.session.get(User, author.id))
@@ -116,7 +108,7 @@ def test_a_kept_project_page_sends_fewer_statements(
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     with town_a.request_context():
         services.post_update(_in(town_a, project), db.session.get(User, author.id), "Neu")
         db.session.commit()
@@ -135,7 +127,7 @@ def test_the_strategy_sidebar_shows_a_new_goal_on_the_next_request(town_a: Town)
     from strategy.strategy_helpers import goal, link
 
     author, client = signed_in(town_a)
-    project = _publish(town_a, author, "Garten")
+    project = publish(town_a, author, "Garten")
     assert "Klimaschutz" not in page_text(client, "/projekte/1")
     goal_ref, _trees, _co2 = goal(town_a)
     link(town_a, project, goal_ref)
@@ -150,7 +142,7 @@ def test_the_plan_overview_counts_a_new_task_on_the_next_request(
     count_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Garten")
+    publish(town_a, author, "Garten")
     with count_queries() as building:
         first = _steps(page_text(client, "/projekte/1/plan"))
     with count_queries() as kept:
@@ -167,10 +159,10 @@ def test_the_plan_overview_counts_a_new_task_on_the_next_request(
 def test_the_plan_overview_of_town_b_is_its_own(town_a: Town, town_b: Town) -> None:
     author_a, client_a = signed_in(town_a)
     author_b, client_b = signed_in(town_b)
-    _publish(town_a, author_a, "Garten in A")
-    _publish(town_b, author_b, "Brunnen in B")
+    publish(town_a, author_a, "Garten in A")
+    publish(town_b, author_b, "Brunnen in B")
     _plan_work(town_a, client_a)
-    _same_version(town_a, town_b)
+    same_version(town_a, town_b)
     steps_a = _steps(page_text(client_a, "/projekte/1/plan"))
     steps_b = _steps(page_text(client_b, "/projekte/1/plan"))
     assert steps_a[0] == steps_b[0] + 3
@@ -200,25 +192,12 @@ def _steps(html: str) -> tuple[int, int]:
     return int(match.group(2)), int(match.group(1))
 
 
-def _same_version(*towns: Town) -> None:
-    from sqlalchemy import bindparam, text
-
-    with towns[0].app.app_context():
-        db.session.execute(
-            text("UPDATE tenant SET content_version = 1000 WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": [t.tenant.id for t in towns]},
-        )
-        db.session.commit()
-
-
 # --- the marketplace's filter form ----------------------------------------------------------
 
 
 def test_the_kept_filter_form_is_never_a_person_s_for_a_visitor(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Garten")
+    publish(town_a, author, "Garten")
     mine = 'id="fuer-mich"'
     assert mine in page_text(client, "/projekte?status=idea")
     assert mine in page_text(client, "/projekte?status=idea")
@@ -227,7 +206,7 @@ def test_the_kept_filter_form_is_never_a_person_s_for_a_visitor(town_a: Town) ->
 
 def test_the_kept_filter_form_keeps_each_choice_and_language(town_a: Town) -> None:
     author, client = signed_in(town_a)
-    _publish(town_a, author, "Garten")
+    publish(town_a, author, "Garten")
     chosen = re.compile(r'<option value="(\w+)" selected>')
     page_text(client, "/projekte?status=idea")
     assert chosen.findall(page_text(client, "/projekte?status=idea"))[:1] == ["idea"]
