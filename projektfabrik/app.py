@@ -19,6 +19,7 @@ from projektfabrik import (
     i18n,
     inputguard,
     pagecache,
+    requestmemo,
     requestsize,
     security,
     storage,
@@ -129,6 +130,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     plugins.init_app(app)
     pagecache.init_app(app)
     workercache.init_app(app)
+    requestmemo.init_app(app)
     # Last, so it runs first after the view: a bad token's answer is checked before
     # anything else sees it.
     formerrors.init_late(app)
@@ -171,6 +173,7 @@ def _init_database(app: Flask) -> None:
     from projektfabrik.storage import transaction as storage_transaction
 
     storage_transaction.install(FlaskSQLAlchemySession)
+    requestmemo.install(FlaskSQLAlchemySession)
 
 
 def _end_session(exc: BaseException | None) -> None:

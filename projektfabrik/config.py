@@ -91,6 +91,9 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "WORKER_CACHE_FRAGMENT_MB": (16, int),
     "WORKER_CACHE_RESULT_MB": (4, int),
     "WORKER_CACHE_PEOPLE": (10000, int),
+    # With Redis: how long a town's token lives, under which each worker keeps the
+    # town and the people logged in (requestmemo.py); 0 switches it off.
+    "REQUEST_MEMO_SECONDS": (60, int),
     "PREFERRED_URL_SCHEME": ("http", str),
     "PUBLIC_PORT": ("", str),
     "PROXY_FIX": (False, bool),

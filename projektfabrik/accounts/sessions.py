@@ -16,9 +16,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from projektfabrik import requestmemo
 from projektfabrik.accounts.models import LoginSession, User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
+from projektfabrik.tenancy.context import current_tenant_id_or_none
 
 #: Rows older than this are removed when the person logs in again (Flask-Login's
 #: remember-me cookie lasts 365 days).
@@ -44,17 +46,30 @@ def start(user: User) -> str:
 
 
 def load(cookie_value: str) -> User | None:
-    """The person a login cookie names, if that session is still open (one query)."""
+    """The person a login cookie names, if that session is still open (one query,
+    or none when the worker remembers it)."""
     raw_id, _sep, rest = cookie_value.partition(":")
     token, _sep, key = rest.partition(":")
     if not raw_id.isdigit() or not token or not key:
         return None
-    user = db.session.scalar(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(raw_id), LoginSession.key_hash == _hash(key))
+    key_hash = _hash(key)
+
+    def read() -> User | None:
+        user = db.session.scalar(
+            select(User)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(User.id == int(raw_id), LoginSession.key_hash == key_hash)
+        )
+        if user is None or user.session_token != token or not user.is_active:
+            return None
+        return user
+
+    # With Redis, remembered by the worker until anything of the town's people
+    # or login sessions changes (requestmemo.py): no query at all.
+    user: User | None = requestmemo.load_person(
+        current_tenant_id_or_none(), f"{raw_id}:{token}:{key_hash}", read, db.session
     )
-    if user is None or user.session_token != token or not user.is_active:
+    if user is None:
         return None
     user.login_key = key
     return user

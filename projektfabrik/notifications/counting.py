@@ -74,6 +74,9 @@ def _raise_versions(session: Session) -> None:
     changed = versioning.taken_at_commit(session, _CHANGED)
     if not changed:
         return
+    versioning.note_raised(
+        session, {versioning.EVERY_TOWN if tenant is None else tenant for tenant, _ in changed}
+    )
     people = sorted({user_id for _tenant, user_id in changed if user_id != EVERY_PERSON})
     towns = sorted({tenant for tenant, user_id in changed if user_id == EVERY_PERSON})
     condition: ColumnElement[bool] = User.id.in_(people)

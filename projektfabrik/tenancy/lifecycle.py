@@ -16,6 +16,7 @@ from typing import IO
 from flask import current_app
 from sqlalchemy import select
 
+from projektfabrik import requestmemo
 from projektfabrik.extensions import db
 from projektfabrik.storage import StorageUnavailable, storage
 from projektfabrik.tenancy import archive, removal
@@ -75,6 +76,8 @@ def delete_town(tenant: Tenant) -> dict[str, int]:
     """
     tenant_id = tenant.id
     db.session.expunge_all()  # the rows go behind the ORM's back
+    # ... so the workers' memory of the town is ended by hand (requestmemo.py).
+    requestmemo.mark_written(db.session, {tenant_id})
     return removal.delete_rows(db.session.connection(), db.metadata, tenant_id)
 
 

@@ -42,6 +42,9 @@ from projektfabrik.tenancy.models import Tenant, TenantHost
 _CHANGED = "projektfabrik_changed_tenants"
 #: Stands for "every town" (an operator's bulk statement across towns).
 EVERY_TOWN = 0
+#: Key in ``Session.info``: the towns whose versions this transaction raised,
+#: for what keeps things per town beyond the version (requestmemo.py).
+_RAISED = "projektfabrik_raised_towns"
 
 
 def affects_public_pages(cls: type) -> bool:
@@ -112,10 +115,21 @@ def taken_at_commit(session: Session, key: str) -> Any:
     return session.info.pop(key, None) or None
 
 
+def note_raised(session: Session, tenant_ids: set[int]) -> None:
+    """Record that this transaction raises a version of these towns (or people in them)."""
+    session.info.setdefault(_RAISED, set()).update(tenant_ids)
+
+
+def take_raised(session: Session) -> set[int]:
+    """The towns :func:`note_raised` recorded, taken out (after commit or rollback)."""
+    return set(session.info.pop(_RAISED, ()))
+
+
 def _raise_versions(session: Session) -> None:
     changed = taken_at_commit(session, _CHANGED)
     if not changed:
         return
+    note_raised(session, changed)
     statement = update(Tenant).values(content_version=Tenant.content_version + 1)
     if EVERY_TOWN not in changed:
         statement = statement.where(Tenant.id.in_(sorted(changed)))

@@ -1,0 +1,232 @@
+"""The request's town and person from the worker's memory (requestmemo.py):
+never another town's or another login's, and a change, a logout or a block
+shows on the next request in every worker."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+
+from projektfabrik import requestmemo
+from projektfabrik.accounts.models import User
+from projektfabrik.app import create_app
+from projektfabrik.extensions import db
+from projektfabrik.tenancy.models import Tenant, TenantHost
+from projektfabrik.testing import (
+    HostClient,
+    QueryCounter,
+    Town,
+    login,
+    page_text,
+    signed_in,
+)
+
+
+def _redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
+
+URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied per test
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    import redis
+
+    redis.Redis.from_url(URL).flushdb()
+    return {**app_config, "REDIS_URL": URL}
+
+
+@pytest.fixture
+def second_worker(app: Flask, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Another worker of the same deployment: same database, same Redis, its own memory."""
+    other = create_app(app_config)
+    other.test_client_class = HostClient
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _client_of(worker: Flask, town: Town, cookies_from: Any) -> Any:
+    """A client of ``worker`` holding the cookies of another client (the same browser)."""
+    client = worker.test_client()
+    client.base_url = f"http://{town.host}"
+    for cookie in cookies_from._cookies.values():
+        client.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    return client
+
+
+def _logged_in(client: Any) -> bool:
+    return "/abmelden" in page_text(client, "/projekte")
+
+
+def _reads(statements: list[str], table: str) -> bool:
+    return any(re.search(rf"\b{table}\b", s) for s in statements)
+
+
+def test_a_remembered_request_reads_neither_town_nor_person(town_a: Town) -> None:
+    _person, client = signed_in(town_a)
+    town_a.app.extensions[requestmemo.EXTENSION].board.renew({town_a.tenant.id})
+    with QueryCounter() as first:
+        page_text(client, "/projekte")
+    # The proof that the counter sees these reads when they happen.
+    assert _reads(first.statements, "tenant_host"), first.statements
+    assert _reads(first.statements, "user_account"), first.statements
+    with QueryCounter() as kept:
+        assert _logged_in(client)
+    assert not _reads(kept.statements, "tenant_host"), kept.statements
+    assert not _reads(kept.statements, "user_account"), kept.statements
+    assert not _reads(kept.statements, "login_session"), kept.statements
+
+
+def test_another_town_never_gets_a_remembered_person(town_a: Town, town_b: Town) -> None:
+    person, client = signed_in(town_a)
+    page_text(client, "/projekte")
+    assert _logged_in(client)
+    # The same cookie on town B's host: nobody is logged in there.
+    stolen = _client_of(town_a.app, town_b, client)
+    assert not _logged_in(stolen)
+    # Nor does the memory answer for B with A's entry, even asked directly.
+    memo = town_a.app.extensions[requestmemo.EXTENSION]
+    with town_a.app.app_context():
+        token_b = memo.board.token(town_b.tenant.id)
+    assert token_b is not None
+    remembered = [key for key in memo._people if key[0] == town_a.tenant.id]
+    assert remembered
+    for _tenant, cookie in remembered:
+        assert memo.person(town_b.tenant.id, cookie, token_b) is None
+
+
+def test_logging_out_ends_the_session_in_every_worker(town_a: Town, second_worker: Flask) -> None:
+    _person, client = signed_in(town_a)
+    same_browser = _client_of(second_worker, town_a, client)
+    assert _logged_in(same_browser)
+    assert _logged_in(same_browser)  # now remembered by the second worker
+    client.post("/abmelden")
+    assert not _logged_in(same_browser)
+
+
+def test_a_blocked_person_is_out_at_once_in_every_worker(
+    town_a: Town, second_worker: Flask
+) -> None:
+    person, client = signed_in(town_a)
+    same_browser = _client_of(second_worker, town_a, client)
+    assert _logged_in(same_browser)
+    assert _logged_in(same_browser)
+    with town_a.context():
+        found = db.session.get(User, person.id)
+        assert found is not None
+        found.blocked_at = db.func.now()
+        db.session.commit()
+    assert not _logged_in(same_browser)
+
+
+def test_a_change_of_the_town_shows_at_once_in_every_worker(
+    town_a: Town, second_worker: Flask
+) -> None:
+    _person, client = signed_in(town_a)
+    same_browser = _client_of(second_worker, town_a, client)
+    page_text(same_browser, "/projekte")
+    assert "Stadt A" in page_text(same_browser, "/projekte")
+    with town_a.context():
+        tenant = db.session.get(Tenant, town_a.tenant.id)
+        assert tenant is not None
+        tenant.name = "Neustadt am Memo"
+        db.session.commit()
+    assert "Neustadt am Memo" in page_text(same_browser, "/projekte")
+
+
+def test_a_write_around_the_orm_goes_unseen_until_the_token_changes(
+    town_a: Town, second_worker: Flask
+) -> None:
+    """The bound the module documents, and the proof that the memory is used:
+    raw SQL renews no token, so the remembered name stays until one is renewed."""
+    _person, client = signed_in(town_a)
+    same_browser = _client_of(second_worker, town_a, client)
+    page_text(same_browser, "/projekte")
+    page_text(same_browser, "/projekte")
+    with town_a.app.app_context():
+        db.session.execute(
+            text("UPDATE tenant SET name = 'Stadt Roh' WHERE id = :id"), {"id": town_a.tenant.id}
+        )
+        db.session.commit()
+    assert "Stadt Roh" not in page_text(same_browser, "/projekte")
+    with town_a.app.app_context():
+        town_a.app.extensions[requestmemo.EXTENSION].board.renew({town_a.tenant.id})
+    assert "Stadt Roh" in page_text(same_browser, "/projekte")
+
+
+def test_a_host_given_to_another_town_serves_that_town_next(town_a: Town, town_b: Town) -> None:
+    alias = town_a.aliases[0]  # www.stadt-a.test: redirects to A's canonical host
+    client = town_a.client(alias)
+    assert "stadt-a.test" in client.get("/projekte").headers["Location"]
+    assert "stadt-a.test" in client.get("/projekte").headers["Location"]
+    with town_a.app.app_context():
+        host = db.session.scalar(select(TenantHost).where(TenantHost.host == alias))
+        assert host is not None
+        host.tenant_id = town_b.tenant.id
+        db.session.commit()
+    assert "stadt-b.test" in client.get("/projekte").headers["Location"]
+
+
+def test_redis_down_reads_the_database(app_config: dict[str, Any], town_a: Town) -> None:
+    from projektfabrik.testing import free_port
+
+    broken = create_app({**app_config, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    broken.test_client_class = HostClient
+    person = town_a.user()
+    client = broken.test_client()
+    client.base_url = f"http://{town_a.host}"
+    login(client, person.email)
+    client.get("/")
+    for _ in range(3):
+        assert _logged_in(client)
+    with broken.app_context():
+        db.engine.dispose()
+
+
+def test_a_remembered_object_is_the_requests_own(town_a: Town) -> None:
+    """Changing a list of the town in one request does not change the next one's."""
+    _person, client = signed_in(town_a)
+    page_text(client, "/projekte")
+    memo = town_a.app.extensions[requestmemo.EXTENSION]
+    entry = memo._towns[town_a.host]
+    assert entry.snapshot is not None
+    with town_a.app.app_context():
+        first = entry.snapshot.attach(db.session)
+        first.admin_edited.append("name")
+        db.session.remove()
+        second = entry.snapshot.attach(db.session)
+        assert "name" not in second.admin_edited
+        db.session.remove()
+
+
+def test_a_deleted_town_is_gone_at_once_in_every_worker(
+    town_a: Town, town_b: Town, second_worker: Flask
+) -> None:
+    """The deletion goes around the ORM (Core statements); it ends the memory by hand."""
+    from projektfabrik.tenancy import lifecycle
+
+    _person, client = signed_in(town_a)
+    same_browser = _client_of(second_worker, town_a, client)
+    assert _logged_in(same_browser)
+    assert _logged_in(same_browser)
+    with town_a.app.app_context():
+        tenant = db.session.get(Tenant, town_a.tenant.id)
+        assert tenant is not None
+        lifecycle.delete_town(tenant)
+        db.session.commit()
+    assert same_browser.get("/projekte").status_code == 404
+    assert town_b.client().get("/projekte").status_code == 200
