@@ -195,8 +195,16 @@ def handle_database_unavailable(error: DBAPIError | PendingRollbackError) -> Res
     disconnect whose error something caught, and its next query says so."""
     if not connection_lost(error):
         raise error
+    # What still runs for this request (the CSRF page, the language) must not
+    # ask the database again. A rollback expires every object of the session,
+    # and reading the town's language would then load it again: so the objects
+    # leave the session first, as they are (the town may have come from the
+    # worker's memory, requestmemo.py, and the outage begun only now). For the
+    # rest of this request nobody is logged in (the login itself stays).
     with contextlib.suppress(Exception):
+        db.session.expunge_all()
         db.session.rollback()
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     cause = getattr(error, "orig", None) or error
     current_app.logger.warning("database unavailable: %s", str(cause).strip()[:200])
     if request.path.startswith(API_PREFIX):

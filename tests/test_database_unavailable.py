@@ -121,3 +121,31 @@ def test_a_crash_whose_own_page_fails_gets_the_plain_page(
     page = response.get_data(as_text=True)
     assert '<html lang="de">' in page and "Traceback" not in page
     assert "Etwas ist schiefgegangen" in page
+
+
+def test_a_database_lost_in_the_middle_of_a_page_gives_the_503_page(
+    app: Flask, town_a: Town
+) -> None:
+    """The town and the person were loaded (or came from the worker's memory,
+    requestmemo.py); the database goes away only now. Making the 503 page must
+    not ask it again: not for the town's language, not for the person's."""
+    from sqlalchemy import event
+
+    from projektfabrik.testing import signed_in
+
+    def gone(*args: object) -> None:
+        raise _lost("server closed the connection unexpectedly")
+
+    def goes_away() -> str:
+        event.listen(db.engine, "before_cursor_execute", gone)
+        raise _lost("server closed the connection unexpectedly")
+
+    app.add_url_rule("/weg", "weg", goes_away)
+    _person, client = signed_in(town_a)
+    try:
+        response = client.get("/weg")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", gone)
+    assert response.status_code == 503
+    assert "Gleich wieder da" in response.get_data(as_text=True)
+    assert "/abmelden" in client.get("/projekte").get_data(as_text=True)  # still logged in
