@@ -3,6 +3,8 @@ the visitor's language; other database errors stay errors (500)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 import pytest
 from flask import Flask
@@ -129,6 +131,9 @@ def test_a_database_lost_in_the_middle_of_a_page_gives_the_503_page(
     """The town and the person were loaded (or came from the worker's memory,
     requestmemo.py); the database goes away only now. Making the 503 page must
     not ask it again: not for the town's language, not for the person's."""
+    import flask_babel
+    from flask import g
+    from flask_login import current_user
     from sqlalchemy import event
 
     from projektfabrik.testing import signed_in
@@ -137,10 +142,18 @@ def test_a_database_lost_in_the_middle_of_a_page_gives_the_503_page(
         raise _lost("server closed the connection unexpectedly")
 
     def goes_away() -> str:
+        assert current_user.is_authenticated and g.tenant.name == "Stadt A"
         event.listen(db.engine, "before_cursor_execute", gone)
+        flask_babel.refresh()  # the page's language is chosen again after the fault
         raise _lost("server closed the connection unexpectedly")
 
+    def translated_after(response: Any) -> Any:
+        # As the refused-form page does (formerrors.py): a text in the page's language.
+        response.headers["X-Text"] = flask_babel.gettext("Back in a moment")
+        return response
+
     app.add_url_rule("/weg", "weg", goes_away)
+    app.after_request(translated_after)
     _person, client = signed_in(town_a)
     try:
         response = client.get("/weg")
@@ -148,4 +161,5 @@ def test_a_database_lost_in_the_middle_of_a_page_gives_the_503_page(
         event.remove(db.engine, "before_cursor_execute", gone)
     assert response.status_code == 503
     assert "Gleich wieder da" in response.get_data(as_text=True)
+    assert response.headers["X-Text"] == "Gleich wieder da"
     assert "/abmelden" in client.get("/projekte").get_data(as_text=True)  # still logged in
