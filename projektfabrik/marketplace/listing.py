@@ -192,6 +192,11 @@ class Page:
     page: int
     pages: int
 
+    @property
+    def ids(self) -> tuple[int, ...]:
+        """The cards' projects in order: with the town's version, all a page's grid shows."""
+        return tuple(card.id for card in self.cards)
+
 
 @dataclass(frozen=True)
 class _Found:
