@@ -55,6 +55,7 @@ from werkzeug.wrappers import Response
 
 from projektfabrik.extensions import db
 from projektfabrik.i18n import visitor_locale
+from projektfabrik.outage import Pause
 from projektfabrik.tenancy.models import Tenant, TenantHost
 from projektfabrik.tenancy.resolver import normalise_host
 
@@ -64,8 +65,6 @@ EXTENSION = "projektfabrik.pagecache"
 #: Response header saying how a page was served: "hit" or "miss". For tests,
 #: the benchmark and operators reading logs; it reveals nothing about anyone.
 STATUS_HEADER = "X-Page-Cache"
-#: After a store failure (Redis down), how long to render without the cache.
-OUTAGE_PAUSE_SECONDS = 10
 
 
 class Store(Protocol):
@@ -182,7 +181,9 @@ class PageCache:
         self.seconds = seconds
         self.build = build
         self.hosts = HostMemo(recheck_seconds)
-        self._down_until = 0.0
+        # Leave the store alone for a while after a failure: otherwise every
+        # request would wait for the connect timeout twice while Redis is down.
+        self._pause = Pause(log, "page cache unavailable (%s); not used for %d s")
 
     def key(self, tenant_id: int | str, content_version: int | str, locale: str) -> str:
         parts = [
@@ -200,35 +201,21 @@ class PageCache:
         return f"pf:page:{tenant_id}:{digest}"
 
     def get(self, key: str) -> bytes | None:
-        if self._resting():
+        if self._pause.resting():
             return None
         try:
             return self.store.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
-            self._failed("rendering")
+            self._pause.failed("rendering")
             return None
 
     def set(self, key: str, value: bytes) -> None:
-        if self._resting():
+        if self._pause.resting():
             return
         try:
             self.store.set(key, value, self.seconds)
         except Exception:  # noqa: BLE001
-            self._failed("page not stored")
-
-    def _resting(self) -> bool:
-        return time.monotonic() < self._down_until
-
-    def _failed(self, consequence: str) -> None:
-        # Leave the store alone for a while: otherwise every request would wait
-        # for the connect timeout twice while Redis is down.
-        self._down_until = time.monotonic() + OUTAGE_PAUSE_SECONDS
-        log.warning(
-            "page cache unavailable (%s); not used for %d s",
-            consequence,
-            OUTAGE_PAUSE_SECONDS,
-            exc_info=True,
-        )
+            self._pause.failed("page not stored")
 
 
 def _cache() -> PageCache | None:

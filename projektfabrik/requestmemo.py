@@ -34,7 +34,7 @@ Bounds (docs/architecture.md, "What a worker keeps"):
   away between the commit and the renewal), or when it was written around
   the ORM (raw SQL, another program).
 * A Redis failure is logged and the worker reads the database for
-  ``OUTAGE_PAUSE_SECONDS``, as the page cache does.
+  ``outage.OUTAGE_PAUSE_SECONDS`` (10), as the page cache does.
 * Per worker at most ``WORKER_CACHE_PEOPLE`` people (least recently used
   first); towns only for host names that exist (anyone can send any Host).
 
@@ -47,7 +47,6 @@ import copy
 import logging
 import secrets
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -64,6 +63,7 @@ from sqlalchemy.orm import (
     scoped_session,
 )
 
+from projektfabrik.outage import Pause
 from projektfabrik.tenancy import versioning
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.models import Tenant, TenantHost
@@ -73,8 +73,6 @@ log = logging.getLogger(__name__)
 EXTENSION = "projektfabrik.requestmemo"
 #: Key in ``Session.info``: the towns whose token this transaction must renew.
 _WRITTEN = "projektfabrik_memo_towns"
-#: After a Redis failure, how long to read the database instead.
-OUTAGE_PAUSE_SECONDS = 10
 #: Stands for every town (a write outside any town, or across towns).
 EVERY_TOWN = versioning.EVERY_TOWN
 
@@ -111,18 +109,18 @@ class TokenBoard:
         self.seconds = seconds
         self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._read = self._client.register_script(_READ_TOKENS)
-        self._down_until = 0.0
+        self._pause = Pause(log, "request memo: Redis failed (%s); reading the database for %d s")
 
     def token(self, tenant_id: int) -> str | None:
         """The town's current token (the deployment's with it); None when Redis fails."""
-        if time.monotonic() < self._down_until:
+        if self._pause.resting():
             return None
         keys = [_key(tenant_id), _key(EVERY_TOWN)]
         fresh = [secrets.token_hex(8) for _ in keys]
         try:
             values = self._read(keys=keys, args=[*fresh, self.seconds])
         except Exception:  # noqa: BLE001 - Redis down: read the database
-            self._failed("reading")
+            self._pause.failed("reading")
             return None
         return ":".join(v.decode() if isinstance(v, bytes) else str(v) for v in values)
 
@@ -134,16 +132,7 @@ class TokenBoard:
                     pipe.set(_key(tenant_id), secrets.token_hex(8), ex=self.seconds)
                 pipe.execute()
         except Exception:  # noqa: BLE001 - the commit stands; the token's age bounds the lag
-            self._failed("renewing")
-
-    def _failed(self, what: str) -> None:
-        self._down_until = time.monotonic() + OUTAGE_PAUSE_SECONDS
-        log.warning(
-            "request memo: Redis failed while %s; reading the database for %d s",
-            what,
-            OUTAGE_PAUSE_SECONDS,
-            exc_info=True,
-        )
+            self._pause.failed("renewing")
 
 
 @dataclass(frozen=True)

@@ -347,6 +347,16 @@ def storage_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     return server.config(f"t-{uuid.uuid4().hex[:12]}")
 
 
+def redis_available(port: int = 6379) -> bool:
+    """Whether the machine's Redis answers on loopback (CI starts it; tests that need
+    it are skipped without)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def app_config(
     schema: str, tmp_path: Path, smtp_server: tuple[str, Mailbox], storage_config: dict[str, Any]

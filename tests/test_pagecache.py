@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from projektfabrik.notifications.models import Notification
 from projektfabrik.pagecache import EXTENSION, STATUS_HEADER, LocalStore
 from projektfabrik.projects.models import Project
 from projektfabrik.tenancy.models import Tenant
-from projektfabrik.testing import Town, login, make_town
+from projektfabrik.testing import Town, login, make_town, redis_available
 
 
 def _publish(town: Town, author: User, title: str) -> Project:
@@ -351,15 +350,7 @@ def test_local_store_forgets_after_the_time_limit(monkeypatch: pytest.MonkeyPatc
     assert store.get("a") is None
 
 
-def _redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
 def test_with_redis_every_worker_shares_the_pages(app: Flask, app_config: dict[str, Any]) -> None:
     import redis
 

@@ -5,7 +5,6 @@ shows on the next request in every worker."""
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,19 +23,11 @@ from projektfabrik.testing import (
     Town,
     login,
     page_text,
+    redis_available,
     signed_in,
 )
 
-
-def _redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
+pytestmark = pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
 
 URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied per test
 

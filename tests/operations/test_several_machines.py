@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 
 from projektfabrik.accounts import guards
-from projektfabrik.pagecache import OUTAGE_PAUSE_SECONDS
+from projektfabrik.outage import OUTAGE_PAUSE_SECONDS
 from projektfabrik.testing_cluster import Cluster, Load, Person, cluster, wait_until
 
 from .pausing_app import HEADER as PAUSE_HEADER
