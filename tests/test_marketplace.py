@@ -298,6 +298,12 @@ def test_active_filters_show_as_chips_that_each_drop_one(catalogue: Town) -> Non
         "Sucht Leute": "/projekte?kategorie=Umwelt&ortsteil=Hafen&sortierung=supported",
     }
     assert "(3 aktiv)" in html  # the folded filters say how many are on
+    # A status chip names the status in the page's language (its labels are
+    # translated only when something shows them).
+    html = catalogue.client().get("/projekte?status=running").get_data(as_text=True)
+    assert re.search(r'<a class="chip"[^>]*>Status: Läuft', html), re.findall(
+        r'class="chip".{0,200}', html
+    )
     # Following a chip's link drops exactly that filter.
     wider = catalogue.client().get(chips["Ortsteil: Hafen"]).get_data(as_text=True)
     assert "Ortsteil: Hafen" not in wider and "Kategorie: Umwelt" in wider

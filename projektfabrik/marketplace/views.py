@@ -94,7 +94,9 @@ def index() -> str:
         plugin_filters=plugin_filters,
         categories=projects.category_names(),
         districts=district_names(),
-        statuses=[(s.value, projects.status_label(s)) for s in Status],
+        # Translated only when the filter form is built or a status chip shown:
+        # most requests take the form from the worker's memory (workercache.py).
+        statuses=LazyList(lambda: [(s.value, projects.status_label(s)) for s in Status]),
     )
 
 
