@@ -44,10 +44,10 @@ Without Redis nothing changes: every request reads the database.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import secrets
-import threading
-from collections import OrderedDict
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -67,6 +67,7 @@ from projektfabrik.outage import Pause
 from projektfabrik.tenancy import versioning
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.models import Tenant, TenantHost
+from projektfabrik.workercache import Lru
 
 log = logging.getLogger(__name__)
 
@@ -190,10 +191,10 @@ class RequestMemo:
 
     def __init__(self, board: TokenBoard, max_people: int) -> None:
         self.board = board
-        self.max_people = max_people
+        # Only hosts that exist (unknown ones are never remembered): one per host.
         self._towns: dict[str, TownEntry] = {}
-        self._people: OrderedDict[tuple[int, str], PersonEntry] = OrderedDict()
-        self._lock = threading.Lock()
+        # An entry outlives its token by nothing: both end after the token's seconds.
+        self._people = Lru(max_people, sys.maxsize, board.seconds)
 
     # -- towns -------------------------------------------------------------
 
@@ -204,15 +205,11 @@ class RequestMemo:
             return None, None
         return entry, self.board.token(entry.tenant_id)
 
-    def learn_town(
-        self, host: str, tenant: Tenant, is_canonical: bool, token: str | None, asked: int | None
-    ) -> None:
-        """Remember the town a request read. ``token`` counts only when it was
-        read, before the row, for this very town (``asked``)."""
-        if token is None or asked != tenant.id:
-            self._towns[host] = TownEntry(tenant.id, is_canonical)
-            return
-        self._towns[host] = TownEntry(tenant.id, is_canonical, token, Snapshot.of(tenant))
+    def learn_town(self, host: str, tenant: Tenant, is_canonical: bool, token: str | None) -> None:
+        """Remember the town a request read, under ``token`` when that was read,
+        before the row, for this very town; else only which town the host is."""
+        snapshot = Snapshot.of(tenant) if token is not None else None
+        self._towns[host] = TownEntry(tenant.id, is_canonical, token, snapshot)
 
     def forget_town(self, host: str) -> None:
         self._towns.pop(host, None)
@@ -220,23 +217,13 @@ class RequestMemo:
     # -- people ------------------------------------------------------------
 
     def person(self, tenant_id: int, cookie: str, token: str) -> Snapshot | None:
-        with self._lock:
-            entry = self._people.get((tenant_id, cookie))
-            if entry is None:
-                return None
-            if entry.token != token:
-                del self._people[(tenant_id, cookie)]
-                return None
-            self._people.move_to_end((tenant_id, cookie))
-            return entry.snapshot
+        entry: PersonEntry | None = self._people.get((tenant_id, cookie))
+        if entry is None or entry.token != token:
+            return None
+        return entry.snapshot
 
     def learn_person(self, tenant_id: int, cookie: str, token: str, person: Any) -> None:
-        snapshot = Snapshot.of(person)
-        with self._lock:
-            self._people[(tenant_id, cookie)] = PersonEntry(token, snapshot)
-            self._people.move_to_end((tenant_id, cookie))
-            while len(self._people) > self.max_people:
-                self._people.popitem(last=False)
+        self._people.set((tenant_id, cookie), PersonEntry(token, Snapshot.of(person)))
 
 
 def current() -> RequestMemo | None:
@@ -261,9 +248,11 @@ def resolve_town(
     if memo is None:
         return read()
     entry, token = memo.town(host)
+    # The token read for this request, before any row: the person is checked
+    # against it too (load_person). Only when it is this host's town's.
     g.pop(_TOKEN, None)
     if entry is not None and token is not None:
-        g.setdefault(_TOKEN, (entry.tenant_id, token))
+        setattr(g, _TOKEN, (entry.tenant_id, token))
         if entry.token == token and entry.snapshot is not None:
             return entry.snapshot.attach(session), entry.is_canonical
     found = read()
@@ -272,9 +261,10 @@ def resolve_town(
         g.pop(_TOKEN, None)
         return None
     tenant, is_canonical = found
-    memo.learn_town(host, tenant, is_canonical, token, entry.tenant_id if entry else None)
     if entry is None or entry.tenant_id != tenant.id:
-        g.pop(_TOKEN, None)  # the token read was another town's
+        token = None  # read for another town (or none): the host moved, or is new
+        g.pop(_TOKEN, None)
+    memo.learn_town(host, tenant, is_canonical, token)
     return found
 
 
@@ -300,6 +290,7 @@ def load_person(
 # -- the writer's side --------------------------------------------------------
 
 
+@functools.cache
 def _remembered_classes() -> tuple[type, ...]:
     from projektfabrik.accounts.models import LoginSession, User
 

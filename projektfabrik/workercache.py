@@ -53,7 +53,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context, has_request_context
@@ -67,8 +67,9 @@ EXTENSION = "projektfabrik.workercache"
 T = TypeVar("T")
 
 
-class _Lru:
-    """A least-recently-used map with an entry or size budget and an age limit."""
+class Lru:
+    """A least-recently-used map with an entry or size budget and an age limit
+    (also the request memory's people, requestmemo.py)."""
 
     def __init__(self, max_entries: int, max_bytes: int, seconds: float) -> None:
         self.max_entries = max_entries
@@ -106,6 +107,11 @@ class _Lru:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __iter__(self) -> Iterator[Any]:
+        """The keys, as they were when asked (the map may change meanwhile)."""
+        with self._lock:
+            return iter(list(self._entries))
+
 
 class WorkerCache:
     def __init__(
@@ -113,11 +119,11 @@ class WorkerCache:
     ) -> None:
         # One entry per (town, name): the version is in the value, so a town's
         # old versions never pile up.
-        self.values = _Lru(towns * 4, sys.maxsize, seconds)
-        self.fragments = _Lru(sys.maxsize, fragment_bytes, seconds)
-        self.results = _Lru(sys.maxsize, result_bytes, seconds)
+        self.values = Lru(towns * 4, sys.maxsize, seconds)
+        self.fragments = Lru(sys.maxsize, fragment_bytes, seconds)
+        self.results = Lru(sys.maxsize, result_bytes, seconds)
         # One entry per (town, person, name), the version in the value.
-        self.people = _Lru(people, sys.maxsize, seconds)
+        self.people = Lru(people, sys.maxsize, seconds)
 
 
 def _cache() -> WorkerCache | None:

@@ -59,6 +59,16 @@ def _client_of(worker: Flask, town: Town, cookies_from: Any) -> Any:
     return client
 
 
+def _remembered_by(worker: Flask, town: Town) -> tuple[User, Any, Any]:
+    """A person logged in through the first worker, whom ``worker`` has seen
+    twice (so remembers): the person, the first client, the same browser on ``worker``."""
+    person, client = signed_in(town)
+    same_browser = _client_of(worker, town, client)
+    assert _logged_in(same_browser)
+    assert _logged_in(same_browser)
+    return person, client, same_browser
+
+
 def _logged_in(client: Any) -> bool:
     return "/abmelden" in page_text(client, "/projekte")
 
@@ -101,10 +111,7 @@ def test_another_town_never_gets_a_remembered_person(town_a: Town, town_b: Town)
 
 
 def test_logging_out_ends_the_session_in_every_worker(town_a: Town, second_worker: Flask) -> None:
-    _person, client = signed_in(town_a)
-    same_browser = _client_of(second_worker, town_a, client)
-    assert _logged_in(same_browser)
-    assert _logged_in(same_browser)  # now remembered by the second worker
+    _person, client, same_browser = _remembered_by(second_worker, town_a)
     client.post("/abmelden")
     assert not _logged_in(same_browser)
 
@@ -112,10 +119,7 @@ def test_logging_out_ends_the_session_in_every_worker(town_a: Town, second_worke
 def test_a_blocked_person_is_out_at_once_in_every_worker(
     town_a: Town, second_worker: Flask
 ) -> None:
-    person, client = signed_in(town_a)
-    same_browser = _client_of(second_worker, town_a, client)
-    assert _logged_in(same_browser)
-    assert _logged_in(same_browser)
+    person, _client, same_browser = _remembered_by(second_worker, town_a)
     with town_a.context():
         found = db.session.get(User, person.id)
         assert found is not None
@@ -210,10 +214,7 @@ def test_a_deleted_town_is_gone_at_once_in_every_worker(
     """The deletion goes around the ORM (Core statements); it ends the memory by hand."""
     from projektfabrik.tenancy import lifecycle
 
-    _person, client = signed_in(town_a)
-    same_browser = _client_of(second_worker, town_a, client)
-    assert _logged_in(same_browser)
-    assert _logged_in(same_browser)
+    _person, _client, same_browser = _remembered_by(second_worker, town_a)
     with town_a.app.app_context():
         tenant = db.session.get(Tenant, town_a.tenant.id)
         assert tenant is not None

@@ -156,7 +156,7 @@ def test_a_kept_list_whose_cards_were_dropped_reads_its_rows_once(
         publish(town_a, author, title)
     page_text(client)
     cache = client.application.extensions[workercache.EXTENSION]
-    cache.fragments = workercache._Lru(10, 10**6, 300)  # the cards are gone, the list is kept
+    cache.fragments = workercache.Lru(10, 10**6, 300)  # the cards are gone, the list is kept
     with count_queries() as counter:
         page = page_text(client)
     assert _titles(page) == ["Zwei", "Eins"]
@@ -377,7 +377,7 @@ def test_a_changed_catalogue_is_read_again_after_the_check_interval(
 
 
 def test_kept_lists_stay_within_their_budget() -> None:
-    lru = workercache._Lru(max_entries=10**6, max_bytes=10_000, seconds=300)
+    lru = workercache.Lru(max_entries=10**6, max_bytes=10_000, seconds=300)
     for n in range(100):
         lru.set(("list", n), n, 1_000)
     assert len(lru) == 10  # the oldest went first
