@@ -43,7 +43,6 @@ Without Redis nothing changes: every request reads the database.
 
 from __future__ import annotations
 
-import copy
 import functools
 import logging
 import secrets
@@ -55,15 +54,10 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import inspect
-from sqlalchemy.orm import (
-    Mapper,
-    ORMExecuteState,
-    Session,
-    make_transient_to_detached,
-    scoped_session,
-)
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from projektfabrik.outage import Pause
+from projektfabrik.snapshots import AnySession, Snapshot
 from projektfabrik.tenancy import versioning
 from projektfabrik.tenancy.context import current_tenant_id_or_none
 from projektfabrik.tenancy.models import Tenant, TenantHost
@@ -78,8 +72,6 @@ _WRITTEN = "projektfabrik_memo_towns"
 EVERY_TOWN = versioning.EVERY_TOWN
 
 T = TypeVar("T")
-#: The request's session as Flask-SQLAlchemy hands it out, or a plain one.
-AnySession = Session | scoped_session[Any]
 
 # Read each town's token and the deployment's; a missing one is created with
 # the random value the caller sends, so one round trip answers every request.
@@ -134,41 +126,6 @@ class TokenBoard:
                 pipe.execute()
         except Exception:  # noqa: BLE001 - the commit stands; the token's age bounds the lag
             self._pause.failed("renewing")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A row's column values, made into an object of a session without a query."""
-
-    cls: type
-    values: dict[str, Any]
-
-    @classmethod
-    def of(cls, obj: Any) -> Snapshot:
-        state = inspect(obj)
-        keys = [attr.key for attr in state.mapper.column_attrs]
-        return cls(type(obj), {key: state.dict[key] for key in keys if key in state.dict})
-
-    def attach(self, session: AnySession) -> Any:
-        mapper: Mapper[Any] = inspect(self.cls)
-        identity = mapper.identity_key_from_primary_key(
-            tuple(self.values[mapper.get_property_by_column(c).key] for c in mapper.primary_key)
-        )
-        present = session.identity_map.get(identity)
-        if present is not None:
-            return present
-        obj = mapper.class_manager.new_instance()
-        # A list or dict (a JSON column) is the request's own: changing it in
-        # place must not change what the next request gets.
-        obj.__dict__.update(
-            {
-                k: copy.deepcopy(v) if isinstance(v, list | dict) else v
-                for k, v in self.values.items()
-            }
-        )
-        make_transient_to_detached(obj)
-        session.add(obj)
-        return obj
 
 
 @dataclass(frozen=True)

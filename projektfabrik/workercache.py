@@ -10,7 +10,7 @@ anything of the town raises, and which every request reads with the town
 anyway. So, as with the page cache, a change shows on the next request, in
 every worker, and costs no extra query to notice.
 
-Four tools. The first three are keyed on the town's id **and** its content
+Five tools. The first four are keyed on the town's id **and** its content
 version (a town never sees another's entry, and an entry never outlives a
 change):
 
@@ -20,6 +20,9 @@ change):
 * :func:`town_result` -- plain data per town and the caller's parts, e.g. the
   marketplace list's count, page ids and team make-up per filters
   (marketplace/listing.py): a kept list sends no statement.
+* :func:`town_objects` -- ORM objects kept as their rows (snapshots.Graph):
+  each request gets objects of its own, with the eagerly loaded
+  relationships, without a statement (a project with its team).
 * :func:`fragment` -- a piece of HTML per town, language and the caller's
   parts (``fragment("project-card", project.id)``); in templates as
   ``{% call cached_fragment("project-card", p.id) %}…{% endcall %}``.
@@ -61,7 +64,9 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from projektfabrik.extensions import db
+from projektfabrik.snapshots import Graph
 from projektfabrik.tenancy.context import current_tenant_or_none
+from projektfabrik.tenancy.versioning import affects_public_pages
 
 EXTENSION = "projektfabrik.workercache"
 T = TypeVar("T")
@@ -194,20 +199,48 @@ def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
     must be picklable plain data (no ORM objects: they belong to one request's
     session) and must not depend on the person unless ``parts`` name it.
     """
-    cache = _cache()
-    tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not town_is_clean():
-        return build()
-    key = (tenant.id, tenant.content_version, name, *parts)
-    found = cache.results.get(key)
+    found, keep = _result(name, parts)
     if found is not None:
         return cast(T, found)
     value = build()
-    # Measured when a result is stored, never when read: the pickled length
-    # times four, what a kept marketplace list takes in memory (tracemalloc:
-    # 1.7 kB against 380 bytes pickled; docs/architecture.md).
-    cache.results.set(key, value, 4 * len(pickle.dumps((key, value))))
+    keep(value)
     return value
+
+
+def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
+    """``load()``'s ORM objects, kept per town, town version and ``parts`` as their
+    rows, with the relationships ``load`` loaded eagerly (snapshots.Graph).
+
+    Each request gets objects of its own in its session, as if it had loaded
+    them, without a statement (the project page's project and team). Only rows
+    whose changes raise the town's version are kept (versioning.affects_public_pages);
+    a relationship to anything else loads as usual. ``load`` must return such an
+    object, a list of them or ``None``, and must not depend on the person.
+    """
+    found, keep = _result(name, parts)
+    if found is not None:
+        return cast(T, found.attach(db.session))
+    value = load()
+    keep(Graph.of(value, affects_public_pages))
+    return value
+
+
+def _result(name: str, parts: tuple[Any, ...]) -> tuple[Any | None, Callable[[Any], None]]:
+    """What the results hold for this town, version, name and parts, and how to keep
+    a new value there (a no-op when nothing may be kept)."""
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return None, lambda value: None
+    key = (tenant.id, tenant.content_version, name, *parts)
+
+    def keep(value: Any) -> None:
+        # Measured when a result is stored, never when read: the pickled length
+        # times four, what a kept marketplace list takes in memory (tracemalloc:
+        # 1.7 kB against 380 bytes pickled; docs/architecture.md).
+        cache.results.set(key, value, 4 * len(pickle.dumps((key, value))))
+
+    return cache.results.get(key), keep
 
 
 def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:

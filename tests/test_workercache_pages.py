@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import delete
+
 from projektfabrik import workercache
 from projektfabrik.accounts.models import User
 from projektfabrik.extensions import db
@@ -76,12 +78,20 @@ def test_town_b_never_gets_town_a_s_news_team_or_history(town_a: Town, town_b: T
     publish(town_b, author_b, "Brunnen in B")
     with town_a.request_context():
         services.post_update(_in(town_a, project_a), db.session.get(User, author_a.id), "News in A")
+        services.add_comment(
+            _in(town_a, project_a), db.session.get(User, author_a.id), "Kommentar in A"
+        )
         db.session.commit()
     # Same project number, and the same content version, in both towns.
     same_version(town_a, town_b)
-    assert "News in A" in page_text(client_a, "/projekte/1")
+    page_a = page_text(client_a, "/projekte/1")
+    assert "News in A" in page_a and "Kommentar in A" in page_a
+    assert "<h1>Garten in A</h1>" in page_a
     page_b = page_text(client_b, "/projekte/1")
     assert "News in A" not in page_b and "Bert aus B" in _section(page_b, "team-heading")
+    assert "<h1>Brunnen in B</h1>" in page_b and "Kommentar in A" not in page_b
+    assert "Garten in A" in page_text(client_a, "/projekte/1/plan")
+    assert "Brunnen in B" in page_text(client_b, "/projekte/1/plan")
     assert "News in A" not in page_text(town_b.client(), "/projekte/1")
 
 
@@ -117,10 +127,59 @@ def test_a_kept_project_page_sends_fewer_statements(
     with count_queries() as kept:
         page_text(client, "/projekte/1")
     built, taken = " ".join(first.statements), " ".join(kept.statements)
-    for table in ("project_update", "project_status_change", "project_support", "project_follow"):
+    tables = ("project_update", "project_status_change", "project_support", "project_follow")
+    # The project, its team and its discussion (workercache.town_objects).
+    for table in (*tables, "project", "membership", "comment"):
         assert f"FROM {table} " in built, table  # the names are right: the first view reads them
         assert f"FROM {table} " not in taken, table
     assert len(kept.statements) < len(first.statements)
+
+
+def test_the_kept_project_team_and_discussion_show_a_change_on_the_next_request(
+    town_a: Town,
+) -> None:
+    author, client = signed_in(town_a, name="Ada Autorin")
+    project = publish(town_a, author, "Garten")
+    reader, reader_client = signed_in(town_a)
+    for _ in range(2):  # the second is kept
+        page = page_text(reader_client, "/projekte/1")
+    assert "<h1>Garten</h1>" in page and "Ada Autorin" in _section(page, "team-heading")
+    with town_a.request_context():
+        found = _in(town_a, project)
+        found.title = "Gemeinschaftsgarten"
+        person = db.session.get(User, author.id)
+        assert person is not None
+        person.display_name = "Ada Neumann"
+        services.add_comment(found, person, "Wer hilft beim Graben?")
+        db.session.commit()
+    page = page_text(reader_client, "/projekte/1")
+    assert "<h1>Gemeinschaftsgarten</h1>" in page
+    assert "Ada Neumann" in _section(page, "team-heading")
+    assert "Wer hilft beim Graben?" in _section(page, "comments-heading")
+
+
+def test_someone_taken_off_the_team_cannot_edit_the_plan_on_the_next_request(
+    town_a: Town,
+) -> None:
+    """The plan's pages take the project with its team from the worker
+    (access.find_project_with_team): a kept team must not outlive a change."""
+    author, _client = signed_in(town_a)
+    project = publish(town_a, author, "Garten")
+    helper, helper_client = signed_in(town_a)
+    with town_a.request_context():
+        db.session.add(
+            Membership(project_id=_in(town_a, project).id, user_id=helper.id, role=TeamRole.MEMBER)
+        )
+        db.session.commit()
+    new_package = "/projekte/1/plan/eintraege/arbeitspakete/neu"
+    for _ in range(2):  # the second is kept
+        assert helper_client.get(new_package).status_code == 200
+    with town_a.request_context():
+        db.session.execute(delete(Membership).where(Membership.user_id == helper.id))
+        db.session.commit()
+    assert helper_client.get(new_package).status_code == 404
+    response = helper_client.post(new_package, data={"name": "Beete"})
+    assert response.status_code == 404
 
 
 def test_the_strategy_sidebar_shows_a_new_goal_on_the_next_request(town_a: Town) -> None:

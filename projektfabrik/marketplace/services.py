@@ -323,14 +323,19 @@ def _commenters(project: Project) -> list[User]:
 
 
 def comments(project: Project) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments, oldest first, each with its replies."""
-    rows = list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.project_id == project.id)
-            .options(selectinload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
-        )
+    """Top-level comments, oldest first, each with its replies (with their authors:
+    kept by the worker until the town changes, workercache.town_objects)."""
+    rows: list[Comment] = workercache.town_objects(
+        "project-comments",
+        project.id,
+        load=lambda: list(
+            db.session.scalars(
+                select(Comment)
+                .where(Comment.project_id == project.id)
+                .options(selectinload(Comment.author))
+                .order_by(Comment.created_at, Comment.id)
+            )
+        ),
     )
     replies: dict[int, list[Comment]] = {}
     for row in rows:

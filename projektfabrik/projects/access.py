@@ -31,6 +31,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.accounts.permissions import second_factor_missing
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Membership, Project, TeamRole
+from projektfabrik.workercache import town_objects
 
 R = TypeVar("R")
 
@@ -199,22 +200,36 @@ def find_project(number: int) -> Project | None:
 
 
 def find_project_for_page(number: int) -> Project | None:
-    """The project with everything its page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Project)
-        .where(Project.number == number)
-        .options(
-            joinedload(Project.category),
-            joinedload(Project.district),
-            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
-        )
+    """The project with everything its page shows: kept by the worker until the
+    town changes (workercache.town_objects), else in a fixed number of queries."""
+    return town_objects(
+        "project-page",
+        number,
+        load=lambda: db.session.scalar(
+            select(Project)
+            .where(Project.number == number)
+            .options(
+                joinedload(Project.category),
+                joinedload(Project.district),
+                selectinload(Project.memberships)
+                .joinedload(Membership.user)
+                .joinedload(User.district),
+            )
+        ),
     )
 
 
 def find_project_with_team(number: int) -> Project | None:
-    """The project with its memberships loaded (the plan's pages ask about the team often)."""
-    return db.session.scalar(
-        select(Project).where(Project.number == number).options(selectinload(Project.memberships))
+    """The project with its memberships loaded (the plan's pages ask about the team
+    often), kept as ``find_project_for_page`` is."""
+    return town_objects(
+        "project-team",
+        number,
+        load=lambda: db.session.scalar(
+            select(Project)
+            .where(Project.number == number)
+            .options(selectinload(Project.memberships))
+        ),
     )
 
 
