@@ -83,3 +83,21 @@ def test_a_template_inside_force_locale_speaks_that_language(town_a) -> None:  #
         with force_locale("en"):
             assert render_template_string(template) == "Forgot your password? 2 supporters"
         assert render_template_string(template) == "Passwort vergessen? 2 Unterstützungen"
+
+
+def test_wtforms_own_messages_speak_the_request_s_language(town_a) -> None:  # type: ignore[no-untyped-def]
+    # WTForms' catalogue comes from the worker's memory (i18n.AppRequest), per language.
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    class Form(FlaskForm):
+        name = StringField(validators=[DataRequired()])
+
+    with town_a.request_context():
+        form = Form(formdata=None, meta={"csrf": False})
+        assert not form.validate() and form.name.errors == ["Dieses Feld wird benötigt."]
+        with force_locale("en"):
+            form = Form(formdata=None, meta={"csrf": False})
+            assert not form.validate() and form.name.errors == ["This field is required."]
