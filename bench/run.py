@@ -18,7 +18,10 @@ Pages:
   marketplace  /projekte
   search       /projekte?suche=<word>            (a random word of wordlists.SEARCH_WORDS)
   filters      /projekte?<status, category, district, skill, sort, page combos>
-  project      /projekte/<random number>
+  project      /projekte/<random number>         (a first view, as a rule: 2,000 per town)
+  project-hot  /projekte/<one of the newest 24>  (the marketplace's first page: seen again)
+  plan         /projekte/<random number>/plan
+  plan-hot     /projekte/<one of the newest 24>/plan
   bare         / on the bare app
 
 Reports requests per second, p50/p95/p99 latency, the ratio to the bare
@@ -67,7 +70,12 @@ import snapshot  # noqa: E402
 import wordlists  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/"
-APP_PAGES = ("marketplace", "search", "filters", "project")
+APP_PAGES = ("marketplace", "search", "filters", "project", "project-hot", "plan", "plan-hot")
+#: What a run measures unless --pages says otherwise (about four minutes).
+DEFAULT_PAGES = ("marketplace", "search", "filters", "project")
+#: How many of each town's newest projects "project-hot" and "plan-hot" choose
+#: from: the marketplace's first page, where people find what they open.
+HOT_PROJECTS = 24
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SECRET_KEY = "bench-secret-key-not-for-production"
 
@@ -116,6 +124,12 @@ def app_request(page: str, town: TownInfo, rng: random.Random) -> tuple[str, str
         return f"suche={word}", "/projekte?" + q(suche=word)
     if page == "project":
         return "project", f"/projekte/{rng.randint(1, town.projects)}"
+    if page == "project-hot":
+        return "project-hot", f"/projekte/{_hot(town, rng)}"
+    if page == "plan":
+        return "plan", f"/projekte/{rng.randint(1, town.projects)}/plan"
+    if page == "plan-hot":
+        return "plan-hot", f"/projekte/{_hot(town, rng)}/plan"
     if page == "filters":
         combo = rng.randrange(6)
         pages = max(town.projects // 24 // 3, 2)
@@ -142,6 +156,11 @@ def app_request(page: str, town: TownInfo, rng: random.Random) -> tuple[str, str
             suche=word, status="idea", kategorie=rng.choice(town.categories)
         )
     raise ValueError(page)
+
+
+def _hot(town: TownInfo, rng: random.Random) -> int:
+    """One of the town's newest projects (the marketplace's first page)."""
+    return rng.randint(max(1, town.projects - HOT_PROJECTS + 1), town.projects)
 
 
 def raw_request(host: str, path: str, cookie: str = "") -> bytes:
@@ -586,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slice", type=float, default=8.0, help="seconds per slice")
     parser.add_argument("--max-requests", type=int, default=20000, help="per slice")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds per page, unrecorded")
-    parser.add_argument("--pages", default=",".join(APP_PAGES))
+    parser.add_argument("--pages", default=",".join(DEFAULT_PAGES), help=", ".join(APP_PAGES))
     parser.add_argument("--client", choices=("auto", "python", "wrk"), default="python")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rev", help="serve the code of this commit (see snapshot.py)")
