@@ -45,7 +45,10 @@ limits how long a write that bypasses the ORM (raw SQL) goes unseen. Per
 worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
 names each), ``WORKER_CACHE_FRAGMENT_MB`` of fragments (default 16),
 ``WORKER_CACHE_RESULT_MB`` of results (default 4, each counted as four times
-its pickled size, about what it takes in memory) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
+its pickled size, about what it takes in memory), ``WORKER_CACHE_OBJECTS_MB``
+of kept rows (default 4, counted the same way: a project with its team is
+3-8 kB pickled, so they have a budget of their own and never push the
+marketplace's lists out) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
 recently used entry goes first.
 """
 
@@ -120,13 +123,20 @@ class Lru:
 
 class WorkerCache:
     def __init__(
-        self, seconds: float, towns: int, fragment_bytes: int, result_bytes: int, people: int
+        self,
+        seconds: float,
+        towns: int,
+        fragment_bytes: int,
+        result_bytes: int,
+        people: int,
+        object_bytes: int,
     ) -> None:
         # One entry per (town, name): the version is in the value, so a town's
         # old versions never pile up.
         self.values = Lru(towns * 4, sys.maxsize, seconds)
         self.fragments = Lru(sys.maxsize, fragment_bytes, seconds)
         self.results = Lru(sys.maxsize, result_bytes, seconds)
+        self.objects = Lru(sys.maxsize, object_bytes, seconds)
         # One entry per (town, person, name), the version in the value.
         self.people = Lru(people, sys.maxsize, seconds)
 
@@ -199,7 +209,7 @@ def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
     must be picklable plain data (no ORM objects: they belong to one request's
     session) and must not depend on the person unless ``parts`` name it.
     """
-    found, keep = _result(name, parts)
+    found, keep = _kept("results", name, parts)
     if found is not None:
         return cast(T, found)
     value = build()
@@ -217,7 +227,7 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
     a relationship to anything else loads as usual. ``load`` must return such an
     object, a list of them or ``None``, and must not depend on the person.
     """
-    found, keep = _result(name, parts)
+    found, keep = _kept("objects", name, parts)
     if found is not None:
         return cast(T, found.attach(db.session))
     value = load()
@@ -225,22 +235,25 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
     return value
 
 
-def _result(name: str, parts: tuple[Any, ...]) -> tuple[Any | None, Callable[[Any], None]]:
-    """What the results hold for this town, version, name and parts, and how to keep
-    a new value there (a no-op when nothing may be kept)."""
+def _kept(
+    store: str, name: str, parts: tuple[Any, ...]
+) -> tuple[Any | None, Callable[[Any], None]]:
+    """What ``store`` (results or objects) holds for this town, version, name and
+    parts, and how to keep a new value there (a no-op when nothing may be kept)."""
     cache = _cache()
     tenant = current_tenant_or_none()
     if cache is None or tenant is None or not town_is_clean():
         return None, lambda value: None
+    lru: Lru = getattr(cache, store)
     key = (tenant.id, tenant.content_version, name, *parts)
 
     def keep(value: Any) -> None:
         # Measured when a result is stored, never when read: the pickled length
         # times four, what a kept marketplace list takes in memory (tracemalloc:
         # 1.7 kB against 380 bytes pickled; docs/architecture.md).
-        cache.results.set(key, value, 4 * len(pickle.dumps((key, value))))
+        lru.set(key, value, 4 * len(pickle.dumps((key, value))))
 
-    return cache.results.get(key), keep
+    return lru.get(key), keep
 
 
 def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
@@ -278,6 +291,7 @@ def init_app(app: Flask) -> None:
         int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
+        int(app.config.get("WORKER_CACHE_OBJECTS_MB", 4)) * 1024 * 1024,
     )
 
 
@@ -285,10 +299,11 @@ def stats() -> dict[str, int]:
     """How many entries this worker holds (for the benchmark and tests)."""
     cache = current_app.extensions.get(EXTENSION) if has_app_context() else None
     if cache is None:
-        return {"values": 0, "fragments": 0, "results": 0, "people": 0}
+        return {"values": 0, "fragments": 0, "results": 0, "people": 0, "objects": 0}
     return {
         "values": len(cache.values),
         "fragments": len(cache.fragments),
         "results": len(cache.results),
         "people": len(cache.people),
+        "objects": len(cache.objects),
     }

@@ -163,7 +163,13 @@ def test_switched_off_the_worker_keeps_nothing(app_config: dict[str, Any]) -> No
         with town.request_context():
             assert workercache.fragment("t", build=lambda: "a") == "a"
             assert workercache.fragment("t", build=lambda: "b") == "b"
-            assert workercache.stats() == {"values": 0, "fragments": 0, "results": 0, "people": 0}
+            assert workercache.stats() == {
+                "values": 0,
+                "fragments": 0,
+                "results": 0,
+                "people": 0,
+                "objects": 0,
+            }
         db.session.remove()
 
 

@@ -124,6 +124,8 @@ def test_a_kept_project_page_sends_fewer_statements(
         db.session.commit()
     with count_queries() as first:
         page_text(client, "/projekte/1")
+    # The project with its team, and the discussion, in a budget of their own.
+    assert workercache.stats()["objects"] == 2
     with count_queries() as kept:
         page_text(client, "/projekte/1")
     built, taken = " ".join(first.statements), " ".join(kept.statements)
