@@ -209,7 +209,13 @@ def test_the_plan_overview_counts_a_new_task_on_the_next_request(
     with count_queries() as kept:
         assert _steps(page_text(client, "/projekte/1/plan")) == first
     built, taken = " ".join(building.statements), " ".join(kept.statements)
-    for table in ("plan_task", "plan_financing", "plan_requirement", "plan_profile"):
+    for table in (
+        "plan_task",
+        "plan_financing",
+        "plan_requirement",
+        "plan_profile",
+        "plan_section",
+    ):
         assert f"FROM {table} " in built, table  # the names are right: the first view reads them
         assert f"FROM {table} " not in taken, table
     _plan_work(town_a, client)

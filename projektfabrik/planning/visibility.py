@@ -16,8 +16,15 @@ from projektfabrik.projects.models import Project
 
 
 def section_states(project: Project) -> dict[Section, PlanSection]:
-    """The project's section rows (missing ones are not created), in one query."""
-    rows = db.session.scalars(select(PlanSection).where(PlanSection.project_id == project.id))
+    """The project's section rows (missing ones are not created): kept by the
+    worker until the town changes (workercache.town_objects), else one query."""
+    rows: list[PlanSection] = workercache.town_objects(
+        "planning.sections",
+        project.id,
+        load=lambda: list(
+            db.session.scalars(select(PlanSection).where(PlanSection.project_id == project.id))
+        ),
+    )
     return {row.section: row for row in rows}
 
 
