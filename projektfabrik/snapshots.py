@@ -30,35 +30,44 @@ from sqlalchemy.orm.attributes import set_committed_value
 AnySession = Session | scoped_session[Any]
 
 
+#: One tuple of column names per class and set of loaded columns, shared by
+#: every snapshot of such rows: a dict per row cost most of a kept project's
+#: memory (docs/architecture.md).
+_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A row's column values, made into an object of a session without a query."""
 
     cls: type
-    values: dict[str, Any]
+    names: tuple[str, ...]
+    row: tuple[Any, ...]
 
     @classmethod
     def of(cls, obj: Any) -> Snapshot:
         state = inspect(obj)
-        keys = [attr.key for attr in state.mapper.column_attrs]
-        return cls(type(obj), {key: state.dict[key] for key in keys if key in state.dict})
+        loaded = tuple(a.key for a in state.mapper.column_attrs if a.key in state.dict)
+        names = _NAMES.setdefault((type(obj), loaded), loaded)
+        return cls(type(obj), names, tuple(state.dict[name] for name in names))
 
     def attach(self, session: AnySession) -> Any:
         """The session's object for this row: the one it already holds, else a new
         one with these values."""
         mapper: Mapper[Any] = inspect(self.cls)
         identity = mapper.identity_key_from_primary_key(
-            tuple(self.values[mapper.get_property_by_column(c).key] for c in mapper.primary_key)
+            tuple(
+                self.row[self.names.index(mapper.get_property_by_column(c).key)]
+                for c in mapper.primary_key
+            )
         )
         present = session.identity_map.get(identity)
         if present is not None:
             return present
         obj = mapper.class_manager.new_instance()
         obj.__dict__.update(
-            {
-                k: copy.deepcopy(v) if isinstance(v, list | dict) else v
-                for k, v in self.values.items()
-            }
+            (k, copy.deepcopy(v) if isinstance(v, list | dict) else v)
+            for k, v in zip(self.names, self.row, strict=True)
         )
         make_transient_to_detached(obj)
         session.add(obj)

@@ -27,7 +27,11 @@ from projektfabrik.testing import (
     signed_in,
 )
 
-pytestmark = pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+pytestmark = [
+    pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379"),
+    # One Redis database, emptied per test: two xdist workers must not share it.
+    pytest.mark.xdist_group("redis-14"),
+]
 
 URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied per test
 
