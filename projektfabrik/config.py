@@ -90,7 +90,7 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "WORKER_CACHE_TOWNS": (2000, int),
     "WORKER_CACHE_FRAGMENT_MB": (16, int),
     "WORKER_CACHE_RESULT_MB": (4, int),
-    "WORKER_CACHE_OBJECTS_MB": (8, int),
+    "WORKER_CACHE_OBJECTS_MB": (4, int),
     "WORKER_CACHE_PEOPLE": (10000, int),
     # With Redis: how long a town's token lives, under which each worker keeps the
     # town and the people logged in (requestmemo.py); 0 switches it off.

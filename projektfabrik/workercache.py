@@ -46,7 +46,7 @@ worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
 names each), ``WORKER_CACHE_FRAGMENT_MB`` of fragments (default 16),
 ``WORKER_CACHE_RESULT_MB`` of results (default 4, each counted as four times
 its pickled size, about what it takes in memory), ``WORKER_CACHE_OBJECTS_MB``
-of kept rows (default 8, counted the same way: a project page's rows take
+of kept rows (default 4, counted the same way: a project page's rows take
 about 22 kB, so they have a budget of their own and never push the
 marketplace's lists out) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
 recently used entry goes first.
@@ -291,7 +291,7 @@ def init_app(app: Flask) -> None:
         int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
-        int(app.config.get("WORKER_CACHE_OBJECTS_MB", 8)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_OBJECTS_MB", 4)) * 1024 * 1024,
     )
 
 
