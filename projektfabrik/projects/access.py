@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from flask import abort, g, has_request_context
 from sqlalchemy import event, exists, func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from projektfabrik.accounts.models import User
 from projektfabrik.accounts.permissions import second_factor_missing
@@ -200,35 +201,29 @@ def find_project(number: int) -> Project | None:
 
 
 def find_project_for_page(number: int) -> Project | None:
-    """The project with everything its page shows: kept by the worker until the
-    town changes (workercache.town_objects), else in a fixed number of queries."""
-    return town_objects(
+    """The project with everything its page shows."""
+    return _kept_project(
         "project-page",
         number,
-        load=lambda: db.session.scalar(
-            select(Project)
-            .where(Project.number == number)
-            .options(
-                joinedload(Project.category),
-                joinedload(Project.district),
-                selectinload(Project.memberships)
-                .joinedload(Membership.user)
-                .joinedload(User.district),
-            )
-        ),
+        joinedload(Project.category),
+        joinedload(Project.district),
+        selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
     )
 
 
 def find_project_with_team(number: int) -> Project | None:
-    """The project with its memberships loaded (the plan's pages ask about the team
-    often), kept as ``find_project_for_page`` is."""
+    """The project with its memberships loaded (the plan's pages ask about the team often)."""
+    return _kept_project("project-team", number, selectinload(Project.memberships))
+
+
+def _kept_project(name: str, number: int, *options: ORMOption) -> Project | None:
+    """The project with what ``options`` load eagerly: kept by the worker until the
+    town changes (workercache.town_objects), else in a fixed number of queries."""
     return town_objects(
-        "project-team",
+        name,
         number,
         load=lambda: db.session.scalar(
-            select(Project)
-            .where(Project.number == number)
-            .options(selectinload(Project.memberships))
+            select(Project).where(Project.number == number).options(*options)
         ),
     )
 
