@@ -205,25 +205,30 @@ def find_project_for_page(number: int) -> Project | None:
     return _kept_project(
         "project-page",
         number,
-        joinedload(Project.category),
-        joinedload(Project.district),
-        selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
+        lambda: (
+            joinedload(Project.category),
+            joinedload(Project.district),
+            selectinload(Project.memberships).joinedload(Membership.user).joinedload(User.district),
+        ),
     )
 
 
 def find_project_with_team(number: int) -> Project | None:
     """The project with its memberships loaded (the plan's pages ask about the team often)."""
-    return _kept_project("project-team", number, selectinload(Project.memberships))
+    return _kept_project("project-team", number, lambda: (selectinload(Project.memberships),))
 
 
-def _kept_project(name: str, number: int, *options: ORMOption) -> Project | None:
+def _kept_project(
+    name: str, number: int, options: Callable[[], tuple[ORMOption, ...]]
+) -> Project | None:
     """The project with what ``options`` load eagerly: kept by the worker until the
-    town changes (workercache.town_objects), else in a fixed number of queries."""
+    town changes (workercache.town_objects), else in a fixed number of queries.
+    ``options`` is called only then: building them costs a few per cent of a kept view."""
     return town_objects(
         name,
         number,
         load=lambda: db.session.scalar(
-            select(Project).where(Project.number == number).options(*options)
+            select(Project).where(Project.number == number).options(*options())
         ),
     )
 
