@@ -73,7 +73,7 @@ def _remembered_by(worker: Flask, town: Town) -> tuple[User, Any, Any]:
     return person, client, same_browser
 
 
-#: In some full runs (3 of 6 on 2026-12-03, never alone) a town's token was
+#: In some full runs (3 of 5 on 2026-12-03, never alone) a town's token was
 #: renewed between two requests of a test that wrote nothing between them; the
 #: cause is not found (the rules: docs/architecture.md). Such a
 #: renewal only costs a read. The two tests that need a quiet stretch try it
