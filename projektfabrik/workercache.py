@@ -209,7 +209,7 @@ def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
     must be picklable plain data (no ORM objects: they belong to one request's
     session) and must not depend on the person unless ``parts`` name it.
     """
-    found, keep = _kept("results", name, parts)
+    found, keep = _kept(lambda cache: cache.results, name, parts)
     if found is not None:
         return cast(T, found)
     value = build()
@@ -227,7 +227,7 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
     a relationship to anything else loads as usual. ``load`` must return such an
     object, a list of them or ``None``, and must not depend on the person.
     """
-    found, keep = _kept("objects", name, parts)
+    found, keep = _kept(lambda cache: cache.objects, name, parts)
     if found is not None:
         return cast(T, found.attach(db.session))
     value = load()
@@ -236,15 +236,16 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
 
 
 def _kept(
-    store: str, name: str, parts: tuple[Any, ...]
+    store: Callable[[WorkerCache], Lru], name: str, parts: tuple[Any, ...]
 ) -> tuple[Any | None, Callable[[Any], None]]:
-    """What ``store`` (results or objects) holds for this town, version, name and
-    parts, and how to keep a new value there (a no-op when nothing may be kept)."""
+    """What ``store`` (the results or the objects) holds for this town, version,
+    name and parts, and how to keep a new value there (a no-op when nothing may
+    be kept)."""
     cache = _cache()
     tenant = current_tenant_or_none()
     if cache is None or tenant is None or not town_is_clean():
         return None, lambda value: None
-    lru: Lru = getattr(cache, store)
+    lru = store(cache)
     key = (tenant.id, tenant.content_version, name, *parts)
 
     def keep(value: Any) -> None:
