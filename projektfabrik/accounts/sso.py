@@ -29,16 +29,10 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-import requests
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.oauth2 import OAuth2Error
 from flask_babel import gettext as _
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import Kind, Role, SignInSettings, SsoIdentity, User
@@ -49,6 +43,14 @@ from projektfabrik.extensions import db
 from projektfabrik.plugins import secrets as encrypted
 from projektfabrik.refusal import Refusal
 from projektfabrik.tenancy.context import current_tenant
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+
+# The HTTP and token libraries (requests, Authlib, joserfc and the cryptography
+# under them) are imported by the functions that talk to the provider: together
+# about 17 MB in every worker, for a sign-in few requests ever start
+# (docs/benchmarks.md, "Worker memory").
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +195,8 @@ def configure(config: Configuration) -> SignInSettings:
 
 
 def _get_json(url: str, **kwargs: Any) -> dict[str, Any]:
+    import requests
+
     try:
         response = requests.get(url, timeout=TIMEOUT, **kwargs)
         response.raise_for_status()
@@ -223,6 +227,8 @@ def discover(row: SignInSettings) -> dict[str, Any]:
 
 
 def _client(row: SignInSettings, redirect_uri: str) -> OAuth2Session:
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(
         client_id=row.sso_client_id,
         client_secret=_readable_secret(row),
@@ -264,6 +270,9 @@ def finish(
     row: SignInSettings, pending: dict[str, Any] | None, args: dict[str, str], redirect_uri: str
 ) -> Claims:
     """Check the callback and the tokens; return the person's claims."""
+    import requests
+    from authlib.oauth2 import OAuth2Error
+
     if (
         not isinstance(pending, dict)
         or pending.get("tenant") != current_tenant().id
@@ -306,6 +315,10 @@ def finish(
 def _check_id_token(
     row: SignInSettings, metadata: dict[str, Any], id_token: str, nonce: str
 ) -> dict[str, Any]:
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     keys = KeySet.import_key_set(_get_json(metadata["jwks_uri"]))  # type: ignore[arg-type]
     try:
         token = jwt.decode(id_token, keys, algorithms=_ALGORITHMS)

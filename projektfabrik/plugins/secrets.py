@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+# cryptography is imported where a secret is opened or sealed: about 7 MB in a
+# worker that may never need it (docs/benchmarks.md, "Worker memory").
 
 #: The one key of the marker object that holds a token in the JSON column.
 MARKER = "encrypted"
@@ -43,6 +46,10 @@ def _fernet(tenant_id: int, plugin: str, key: str) -> Fernet:
     # another town's row, plugin or setting then fails Fernet's own HMAC check.
     # That is plainer than AESGCM with associated data, which would leave nonces,
     # the token format and its versioning to us; Fernet does all three.
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     secret = current_app.config["SECRET_KEY"]
     material = secret if isinstance(secret, bytes) else str(secret).encode()
     info = b"\0".join([b"v1", str(tenant_id).encode(), plugin.encode(), key.encode()])
@@ -69,6 +76,8 @@ def decrypt(tenant_id: int, plugin: str, key: str, stored: Any) -> Any:
     """
     if not is_encrypted(stored):
         return stored
+    from cryptography.fernet import InvalidToken
+
     try:
         plain = _fernet(tenant_id, plugin, key).decrypt(stored[MARKER].encode("ascii"))
     except (InvalidToken, UnicodeEncodeError) as exc:

@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 from sqlalchemy import select
 
 from projektfabrik.accounts.models import User
@@ -239,6 +237,10 @@ def cancel(project: Project, meeting: TeamMeeting, user: User) -> None:
 
 
 def to_ics(project: Project, meeting: TeamMeeting) -> bytes:
+    # Imported here: icalendar takes 3 MB a worker need not hold for a rare download.
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
     tenant = current_tenant()
     calendar = Calendar()
     calendar.add("prodid", "-//Projektfabrik//Team meetings//DE")

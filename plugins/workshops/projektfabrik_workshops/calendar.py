@@ -7,9 +7,6 @@ import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from projektfabrik.api import current_tenant, external_url_for, format_period, utcnow
 from projektfabrik_workshops.models import Workshop, WorkshopState
 
@@ -24,6 +21,10 @@ def _text(value: str) -> str:
 def feed(workshops: Iterable[Workshop]) -> bytes:
     """A calendar of the given workshops (drafts are never in it). The same UID
     and a higher SEQUENCE on every change: a calendar updates the event it has."""
+    # Imported here: icalendar takes 3 MB a worker need not hold for a rare download.
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
     tenant = current_tenant()
     cal = Calendar()
     cal.add("prodid", "-//Projektfabrik//Projektwerkstatt//DE")
