@@ -155,6 +155,11 @@ def handle_storage_down(error: StorageUnavailable) -> tuple[str, int] | Response
 
 
 def handle_crash(error: Exception) -> tuple[str, int] | Response:
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, (DBAPIError, PendingRollbackError)) and connection_lost(original):
+        # The database went away where no handler of ours is asked: in an
+        # after-request hook, say (Flask sends what they raise here).
+        return handle_database_unavailable(original)
     with contextlib.suppress(Exception):
         db.session.rollback()
     try:

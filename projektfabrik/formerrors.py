@@ -79,6 +79,10 @@ def discard_attempt() -> None:
     from projektfabrik.extensions import db
 
     db.session.rollback()
+    _put_session_back()
+
+
+def _put_session_back() -> None:
     saved = g.pop("csrf_saved_session", None)
     if saved is not None:
         session.clear()
@@ -90,6 +94,13 @@ def _keep_or_replace(response: Response) -> Response:
     """The form shown again as typed is kept; anything else becomes the plain error page."""
     error = g.get("csrf_failed")
     if error is None:
+        return response
+    if response.status_code >= 500:
+        # The server's own failure stands, above all the database's 503 page
+        # (errors.handle_database_unavailable), which has rolled back already:
+        # the "form expired" page needs the town's look, that is the database,
+        # and in an outage it ended as a 500 (PostgreSQL killed, two machines).
+        _put_session_back()
         return response
     if g.get("csrf_message_shown"):
         # Shown again as typed; still an answer to a request that was refused.

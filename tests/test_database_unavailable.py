@@ -163,3 +163,48 @@ def test_a_database_lost_in_the_middle_of_a_page_gives_the_503_page(
     assert "Gleich wieder da" in response.get_data(as_text=True)
     assert response.headers["X-Text"] == "Gleich wieder da"
     assert "/abmelden" in client.get("/projekte").get_data(as_text=True)  # still logged in
+
+
+def test_a_form_without_a_valid_token_during_an_outage_gets_the_503_page(
+    app: Flask, town_a: Town
+) -> None:
+    """The form page was the 503 page, so the form came without a token; the
+    view runs once to show the form again (formerrors.py) and meets the outage.
+    The answer stays the 503 page: not the "form expired" page, whose town look
+    needs the database (a 500 in the two-machine PostgreSQL kill test)."""
+    from sqlalchemy import event
+
+    from projektfabrik.testing import signed_in
+
+    def gone(*args: object) -> None:
+        raise _lost("server closed the connection unexpectedly")
+
+    def goes_away() -> str:
+        event.listen(db.engine, "before_cursor_execute", gone)
+        raise _lost("server closed the connection unexpectedly")
+
+    app.add_url_rule("/formular", "formular", goes_away, methods=["POST"])
+    _person, client = signed_in(town_a)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/formular", data={"body": "Hallo"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", gone)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Gleich wieder da" in response.get_data(as_text=True)
+
+
+def test_an_outage_met_after_the_view_gets_the_503_page(app: Flask, town_a: Town) -> None:
+    """Error handlers do not see what an after-request hook raises; Flask makes
+    it a 500. One that is the database going away is the 503 page all the same."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    def after(response: Any) -> Any:
+        raise _lost("server closed the connection unexpectedly")
+
+    app.add_url_rule("/danach", "danach", lambda: "gebaut")
+    app.after_request(after)
+    response = town_a.client().get("/danach")
+    assert response.status_code == 503
+    assert "Gleich wieder da" in response.get_data(as_text=True)
