@@ -88,7 +88,7 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # (workercache.py), ended by the town's content version; 0 switches it off.
     "WORKER_CACHE_SECONDS": (300.0, float),
     "WORKER_CACHE_TOWNS": (2000, int),
-    "WORKER_CACHE_FRAGMENT_MB": (16, int),
+    "WORKER_CACHE_FRAGMENT_MB": (8, int),
     "WORKER_CACHE_RESULT_MB": (4, int),
     "WORKER_CACHE_OBJECTS_MB": (4, int),
     "WORKER_CACHE_PEOPLE": (10000, int),

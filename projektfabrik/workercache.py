@@ -289,7 +289,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = WorkerCache(
         seconds,
         int(app.config.get("WORKER_CACHE_TOWNS", 2000)),
-        int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 16)) * 1024 * 1024,
+        int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 8)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
         int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
         int(app.config.get("WORKER_CACHE_OBJECTS_MB", 4)) * 1024 * 1024,
