@@ -83,6 +83,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # Pages for visitors who are not logged in (pagecache.py); 0 switches it off.
     "PAGE_CACHE_SECONDS": (60, int),
     "PAGE_CACHE_MAX_MB": (32, int),
+    # With Redis: the copy of the last pages served that each worker keeps (0: none).
+    "PAGE_CACHE_WORKER_MB": (2, int),
     "PAGE_CACHE_RECHECK_SECONDS": (2.0, float),
     # Per-town values and HTML fragments a worker keeps between requests
     # (workercache.py), ended by the town's content version; 0 switches it off.

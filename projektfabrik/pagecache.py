@@ -70,7 +70,7 @@ STATUS_HEADER = "X-Page-Cache"
 class Store(Protocol):
     def get(self, key: str) -> bytes | None: ...
 
-    def set(self, key: str, value: bytes, ttl: int) -> None: ...
+    def set(self, key: str, value: bytes, ttl: float) -> None: ...
 
 
 class LocalStore:
@@ -94,7 +94,7 @@ class LocalStore:
             self._entries.move_to_end(key)
             return value
 
-    def set(self, key: str, value: bytes, ttl: int) -> None:
+    def set(self, key: str, value: bytes, ttl: float) -> None:
         if len(value) > self.max_bytes:
             return
         with self._lock:
@@ -111,18 +111,44 @@ class LocalStore:
 
 
 class RedisStore:
-    """Entries in Redis with an expiry; shared by every worker and machine."""
+    """Entries in Redis with an expiry; shared by every worker and machine.
 
-    def __init__(self, url: str) -> None:
+    Each worker also keeps a copy of the pages it served last
+    (``copy_bytes``, ``PAGE_CACHE_WORKER_MB``), until the Redis entry's own
+    expiry: a page's key names everything it depends on (the town's content
+    version among it), so a copy is as right as the entry, and a hit on the
+    copy costs no round trip (a Redis GET of a marketplace page was a quarter
+    of a hit's CPU, docs/benchmarks.md). What it cannot see: an entry deleted
+    in Redis by hand, which a worker's copy outlives by up to
+    ``PAGE_CACHE_SECONDS``.
+    """
+
+    def __init__(self, url: str, copy_bytes: int = 0) -> None:
         import redis
 
         self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._copy = LocalStore(copy_bytes) if copy_bytes > 0 else None
 
     def get(self, key: str) -> bytes | None:
-        return self._client.get(key)  # type: ignore[return-value]
+        if self._copy is None:
+            return self._client.get(key)  # type: ignore[return-value]
+        page = self._copy.get(key)
+        if page is not None:
+            return page
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.get(key)
+            pipe.pttl(key)
+            found, left_ms = pipe.execute()
+        if found is None:
+            return None
+        if left_ms > 0:
+            self._copy.set(key, found, left_ms / 1000)
+        return bytes(found)
 
-    def set(self, key: str, value: bytes, ttl: int) -> None:
-        self._client.set(key, value, ex=ttl)
+    def set(self, key: str, value: bytes, ttl: float) -> None:
+        self._client.set(key, value, ex=int(ttl))
+        if self._copy is not None:
+            self._copy.set(key, value, ttl)
 
 
 @dataclass(frozen=True)
@@ -362,7 +388,8 @@ def init_app(app: Flask) -> None:
         return
     recheck = float(app.config.get("PAGE_CACHE_RECHECK_SECONDS", 2))
     if app.config.get("REDIS_URL"):
-        store: Store = RedisStore(app.config["REDIS_URL"])
+        copy_mb = int(app.config.get("PAGE_CACHE_WORKER_MB", 2))
+        store: Store = RedisStore(app.config["REDIS_URL"], copy_mb * 1024 * 1024)
     else:
         store = LocalStore(int(app.config.get("PAGE_CACHE_MAX_MB", 32)) * 1024 * 1024)
     app.extensions[EXTENSION] = PageCache(store, seconds, _build_id(app), recheck)

@@ -369,6 +369,74 @@ def test_with_redis_every_worker_shares_the_pages(app: Flask, app_config: dict[s
             db.session.remove()
 
 
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_a_worker_serves_its_copy_until_the_entry_would_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The copy lives exactly as long as the Redis entry had left when it was taken."""
+    import redis
+
+    import projektfabrik.pagecache as pagecache
+
+    url = "redis://127.0.0.1:6379/15"
+    shared = redis.Redis.from_url(url)
+    shared.flushdb()
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    store = pagecache.RedisStore(url, copy_bytes=1024)
+    shared.set("pf:page:1:a", b"first", px=20_000)
+    assert store.get("pf:page:1:a") == b"first"  # from Redis, now copied
+    shared.set("pf:page:1:a", b"second", ex=60)  # keys never change content; a probe
+    now[0] += 19
+    assert store.get("pf:page:1:a") == b"first"  # the copy, no round trip
+    now[0] += 2
+    assert store.get("pf:page:1:a") == b"second"  # the copy ended with the entry
+    assert store.get("pf:page:1:missing") is None
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_a_change_ends_the_workers_copies_too(
+    app: Flask, app_config: dict[str, Any]
+) -> None:
+    """Each worker's copy is keyed like the shared entry (the town's content
+    version in it): a change in the town shows in both workers, and no copy
+    goes to another town."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    config = {**app_config, "REDIS_URL": url, "PAGE_CACHE_RECHECK_SECONDS": 0}
+    worker_1, worker_2 = create_app(config), create_app(config)
+    with worker_1.app_context():
+        town = make_town(worker_1, "stadt-k", "Stadt K", ["stadt-k.test"])
+        other = make_town(worker_1, "stadt-l", "Stadt L", ["stadt-l.test"])
+        town_id = town.tenant.id
+        db.session.remove()
+
+    def page(worker: Flask, host: str) -> tuple[str, str]:
+        with worker.app_context():
+            response = worker.test_client().get("/projekte", base_url=f"http://{host}")
+            db.session.remove()
+            return response.headers[STATUS_HEADER], response.get_data(as_text=True)
+
+    assert page(worker_1, town.host)[0] == "miss"
+    assert page(worker_2, town.host)[0] == "hit"  # from Redis, now also copied
+    redis.Redis.from_url(url).flushdb()
+    assert page(worker_2, town.host)[0] == "hit"  # the copy
+    status, body = page(worker_2, other.host)
+    assert status == "miss" and "Stadt L" in body and "Stadt K" not in body
+    with worker_1.app_context():
+        tenant = db.session.get(Tenant, town_id)
+        assert tenant is not None
+        tenant.name = "Stadt K neu"
+        db.session.commit()
+        db.session.remove()
+    for worker in (worker_1, worker_2):
+        status, body = page(worker, town.host)
+        assert "Stadt K neu" in body
+    assert page(worker_2, town.host)[0] == "hit"
+
+
 def test_a_cache_outage_still_serves_the_page(app: Flask, app_config: dict[str, Any]) -> None:
     from projektfabrik.testing import free_port
 
