@@ -95,6 +95,45 @@ def test_town_b_never_gets_town_a_s_news_team_or_history(town_a: Town, town_b: T
     assert "News in A" not in page_text(town_b.client(), "/projekte/1")
 
 
+def test_a_kept_blank_field_never_hides_what_was_typed(town_a: Town) -> None:
+    """The comment field nobody typed into is kept; a comment sent too long comes
+    back in the field with its error, never as the kept empty field."""
+    author, client = signed_in(town_a)
+    publish(town_a, author, "Garten")
+    first = _section(page_text(client, "/projekte/1"), "comments-heading")
+    assert 'name="body"' in first and "aria-invalid" not in first
+    kept = workercache.stats()["fragments"]
+    page_text(client, "/projekte/1")
+    assert workercache.stats()["fragments"] == kept
+    typed = "Lang " * 700  # over the 3,000 characters a comment may have
+    response = client.post("/projekte/1/kommentare", data={"body": typed})
+    assert response.status_code == 400
+    field = _section(response.get_data(as_text=True), "comments-heading")
+    assert 'aria-invalid="true"' in field and typed.strip()[:50] in field
+
+
+def test_the_kept_status_choice_shows_the_new_status(town_a: Town) -> None:
+    author, client = signed_in(town_a)
+    project = publish(town_a, author, "Garten")
+
+    def chosen() -> str:
+        found = re.search(
+            r'<option[^>]*selected[^>]*value="(\w+)"|<option[^>]*value="(\w+)"[^>]*selected',
+            _section(page_text(client, "/projekte/1"), "manage-heading"),
+        )
+        assert found is not None
+        return found.group(1) or found.group(2)
+
+    assert chosen() == Status.IDEA.value
+    assert chosen() == Status.IDEA.value  # kept
+    with town_a.request_context():
+        projects.change_status(
+            _in(town_a, project), Status.PLANNING, db.session.get(User, author.id)
+        )
+        db.session.commit()
+    assert chosen() == Status.PLANNING.value
+
+
 def test_support_and_follow_are_each_person_s_own(town_a: Town) -> None:
     author, client = signed_in(town_a)
     project = publish(town_a, author, "Garten")
