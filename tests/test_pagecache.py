@@ -351,6 +351,7 @@ def test_local_store_forgets_after_the_time_limit(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.xdist_group("redis-15")  # they share Redis database 15 and empty it
 def test_with_redis_every_worker_shares_the_pages(app: Flask, app_config: dict[str, Any]) -> None:
     import redis
 
@@ -370,6 +371,7 @@ def test_with_redis_every_worker_shares_the_pages(app: Flask, app_config: dict[s
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.xdist_group("redis-15")  # they share Redis database 15 and empty it
 def test_with_redis_a_worker_serves_its_copy_until_the_entry_would_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -395,6 +397,7 @@ def test_with_redis_a_worker_serves_its_copy_until_the_entry_would_end(
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.xdist_group("redis-15")  # they share Redis database 15 and empty it
 def test_with_redis_a_change_ends_the_workers_copies_too(
     app: Flask, app_config: dict[str, Any]
 ) -> None:
