@@ -95,11 +95,12 @@ def _keep_or_replace(response: Response) -> Response:
     error = g.get("csrf_failed")
     if error is None:
         return response
-    if response.status_code >= 500:
-        # The server's own failure stands, above all the database's 503 page
+    if response.status_code == 503:
+        # "Not available just now" stands, above all the database's 503 page
         # (errors.handle_database_unavailable), which has rolled back already:
         # the "form expired" page needs the town's look, that is the database,
         # and in an outage it ended as a 500 (PostgreSQL killed, two machines).
+        # Anything else, a 500 included, still becomes the "form expired" page.
         _put_session_back()
         return response
     if g.get("csrf_message_shown"):
