@@ -167,10 +167,16 @@ def _plan_a_meeting(app: Flask) -> None:
     from projektfabrik.tenancy.models import Tenant
 
     town = db.session.scalar(select(Tenant).where(Tenant.slug == "musterstadt"))
-    with tenant_context(town), app.test_request_context(base_url=public_url(town, "/")):
+    # A fresh app context: the seed's request contexts shared the one around it
+    # (and its g); this request should start clean, as a real one does.
+    with (
+        app.app_context(),
+        tenant_context(town),
+        app.test_request_context(base_url=public_url(town, "/")),
+    ):
         lena = find_by_email("lena@musterstadt.example")
         project = db.session.scalar(
-            select(Project).where(Project.title.startswith("Gemeinschafts"))
+            select(Project).where(Project.title == "Gemeinschaftsgarten am Hafen")
         )
         data = meetings.MeetingInput(
             "Pflanzaktion", date(2030, 5, 14), time(18, 30), time(20, 0), place="Hafen"

@@ -23,7 +23,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, g, has_request_context
+from flask import abort, g, has_app_context, has_request_context
 from sqlalchemy import event, exists, func, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
@@ -76,8 +76,12 @@ def _team_is_loaded(project: Project) -> bool:
 
 
 def forget_memberships() -> None:
-    """Drop what this request knows about memberships."""
-    if has_request_context():
+    """Drop what this request knows about memberships.
+
+    Whenever there is a ``g``: it belongs to the app context, which several
+    request contexts pushed inside one (the demo's seed, a command) share, so
+    a team changed between two of them must not leave the first one's answers."""
+    if has_app_context():
         g.pop(_CACHE, None)
         g.setdefault(_TEAM_TOUCHED, True)
 
