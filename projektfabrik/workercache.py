@@ -281,18 +281,18 @@ def cached_fragment(name: str, *parts: Any, caller: Callable[[], str]) -> Markup
 
 
 def init_app(app: Flask) -> None:
-    seconds = float(app.config.get("WORKER_CACHE_SECONDS", 300))
+    seconds = float(app.config["WORKER_CACHE_SECONDS"])
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     if seconds <= 0:
         app.extensions.pop(EXTENSION, None)
         return
     app.extensions[EXTENSION] = WorkerCache(
         seconds,
-        int(app.config.get("WORKER_CACHE_TOWNS", 2000)),
-        int(app.config.get("WORKER_CACHE_FRAGMENT_MB", 8)) * 1024 * 1024,
-        int(app.config.get("WORKER_CACHE_RESULT_MB", 4)) * 1024 * 1024,
-        int(app.config.get("WORKER_CACHE_PEOPLE", 10000)),
-        int(app.config.get("WORKER_CACHE_OBJECTS_MB", 4)) * 1024 * 1024,
+        int(app.config["WORKER_CACHE_TOWNS"]),
+        int(app.config["WORKER_CACHE_FRAGMENT_MB"]) * 1024 * 1024,
+        int(app.config["WORKER_CACHE_RESULT_MB"]) * 1024 * 1024,
+        int(app.config["WORKER_CACHE_PEOPLE"]),
+        int(app.config["WORKER_CACHE_OBJECTS_MB"]) * 1024 * 1024,
     )
 
 

@@ -201,15 +201,19 @@ def _render_project(project: Project, template: str, **forms: Any) -> str:
         # Only people who are logged in see forms. Building one writes a CSRF
         # token into the session, which would keep a visitor's page out of the
         # page cache.
-        status_form = StatusForm(formdata=None, status=project.status.value)
-        status_form.status.choices = [
-            SelectChoice(s.value, projects.status_label(s)) for s in Status
-        ]
         context["comment_form"] = CommentForm(formdata=None)
         context["update_form"] = UpdateForm(formdata=None)
-        context["status_form"] = status_form
+        # Built only where the page does not take the status choice from the
+        # worker's memory (cached_fragment in marketplace/project.html).
+        context["build_status_form"] = lambda: _status_form(project)
     context.update(forms)
     return render_template(template, **context)
+
+
+def _status_form(project: Project) -> StatusForm:
+    form = StatusForm(formdata=None, status=project.status.value)
+    form.status.choices = [SelectChoice(s.value, projects.status_label(s)) for s in Status]
+    return form
 
 
 @bp.get("/projekte/<int:number>/bild/<filename>")
