@@ -58,6 +58,7 @@ import pickle
 import sys
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
@@ -235,6 +236,28 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
     return value
 
 
+#: What an entry costs besides its packed bytes: its key (a tuple of the
+#: town, version, name and parts), the map's node and the age stamp
+#: (tracemalloc, docs/benchmarks.md "Seventh step").
+_ENTRY_BYTES = 300
+
+
+def pack(value: Any) -> bytes:
+    """A kept value as compressed bytes (:func:`unpack` gives it back).
+
+    What a worker keeps for results, rows and fragments is stored packed:
+    zlib at its fastest level takes an HTML fragment to a fifth and a marketplace
+    list of cards to a tenth, so the same budget keeps several times as much, the
+    budget counts the bytes really held, and no request can change what the
+    next one gets. Unpacking costs microseconds (docs/benchmarks.md).
+    """
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(packed: bytes) -> Any:
+    return pickle.loads(zlib.decompress(packed))
+
+
 def _kept(
     store: Callable[[WorkerCache], Lru], name: str, parts: tuple[Any, ...]
 ) -> tuple[Any | None, Callable[[Any], None]]:
@@ -249,12 +272,11 @@ def _kept(
     key = (tenant.id, tenant.content_version, name, *parts)
 
     def keep(value: Any) -> None:
-        # Measured when a result is stored, never when read: the pickled length
-        # times four, what a kept marketplace list takes in memory (tracemalloc:
-        # 1.7 kB against 380 bytes pickled; docs/architecture.md).
-        lru.set(key, value, 4 * len(pickle.dumps((key, value))))
+        packed = pack(value)
+        lru.set(key, packed, _ENTRY_BYTES + sys.getsizeof(packed))
 
-    return lru.get(key), keep
+    packed = lru.get(key)
+    return (None if packed is None else unpack(packed)), keep
 
 
 def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
@@ -268,10 +290,12 @@ def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     if cache is None or tenant is None or not town_is_clean():
         return Markup(build())
     key = (tenant.id, tenant.content_version, str(get_locale()), name, *parts)
-    html = cache.fragments.get(key)
-    if html is None:
-        html = Markup(build())
-        cache.fragments.set(key, html, sys.getsizeof(html))
+    packed = cache.fragments.get(key)
+    if packed is not None:
+        return Markup(zlib.decompress(packed).decode())
+    html = Markup(build())
+    packed = zlib.compress(html.encode(), 1)
+    cache.fragments.set(key, packed, _ENTRY_BYTES + sys.getsizeof(packed))
     return html
 
 

@@ -123,6 +123,31 @@ def test_nothing_is_kept_while_the_request_has_uncommitted_changes(town_a: Town)
         assert len(built) == 3  # rolled back: the kept one is right again
 
 
+def test_what_one_request_changes_in_a_kept_result_the_next_does_not_get(
+    town_a: Town,
+) -> None:
+    # Kept results and rows are stored packed: each request unpacks its own copy.
+    def build() -> dict[str, list[int]]:
+        return {"ids": [1, 2, 3]}
+
+    with town_a.request_context():
+        first = workercache.town_result("test.ids", build=build)
+        first["ids"].append(99)
+    with town_a.request_context():
+        assert workercache.town_result("test.ids", build=lambda: {"ids": []}) == {"ids": [1, 2, 3]}
+
+
+def test_the_budget_counts_the_packed_bytes(town_a: Town, app: Flask) -> None:
+    # A fragment of 40,000 repetitive characters is held in far fewer bytes, and
+    # the fragments' budget counts those (docs/architecture.md).
+    html = "<li>Gemeinschaftsgarten am Hafen – 12 Unterstützende</li>" * 700
+    with town_a.request_context():
+        assert workercache.fragment("test.long", build=lambda: html) == Markup(html)
+        assert workercache.fragment("test.long", build=lambda: "") == Markup(html)
+    fragments = app.extensions[workercache.EXTENSION].fragments
+    assert 0 < fragments._size < len(html) // 10
+
+
 def test_town_values_are_per_town_and_end_with_the_version(town_a: Town, town_b: Town) -> None:
     calls: list[int] = []
 
