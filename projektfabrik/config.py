@@ -90,8 +90,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     # (workercache.py), ended by the town's content version; 0 switches it off.
     "WORKER_CACHE_SECONDS": (300.0, float),
     "WORKER_CACHE_TOWNS": (2000, int),
-    "WORKER_CACHE_FRAGMENT_MB": (8, int),
-    "WORKER_CACHE_RESULT_MB": (4, int),
+    "WORKER_CACHE_FRAGMENT_MB": (3, int),
+    "WORKER_CACHE_RESULT_MB": (2, int),
     "WORKER_CACHE_OBJECTS_MB": (4, int),
     "WORKER_CACHE_PEOPLE": (10000, int),
     # With Redis: how long a town's token lives, under which each worker keeps the
