@@ -675,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     servers = [app_server]
     meter = CpuMeter(database_url, args.database)
-    changer = Changer(database_url, [t.tenant_id for t in towns], args.changes_per_second)
+    changer = Changer(database_url, towns, args.changes_per_second)
     workdir = Path(tempfile.mkdtemp(prefix="projektfabrik-bench-"))
     try:
         app_server.wait(towns[0].host, "/projekte")
@@ -838,14 +838,17 @@ class Changer:
     """Raises random towns' content versions in the background, as real edits would.
 
     Without changes every cached page would stay valid forever, and the
-    benchmark would measure a cache that never misses. Each raise invalidates
-    every cached page of one town, exactly what a new support, comment or edit
-    does (tenancy/versioning.py); the data itself stays as seeded.
+    benchmark would measure a cache that never misses. Each change is what a
+    new support or comment on a random project of a random town does
+    (tenancy/versioning.py): it raises the town's content version, which ends
+    every cached page of the town, and that project's version, which ends what
+    workers keep for its pages (where the schema has it: code before d5b7e1f
+    has no ``project.version``). The data itself stays as seeded.
     """
 
-    def __init__(self, url: str, tenant_ids: list[int], per_second: float) -> None:
+    def __init__(self, url: str, towns: list[TownInfo], per_second: float) -> None:
         self.url = url
-        self.tenant_ids = tenant_ids
+        self.towns = towns
         self.per_second = per_second
         self.changes = 0
         self._stop = threading.Event()
@@ -869,11 +872,23 @@ class Changer:
 
         rng = random.Random(7)
         with psycopg.connect(self.url, autocommit=True) as conn:
+            per_project = conn.execute(
+                "SELECT 1 FROM information_schema.columns"
+                " WHERE table_name = 'project' AND column_name = 'version'"
+            ).fetchone()
             while not self._stop.wait(rng.expovariate(self.per_second)):
-                conn.execute(
-                    "UPDATE tenant SET content_version = content_version + 1 WHERE id = %s",
-                    (rng.choice(self.tenant_ids),),
-                )
+                town = rng.choice(self.towns)
+                with conn.transaction():
+                    if per_project:
+                        conn.execute(
+                            "UPDATE project SET version = version + 1"
+                            " WHERE tenant_id = %s AND number = %s",
+                            (town.tenant_id, rng.randint(1, town.projects)),
+                        )
+                    conn.execute(
+                        "UPDATE tenant SET content_version = content_version + 1 WHERE id = %s",
+                        (town.tenant_id,),
+                    )
                 self.changes += 1
 
 

@@ -10,9 +10,15 @@ anything of the town raises, and which every request reads with the town
 anyway. So, as with the page cache, a change shows on the next request, in
 every worker, and costs no extra query to notice.
 
-Five tools. The first four are keyed on the town's id **and** its content
-version (a town never sees another's entry, and an entry never outlives a
-change):
+Five tools. The first four are keyed on the town's id **and** a version (a
+town never sees another's entry, and an entry never outlives a change). The
+version is the town's ``content_version`` unless the caller names a
+``scope``: ``scope=project`` keys the entry on that project's ``version`` and
+the town's ``shared_version`` instead, so it outlives changes to the town's
+other projects (for what only that project's pages show: its team, its
+discussion, its plan); ``scope=SHARED`` on the shared version alone (for what
+shows no project's data, a blank form field). tenancy/versioning.py says which
+changes raise which version.
 
 * :func:`town_value` -- a Python value per town (``town_plugins`` uses it,
   and the strategy goals of the marketplace filter).
@@ -34,6 +40,11 @@ change):
   caller keeps for that person (the bell's unread count with the person's
   ``notifications_version``, notifications/counting.py).
 
+Results, rows and fragments are kept packed (:func:`pack`: pickled and
+compressed; a fragment as compressed UTF-8): several times as much fits in a
+budget, the budget counts the bytes really held, and each request unpacks a
+copy of its own.
+
 A request that has changed something of the town and not committed it yet
 (pending or flushed ORM changes) neither reads nor stores: it must see its own
 changes, and they may still be rolled back. Outside a request (command line,
@@ -43,13 +54,12 @@ Bounds (docs/architecture.md, "What a worker keeps"): every entry also ends
 after ``WORKER_CACHE_SECONDS`` (default 300; 0 switches all four off), which
 limits how long a write that bypasses the ORM (raw SQL) goes unseen. Per
 worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
-names each), ``WORKER_CACHE_FRAGMENT_MB`` of fragments (default 16),
-``WORKER_CACHE_RESULT_MB`` of results (default 4, each counted as four times
-its pickled size, about what it takes in memory), ``WORKER_CACHE_OBJECTS_MB``
-of kept rows (default 4, counted the same way: a project page's rows take
-about 22 kB, so they have a budget of their own and never push the
-marketplace's lists out) and ``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least
-recently used entry goes first.
+names each), ``WORKER_CACHE_FRAGMENT_MB`` of packed fragments (default 3),
+``WORKER_CACHE_RESULT_MB`` of packed results (default 2),
+``WORKER_CACHE_OBJECTS_MB`` of packed rows (default 4: a project page's rows
+take about 3 kB packed with the discussion, and they have a budget of their own so they never
+push the marketplace's lists out) and ``WORKER_CACHE_PEOPLE`` people's values
+(default 10,000); the least recently used entry goes first.
 """
 
 from __future__ import annotations
@@ -61,7 +71,8 @@ import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from flask_babel import get_locale
@@ -142,10 +153,53 @@ class WorkerCache:
         self.people = Lru(people, sys.maxsize, seconds)
 
 
+#: ``scope=SHARED``: kept until something of the town changes that is not one
+#: project's own (``Tenant.shared_version``): for what shows no project's data.
+SHARED = "shared"
+
+
+class Versioned(Protocol):
+    """A project as a scope: its id and its version (a ``Project`` is one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ProjectVersion:
+    """A project's id and version, read before the project itself (projects/access.py)."""
+
+    id: int
+    version: int
+
+
+#: Whose version ends an entry: the town's (``None``, the default), the town's
+#: shared rows' (:data:`SHARED`), or one project's and the shared rows'.
+Scope = Versioned | str | None
+
+
+def _version(tenant: Any, scope: Scope) -> tuple[Any, ...]:
+    """The part of a key that a change ends (tenancy/versioning.py)."""
+    if scope is None:
+        return (tenant.content_version,)
+    if scope == SHARED:
+        return (SHARED, tenant.shared_version)
+    assert not isinstance(scope, str)
+    return ("project", tenant.shared_version, scope.id, scope.version)
+
+
 def _cache() -> WorkerCache | None:
     if not has_request_context():
         return None
     return current_app.extensions.get(EXTENSION)
+
+
+def keeping() -> bool:
+    """Whether this request may read and keep anything (a worker cache, a town, no
+    uncommitted change): a caller can skip work that only a kept entry needs."""
+    return _cache() is not None and current_tenant_or_none() is not None and town_is_clean()
 
 
 def town_is_clean() -> bool:
@@ -201,7 +255,7 @@ def person_value(name: str, user_id: int, version: int, build: Callable[[], T]) 
     return value
 
 
-def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
+def town_result(name: str, *parts: Any, build: Callable[[], T], scope: Scope = None) -> T:
     """``build()`` kept per town, town version and ``parts`` (e.g. a list's filters).
 
     For the results of queries that depend on the town's data and the given
@@ -210,7 +264,7 @@ def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
     must be picklable plain data (no ORM objects: they belong to one request's
     session) and must not depend on the person unless ``parts`` name it.
     """
-    found, keep = _kept(lambda cache: cache.results, name, parts)
+    found, keep = _kept(lambda cache: cache.results, name, parts, scope)
     if found is not None:
         return cast(T, found)
     value = build()
@@ -218,7 +272,7 @@ def town_result(name: str, *parts: Any, build: Callable[[], T]) -> T:
     return value
 
 
-def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
+def town_objects(name: str, *parts: Any, load: Callable[[], T], scope: Scope = None) -> T:
     """``load()``'s ORM objects, kept per town, town version and ``parts`` as their
     rows, with the relationships ``load`` loaded eagerly (snapshots.Graph).
 
@@ -228,7 +282,7 @@ def town_objects(name: str, *parts: Any, load: Callable[[], T]) -> T:
     a relationship to anything else loads as usual. ``load`` must return such an
     object, a list of them or ``None``, and must not depend on the person.
     """
-    found, keep = _kept(lambda cache: cache.objects, name, parts)
+    found, keep = _kept(lambda cache: cache.objects, name, parts, scope)
     if found is not None:
         return cast(T, found.attach(db.session))
     value = load()
@@ -260,7 +314,7 @@ def unpack(packed: bytes) -> Any:
 
 
 def _kept(
-    store: Callable[[WorkerCache], Lru], name: str, parts: tuple[Any, ...]
+    store: Callable[[WorkerCache], Lru], name: str, parts: tuple[Any, ...], scope: Scope
 ) -> tuple[Any | None, Callable[[Any], None]]:
     """What ``store`` (the results or the objects) holds for this town, version,
     name and parts, and how to keep a new value there (a no-op when nothing may
@@ -270,7 +324,7 @@ def _kept(
     if cache is None or tenant is None or not town_is_clean():
         return None, lambda value: None
     lru = store(cache)
-    key = (tenant.id, tenant.content_version, name, *parts)
+    key = (tenant.id, *_version(tenant, scope), name, *parts)
 
     def keep(value: Any) -> None:
         packed = pack(value)
@@ -280,7 +334,7 @@ def _kept(
     return (None if packed is None else unpack(packed)), keep
 
 
-def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
+def fragment(name: str, *parts: Any, build: Callable[[], str], scope: Scope = None) -> Markup:
     """HTML the same for everyone, kept per town, town version, language and ``parts``.
 
     ``parts`` name the thing (a project's id); whatever else the HTML shows
@@ -290,7 +344,7 @@ def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     tenant = current_tenant_or_none()
     if cache is None or tenant is None or not town_is_clean():
         return Markup(build())
-    key = (tenant.id, tenant.content_version, str(get_locale()), name, *parts)
+    key = (tenant.id, *_version(tenant, scope), str(get_locale()), name, *parts)
     packed = cache.fragments.get(key)
     if packed is not None:
         return Markup(zlib.decompress(packed).decode())
@@ -300,9 +354,12 @@ def fragment(name: str, *parts: Any, build: Callable[[], str]) -> Markup:
     return html
 
 
-def cached_fragment(name: str, *parts: Any, caller: Callable[[], str]) -> Markup:
-    """The template form: ``{% call cached_fragment("name", id) %}html{% endcall %}``."""
-    return fragment(name, *parts, build=caller)
+def cached_fragment(
+    name: str, *parts: Any, caller: Callable[[], str], scope: Scope = None
+) -> Markup:
+    """The template form: ``{% call cached_fragment("name", id) %}html{% endcall %}``
+    (``cached_fragment("name", scope=project)`` for one project's)."""
+    return fragment(name, *parts, build=caller, scope=scope)
 
 
 def init_app(app: Flask) -> None:

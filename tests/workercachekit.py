@@ -29,12 +29,13 @@ def publish(town: Town, author: User, title: str, skills: str = "") -> Project:
 
 
 def same_version(*towns: Town) -> None:
-    """Give the towns one content version, so only the town's id tells their entries apart."""
+    """Give the towns one content and shared version, so only the town's id tells
+    their entries apart."""
     with towns[0].app.app_context():
         db.session.execute(
-            text("UPDATE tenant SET content_version = 1000 WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            text(
+                "UPDATE tenant SET content_version = 1000, shared_version = 1000 WHERE id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
             {"ids": [t.tenant.id for t in towns]},
         )
         db.session.commit()

@@ -23,6 +23,8 @@ class Support(TenantScoped, Model):
     """ "Ich unterstütze das": one per person and project."""
 
     __tablename__ = "project_support"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,8 @@ class ProjectUpdate(TenantScoped, Model):
     """News posted by the team."""
 
     __tablename__ = "project_update"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column(index=True)
@@ -61,6 +65,8 @@ class ProjectUpdate(TenantScoped, Model):
 
 class Comment(TenantScoped, Model):
     __tablename__ = "comment"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = ref_column(index=True)

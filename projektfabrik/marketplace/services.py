@@ -179,8 +179,8 @@ class Marks:
 
 
 def marks(project: Project, user: User | None) -> Marks:
-    """Both marks in one statement, kept per town version and person: both rows
-    are the town's, so pressing either button raises the version (workercache)."""
+    """Both marks in one statement, kept per project version and person: pressing
+    either button raises the project's version (workercache, tenancy/versioning.py)."""
     if user is None or not user.is_authenticated:
         return Marks()
 
@@ -193,7 +193,7 @@ def marks(project: Project, user: User | None) -> Marks:
         ).one()
         return Marks(bool(row[0]), bool(row[1]))
 
-    return workercache.town_result("marketplace.marks", project.id, user.id, build=build)
+    return workercache.town_result("marketplace.marks", user.id, build=build, scope=project)
 
 
 def toggle_support(project: Project, user: User) -> bool:
@@ -213,6 +213,7 @@ def toggle_support(project: Project, user: User) -> bool:
         update(Project)
         .where(Project.id == project.id)
         .values(support_count=Project.support_count + delta)
+        .execution_options(projektfabrik_project_ids=[project.id])
     )
     db.session.refresh(project)
     emit(ProjectSupported.of(project, user, delta > 0))
@@ -324,10 +325,10 @@ def _commenters(project: Project) -> list[User]:
 
 def comments(project: Project) -> list[tuple[Comment, list[Comment]]]:
     """Top-level comments, oldest first, each with its replies (with their authors:
-    kept by the worker until the town changes, workercache.town_objects)."""
+    kept by the worker until the project or the town's shared rows change,
+    workercache.town_objects)."""
     rows: list[Comment] = workercache.town_objects(
         "project-comments",
-        project.id,
         load=lambda: list(
             db.session.scalars(
                 select(Comment)
@@ -336,6 +337,7 @@ def comments(project: Project) -> list[tuple[Comment, list[Comment]]]:
                 .order_by(Comment.created_at, Comment.id)
             )
         ),
+        scope=project,
     )
     replies: dict[int, list[Comment]] = {}
     for row in rows:

@@ -96,10 +96,9 @@ def finance_summary(project: Project) -> FinanceSummary:
     """The project's finance plan in figures (public API: the funding module reads
     ``requested_funding`` and ``total_costs`` from here).
 
-    Kept per town version (three statements otherwise); the result is shared
-    by the worker's requests, so callers never change its mappings."""
+    Kept per project version (three statements otherwise)."""
     return workercache.town_result(
-        "planning.finance", project.id, build=lambda: _read_summary(project)
+        "planning.finance", build=lambda: _read_summary(project), scope=project
     )
 
 

@@ -99,6 +99,8 @@ class PlanSection(TenantScoped, Model):
     """One section of one project's plan: its version counter and whether it is public."""
 
     __tablename__ = "plan_section"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
     __table_args__ = (UniqueConstraint("project_id", "section"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,6 +147,8 @@ class Profile(TenantScoped, Model):
     """The project profile (Projektprofil); title and short description live on the project."""
 
     __tablename__ = "plan_profile"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
     __table_args__ = (UniqueConstraint("project_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +181,8 @@ class _Item:
 
 class WorkPackage(_Item, TenantScoped, Model):
     __tablename__ = "plan_work_package"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
@@ -192,6 +198,8 @@ class WorkPackage(_Item, TenantScoped, Model):
 
 class Task(_Item, TenantScoped, Model):
     __tablename__ = "plan_task"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
@@ -215,6 +223,8 @@ class Task(_Item, TenantScoped, Model):
 
 class Milestone(_Item, TenantScoped, Model):
     __tablename__ = "plan_milestone"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True

@@ -85,7 +85,7 @@ class PlanCounts:
 
 def plan_counts(project: Project) -> PlanCounts:
     """The counts the plan's completeness needs and the profile's filled fields
-    (two statements), kept per town version."""
+    (two statements), kept per project version."""
 
     def build() -> PlanCounts:
         def count(model: type, *where: Any) -> Any:
@@ -111,7 +111,7 @@ def plan_counts(project: Project) -> PlanCounts:
         n = [int(value or 0) for value in row]
         return PlanCounts(n[0], n[1], n[2], n[3], n[4], n[5], profile_filled=filled)
 
-    return workercache.town_result("planning.counts", project.id, build=build)
+    return workercache.town_result("planning.counts", build=build, scope=project)
 
 
 def completeness(project: Project, summary: FinanceSummary | None = None) -> Completeness:

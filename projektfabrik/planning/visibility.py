@@ -17,24 +17,27 @@ from projektfabrik.projects.models import Project
 
 def section_states(project: Project) -> dict[Section, PlanSection]:
     """The project's section rows (missing ones are not created): kept by the
-    worker until the town changes (workercache.town_objects), else one query."""
+    worker until the project or the town's shared rows change (workercache.town_objects),
+    else one query."""
     rows: list[PlanSection] = workercache.town_objects(
         "planning.sections",
         project.id,
         load=lambda: list(
             db.session.scalars(select(PlanSection).where(PlanSection.project_id == project.id))
         ),
+        scope=project,
     )
     return {row.section: row for row in rows}
 
 
 def public_sections(project: Project) -> frozenset[Section]:
-    """Kept per town version: the project page's plan tab asks on every view,
-    and changing a section's visibility is a change of the town."""
+    """Kept per project version: the project page's plan tab asks on every view,
+    and changing a section's visibility is a change of the project."""
     return workercache.town_result(
         "planning.public",
         project.id,
         build=lambda: frozenset(s for s, row in section_states(project).items() if row.is_public),
+        scope=project,
     )
 
 

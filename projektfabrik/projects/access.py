@@ -32,7 +32,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.accounts.permissions import second_factor_missing
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Membership, Project, TeamRole
-from projektfabrik.workercache import town_objects
+from projektfabrik.workercache import ProjectVersion, keeping, town_objects
 
 R = TypeVar("R")
 
@@ -226,15 +226,24 @@ def _kept_project(
     name: str, number: int, options: Callable[[], tuple[ORMOption, ...]]
 ) -> Project | None:
     """The project with what ``options`` load eagerly: kept by the worker until the
-    town changes (workercache.town_objects), else in a fixed number of queries.
-    ``options`` is called only then: building them costs a few per cent of a kept view."""
-    return town_objects(
-        name,
-        number,
-        load=lambda: db.session.scalar(
+    project or the town's shared rows change (workercache.town_objects with the
+    project as scope), else in a fixed number of queries. ``options`` is called
+    only then: building them costs a few per cent of a kept view."""
+
+    def load() -> Project | None:
+        return db.session.scalar(
             select(Project).where(Project.number == number).options(*options())
-        ),
-    )
+        )
+
+    if not keeping():
+        return load()
+    # One small statement for the project's id and version: the key of what is kept.
+    found = db.session.execute(
+        select(Project.id, Project.version).where(Project.number == number)
+    ).first()
+    if found is None:
+        return None
+    return town_objects(name, load=load, scope=ProjectVersion(found.id, found.version))
 
 
 def project_or_404(number: int, load: Loader = find_project) -> Project:

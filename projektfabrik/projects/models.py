@@ -64,6 +64,8 @@ def new_reply_key() -> str:
 
 class Membership(TenantScoped, Model):
     __tablename__ = "membership"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,6 +158,12 @@ class Project(TenantScoped, Model):
     #: Shown on the region's site (projektfabrik/regions): the team's choice;
     #: ``None``: as the town's admin set for all its projects.
     shown_in_region: Mapped[bool | None] = mapped_column(Boolean)
+    #: Raised with every commit that changes the project or a row declaring it
+    #: as its ``__project_key__`` (tenancy/versioning.py).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    #: Its changes show on its own pages and in the town's lists only.
+    __project_key__ = "id"
 
     category: Mapped[Category | None] = relationship()
     district: Mapped[District | None] = relationship()
@@ -175,6 +183,8 @@ class Project(TenantScoped, Model):
 
 class StatusChange(TenantScoped, Model):
     __tablename__ = "project_status_change"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(
@@ -192,6 +202,8 @@ class StatusChange(TenantScoped, Model):
 
 class Follow(TenantScoped, Model):
     __tablename__ = "project_follow"
+    #: Shows on its project's pages only (tenancy/versioning.py).
+    __project_key__ = "project_id"
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -433,7 +433,9 @@ def import_town(
         }
         values["slug"] = new_slug
         # Pages cached for an earlier town with the same id must never be served for this one.
+        # (What workers keep for its projects is keyed on the shared version.)
         values["content_version"] = int(values.get("content_version") or 0) + 1
+        values["shared_version"] = int(values.get("shared_version") or 0) + 1
         tenant_id = connection.execute(
             insert(tenant_table).returning(tenant_table.c.id), values
         ).scalar_one()

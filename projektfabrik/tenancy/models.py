@@ -68,6 +68,10 @@ class Tenant(Model):
     #: Raised by one with every commit that changes something of the town
     #: (:mod:`projektfabrik.tenancy.versioning`); part of every page-cache key.
     content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Raised with every commit that changes something of the town that is not
+    #: one project's own (versioning.py): what a worker keeps for a project's
+    #: pages is keyed on this and the project's ``version``.
+    shared_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[TenantState] = mapped_column(
         Enum(
             TenantState,

@@ -23,6 +23,23 @@ with another transaction's row locks.
 
 Writes that bypass the ORM session (raw SQL, ``COPY``) do not raise it; the
 cache's time limit (``PAGE_CACHE_SECONDS``) bounds how long they go unseen.
+
+Two finer versions let what a worker keeps for **one project's pages** outlive
+changes to other projects (workercache.py, ``scope=project``):
+
+* ``Project.version``, raised by a commit that changed a row of a model that
+  declares ``__project_key__`` (the attribute naming the row's project: a
+  support, a comment, a team membership, a plan section, the project itself)
+  or a bulk statement that names its projects
+  (``execution_options(projektfabrik_project_ids=[...])``);
+* ``Tenant.shared_version``, raised by every other change of the town (its
+  settings, categories, people, and every model that declares nothing).
+
+A model declares ``__project_key__`` only when its rows show, besides the
+town's lists (which follow ``content_version``), on that project's pages and
+nowhere else. Declaring it for anything else would leave another page stale;
+declaring nothing costs hits only. Every change raises ``content_version``
+as before.
 """
 
 from __future__ import annotations
@@ -31,7 +48,7 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import case, event, inspect, update
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from projektfabrik.tenancy.context import current_tenant_id_or_none
@@ -42,6 +59,10 @@ from projektfabrik.tenancy.models import Tenant, TenantHost
 _CHANGED = "projektfabrik_changed_tenants"
 #: Stands for "every town" (an operator's bulk statement across towns).
 EVERY_TOWN = 0
+#: Key in ``Session.info``: the towns with a change that is not one project's.
+_SHARED = "projektfabrik_changed_shared"
+#: Key in ``Session.info``: the projects changed in this transaction (ids).
+_PROJECTS = "projektfabrik_changed_projects"
 #: Key in ``Session.info``: the towns whose versions this transaction raised,
 #: for what keeps things per town beyond the version (requestmemo.py).
 _RAISED = "projektfabrik_raised_towns"
@@ -62,6 +83,15 @@ def _changed(session: Session) -> set[int]:
     return session.info.setdefault(_CHANGED, set())
 
 
+def _note(session: Session, tenant_id: int, project_id: int | None) -> None:
+    """Count a change of this town, and of this project or else of the town's shared rows."""
+    _changed(session).add(tenant_id)
+    if project_id is None:
+        session.info.setdefault(_SHARED, set()).add(tenant_id)
+    else:
+        session.info.setdefault(_PROJECTS, set()).add(project_id)
+
+
 def has_uncommitted_changes(session: Session) -> bool:
     """Whether this transaction has flushed a change of some town (not yet committed)."""
     return bool(session.info.get(_CHANGED))
@@ -71,26 +101,30 @@ def mark_changed(session: Session | scoped_session[Any], tenant_ids: set[int]) -
     """Count other towns as changed by this transaction: their cached pages show
     something of this one (a region's neighbours, projektfabrik/regions)."""
     session.info.setdefault(_CHANGED, set()).update(tenant_ids)
+    session.info.setdefault(_SHARED, set()).update(tenant_ids)
 
 
 def _note_flush(session: Session, flush_context: Any) -> None:
     # after_flush: tenant ids are stamped by now, and new/dirty/deleted still
     # describe what this flush wrote.
-    changed = _changed(session)
     for obj in chain(session.new, session.deleted):
-        _note_object(changed, obj)
+        _note_object(session, obj)
     for obj in session.dirty:
         if session.is_modified(obj, include_collections=False):
-            _note_object(changed, obj)
+            _note_object(session, obj)
 
 
-def _note_object(changed: set[int], obj: Any) -> None:
+def _note_object(session: Session, obj: Any) -> None:
     cls = type(obj)
     if not affects_public_pages(cls):
         return
     tenant_id = obj.id if isinstance(obj, Tenant) else obj.tenant_id
-    if tenant_id is not None:
-        changed.add(tenant_id)
+    if tenant_id is None:
+        return
+    key = getattr(cls, "__project_key__", None)
+    # Read from the row's loaded values: a deleted row cannot load anything.
+    project_id = inspect(obj).dict.get(key) if key else None
+    _note(session, tenant_id, project_id)
 
 
 def _note_bulk_statement(state: ORMExecuteState) -> None:
@@ -101,7 +135,13 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
     if not any(affects_public_pages(m.class_) for m in state.all_mappers):
         return
     tenant_id = current_tenant_id_or_none()
-    _changed(state.session).add(EVERY_TOWN if tenant_id is None else tenant_id)
+    town = EVERY_TOWN if tenant_id is None else tenant_id
+    projects = state.execution_options.get("projektfabrik_project_ids")
+    if projects and tenant_id is not None:
+        for project_id in projects:
+            _note(state.session, town, project_id)
+    else:
+        _note(state.session, town, None)
 
 
 def taken_at_commit(session: Session, key: str) -> Any:
@@ -129,13 +169,31 @@ def _raise_versions(session: Session) -> None:
     changed = taken_at_commit(session, _CHANGED)
     if not changed:
         return
+    shared: set[int] = session.info.pop(_SHARED, None) or set()
+    projects: set[int] = session.info.pop(_PROJECTS, None) or set()
     note_raised(session, changed)
-    statement = update(Tenant).values(content_version=Tenant.content_version + 1)
+    bump = {"projektfabrik_version_bump": True, "synchronize_session": False}
+    if EVERY_TOWN in shared:
+        raise_shared: Any = 1
+    else:
+        raise_shared = case((Tenant.id.in_(sorted(shared)), 1), else_=0) if shared else 0
+    statement = update(Tenant).values(
+        content_version=Tenant.content_version + 1,
+        shared_version=Tenant.shared_version + raise_shared,
+    )
     if EVERY_TOWN not in changed:
         statement = statement.where(Tenant.id.in_(sorted(changed)))
-    session.execute(
-        statement.execution_options(projektfabrik_version_bump=True, synchronize_session=False)
-    )
+    session.execute(statement.execution_options(**bump))
+    if projects:
+        from projektfabrik.projects.models import Project
+
+        # The ids are of rows this transaction wrote, whichever towns they are in.
+        session.execute(
+            update(Project)
+            .where(Project.id.in_(sorted(projects)))
+            .values(version=Project.version + 1)
+            .execution_options(projektfabrik_all_tenants=True, **bump)
+        )
 
 
 def _forget(session: Session) -> None:
@@ -143,7 +201,8 @@ def _forget(session: Session) -> None:
         # Rolling back to a savepoint: what came before it still commits. (What
         # the savepoint wrote stays counted; one needless raise does no harm.)
         return
-    session.info.pop(_CHANGED, None)
+    for key in (_CHANGED, _SHARED, _PROJECTS):
+        session.info.pop(key, None)
 
 
 def install(session_class: type[Session]) -> None:
