@@ -166,7 +166,8 @@ class SignInSettings(TenantScoped, Model):
 
     __tablename__ = "sign_in_settings"
     __table_args__ = (UniqueConstraint("tenant_id"),)
-    __affects_public_pages__ = False
+    # Changes raise the town's versions (rare: the admin's switch, the operator's
+    # command), which end the requirement a worker keeps (secondfactor.required_for).
 
     id: Mapped[int] = mapped_column(primary_key=True)
     require_second_factor: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -23,7 +23,7 @@ import segno
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from projektfabrik import totp
+from projektfabrik import totp, workercache
 from projektfabrik.accounts.models import RecoveryCode, Role, SignInSettings, User
 from projektfabrik.db import utcnow
 from projektfabrik.extensions import db
@@ -89,6 +89,11 @@ def required_for(user: User) -> bool:
     moderators, when the town's admin switched the requirement on)."""
     if user.role not in (Role.ADMIN, Role.MODERATOR):
         return False
+    # Asked on every page an admin sees: kept per worker until the town changes.
+    return workercache.town_value("accounts.second-factor-required", _required)
+
+
+def _required() -> bool:
     row = settings()
     return bool(row and row.require_second_factor)
 

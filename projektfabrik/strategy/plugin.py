@@ -120,8 +120,9 @@ class StrategyPlugin:
                     return ""
                 return render_template("strategy/_sidebar.html", project=project, goals=goals)
 
-            # The same for everyone: kept per town version and language.
-            html = workercache.fragment("strategy-sidebar", project.id, build=sidebar)
+            # The same for everyone: kept per project version and language (the
+            # goals and their links are the town's shared rows).
+            html = workercache.fragment("strategy-sidebar", build=sidebar, scope=project)
             return SlotContent(html=html, order=30) if html else None
         if slot == Slot.LANDING_MAIN:
             headlines = figures.headlines()

@@ -232,6 +232,25 @@ def test_the_town_requires_it_of_admins_and_moderators(town_a: Town) -> None:
     assert admin.get("/verwaltung/").status_code == 200
 
 
+def test_a_requirement_switched_on_gates_the_next_request(
+    town_a: Town,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    # The requirement is kept per worker (secondfactor.required_for): asking
+    # again sends no statement, and switching it on ends what was kept.
+    town_a.user("admin@example.org", role=Role.ADMIN)
+    admin = town_a.client()
+    login(admin, "admin@example.org")
+    assert admin.get("/verwaltung/").status_code == 200
+    with count_queries() as counter:
+        assert admin.get("/verwaltung/").status_code == 200
+    assert not any("sign_in_settings" in s for s in counter.statements)
+    _require(town_a)
+    gated = admin.get("/verwaltung/")
+    assert gated.status_code == 302
+    assert gated.headers["Location"].endswith("/konto/zweiter-faktor")
+
+
 def test_an_admin_switches_the_requirement_only_with_their_own(town_a: Town) -> None:
     town_a.user("admin@example.org", role=Role.ADMIN)
     admin = town_a.client()
