@@ -675,7 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     servers = [app_server]
     meter = CpuMeter(database_url, args.database)
-    changer = Changer(database_url, towns, args.changes_per_second)
+    changer = Changer(
+        database_url, towns, args.changes_per_second, app_env.get("PROJEKTFABRIK_REDIS_URL")
+    )
     workdir = Path(tempfile.mkdtemp(prefix="projektfabrik-bench-"))
     try:
         app_server.wait(towns[0].host, "/projekte")
@@ -843,11 +845,17 @@ class Changer:
     (tenancy/versioning.py): it raises the town's content version, which ends
     every cached page of the town, and that project's version, which ends what
     workers keep for its pages (where the schema has it: code before d5b7e1f
-    has no ``project.version``). The data itself stays as seeded.
+    has no ``project.version``). With ``redis_url`` (the app's Redis) it then
+    renews the town's token, as the app does after a commit (requestmemo.py),
+    so workers see the change at once, not when the token expires. The data
+    itself stays as seeded.
     """
 
-    def __init__(self, url: str, towns: list[TownInfo], per_second: float) -> None:
+    def __init__(
+        self, url: str, towns: list[TownInfo], per_second: float, redis_url: str | None = None
+    ) -> None:
         self.url = url
+        self.redis_url = redis_url
         self.towns = towns
         self.per_second = per_second
         self.changes = 0
@@ -871,6 +879,11 @@ class Changer:
         import psycopg
 
         rng = random.Random(7)
+        tokens = None
+        if self.redis_url:
+            import redis
+
+            tokens = redis.Redis.from_url(self.redis_url)
         with psycopg.connect(self.url, autocommit=True) as conn:
             per_project = conn.execute(
                 "SELECT 1 FROM information_schema.columns"
@@ -889,6 +902,9 @@ class Changer:
                         "UPDATE tenant SET content_version = content_version + 1 WHERE id = %s",
                         (town.tenant_id,),
                     )
+                if tokens is not None:
+                    # requestmemo._key and the default REQUEST_MEMO_SECONDS.
+                    tokens.set(f"pf:memo:town:{town.tenant_id}", rng.randbytes(8).hex(), ex=60)
                 self.changes += 1
 
 

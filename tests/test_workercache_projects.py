@@ -84,9 +84,13 @@ def test_another_project_s_comment_leaves_this_page_kept(
     with count_queries() as after:
         page = page_text(client, "/projekte/2")
     assert "<h1>Brunnen</h1>" in page
-    # Still kept: neither the team nor the discussion is read again.
+    # Still kept: neither the team nor the discussion is read again, only the
+    # project's version (the town's changed).
     read = " ".join(after.statements)
     assert "FROM membership " not in read and "FROM comment " not in read
+    assert [s for s in after.statements if "FROM project " in s] == [
+        next(s for s in after.statements if s.startswith("SELECT project.id, project.version"))
+    ]
     # The commented project shows its comment at once.
     assert "Wer hilft beim Graben?" in page_text(client, "/projekte/1")
 

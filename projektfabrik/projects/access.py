@@ -32,7 +32,7 @@ from projektfabrik.accounts.models import User
 from projektfabrik.accounts.permissions import second_factor_missing
 from projektfabrik.extensions import db
 from projektfabrik.projects.models import Membership, Project, TeamRole
-from projektfabrik.workercache import ProjectVersion, keeping, town_objects
+from projektfabrik.workercache import ProjectVersion, keeping, town_objects, town_result
 
 R = TypeVar("R")
 
@@ -237,13 +237,26 @@ def _kept_project(
 
     if not keeping():
         return load()
-    # One small statement for the project's id and version: the key of what is kept.
-    found = db.session.execute(
-        select(Project.id, Project.version).where(Project.number == number)
-    ).first()
-    if found is None:
+    version = project_version(number)
+    if version is None:
         return None
-    return town_objects(name, load=load, scope=ProjectVersion(found.id, found.version))
+    return town_objects(name, load=load, scope=version)
+
+
+def project_version(number: int) -> ProjectVersion | None:
+    """The id and version of the town's project with this number: the key of what a
+    worker keeps for its pages. Kept per town version (one small statement after
+    each change of the town): every commit that raises a project's version raises
+    the town's content version too (tenancy/versioning.py)."""
+
+    def read() -> tuple[int, int] | None:
+        found = db.session.execute(
+            select(Project.id, Project.version).where(Project.number == number)
+        ).first()
+        return None if found is None else (found.id, found.version)
+
+    found = town_result("project-version", number, build=read)
+    return None if found is None else ProjectVersion(*found)
 
 
 def project_or_404(number: int, load: Loader = find_project) -> Project:
