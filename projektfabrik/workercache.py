@@ -57,9 +57,10 @@ worker at most: values of ``WORKER_CACHE_TOWNS`` towns (default 2,000, four
 names each), ``WORKER_CACHE_FRAGMENT_MB`` of packed fragments (default 3),
 ``WORKER_CACHE_RESULT_MB`` of packed results (default 2),
 ``WORKER_CACHE_OBJECTS_MB`` of packed rows (default 4: a project page's rows
-take about 3 kB packed with the discussion, and they have a budget of their own so they never
-push the marketplace's lists out) and ``WORKER_CACHE_PEOPLE`` people's values
-(default 10,000); the least recently used entry goes first.
+take about 3 kB packed with the discussion, and they have a budget of their
+own so they never push the marketplace's lists out) and
+``WORKER_CACHE_PEOPLE`` people's values (default 10,000); the least recently
+used entry goes first.
 """
 
 from __future__ import annotations

@@ -136,3 +136,19 @@ def test_town_b_never_gets_town_a_s_kept_project(town_a: Town, town_b: Town) -> 
     page_b = page_text(client_b, "/projekte/1")
     assert "Brunnen in B" in page_b and "Bert aus B" in page_b
     assert "Garten in A" not in page_b and "Ada aus A" not in page_b
+
+
+def test_a_row_moved_to_another_project_raises_the_shared_version(town_a: Town) -> None:
+    from projektfabrik.marketplace.models import Comment
+
+    author = town_a.user()
+    garden = publish(town_a, author, "Garten")
+    fountain = publish(town_a, author, "Brunnen")
+    _comment(town_a, garden, author, "Verirrt")
+    content, shared, (g, f) = _versions(town_a, garden, fountain)
+    with town_a.request_context():
+        comment = db.session.scalar(select(Comment))
+        assert comment is not None
+        comment.project_id = fountain.id
+        db.session.commit()
+    assert _versions(town_a, garden, fountain)[:2] == (content + 1, shared + 1)

@@ -122,8 +122,14 @@ def _note_object(session: Session, obj: Any) -> None:
     if tenant_id is None:
         return
     key = getattr(cls, "__project_key__", None)
-    # Read from the row's loaded values: a deleted row cannot load anything.
-    project_id = inspect(obj).dict.get(key) if key else None
+    project_id = None
+    if key:
+        state = inspect(obj)
+        # Read from the row's loaded values: a deleted row cannot load anything.
+        project_id = state.dict.get(key)
+        if any(old is not None for old in state.attrs[key].history.deleted):
+            # Moved to another project: both projects' pages change.
+            project_id = None
     _note(session, tenant_id, project_id)
 
 
