@@ -118,9 +118,9 @@ class RedisStore:
     expiry: a page's key names everything it depends on (the town's content
     version among it), so a copy is as right as the entry, and a hit on the
     copy costs no round trip (0.32 ms of CPU for a marketplace page in process
-    against 0.59 with the Redis GET, docs/benchmarks.md, "Sixth step"). What it cannot see: an entry deleted
-    in Redis by hand, which a worker's copy outlives by up to
-    ``PAGE_CACHE_SECONDS``.
+    against 0.59 with the Redis GET, docs/benchmarks.md, "Sixth step"). What it
+    cannot see: an entry deleted in Redis by hand, which a worker's copy outlives
+    by up to ``PAGE_CACHE_SECONDS``.
     """
 
     def __init__(self, url: str, copy_bytes: int = 0) -> None:

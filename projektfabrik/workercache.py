@@ -41,7 +41,7 @@ changes raise which version.
   ``notifications_version``, notifications/counting.py).
 
 Results, rows and fragments are kept packed (:func:`pack`: pickled and
-compressed; a fragment as compressed UTF-8): several times as much fits in a
+compressed): several times as much fits in a
 budget, the budget counts the bytes really held, and each request unpacks a
 copy of its own.
 
@@ -197,10 +197,20 @@ def _cache() -> WorkerCache | None:
     return current_app.extensions.get(EXTENSION)
 
 
+def _keeper() -> tuple[WorkerCache, Any] | None:
+    """The worker's cache and the request's town, when this request may read and
+    keep: a worker cache, a town, and no uncommitted change of its own."""
+    cache = _cache()
+    tenant = current_tenant_or_none()
+    if cache is None or tenant is None or not town_is_clean():
+        return None
+    return cache, tenant
+
+
 def keeping() -> bool:
-    """Whether this request may read and keep anything (a worker cache, a town, no
-    uncommitted change): a caller can skip work that only a kept entry needs."""
-    return _cache() is not None and current_tenant_or_none() is not None and town_is_clean()
+    """Whether this request may read and keep anything: a caller can skip work that
+    only a kept entry needs."""
+    return _keeper() is not None
 
 
 def town_is_clean() -> bool:
@@ -220,10 +230,10 @@ def town_value(name: str, build: Callable[[], T]) -> T:
     value must not depend on the person, the language or the request; the
     caller must not change it (it is shared by the worker's requests).
     """
-    cache = _cache()
-    tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not town_is_clean():
+    keeper = _keeper()
+    if keeper is None:
         return build()
+    cache, tenant = keeper
     key = (tenant.id, name)
     version = tenant.content_version
     entry = cache.values.get(key)
@@ -317,13 +327,13 @@ def unpack(packed: bytes) -> Any:
 def _kept(
     store: Callable[[WorkerCache], Lru], name: str, parts: tuple[Any, ...], scope: Scope
 ) -> tuple[Any | None, Callable[[Any], None]]:
-    """What ``store`` (the results or the objects) holds for this town, version,
-    name and parts, and how to keep a new value there (a no-op when nothing may
+    """What ``store`` (the results, the rows or the fragments) holds for this town,
+    version, name and parts, and how to keep a new value there (a no-op when nothing may
     be kept)."""
-    cache = _cache()
-    tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not town_is_clean():
+    keeper = _keeper()
+    if keeper is None:
         return None, lambda value: None
+    cache, tenant = keeper
     lru = store(cache)
     key = (tenant.id, *_version(tenant, scope), name, *parts)
 
@@ -336,22 +346,17 @@ def _kept(
 
 
 def fragment(name: str, *parts: Any, build: Callable[[], str], scope: Scope = None) -> Markup:
-    """HTML the same for everyone, kept per town, town version, language and ``parts``.
+    """HTML the same for everyone, kept per town, version (``scope``), language and
+    ``parts``.
 
     ``parts`` name the thing (a project's id); whatever else the HTML shows
     must come from the town's data (covered by its version) or the language.
     """
-    cache = _cache()
-    tenant = current_tenant_or_none()
-    if cache is None or tenant is None or not town_is_clean():
-        return Markup(build())
-    key = (tenant.id, *_version(tenant, scope), str(get_locale()), name, *parts)
-    packed = cache.fragments.get(key)
-    if packed is not None:
-        return Markup(zlib.decompress(packed).decode())
+    found, keep = _kept(lambda cache: cache.fragments, name, (str(get_locale()), *parts), scope)
+    if found is not None:
+        return Markup(found)
     html = Markup(build())
-    packed = zlib.compress(html.encode(), 1)
-    cache.fragments.set(key, packed, _ENTRY_BYTES + sys.getsizeof(packed))
+    keep(str(html))
     return html
 
 
